@@ -1,1 +1,87 @@
-fn main() {}
+//! `onward`: the one binary. Argument parsing and wiring only; the work is
+//! done by the library crates.
+
+mod commands;
+mod config;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "onward",
+    version,
+    about = "Track where learners go after their course, and whether they stay there.",
+    long_about = "Onward tracks learner destinations and progression for schools, colleges, training \
+                  providers and local authorities. It runs on an embedded SQLite file by default \
+                  (no other service needed) or on PostgreSQL.\n\n\
+                  Configuration: built-in defaults, then onward.toml, then ONWARD_* environment \
+                  variables (e.g. ONWARD_DATABASE_URL, ONWARD_BIND; ONWARD_X_FILE reads a secret \
+                  from a file), then command-line flags."
+)]
+struct Cli {
+    /// Configuration file (optional; missing is fine).
+    #[arg(long, global = true, default_value = "onward.toml", value_name = "PATH")]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the staff web app (migrates the database first).
+    Serve(commands::ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate(commands::DatabaseArgs),
+    /// Create (or reset) a demo database with two organisations, then serve it.
+    Demo(commands::DemoArgs),
+    /// Manage organisations.
+    #[command(subcommand)]
+    Org(commands::OrgCommand),
+    /// Manage staff user accounts.
+    #[command(subcommand)]
+    User(commands::UserCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match config::Settings::load(&cli.config) {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(format!("{},sqlx=warn,sea_orm=warn", settings.log))
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => commands::serve(&settings, args).await,
+            Command::Migrate(args) => commands::migrate(&settings, args).await,
+            Command::Demo(args) => commands::demo(&settings, args).await,
+            Command::Org(command) => commands::org(&settings, command).await,
+            Command::User(command) => commands::user(&settings, command).await,
+        }
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

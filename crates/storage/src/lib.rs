@@ -1,1 +1,21 @@
-//! placeholder
+//! Onward's storage: the only crate that knows SQL.
+//!
+//! Every repository function takes an [`OrganisationId`] (except the few that
+//! resolve who is signing in), so no query can forget the tenant. Functions are
+//! generic over [`sea_orm::ConnectionTrait`], so they run the same on a pooled
+//! connection and inside a transaction, on SQLite and on PostgreSQL.
+
+mod database;
+pub mod entities;
+mod error;
+mod migrations;
+pub mod repo;
+pub mod session_store;
+
+pub use database::{Backend, Database};
+pub use error::StorageError;
+pub use repo::ids::*;
+pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
+
+/// Result type of every storage call.
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;

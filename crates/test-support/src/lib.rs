@@ -1,1 +1,37 @@
-//! placeholder
+//! Test helpers: a fresh database of either backend per test, the real router
+//! on a random port ([`TestApp`]), and fixtures.
+//!
+//! Every storage and HTTP test runs on SQLite *and* PostgreSQL through
+//! [`on_both_backends!`]. PostgreSQL is found at `ONWARD_TEST_POSTGRES_URL`
+//! (default `postgres://postgres@127.0.0.1:5432/postgres`); each test gets its own
+//! database, dropped afterwards. When PostgreSQL is unreachable the PostgreSQL
+//! variant is skipped with a message, except under `CI=true`, where it fails.
+
+mod app;
+mod database;
+pub mod fixtures;
+
+pub use app::{TestApp, csrf_from};
+pub use database::{TestBackend, TestDatabase};
+
+/// Runs an `async fn(TestDatabase)` as two tests, `NAME::sqlite` and `NAME::postgres`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($test:ident),+ $(,)?) => {$(
+        mod $test {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                if let Some(database) = $crate::TestDatabase::fresh($crate::TestBackend::Sqlite).await {
+                    super::$test(database).await;
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(database) = $crate::TestDatabase::fresh($crate::TestBackend::Postgres).await {
+                    super::$test(database).await;
+                }
+            }
+        }
+    )+};
+}

@@ -1,1 +1,17 @@
-//! placeholder
+//! Onward's HTTP edge: the axum router for staff pages and health checks,
+//! with embedded static assets. The web crate never writes SQL: it parses
+//! requests into domain types and calls `onward_storage` repositories.
+
+mod assets;
+pub mod auth;
+mod error;
+mod health;
+pub mod passwords;
+mod security_headers;
+mod startup;
+mod state;
+mod ui;
+
+pub use error::WebError;
+pub use startup::{Application, WebConfig};
+pub use state::AppState;

@@ -1,0 +1,269 @@
+//! One function per subcommand: parse flags into domain types, call the libraries.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+use onward_domain::email::EmailAddress;
+use onward_domain::organisation::{CountryCode, OrgSlug, OrganisationKind};
+use onward_domain::role::Role;
+use onward_storage::Database;
+use onward_storage::repo::organisations::{self, NewOrganisation};
+use onward_storage::repo::users::{self, NewUser};
+use onward_web::passwords::hash_password;
+use onward_web::{Application, WebConfig};
+
+use crate::config::{DEFAULT_DATABASE_URL, DEFAULT_DEMO_DATABASE_URL, Settings};
+
+#[derive(Args)]
+pub struct DatabaseArgs {
+    /// Database URL; overrides ONWARD_DATABASE_URL and onward.toml.
+    #[arg(long, value_name = "URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// Address to listen on, e.g. 127.0.0.1:8080; overrides ONWARD_BIND.
+    #[arg(long, value_name = "ADDR")]
+    bind: Option<String>,
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    serve: ServeArgs,
+    /// Only create the demo data; do not start the web server.
+    #[arg(long)]
+    no_serve: bool,
+    /// Reset an existing demo database without asking.
+    #[arg(long, short = 'y')]
+    yes: bool,
+}
+
+#[derive(Subcommand)]
+pub enum OrgCommand {
+    /// Add an organisation (a school, college, provider, local authority or VET school).
+    Add {
+        /// Short identifier used in URLs and commands: lowercase letters, digits and hyphens.
+        slug: String,
+        /// The organisation's full name.
+        #[arg(long)]
+        name: String,
+        /// school, college, provider, la or vet.
+        #[arg(long)]
+        kind: String,
+        /// ISO 3166 alpha-2 country code; sets postcode/phone rules and default language.
+        #[arg(long, default_value = "GB")]
+        country: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Add a staff user. Without --password-stdin a random password is generated and printed once.
+    Add {
+        /// The organisation's slug.
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        /// The person's name as shown in Onward.
+        #[arg(long)]
+        name: String,
+        /// admin, progression_lead, iag_adviser, tutor, quality_viewer or partner.
+        #[arg(long)]
+        role: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+fn database_url(settings: &Settings, flag: &DatabaseArgs, default: &str) -> String {
+    flag.database_url
+        .clone()
+        .or_else(|| settings.database_url.clone())
+        .unwrap_or_else(|| default.to_owned())
+}
+
+async fn open(url: &str) -> anyhow::Result<Database> {
+    Ok(Database::connect_and_migrate(url).await?)
+}
+
+pub async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
+    let database = open(&database_url(settings, &args.database, DEFAULT_DATABASE_URL)).await?;
+    if organisations::list_organisations(database.conn())
+        .await?
+        .is_empty()
+    {
+        eprintln!(
+            "This database has no organisation yet. Create one with `onward org add SLUG --name NAME --kind KIND` \
+             and an administrator with `onward user add --org SLUG --email EMAIL --name NAME --role admin`, \
+             or try `onward demo`."
+        );
+    }
+    run_server(settings, &args, database).await
+}
+
+async fn run_server(settings: &Settings, args: &ServeArgs, database: Database) -> anyhow::Result<()> {
+    let config = WebConfig {
+        bind: args.bind.clone().unwrap_or_else(|| settings.bind.clone()),
+        secure_cookies: settings.secure_cookies,
+    };
+    let app = Application::build(config, database).await?;
+    let address = app.local_addr()?;
+    println!("Onward is serving at http://{address}/ (Ctrl-C to stop)");
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+pub async fn migrate(settings: &Settings, args: DatabaseArgs) -> anyhow::Result<()> {
+    let url = database_url(settings, &args, DEFAULT_DATABASE_URL);
+    open(&url).await?;
+    println!("Database schema is up to date.");
+    Ok(())
+}
+
+pub async fn demo(settings: &Settings, args: DemoArgs) -> anyhow::Result<()> {
+    let url = database_url(settings, &args.serve.database, DEFAULT_DEMO_DATABASE_URL);
+    let database = open(&url).await?;
+    if !organisations::list_organisations(database.conn())
+        .await?
+        .is_empty()
+    {
+        if !args.yes && !confirm("The demo database already has data. Reset it?")? {
+            bail!("kept the existing demo database; pass --yes to reset it without asking");
+        }
+        database.reset_schema().await?;
+    }
+    let started = Instant::now();
+    let password_hash = hash_password(onward_demo::DEMO_PASSWORD)?;
+    let summary = onward_demo::seed(&database, &password_hash).await?;
+    println!("Demo data created in {:.1} s:", started.elapsed().as_secs_f64());
+    for organisation in &summary.organisations {
+        println!(
+            "  {} ({}): {} learners",
+            organisation.name, organisation.slug, organisation.learners
+        );
+    }
+    println!("Demo logins (password for all: {}):", onward_demo::DEMO_PASSWORD);
+    for organisation in &summary.organisations {
+        for (role, email) in &organisation.logins {
+            println!(
+                "  {:<17} {:<40} {}",
+                role.code(),
+                email,
+                onward_demo::DEMO_PASSWORD
+            );
+        }
+    }
+    if args.no_serve {
+        return Ok(());
+    }
+    run_server(settings, &args.serve, database).await
+}
+
+/// Asks a yes/no question on the terminal; with no terminal the answer is no.
+fn confirm(question: &str) -> anyhow::Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    print!("{question} [y/N] ");
+    std::io::stdout().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes"))
+}
+
+pub async fn org(settings: &Settings, command: OrgCommand) -> anyhow::Result<()> {
+    let OrgCommand::Add {
+        slug,
+        name,
+        kind,
+        country,
+        database,
+    } = command;
+    let new = NewOrganisation {
+        slug: OrgSlug::parse(&slug).context("invalid organisation slug")?,
+        name: non_empty(&name, "--name")?,
+        kind: kind.parse::<OrganisationKind>().context("invalid --kind")?,
+        country: CountryCode::parse(&country).context("invalid --country")?,
+    };
+    let database = open(&database_url(settings, &database, DEFAULT_DATABASE_URL)).await?;
+    let organisation = organisations::create_organisation(database.conn(), &new).await?;
+    println!(
+        "Added organisation {} ({}).",
+        organisation.name, organisation.slug
+    );
+    Ok(())
+}
+
+pub async fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<()> {
+    let UserCommand::Add {
+        org,
+        email,
+        name,
+        role,
+        password_stdin,
+        database,
+    } = command;
+    let email = EmailAddress::parse(&email).context("invalid --email")?;
+    let role = role.parse::<Role>().context("invalid --role")?;
+    let display_name = non_empty(&name, "--name")?;
+    let (password, generated) = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else {
+        (random_password(), true)
+    };
+    let password_hash = hash_password(&password)?;
+    let database = open(&database_url(settings, &database, DEFAULT_DATABASE_URL)).await?;
+    let organisation = organisations::organisation_by_slug(database.conn(), &org)
+        .await?
+        .with_context(|| format!("no organisation with the slug `{org}` (see `onward org add`)"))?;
+    let new = NewUser {
+        email,
+        display_name,
+        role,
+        password_hash,
+    };
+    let user = users::create_user(database.conn(), organisation.id, &new).await?;
+    println!(
+        "Added {} ({}) to {} as {}.",
+        user.display_name,
+        user.email,
+        organisation.name,
+        role.code()
+    );
+    if generated {
+        println!("One-time password: {password}");
+    }
+    Ok(())
+}
+
+fn non_empty(value: &str, flag: &str) -> anyhow::Result<String> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        bail!("{flag} must not be empty");
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// 20 characters from an unambiguous alphabet (about 110 bits).
+fn random_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..20)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect()
+}

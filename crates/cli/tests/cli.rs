@@ -1,0 +1,292 @@
+//! The `onward` binary end to end: bad input gets a clear message and a
+//! non-zero exit, and the demo seeds and serves on both backends.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use onward_test_support::{TestBackend, TestDatabase, on_both_backends};
+
+fn onward() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_onward"));
+    command
+        .env_remove("ONWARD_DATABASE_URL")
+        .env_remove("ONWARD_BIND")
+        // Set by scripts/test for the test databases; the binary must ignore it anyway.
+        .env("ONWARD_TEST_POSTGRES_URL", "postgres://unused@127.0.0.1:1/unused")
+        .current_dir(scratch_dir())
+        .stdin(Stdio::null());
+    command
+}
+
+fn scratch_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("onward-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn run(command: &mut Command) -> (bool, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = command.output().expect("run onward");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&stdout),
+        String::from_utf8_lossy(&stderr)
+    );
+    (status.success(), text)
+}
+
+#[test]
+fn unknown_database_scheme_is_refused() {
+    let (ok, output) = run(onward().args(["migrate", "--database-url", "mysql://root@localhost/onward"]));
+    assert!(!ok);
+    assert!(
+        output.contains("unsupported database URL scheme `mysql`"),
+        "{output}"
+    );
+    assert!(!output.contains("panicked"), "{output}");
+}
+
+#[test]
+fn unwritable_sqlite_path_is_reported() {
+    let (ok, output) = run(onward().args([
+        "migrate",
+        "--database-url",
+        "sqlite:///proc/onward/nope.db?mode=rwc",
+    ]));
+    assert!(!ok);
+    assert!(output.contains("cannot open the sqlite database"), "{output}");
+}
+
+#[test]
+fn unreachable_postgres_is_reported_without_the_password() {
+    let (ok, output) = run(onward().args([
+        "migrate",
+        "--database-url",
+        "postgres://postgres:hunter2@127.0.0.1:9/onward",
+    ]));
+    assert!(!ok);
+    assert!(output.contains("cannot open the postgres database"), "{output}");
+    assert!(
+        !output.contains("hunter2"),
+        "the password must not be printed: {output}"
+    );
+}
+
+#[test]
+fn malformed_config_file_is_reported() {
+    let dir = scratch_dir().join("bad-config");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("onward.toml"), "bind = [unclosed\n").expect("write");
+    let (ok, output) = run(onward().current_dir(&dir).args(["migrate"]));
+    assert!(!ok);
+    assert!(output.contains("onward.toml"), "{output}");
+}
+
+#[test]
+fn port_in_use_is_reported() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = taken.local_addr().expect("addr").to_string();
+    let db = scratch_dir().join("port.db");
+    let url = format!("sqlite://{}?mode=rwc", db.display());
+    let (ok, output) = run(onward().args(["serve", "--database-url", &url, "--bind", &address]));
+    assert!(!ok);
+    assert!(
+        output.contains(&format!("cannot listen on {address}")),
+        "{output}"
+    );
+}
+
+#[test]
+fn help_explains_every_command() {
+    let (ok, output) = run(onward().arg("--help"));
+    assert!(ok);
+    for command in ["serve", "migrate", "demo", "org", "user"] {
+        assert!(
+            output.contains(command),
+            "{command} missing from --help: {output}"
+        );
+    }
+}
+
+async fn user_add_validates_and_refuses_duplicates(db: TestDatabase) {
+    let url = db.url.clone();
+    let (ok, output) = run(onward().args([
+        "org",
+        "add",
+        "test-college",
+        "--name",
+        "Test College",
+        "--kind",
+        "college",
+        "--database-url",
+        &url,
+    ]));
+    assert!(ok, "{output}");
+    let (ok, output) = run(onward().args([
+        "org",
+        "add",
+        "Bad Slug!",
+        "--name",
+        "X",
+        "--kind",
+        "college",
+        "--database-url",
+        &url,
+    ]));
+    assert!(!ok, "{output}");
+    let add_user = |email: &str| {
+        run(onward().args([
+            "user",
+            "add",
+            "--org",
+            "test-college",
+            "--email",
+            email,
+            "--name",
+            "Ann Admin",
+            "--role",
+            "admin",
+            "--database-url",
+            &url,
+        ]))
+    };
+    let (ok, output) = add_user("not-an-email");
+    assert!(!ok);
+    assert!(output.contains("invalid --email"), "{output}");
+    let (ok, output) = add_user("ann@test-college.example");
+    assert!(ok, "{output}");
+    assert!(output.contains("One-time password: "), "{output}");
+    let (ok, output) = add_user("ann@test-college.example");
+    assert!(!ok);
+    assert!(output.contains("already exists"), "{output}");
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `onward serve` on a free port and waits for its "serving at" line.
+fn serve(url: &str) -> (Server, String) {
+    let mut child = onward()
+        .args(["serve", "--database-url", url, "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let server = Server(child);
+    let mut lines = BufReader::new(stdout).lines();
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(60) {
+        let Some(Ok(line)) = lines.next() else { break };
+        if let Some(rest) = line.split("serving at ").nth(1) {
+            let base = rest
+                .split_whitespace()
+                .next()
+                .expect("url")
+                .trim_end_matches('/')
+                .to_owned();
+            return (server, base);
+        }
+    }
+    panic!("onward serve did not report its address");
+}
+
+async fn demo_seeds_and_serve_serves_it(db: TestDatabase) {
+    let url = db.url.clone();
+    let started = Instant::now();
+    let (ok, output) = run(onward().args(["demo", "--no-serve", "--database-url", &url]));
+    assert!(ok, "{output}");
+    eprintln!("demo seeded in {:?}", started.elapsed());
+    assert!(
+        output.contains("Northfield Academy (northfield-academy): 300 learners"),
+        "{output}"
+    );
+    assert!(
+        output.contains("Salt Training Ltd (salt-training): 200 learners"),
+        "{output}"
+    );
+    let login_line = output
+        .lines()
+        .find(|line| line.trim_start().starts_with("progression_lead"))
+        .expect("one line per role");
+    assert!(
+        login_line.contains("progression.lead@northfield.example"),
+        "{login_line}"
+    );
+
+    // Without --yes and no terminal, an existing demo is kept.
+    let (ok, output) = run(onward().args(["demo", "--no-serve", "--database-url", &url]));
+    assert!(!ok);
+    assert!(output.contains("pass --yes"), "{output}");
+
+    let (server, base) = serve(&url);
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let health: serde_json::Value = client
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .expect("healthz")
+        .json()
+        .await
+        .expect("json");
+    let backend = if db.backend == TestBackend::Sqlite {
+        "sqlite"
+    } else {
+        "postgres"
+    };
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["database"], backend);
+    let login = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .expect("login")
+        .text()
+        .await
+        .expect("body");
+    let csrf = onward_test_support::csrf_from(&login).expect("csrf");
+    let home = client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("email", "admin@northfield.example"),
+            ("password", onward_demo_password()),
+            ("csrf", &csrf),
+        ])
+        .send()
+        .await
+        .expect("sign in")
+        .text()
+        .await
+        .expect("home");
+    assert!(home.contains("Year 11 leavers 2026"), "{home}");
+    assert!(home.contains(">180<"), "Year 11 has 180 learners: {home}");
+    drop(server);
+
+    // --yes resets it to the same deterministic demo.
+    let (ok, output) = run(onward().args(["demo", "--no-serve", "--yes", "--database-url", &url]));
+    assert!(ok, "{output}");
+    let _ = std::io::stdout().flush();
+}
+
+fn onward_demo_password() -> &'static str {
+    "onward-demo-2026"
+}
+
+on_both_backends!(
+    user_add_validates_and_refuses_duplicates,
+    demo_seeds_and_serve_serves_it
+);

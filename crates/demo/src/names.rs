@@ -1,0 +1,43 @@
+//! Plausible names for demo data. Institutions and employers are fictional.
+
+pub const GIVEN_FEMALE: &[&str] = &[
+    "Amelia", "Olivia", "Isla", "Ava", "Mia", "Ivy", "Lily", "Isabella", "Rosie", "Sophia", "Grace", "Freya",
+    "Aisha", "Maryam", "Zara", "Hannah", "Chloe", "Ellie", "Megan", "Niamh", "Siobhan", "Ffion", "Amira",
+    "Priya", "Chioma", "Oliwia", "Zofia", "Leah", "Jessica", "Holly", "Evie", "Poppy", "Ruby", "Daisy",
+];
+
+pub const GIVEN_MALE: &[&str] = &[
+    "Oliver", "George", "Noah", "Arthur", "Leo", "Harry", "Oscar", "Jack", "Charlie", "Jacob", "Thomas",
+    "Mohammed", "Yusuf", "Ibrahim", "Aarav", "Arjun", "Kwame", "Tobi", "Dylan", "Rhys", "Callum", "Connor",
+    "Kacper", "Jakub", "Liam", "Ethan", "Mason", "Logan", "Reece", "Kieran", "Declan", "Owen", "Ryan",
+];
+
+pub const FAMILY: &[&str] = &[
+    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Robinson", "Wright",
+    "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Wood", "Jackson", "Clarke", "Patel",
+    "Khan", "Hussain", "Ali", "Ahmed", "Begum", "Singh", "Kaur", "Okafor", "Mensah", "Adeyemi", "Nowak",
+    "Kowalski", "O'Brien", "Murphy", "Kelly", "Hughes", "Edwards", "Lewis", "Harris", "Martin", "Cooper",
+    "King", "Lee", "Baker", "Hill", "Moore", "Shaw", "Marsh", "Holmes",
+];
+
+pub const INSTITUTIONS: &[&str] = &[
+    "Northfield Academy Sixth Form",
+    "Aire Valley College",
+    "Leeds Riverside Sixth Form College",
+    "University of West Yorkshire",
+    "Pennine Metropolitan University",
+    "Bradford Community Learning",
+];
+
+pub const EMPLOYERS: &[&str] = &[
+    "Kirkgate Digital Ltd",
+    "Aire Logistics",
+    "Calder Care Homes",
+    "Wharfe Engineering",
+    "Northern Rail Services",
+    "City Hospital NHS Trust",
+    "Marlowe & Sons Builders",
+    "Brightside Marketing",
+    "Harrogate Hotels Group",
+    "West Riding Council",
+];

@@ -1,0 +1,167 @@
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm_migration::MigratorTrait;
+
+use crate::StorageError;
+use crate::migrations::Migrator;
+
+/// Which SQL server stands behind a [`Database`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Chooses the backend from a database URL's scheme.
+    pub fn from_url(url: &str) -> Result<Self, StorageError> {
+        let scheme = url.split_once(':').map_or(url, |(scheme, _)| scheme);
+        match scheme {
+            "sqlite" => Ok(Self::Sqlite),
+            "postgres" | "postgresql" => Ok(Self::Postgres),
+            other => Err(StorageError::UnsupportedScheme {
+                scheme: other.to_owned(),
+            }),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+/// A pooled connection to Onward's database.
+#[derive(Clone, Debug)]
+pub struct Database {
+    connection: DatabaseConnection,
+    backend: Backend,
+}
+
+impl Database {
+    /// Opens the database named by `url`. SQLite is opened in WAL mode with a busy
+    /// timeout and foreign keys on, so concurrent web requests and jobs do not fail
+    /// with "database is locked" and references are enforced as on PostgreSQL.
+    pub async fn connect(url: &str) -> Result<Self, StorageError> {
+        let backend = Backend::from_url(url)?;
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(5))
+            .acquire_timeout(Duration::from_secs(10));
+        if backend == Backend::Sqlite {
+            options.max_connections(8).map_sqlx_sqlite_opts(|opts| {
+                opts.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+            });
+        } else {
+            options.max_connections(16);
+        }
+        let connection =
+            sea_orm::Database::connect(options)
+                .await
+                .map_err(|source| StorageError::Connect {
+                    backend: backend.name(),
+                    target: redact_url(url),
+                    source,
+                })?;
+        Ok(Self { connection, backend })
+    }
+
+    /// Opens the database and brings its schema up to date.
+    pub async fn connect_and_migrate(url: &str) -> Result<Self, StorageError> {
+        let database = Self::connect(url).await?;
+        database.migrate().await?;
+        Ok(database)
+    }
+
+    /// Applies pending migrations; a no-op when the schema is current.
+    pub async fn migrate(&self) -> Result<(), StorageError> {
+        Migrator::up(&self.connection, None)
+            .await
+            .map_err(StorageError::Migrate)
+    }
+
+    /// Drops every table and re-creates the schema: used by `onward demo` to
+    /// reset a demo database on either backend.
+    pub async fn reset_schema(&self) -> Result<(), StorageError> {
+        Migrator::refresh(&self.connection)
+            .await
+            .map_err(StorageError::Migrate)
+    }
+
+    /// A real round trip to the server, for health checks.
+    pub async fn ping(&self) -> Result<(), StorageError> {
+        let backend = self.connection.get_database_backend();
+        self.connection
+            .query_one_raw(Statement::from_string(backend, "SELECT 1"))
+            .await?;
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pooled connection, for repository calls outside a transaction.
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.connection
+    }
+
+    pub async fn close(self) -> Result<(), StorageError> {
+        self.connection.close().await?;
+        Ok(())
+    }
+}
+
+/// Hides a password in a database URL so it can be shown in messages and logs.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            if credentials.contains(':') {
+                format!("{scheme}://{user}:***@{host}")
+            } else {
+                format!("{scheme}://{user}@{host}")
+            }
+        }
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_follows_the_scheme() {
+        assert_eq!(Backend::from_url("sqlite://x.db").ok(), Some(Backend::Sqlite));
+        assert_eq!(
+            Backend::from_url("postgresql://h/db").ok(),
+            Some(Backend::Postgres)
+        );
+        let err = Backend::from_url("mysql://root@localhost/db")
+            .err()
+            .map(|e| e.to_string());
+        assert!(err.is_some_and(|m| m.contains("`mysql`")));
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_url("sqlite://onward.db"), "sqlite://onward.db");
+    }
+}

@@ -1,0 +1,33 @@
+//! SeaORM entity for the `learners` table (schema in `migrations`).
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "learners")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub organisation_id: i64,
+    pub uln: Option<String>,
+    pub upn: Option<String>,
+    pub mis_id: Option<String>,
+    pub given_name: String,
+    pub family_name: String,
+    pub search_name: String,
+    pub date_of_birth: Option<Date>,
+    pub sex: Option<String>,
+    pub ethnicity: Option<String>,
+    pub lldd: Option<String>,
+    pub free_school_meals: Option<bool>,
+    pub care_leaver: Option<bool>,
+    pub send: Option<bool>,
+    pub postcode: Option<String>,
+    pub preferred_language: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,16 @@
+//! One SeaORM entity per table. Repositories in the crate root are the only users.
+
+pub mod audit_event;
+pub mod checkpoint;
+pub mod cohort;
+pub mod contact_attempt;
+pub mod contact_point;
+pub mod destination_record;
+pub mod enrolment;
+pub mod learner;
+pub mod organisation;
+pub mod programme;
+pub mod session;
+pub mod task;
+pub mod tracking_plan;
+pub mod user;

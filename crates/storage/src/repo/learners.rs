@@ -1,0 +1,127 @@
+//! Learners: the people Onward tracks.
+
+use chrono::NaiveDate;
+use onward_domain::learner::{Ethnicity, Lldd, NewLearner, Sex};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
+
+use super::{decode_opt, now};
+use crate::entities::learner;
+use crate::{LearnerId, OrganisationId, Result, StorageError};
+
+/// A learner as stored, with identifiers kept as text (they were validated on the way in).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Learner {
+    pub id: LearnerId,
+    pub organisation_id: OrganisationId,
+    pub uln: Option<String>,
+    pub upn: Option<String>,
+    pub mis_id: Option<String>,
+    pub given_name: String,
+    pub family_name: String,
+    pub date_of_birth: Option<NaiveDate>,
+    pub sex: Option<Sex>,
+    pub ethnicity: Option<Ethnicity>,
+    pub lldd: Option<Lldd>,
+    pub free_school_meals: Option<bool>,
+    pub care_leaver: Option<bool>,
+    pub send: Option<bool>,
+    pub postcode: Option<String>,
+    pub preferred_language: Option<String>,
+}
+
+fn from_model(model: learner::Model) -> Result<Learner> {
+    Ok(Learner {
+        id: LearnerId(model.id),
+        organisation_id: OrganisationId(model.organisation_id),
+        sex: decode_opt("learners", "sex", model.sex.as_deref())?,
+        ethnicity: decode_opt("learners", "ethnicity", model.ethnicity.as_deref())?,
+        lldd: decode_opt("learners", "lldd", model.lldd.as_deref())?,
+        uln: model.uln,
+        upn: model.upn,
+        mis_id: model.mis_id,
+        given_name: model.given_name,
+        family_name: model.family_name,
+        date_of_birth: model.date_of_birth,
+        free_school_meals: model.free_school_meals,
+        care_leaver: model.care_leaver,
+        send: model.send,
+        postcode: model.postcode,
+        preferred_language: model.preferred_language,
+    })
+}
+
+/// The lower-cased "family given" key that name search runs on, on both backends.
+pub fn search_key(family_name: &str, given_name: &str) -> String {
+    format!("{} {}", family_name.trim(), given_name.trim()).to_lowercase()
+}
+
+fn active_model(org: OrganisationId, new: &NewLearner) -> learner::ActiveModel {
+    let stamp = now();
+    learner::ActiveModel {
+        organisation_id: Set(org.0),
+        uln: Set(new.uln.as_ref().map(|uln| uln.as_str().to_owned())),
+        upn: Set(new.upn.clone()),
+        mis_id: Set(new.mis_id.clone()),
+        given_name: Set(new.given_name.as_str().to_owned()),
+        family_name: Set(new.family_name.as_str().to_owned()),
+        search_name: Set(search_key(new.family_name.as_str(), new.given_name.as_str())),
+        date_of_birth: Set(new.date_of_birth),
+        sex: Set(new.sex.map(|v| v.code().to_owned())),
+        ethnicity: Set(new.ethnicity.map(|v| v.code().to_owned())),
+        lldd: Set(new.lldd.map(|v| v.code().to_owned())),
+        free_school_meals: Set(new.free_school_meals),
+        care_leaver: Set(new.care_leaver),
+        send: Set(new.send),
+        postcode: Set(new.postcode.clone()),
+        preferred_language: Set(new.preferred_language.clone()),
+        created_at: Set(stamp),
+        updated_at: Set(stamp),
+        ..Default::default()
+    }
+}
+
+/// Adds a learner. A ULN or MIS id already used in the organisation is a
+/// [`StorageError::Duplicate`], never a second record.
+pub async fn insert_learner(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    new: &NewLearner,
+) -> Result<LearnerId> {
+    new.validate().map_err(|err| StorageError::InvalidStoredValue {
+        table: "learners",
+        column: "uln/mis_id",
+        value: String::new(),
+        reason: err.to_string(),
+    })?;
+    let model = active_model(org, new).insert(conn).await.map_err(|err| {
+        StorageError::from_insert(err, || {
+            let id = new
+                .uln
+                .as_ref()
+                .map(|uln| format!("ULN {}", uln.as_str()))
+                .or_else(|| new.mis_id.as_ref().map(|mis| format!("MIS id {mis}")))
+                .unwrap_or_default();
+            format!("a learner with {id}")
+        })
+    })?;
+    Ok(LearnerId(model.id))
+}
+
+/// One learner of the organisation; a learner of another organisation is "not found".
+pub async fn learner(conn: &impl ConnectionTrait, org: OrganisationId, id: LearnerId) -> Result<Learner> {
+    learner::Entity::find_by_id(id.0)
+        .filter(learner::Column::OrganisationId.eq(org.0))
+        .one(conn)
+        .await?
+        .ok_or_else(|| StorageError::not_found(format!("learner {id}")))
+        .and_then(from_model)
+}
+
+pub async fn count_learners(conn: &impl ConnectionTrait, org: OrganisationId) -> Result<u64> {
+    Ok(learner::Entity::find()
+        .filter(learner::Column::OrganisationId.eq(org.0))
+        .count(conn)
+        .await?)
+}

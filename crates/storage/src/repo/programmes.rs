@@ -1,0 +1,77 @@
+//! Programmes (courses) an organisation runs.
+
+use onward_domain::programme::{ProgrammeType, QualificationLevel, SectorSubjectArea, StudyMode};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use super::{decode, decode_opt, now};
+use crate::entities::programme;
+use crate::{OrganisationId, ProgrammeId, Result};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewProgramme {
+    pub title: String,
+    pub programme_type: ProgrammeType,
+    pub level: Option<QualificationLevel>,
+    pub sector_subject_area: Option<SectorSubjectArea>,
+    pub mode: StudyMode,
+    pub funding_stream: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Programme {
+    pub id: ProgrammeId,
+    pub details: NewProgramme,
+    pub archived: bool,
+}
+
+fn from_model(model: programme::Model) -> Result<Programme> {
+    Ok(Programme {
+        id: ProgrammeId(model.id),
+        details: NewProgramme {
+            programme_type: decode("programmes", "programme_type", &model.programme_type)?,
+            level: decode_opt("programmes", "level", model.level.as_deref())?,
+            sector_subject_area: decode_opt(
+                "programmes",
+                "sector_subject_area",
+                model.sector_subject_area.as_deref(),
+            )?,
+            mode: decode("programmes", "mode", &model.mode)?,
+            title: model.title,
+            funding_stream: model.funding_stream,
+        },
+        archived: model.archived,
+    })
+}
+
+pub async fn create_programme(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    new: &NewProgramme,
+) -> Result<ProgrammeId> {
+    let model = programme::ActiveModel {
+        organisation_id: Set(org.0),
+        title: Set(new.title.clone()),
+        programme_type: Set(new.programme_type.code().to_owned()),
+        level: Set(new.level.map(|v| v.code().to_owned())),
+        sector_subject_area: Set(new.sector_subject_area.map(|v| v.code().to_owned())),
+        mode: Set(new.mode.code().to_owned()),
+        funding_stream: Set(new.funding_stream.clone()),
+        archived: Set(false),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(ProgrammeId(model.id))
+}
+
+pub async fn list_programmes(conn: &impl ConnectionTrait, org: OrganisationId) -> Result<Vec<Programme>> {
+    programme::Entity::find()
+        .filter(programme::Column::OrganisationId.eq(org.0))
+        .order_by_asc(programme::Column::Title)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(from_model)
+        .collect()
+}

@@ -1,0 +1,339 @@
+//! Storage tests: each runs on SQLite and on PostgreSQL.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use onward_domain::contact::{ContactChannel, ContactDirection, ContactOutcome};
+use onward_domain::destination::{
+    DestinationCategory, DestinationKind, DestinationRecord, DestinationSource, Verification,
+    current_destination,
+};
+use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
+use onward_domain::learner::NewLearner;
+use onward_domain::person::PersonName;
+use onward_domain::programme::{ProgrammeType, StudyMode};
+use onward_domain::role::Role;
+use onward_domain::tracking::shipped_plans;
+use onward_domain::uln::Uln;
+use onward_storage::repo::cohorts::{NewCohort, create_cohort, list_cohorts};
+use onward_storage::repo::contacts::{NewContactAttempt, contact_attempts, record_contact_attempt};
+use onward_storage::repo::destinations::{append_destination, destination_history};
+use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolment};
+use onward_storage::repo::learners::{count_learners, insert_learner, learner};
+use onward_storage::repo::plans::{install_plan, tracking_plan};
+use onward_storage::repo::programmes::{NewProgramme, create_programme};
+use onward_storage::repo::users::user_by_email;
+use onward_storage::session_store::DatabaseSessionStore;
+use onward_storage::{LearnerId, StorageError};
+use onward_test_support::{TestDatabase, fixtures, on_both_backends};
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::SessionStore;
+
+fn new_learner(given: &str, family: &str, uln: Option<&str>, mis_id: Option<&str>) -> NewLearner {
+    NewLearner {
+        uln: uln.map(|value| Uln::parse(value).expect("valid ULN")),
+        upn: None,
+        mis_id: mis_id.map(str::to_owned),
+        given_name: PersonName::parse(given).expect("name"),
+        family_name: PersonName::parse(family).expect("name"),
+        date_of_birth: NaiveDate::from_ymd_opt(2010, 2, 28),
+        sex: None,
+        ethnicity: None,
+        lldd: None,
+        free_school_meals: None,
+        care_leaver: None,
+        send: None,
+        postcode: Some("LS6 2AB".to_owned()),
+        preferred_language: None,
+    }
+}
+
+fn destination(category: DestinationCategory, as_of: (i32, u32, u32)) -> DestinationRecord {
+    DestinationRecord {
+        kind: DestinationKind::Actual,
+        category,
+        as_of: NaiveDate::from_ymd_opt(as_of.0, as_of.1, as_of.2).expect("date"),
+        start_date: None,
+        end_date: None,
+        institution: None,
+        employer: None,
+        job_role: None,
+        hours_per_week: None,
+        source: DestinationSource::Phone,
+        verification: Verification::LearnerConfirmed,
+        notes: None,
+    }
+}
+
+async fn migrations_are_idempotent(db: TestDatabase) {
+    db.database.migrate().await.expect("second migrate is a no-op");
+    db.database.ping().await.expect("ping");
+}
+
+async fn timestamps_round_trip_in_utc(db: TestDatabase) {
+    let org = fixtures::organisation(db.conn(), "round-trip").await;
+    let learner_id = insert_learner(
+        db.conn(),
+        org.id,
+        &new_learner("Ada", "Lovelace", Some("9276308686"), None),
+    )
+    .await
+    .expect("insert");
+    let at = Utc
+        .with_ymd_and_hms(2026, 3, 29, 0, 59, 59)
+        .single()
+        .expect("time")
+        + chrono::Duration::microseconds(123_456);
+    let attempt = NewContactAttempt {
+        learner: learner_id,
+        task: None,
+        channel: ContactChannel::Phone,
+        direction: ContactDirection::Outbound,
+        outcome: ContactOutcome::Voicemail,
+        notes: Some("left a message".to_owned()),
+        user: None,
+        attempted_at: at,
+    };
+    record_contact_attempt(db.conn(), org.id, &attempt)
+        .await
+        .expect("record");
+    let stored = contact_attempts(db.conn(), org.id, learner_id)
+        .await
+        .expect("read");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(
+        stored[0].attempt, attempt,
+        "the timestamp comes back exactly, in UTC"
+    );
+    let back = learner(db.conn(), org.id, learner_id).await.expect("learner");
+    assert_eq!(back.date_of_birth, NaiveDate::from_ymd_opt(2010, 2, 28));
+    assert_eq!(back.uln.as_deref(), Some("9276308686"));
+}
+
+async fn another_organisations_learner_is_not_found(db: TestDatabase) {
+    let mine = fixtures::organisation(db.conn(), "mine").await;
+    let theirs = fixtures::organisation(db.conn(), "theirs").await;
+    let their_learner = insert_learner(
+        db.conn(),
+        theirs.id,
+        &new_learner("Bo", "Other", None, Some("T1")),
+    )
+    .await
+    .expect("insert");
+    let err = learner(db.conn(), mine.id, their_learner)
+        .await
+        .expect_err("scoped");
+    assert!(matches!(err, StorageError::NotFound { .. }), "{err}");
+    let err = append_destination(
+        db.conn(),
+        mine.id,
+        their_learner,
+        &destination(DestinationCategory::EducationHigher, (2026, 10, 1)),
+        None,
+    )
+    .await
+    .expect_err("cannot write to another organisation's learner");
+    assert!(matches!(err, StorageError::NotFound { .. }), "{err}");
+    assert_eq!(count_learners(db.conn(), mine.id).await.expect("count"), 0);
+    assert_eq!(count_learners(db.conn(), theirs.id).await.expect("count"), 1);
+}
+
+async fn duplicate_identifiers_are_refused_per_organisation(db: TestDatabase) {
+    let first = fixtures::organisation(db.conn(), "first").await;
+    let second = fixtures::organisation(db.conn(), "second").await;
+    let learner = new_learner("Cy", "Twin", Some("9276308686"), Some("M1"));
+    insert_learner(db.conn(), first.id, &learner)
+        .await
+        .expect("first insert");
+    let err = insert_learner(db.conn(), first.id, &learner)
+        .await
+        .expect_err("duplicate");
+    assert!(
+        matches!(&err, StorageError::Duplicate { what } if what.contains("9276308686")),
+        "{err}"
+    );
+    // The same learner may be known to another organisation.
+    insert_learner(db.conn(), second.id, &learner)
+        .await
+        .expect("other organisation");
+}
+
+async fn destination_history_is_appended_never_overwritten(db: TestDatabase) {
+    let org = fixtures::organisation(db.conn(), "history").await;
+    let id = insert_learner(db.conn(), org.id, &new_learner("Di", "Path", None, Some("H1")))
+        .await
+        .expect("insert");
+    let intended = DestinationRecord {
+        kind: DestinationKind::Intended,
+        ..destination(DestinationCategory::Apprenticeship, (2026, 3, 1))
+    };
+    append_destination(db.conn(), org.id, id, &intended, None)
+        .await
+        .expect("intended");
+    append_destination(
+        db.conn(),
+        org.id,
+        id,
+        &destination(DestinationCategory::NeetSeeking, (2026, 9, 20)),
+        None,
+    )
+    .await
+    .expect("first actual");
+    append_destination(
+        db.conn(),
+        org.id,
+        id,
+        &destination(DestinationCategory::Apprenticeship, (2026, 11, 2)),
+        None,
+    )
+    .await
+    .expect("second actual");
+    let history = destination_history(db.conn(), org.id, id).await.expect("history");
+    assert_eq!(history.len(), 3, "every record is kept");
+    assert_eq!(history[0].record, intended);
+    let current = current_destination(history.iter().map(|stored| &stored.record)).expect("current");
+    assert_eq!(current.category, DestinationCategory::Apprenticeship);
+    assert_eq!(current.kind, DestinationKind::Actual);
+}
+
+async fn enrolments_link_only_the_organisations_own_rows(db: TestDatabase) {
+    let org = fixtures::organisation(db.conn(), "college").await;
+    let other = fixtures::organisation(db.conn(), "elsewhere").await;
+    let programme = create_programme(
+        db.conn(),
+        org.id,
+        &NewProgramme {
+            title: "Skills Bootcamp".to_owned(),
+            programme_type: ProgrammeType::SkillsBootcamp,
+            level: None,
+            sector_subject_area: None,
+            mode: StudyMode::PartTime,
+            funding_stream: None,
+        },
+    )
+    .await
+    .expect("programme");
+    let cohort = create_cohort(
+        db.conn(),
+        org.id,
+        &NewCohort {
+            name: "Bootcamp Spring 2026".to_owned(),
+            tracking_plan: None,
+            results_day: None,
+        },
+    )
+    .await
+    .expect("cohort");
+    let mine = insert_learner(db.conn(), org.id, &new_learner("Ed", "Mine", None, Some("E1")))
+        .await
+        .expect("learner");
+    let foreign = insert_learner(
+        db.conn(),
+        other.id,
+        &new_learner("Fi", "Foreign", None, Some("F1")),
+    )
+    .await
+    .expect("learner");
+    let dates = EnrolmentDates {
+        start: NaiveDate::from_ymd_opt(2026, 2, 2).expect("date"),
+        planned_end: NaiveDate::from_ymd_opt(2026, 5, 15).expect("date"),
+        actual_end: None,
+    };
+    let enrol = |learner: LearnerId| NewEnrolment {
+        learner,
+        programme,
+        cohort,
+        dates: dates.clone(),
+        status: CompletionStatus::Continuing,
+    };
+    insert_enrolment(db.conn(), org.id, &enrol(mine))
+        .await
+        .expect("own learner");
+    insert_enrolment(db.conn(), org.id, &enrol(mine))
+        .await
+        .expect("a second enrolment of the same learner");
+    let err = insert_enrolment(db.conn(), org.id, &enrol(foreign))
+        .await
+        .expect_err("foreign learner");
+    assert!(matches!(err, StorageError::NotFound { .. }), "{err}");
+    let cohorts = list_cohorts(db.conn(), org.id).await.expect("cohorts");
+    assert_eq!(cohorts.len(), 1);
+    assert_eq!(cohorts[0].learners, 1, "distinct learners, not enrolments");
+    assert!(
+        list_cohorts(db.conn(), other.id)
+            .await
+            .expect("cohorts")
+            .is_empty()
+    );
+}
+
+async fn shipped_plans_round_trip(db: TestDatabase) {
+    let org = fixtures::organisation(db.conn(), "plans").await;
+    for plan in shipped_plans() {
+        let id = install_plan(db.conn(), org.id, &plan).await.expect("install");
+        let back = tracking_plan(db.conn(), org.id, id).await.expect("load");
+        assert_eq!(back, plan);
+    }
+}
+
+async fn users_are_found_by_email_and_duplicates_refused(db: TestDatabase) {
+    let org = fixtures::organisation(db.conn(), "staff").await;
+    let user = fixtures::user(db.conn(), &org, Role::Tutor, "tutor@staff.example").await;
+    let email = onward_domain::email::EmailAddress::parse("Tutor@STAFF.example").expect("email");
+    let found = user_by_email(db.conn(), &email)
+        .await
+        .expect("lookup")
+        .expect("found");
+    assert_eq!(found.id, user.id);
+    assert_eq!(found.role, Role::Tutor);
+    assert!(
+        !format!("{found:?}").contains("argon2"),
+        "Debug never shows the password hash"
+    );
+    let err = onward_storage::repo::users::create_user(
+        db.conn(),
+        org.id,
+        &onward_storage::repo::users::NewUser {
+            email,
+            display_name: "Again".to_owned(),
+            role: Role::Admin,
+            password_hash: "x".to_owned(),
+        },
+    )
+    .await
+    .expect_err("duplicate email");
+    assert!(matches!(err, StorageError::Duplicate { .. }), "{err}");
+}
+
+async fn sessions_are_stored_loaded_and_expire(db: TestDatabase) {
+    let store = DatabaseSessionStore::new(db.database.clone());
+    let mut record = Record {
+        id: Id::default(),
+        data: [("user".to_owned(), serde_json::json!({"user_id": 7}))]
+            .into_iter()
+            .collect(),
+        expiry_date: tower_sessions::cookie::time::OffsetDateTime::now_utc()
+            + tower_sessions::cookie::time::Duration::hours(1),
+    };
+    store.create(&mut record).await.expect("create");
+    let loaded = store.load(&record.id).await.expect("load").expect("present");
+    assert_eq!(loaded.data, record.data);
+    record.expiry_date = tower_sessions::cookie::time::OffsetDateTime::now_utc()
+        - tower_sessions::cookie::time::Duration::minutes(1);
+    store.save(&record).await.expect("save");
+    assert!(
+        store.load(&record.id).await.expect("load").is_none(),
+        "expired sessions are not loaded"
+    );
+    assert_eq!(store.delete_expired().await.expect("purge"), 1);
+}
+
+on_both_backends!(
+    migrations_are_idempotent,
+    timestamps_round_trip_in_utc,
+    another_organisations_learner_is_not_found,
+    duplicate_identifiers_are_refused_per_organisation,
+    destination_history_is_appended_never_overwritten,
+    enrolments_link_only_the_organisations_own_rows,
+    shipped_plans_round_trip,
+    users_are_found_by_email_and_duplicates_refused,
+    sessions_are_stored_loaded_and_expire,
+);

@@ -1,0 +1,75 @@
+use std::net::SocketAddr;
+
+use onward_web::{Application, WebConfig};
+use reqwest::redirect::Policy;
+
+use crate::TestDatabase;
+
+/// The real Onward router served on a random local port against a fresh database.
+pub struct TestApp {
+    pub address: SocketAddr,
+    /// A client with a cookie jar that does not follow redirects, so tests can assert them.
+    pub client: reqwest::Client,
+    pub db: TestDatabase,
+}
+
+impl TestApp {
+    pub async fn spawn(db: TestDatabase) -> Self {
+        let config = WebConfig {
+            bind: "127.0.0.1:0".to_owned(),
+            secure_cookies: false,
+        };
+        let app = Application::build(config, db.database.clone())
+            .await
+            .expect("bind a random port");
+        let address = app.local_addr().expect("local address");
+        tokio::spawn(app.run_until_stopped());
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .expect("http client");
+        Self { address, client, db }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn get_text(&self, path: &str) -> (reqwest::StatusCode, String) {
+        let response = self.get(path).await;
+        let status = response.status();
+        (status, response.text().await.expect("body"))
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Signs in through the real form (fetching its CSRF token first).
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        let (_, page) = self.get_text("/login").await;
+        let csrf = csrf_from(&page).expect("sign-in page has a CSRF token");
+        self.post_form(
+            "/login",
+            &[("email", email), ("password", password), ("csrf", &csrf)],
+        )
+        .await
+    }
+}
+
+/// The value of the first `name="csrf"` hidden input in a page.
+pub fn csrf_from(html: &str) -> Option<String> {
+    let at = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    let rest = &html[at..];
+    Some(rest[..rest.find('"')?].to_owned())
+}

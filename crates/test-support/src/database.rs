@@ -1,0 +1,145 @@
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use onward_storage::Database;
+use sea_orm::{ConnectionTrait, Statement};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TestBackend {
+    Sqlite,
+    Postgres,
+}
+
+/// A freshly created, migrated database that is removed when dropped.
+pub struct TestDatabase {
+    pub backend: TestBackend,
+    pub url: String,
+    pub database: Database,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    SqliteFile(std::path::PathBuf),
+    PostgresDatabase { admin_url: String, name: String },
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique_name() -> String {
+    format!(
+        "onward_test_{}_{}_{:08x}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        rand::random::<u32>()
+    )
+}
+
+/// The PostgreSQL server tests use, as an admin URL (database `postgres`).
+pub fn postgres_admin_url() -> String {
+    std::env::var("ONWARD_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| value == "true" || value == "1")
+}
+
+impl TestDatabase {
+    /// Creates and migrates a new database. Returns `None` (test skipped) only when
+    /// PostgreSQL is unreachable outside CI; under `CI=true` that panics.
+    pub async fn fresh(backend: TestBackend) -> Option<Self> {
+        let name = unique_name();
+        let (url, cleanup) = match backend {
+            TestBackend::Sqlite => {
+                let dir = std::env::temp_dir().join("onward-tests");
+                std::fs::create_dir_all(&dir).expect("create temp dir for SQLite test databases");
+                let path = dir.join(format!("{name}.db"));
+                (
+                    format!("sqlite://{}?mode=rwc", path.display()),
+                    Cleanup::SqliteFile(path),
+                )
+            }
+            TestBackend::Postgres => {
+                let admin_url = postgres_admin_url();
+                let admin = match Database::connect(&admin_url).await {
+                    Ok(admin) => admin,
+                    Err(err) if !in_ci() => {
+                        eprintln!("SKIPPED on PostgreSQL: {err} (set CI=true to make this a failure)");
+                        return None;
+                    }
+                    Err(err) => panic!("PostgreSQL is required under CI=true: {err}"),
+                };
+                admin
+                    .conn()
+                    .execute_raw(Statement::from_string(
+                        admin.conn().get_database_backend(),
+                        format!("CREATE DATABASE {name}"),
+                    ))
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(base, _)| base);
+                (
+                    format!("{base}/{name}"),
+                    Cleanup::PostgresDatabase { admin_url, name },
+                )
+            }
+        };
+        let database = Database::connect_and_migrate(&url)
+            .await
+            .unwrap_or_else(|err| panic!("open test database {url}: {err}"));
+        Some(Self {
+            backend,
+            url,
+            database,
+            cleanup,
+        })
+    }
+
+    pub fn conn(&self) -> &sea_orm::DatabaseConnection {
+        self.database.conn()
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::SqliteFile(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut file = path.clone().into_os_string();
+                    file.push(suffix);
+                    let _ = std::fs::remove_file(file);
+                }
+            }
+            Cleanup::PostgresDatabase { admin_url, name } => {
+                let admin_url = admin_url.clone();
+                let name = name.clone();
+                // Drop runs inside the test's runtime; use a separate one on its own thread.
+                let dropped = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()?;
+                    runtime.block_on(async {
+                        let admin = Database::connect(&admin_url)
+                            .await
+                            .map_err(std::io::Error::other)?;
+                        admin
+                            .conn()
+                            .execute_raw(Statement::from_string(
+                                admin.conn().get_database_backend(),
+                                format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                            ))
+                            .await
+                            .map_err(std::io::Error::other)?;
+                        admin.close().await.map_err(std::io::Error::other)
+                    })
+                })
+                .join();
+                if !matches!(dropped, Ok(Ok(()))) {
+                    eprintln!("warning: could not drop test database {}", self.url);
+                }
+            }
+        }
+    }
+}

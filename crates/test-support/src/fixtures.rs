@@ -1,0 +1,43 @@
+//! Small, explicit fixtures: an organisation and a user of a given role.
+
+use onward_domain::email::EmailAddress;
+use onward_domain::organisation::{CountryCode, OrgSlug, OrganisationKind};
+use onward_domain::role::Role;
+use onward_storage::repo::organisations::{NewOrganisation, Organisation, create_organisation};
+use onward_storage::repo::users::{NewUser, User, create_user};
+use sea_orm::ConnectionTrait;
+
+/// The password of every fixture user.
+pub const PASSWORD: &str = "test-password-123";
+
+pub async fn organisation(conn: &impl ConnectionTrait, slug: &str) -> Organisation {
+    create_organisation(
+        conn,
+        &NewOrganisation {
+            slug: OrgSlug::parse(slug).expect("valid slug"),
+            name: format!("{slug} organisation"),
+            kind: OrganisationKind::College,
+            country: CountryCode::gb(),
+        },
+    )
+    .await
+    .expect("create organisation")
+}
+
+/// A user with [`PASSWORD`]; hashing once per process keeps tests fast.
+pub async fn user(conn: &impl ConnectionTrait, organisation: &Organisation, role: Role, email: &str) -> User {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let hash = HASH.get_or_init(|| onward_web::passwords::hash_password(PASSWORD).expect("hash"));
+    create_user(
+        conn,
+        organisation.id,
+        &NewUser {
+            email: EmailAddress::parse(email).expect("valid email"),
+            display_name: format!("{} user", role.code()),
+            role,
+            password_hash: hash.clone(),
+        },
+    )
+    .await
+    .expect("create user")
+}

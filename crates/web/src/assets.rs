@@ -1,0 +1,62 @@
+//! Static assets compiled into the binary (see `assets/README.md` for how they
+//! are built): nothing is fetched from the network at run time.
+
+use axum::Router;
+use axum::extract::Path;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use crate::AppState;
+
+/// (file name, content type, bytes) of every shipped asset.
+const ASSETS: &[(&str, &str, &[u8])] = &[
+    (
+        "onward.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../static/onward.css"),
+    ),
+    (
+        "onward.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/onward.js"),
+    ),
+    (
+        "govuk-frontend.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/govuk-frontend.min.js"),
+    ),
+    (
+        "htmx.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/htmx.min.js"),
+    ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_bytes!("../static/favicon.svg"),
+    ),
+];
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/static/{file}", get(asset))
+        .route("/favicon.ico", get(|| asset(Path("favicon.svg".to_owned()))))
+}
+
+async fn asset(Path(file): Path<String>) -> Response {
+    match ASSETS.iter().find(|(name, _, _)| *name == file) {
+        Some((_, content_type, bytes)) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=86400"),
+                ),
+            ],
+            *bytes,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}

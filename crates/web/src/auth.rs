@@ -1,0 +1,120 @@
+//! Who is signed in, and the CSRF token that protects every state-changing form.
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
+use onward_domain::role::Role;
+use onward_storage::repo::{organisations, users};
+use onward_storage::{OrganisationId, UserId};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use crate::{AppState, WebError};
+
+const SESSION_USER: &str = "user";
+const SESSION_CSRF: &str = "csrf";
+
+/// What the session remembers about the signed-in person.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+struct SessionUser {
+    user_id: UserId,
+    organisation_id: OrganisationId,
+}
+
+/// The signed-in staff member, loaded fresh on every request so a deactivated
+/// account or a changed role takes effect at once.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub id: UserId,
+    pub organisation_id: OrganisationId,
+    pub organisation_name: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
+impl<S> FromRequestParts<S> for CurrentUser
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let session = Session::from_request_parts(parts, &state)
+            .await
+            .map_err(|(_, message)| WebError::Internal(anyhow::anyhow!(message)))?;
+        let Some(remembered) = session.get::<SessionUser>(SESSION_USER).await? else {
+            return Err(WebError::SignInRequired);
+        };
+        let conn = state.database.conn();
+        let user = users::user_by_id(conn, remembered.user_id).await?;
+        let Some(user) =
+            user.filter(|user| user.active && user.organisation_id == remembered.organisation_id)
+        else {
+            session.flush().await?;
+            return Err(WebError::SignInRequired);
+        };
+        let organisation = organisations::organisation(conn, user.organisation_id).await?;
+        Ok(Self {
+            id: user.id,
+            organisation_id: user.organisation_id,
+            organisation_name: organisation.name,
+            email: user.email,
+            display_name: user.display_name,
+            role: user.role,
+        })
+    }
+}
+
+/// Starts a signed-in session under a new id (so a session id planted before
+/// sign-in is worthless afterwards).
+pub async fn sign_in(session: &Session, user: &users::User) -> Result<(), WebError> {
+    session.cycle_id().await?;
+    session
+        .insert(
+            SESSION_USER,
+            SessionUser {
+                user_id: user.id,
+                organisation_id: user.organisation_id,
+            },
+        )
+        .await?;
+    session.remove_value(SESSION_CSRF).await?;
+    Ok(())
+}
+
+pub async fn sign_out(session: &Session) -> Result<(), WebError> {
+    session.flush().await?;
+    Ok(())
+}
+
+/// The session's CSRF token, created on first use (128 bits, hex).
+pub async fn csrf_token(session: &Session) -> Result<String, WebError> {
+    if let Some(token) = session.get::<String>(SESSION_CSRF).await? {
+        return Ok(token);
+    }
+    let mut bytes = [0_u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    let token: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    session.insert(SESSION_CSRF, &token).await?;
+    Ok(token)
+}
+
+/// Checks a submitted CSRF token against the session's, in constant time.
+pub async fn verify_csrf(session: &Session, submitted: &str) -> Result<(), WebError> {
+    let expected = session.get::<String>(SESSION_CSRF).await?.unwrap_or_default();
+    let matches = !expected.is_empty()
+        && expected.len() == submitted.len()
+        && expected
+            .bytes()
+            .zip(submitted.bytes())
+            .fold(0_u8, |diff, (a, b)| diff | (a ^ b))
+            == 0;
+    if matches {
+        Ok(())
+    } else {
+        Err(WebError::FormExpired)
+    }
+}

@@ -1,0 +1,115 @@
+//! Builds the router and binds the listener, so `onward serve` and the tests
+//! start exactly the same application.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use onward_storage::Database;
+use onward_storage::session_store::DatabaseSessionStore;
+use tokio::net::TcpListener;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::AppState;
+
+/// Settings of the web edge. `secure_cookies` should be on whenever Onward is
+/// reached over HTTPS (directly or behind a TLS-terminating proxy); it also turns on HSTS.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    pub bind: String,
+    pub secure_cookies: bool,
+}
+
+/// A bound, not yet running, Onward web server.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    session_store: DatabaseSessionStore,
+}
+
+impl Application {
+    /// Binds the configured address. A port already in use is reported with the address.
+    pub async fn build(config: WebConfig, database: Database) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&config.bind)
+            .await
+            .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", config.bind))?;
+        let session_store = DatabaseSessionStore::new(database.clone());
+        let router = router(AppState { database, config }, session_store.clone());
+        Ok(Self {
+            listener,
+            router,
+            session_store,
+        })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until the process receives Ctrl-C / SIGTERM, then finishes in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let store = self.session_store;
+        tokio::spawn(async move {
+            let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+            loop {
+                every_hour.tick().await;
+                if let Err(err) = store.delete_expired().await {
+                    tracing::warn!(error = %err, "could not delete expired sessions");
+                }
+            }
+        });
+        axum::serve(
+            self.listener,
+            self.router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    }
+}
+
+fn router(state: AppState, session_store: DatabaseSessionStore) -> Router {
+    let sessions = SessionManagerLayer::new(session_store)
+        .with_name("onward_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::hours(8),
+        ));
+    let secure = state.config.secure_cookies;
+    Router::new()
+        .merge(crate::ui::router())
+        .merge(crate::health::router())
+        .merge(crate::assets::router())
+        .layer(sessions)
+        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            crate::security_headers::add(secure, request, next)
+        }))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
