@@ -74,6 +74,14 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
 }
 
+/** A page in its own context (axe needs pages made from a context). */
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  page.on('close', () => context.close());
+  return page;
+}
+
 /** Fails with the list of WCAG 2.2 A/AA violations on the current page, if any. */
 export async function expectNoAxeViolations(page, assert) {
   const results = await new AxeBuilder({ page })

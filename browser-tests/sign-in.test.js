@@ -1,7 +1,7 @@
 // Sign-in journeys in real Chromium, on SQLite and PostgreSQL.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { backends, startOnward, launchBrowser, expectNoAxeViolations, signIn } from './harness.js';
+import { backends, startOnward, launchBrowser, expectNoAxeViolations, signIn, newPage } from './harness.js';
 
 for (const backend of backends()) {
   describe(`sign-in on ${backend}`, () => {
@@ -17,7 +17,7 @@ for (const backend of backends()) {
     });
 
     test('the sign-in page is accessible', async () => {
-      const page = await browser.newPage();
+      const page = await newPage(browser);
       await page.goto(`${onward.baseUrl}/login`);
       assert.equal(await page.title(), 'Sign in – Onward');
       await expectNoAxeViolations(page, assert);
@@ -25,7 +25,7 @@ for (const backend of backends()) {
     });
 
     test('a wrong password shows the error summary', async () => {
-      const page = await browser.newPage();
+      const page = await newPage(browser);
       await signIn(page, onward.baseUrl, 'admin@northfield.example', 'wrong password');
       const summary = page.locator('.govuk-error-summary');
       await summary.waitFor();
@@ -36,7 +36,7 @@ for (const backend of backends()) {
     });
 
     test('signing in shows the cohorts, and signing out ends the session', async () => {
-      const page = await browser.newPage();
+      const page = await newPage(browser);
       await signIn(page, onward.baseUrl, 'progression.lead@northfield.example');
       await page.getByRole('heading', { name: 'Cohorts', level: 1 }).waitFor();
       const table = await page.locator('table').innerText();
@@ -51,14 +51,13 @@ for (const backend of backends()) {
     });
 
     test('the home page works on a 390 px wide phone', async () => {
-      const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-      const page = await context.newPage();
+      const page = await newPage(browser, { viewport: { width: 390, height: 844 } });
       await signIn(page, onward.baseUrl, 'admin@salt-training.example');
       await page.getByRole('heading', { name: 'Cohorts', level: 1 }).waitFor();
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px`);
       await expectNoAxeViolations(page, assert);
-      await context.close();
+      await page.close();
     });
   });
 }

@@ -60,7 +60,8 @@ impl Settings {
         // Only variables naming a setting are read: other ONWARD_* variables (such as
         // the test suite's ONWARD_TEST_POSTGRES_URL) are not configuration.
         fn is_setting(key: &str) -> bool {
-            SETTINGS.contains(&key.split('.').next().unwrap_or_default())
+            let top = key.split('.').next().unwrap_or_default().to_ascii_lowercase();
+            SETTINGS.contains(&top.as_str())
         }
         let mut figment = Figment::from(Serialized::defaults(Settings::default()))
             .merge(Toml::file(config_file))
