@@ -72,3 +72,81 @@ macro_rules! code_enum {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use serde::de::IntoDeserializer;
+    use serde::de::value::{Error, StrDeserializer};
+
+    use crate::contact::{ContactChannel, ContactDirection, ContactOutcome, ContactPointKind};
+    use crate::destination::{
+        DestinationCategory, DestinationGroup, DestinationKind, DestinationSource, Verification,
+    };
+    use crate::enrolment::CompletionStatus;
+    use crate::learner::{Ethnicity, Lldd, Sex};
+    use crate::organisation::OrganisationKind;
+    use crate::programme::{ProgrammeType, QualificationLevel, SectorSubjectArea, StudyMode};
+    use crate::role::Role;
+    use crate::tracking::{Anchor, TaskStatus};
+
+    /// Codes are stored, so each enumeration's codes must be distinct, short and
+    /// plain, and every code, label, `FromStr` and serde form must agree.
+    macro_rules! check_all {
+        ($($name:ty),+ $(,)?) => {$({
+            let name = stringify!($name);
+            let mut codes = HashSet::new();
+            for value in <$name>::ALL {
+                let code = value.code();
+                assert!(codes.insert(code), "{name}: duplicate code {code}");
+                assert!(
+                    !code.is_empty()
+                        && code.len() <= 32
+                        && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                    "{name}: code `{code}` is not a short snake_case code"
+                );
+                assert!(!value.label().is_empty(), "{name}: {code} has no label");
+                assert_eq!(value.to_string(), value.label());
+                assert_eq!(<$name>::from_code(code), Some(*value));
+                assert_eq!(code.parse::<$name>(), Ok(*value));
+                let deserializer: StrDeserializer<'_, Error> = code.into_deserializer();
+                assert_eq!(<$name as serde::Deserialize>::deserialize(deserializer), Ok(*value));
+            }
+            assert_eq!(<$name>::from_code("no_such_code"), None);
+            let err = "no_such_code".parse::<$name>().expect_err("unknown code");
+            let first = <$name>::ALL[0].code();
+            assert!(
+                err.message.contains("`no_such_code`") && err.message.contains(first),
+                "{name}: {err}"
+            );
+        })+};
+    }
+
+    #[test]
+    fn every_enumeration_round_trips_through_its_codes() {
+        check_all!(
+            Role,
+            OrganisationKind,
+            Sex,
+            Ethnicity,
+            Lldd,
+            ProgrammeType,
+            QualificationLevel,
+            SectorSubjectArea,
+            StudyMode,
+            CompletionStatus,
+            ContactPointKind,
+            ContactChannel,
+            ContactDirection,
+            ContactOutcome,
+            DestinationKind,
+            DestinationCategory,
+            DestinationGroup,
+            DestinationSource,
+            Verification,
+            Anchor,
+            TaskStatus,
+        );
+    }
+}

@@ -45,3 +45,25 @@ impl ContactOutcome {
         matches!(self, Self::Reached | Self::Replied | Self::Refused)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusing_is_contact_but_a_voicemail_is_not() {
+        let made: Vec<ContactOutcome> = ContactOutcome::ALL
+            .iter()
+            .copied()
+            .filter(|outcome| outcome.is_contact_made())
+            .collect();
+        assert_eq!(
+            made,
+            [
+                ContactOutcome::Reached,
+                ContactOutcome::Refused,
+                ContactOutcome::Replied
+            ]
+        );
+    }
+}

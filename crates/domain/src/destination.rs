@@ -165,7 +165,9 @@ impl DestinationRecord {
         Ok(())
     }
 
-    /// Allowed, but flagged for follow-up: employment without an employer.
+    /// Allowed, but flagged for follow-up: employment (including an
+    /// apprenticeship, which always has an employer) recorded without the
+    /// employer's name. Self-employment has no employer to name.
     pub fn is_incomplete(&self) -> bool {
         self.category.is_employment() && self.employer.as_deref().is_none_or(|e| e.trim().is_empty())
     }

@@ -45,9 +45,17 @@ impl EnrolmentDates {
         self.actual_end.unwrap_or(self.planned_end)
     }
 
-    /// Left before the planned end.
+    /// Left without completing, so follow-up runs from the actual leaving date:
+    /// withdrew early, or still marked continuing although an actual end before
+    /// the planned end has been recorded (the status not yet updated).
+    /// Finishing ahead of plan is a completion, not early leaving, and a break
+    /// in learning is a pause the learner is expected to return from.
     pub fn is_early_leaver(&self, status: CompletionStatus) -> bool {
-        status == CompletionStatus::WithdrewEarly || self.actual_end.is_some_and(|end| end < self.planned_end)
+        match status {
+            CompletionStatus::WithdrewEarly => true,
+            CompletionStatus::Continuing => self.actual_end.is_some_and(|end| end < self.planned_end),
+            CompletionStatus::Completed | CompletionStatus::BreakInLearning => false,
+        }
     }
 }
 
@@ -88,6 +96,21 @@ mod tests {
             actual_end: Some(d(2026, 1, 15)),
         };
         assert_eq!(dates.leaving_date(), d(2026, 1, 15));
-        assert!(dates.is_early_leaver(CompletionStatus::Completed));
+        assert!(dates.is_early_leaver(CompletionStatus::WithdrewEarly));
+        assert!(
+            dates.is_early_leaver(CompletionStatus::Continuing),
+            "status not yet updated"
+        );
+        assert!(
+            !dates.is_early_leaver(CompletionStatus::Completed),
+            "finished ahead of plan"
+        );
+        assert!(!dates.is_early_leaver(CompletionStatus::BreakInLearning));
+        let on_plan = EnrolmentDates {
+            actual_end: Some(d(2026, 7, 1)),
+            ..dates.clone()
+        };
+        assert!(!on_plan.is_early_leaver(CompletionStatus::Continuing));
+        assert!(on_plan.is_early_leaver(CompletionStatus::WithdrewEarly));
     }
 }

@@ -44,6 +44,12 @@ impl OrgSlug {
     }
 }
 
+impl std::fmt::Display for OrgSlug {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// ISO 3166-1 alpha-2 country code, stored upper-case.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CountryCode(String);
@@ -93,6 +99,12 @@ impl CountryCode {
             "EE" => "et",
             _ => "en",
         }
+    }
+}
+
+impl std::fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
 }
 

@@ -260,7 +260,7 @@ pub fn shipped_plans() -> Vec<TrackingPlan> {
                     "follow_up",
                     "3–6 month follow-up",
                     Anchor::Leaving,
-                    120,
+                    90,
                     &remote,
                     Role::ProgressionLead,
                 ),
@@ -470,5 +470,64 @@ mod tests {
                 .message
                 .contains("used twice")
         );
+    }
+
+    #[test]
+    fn shipped_plans_fall_due_on_the_expected_dates() {
+        let (dates, results_day) = TrackingPlan::reference_enrolment().expect("reference dates");
+        let due = |plan: &TrackingPlan| -> Vec<NaiveDate> {
+            plan.checkpoints
+                .iter()
+                .map(|c| c.due_date(&dates, Some(results_day)).expect("due"))
+                .collect()
+        };
+        let plans = shipped_plans();
+        assert_eq!(
+            due(&plans[0]),
+            [
+                d(2025, 9, 1),
+                d(2025, 10, 13),
+                d(2026, 7, 15),
+                d(2026, 10, 13),
+                d(2027, 7, 15)
+            ]
+        );
+        assert_eq!(
+            due(&plans[1]),
+            [
+                d(2026, 4, 6),
+                d(2026, 8, 13),
+                d(2026, 9, 15),
+                d(2026, 9, 30),
+                d(2026, 11, 1),
+                d(2027, 2, 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn malformed_checkpoints_are_named() {
+        let mut plan = shipped_plans().remove(1);
+        plan.checkpoints[2].fixed_month_day = None;
+        let err = plan.validate().expect_err("no calendar date");
+        assert!(
+            err.to_string()
+                .contains("\"September roll-call\" needs a calendar date"),
+            "{err}"
+        );
+
+        let mut plan = shipped_plans().remove(1);
+        plan.checkpoints[2].fixed_month_day = Some((2, 30));
+        let err = plan.validate().expect_err("impossible date");
+        assert!(err.to_string().contains("day 30 of month 2"), "{err}");
+
+        let mut plan = shipped_plans().remove(1);
+        plan.checkpoints[0].fixed_month_day = Some((3, 1));
+        assert!(plan.validate().is_err(), "calendar date on a relative anchor");
+
+        let mut plan = shipped_plans().remove(1);
+        plan.checkpoints[0].channels.clear();
+        let err = plan.validate().expect_err("no channels");
+        assert!(err.to_string().contains("needs at least one channel"), "{err}");
     }
 }

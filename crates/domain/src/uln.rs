@@ -121,6 +121,8 @@ mod tests {
 
     #[test]
     fn the_worked_example_is_valid() {
+        // S = 290, R = 4, check digit 10 − 4 = 6 (standards.md §2).
+        assert_eq!(check_digit(&[9, 2, 7, 6, 3, 0, 8, 6, 8]), Some(6));
         let uln = Uln::parse("9276308686").expect("valid");
         assert_eq!(uln.as_str(), "9276308686");
         assert!(!uln.is_placeholder());
@@ -164,36 +166,114 @@ mod tests {
         }
     }
 
+    #[test]
+    fn one_digit_away_from_a_valid_uln_can_be_the_placeholder() {
+        // 9999999998 checks (S = 486, R = 2, check digit 8); changing its last
+        // digit gives the placeholder, which is accepted by rule 1 of DD01, not
+        // by the checksum. The single-digit property below must allow for this.
+        let near = Uln::parse("9999999998").expect("valid");
+        assert!(!near.is_placeholder());
+        assert_eq!(check_digit(&[9; 9]), Some(8));
+        assert!(Uln::parse("9999999999").is_ok_and(|u| u.is_placeholder()));
+        assert!(Uln::parse("9999999997").is_err());
+    }
+
+    #[test]
+    fn serde_uses_the_plain_string_and_validates() {
+        use serde::de::IntoDeserializer;
+        use serde::de::value::{Error, StrDeserializer};
+        let parse = |text: &'static str| {
+            let deserializer: StrDeserializer<'_, Error> = text.into_deserializer();
+            <Uln as serde::Deserialize>::deserialize(deserializer)
+        };
+        assert_eq!(
+            parse("9276308686").map(|u| u.to_string()),
+            Ok("9276308686".to_owned())
+        );
+        let err = parse("1234567890").expect_err("bad check digit");
+        assert!(err.to_string().contains("check digit"), "{err}");
+    }
+
     fn valid_uln() -> impl Strategy<Value = Uln> {
         (100_000_000_u32..=999_999_999).prop_filter_map("no check digit", Uln::from_first_nine)
+    }
+
+    fn digits_of(uln: &Uln) -> Vec<u8> {
+        uln.as_str().bytes().map(|b| b - b'0').collect()
+    }
+
+    fn text_of(digits: &[u8]) -> String {
+        digits.iter().map(|d| char::from(b'0' + d)).collect()
+    }
+
+    /// HESA's form of the rule, used as an independent oracle: the ten digits
+    /// weighted 10..1 sum to 10 mod 11.
+    fn hesa_valid(digits: &[u8]) -> bool {
+        let sum: u32 = digits
+            .iter()
+            .zip((1..=10).rev())
+            .map(|(digit, weight)| u32::from(*digit) * weight)
+            .sum();
+        sum % 11 == 10
     }
 
     proptest! {
         #[test]
         fn every_generated_uln_parses(uln in valid_uln()) {
             prop_assert_eq!(Uln::parse(uln.as_str()), Ok(uln.clone()));
+            prop_assert!(!uln.is_placeholder());
         }
 
-        /// Weights 10..2 and 1 are all non-zero mod 11, so changing one digit
-        /// changes S mod 11 and the number no longer checks.
+        /// The rule as written in DD01 agrees with HESA's formulation on every
+        /// 10-digit string (apart from the leading-zero and placeholder rules).
         #[test]
-        fn any_single_digit_change_is_rejected(uln in valid_uln(), position in 0_usize..10, delta in 1_u8..10) {
-            let mut digits: Vec<u8> = uln.as_str().bytes().collect();
-            digits[position] = b'0' + (digits[position] - b'0' + delta) % 10;
-            let changed = String::from_utf8(digits).expect("ascii");
-            prop_assume!(changed != PLACEHOLDER);
-            prop_assert!(Uln::parse(&changed).is_err(), "{} accepted", changed);
+        fn parse_agrees_with_the_hesa_formulation(digits in proptest::collection::vec(0_u8..10, 10)) {
+            let text = text_of(&digits);
+            let expected = text == PLACEHOLDER || (digits[0] != 0 && hesa_valid(&digits));
+            prop_assert_eq!(Uln::parse(&text).is_ok(), expected, "{}", text);
         }
 
-        /// Swapping adjacent different digits changes S by ±(a−b), never 0 mod 11.
+        /// Changing one digit by δ ∈ ±1..9 changes the weighted sum by w·δ with
+        /// w ∈ 1..10; 11 is prime, so w·δ ≢ 0 (mod 11) and the checksum fails.
+        /// The one way such a number is still accepted is by becoming the
+        /// placeholder 9999999999, which DD01 accepts without a checksum.
         #[test]
-        fn adjacent_transpositions_are_rejected(uln in valid_uln(), position in 0_usize..9) {
-            let mut digits: Vec<u8> = uln.as_str().bytes().collect();
+        fn every_single_digit_change_is_rejected(uln in valid_uln(), position in 0_usize..10) {
+            let original = digits_of(&uln);
+            for replacement in (0..10).filter(|d| *d != original[position]) {
+                let mut digits = original.clone();
+                digits[position] = replacement;
+                let changed = text_of(&digits);
+                prop_assert!(!hesa_valid(&digits), "{} still checks", changed);
+                let result = Uln::parse(&changed);
+                if changed == PLACEHOLDER {
+                    prop_assert!(result.is_ok_and(|u| u.is_placeholder()));
+                } else {
+                    prop_assert!(result.is_err(), "{} accepted", changed);
+                }
+            }
+        }
+
+        /// Swapping adjacent digits a ≠ b (weights w and w − 1) changes the sum
+        /// by ±(a − b), never 0 mod 11. The result cannot be the placeholder
+        /// (that needs both digits to be 9), and a swap that brings a 0 to the
+        /// front is refused by the leading-zero rule, so every swap is refused.
+        #[test]
+        fn every_adjacent_transposition_is_rejected(uln in valid_uln(), position in 0_usize..9) {
+            let mut digits = digits_of(&uln);
             prop_assume!(digits[position] != digits[position + 1]);
             digits.swap(position, position + 1);
-            let swapped = String::from_utf8(digits).expect("ascii");
-            prop_assume!(swapped != PLACEHOLDER);
-            prop_assert!(Uln::parse(&swapped).is_err(), "{} accepted", swapped);
+            let swapped = text_of(&digits);
+            prop_assert!(!hesa_valid(&digits), "{} still checks", swapped);
+            let result = Uln::parse(&swapped);
+            if digits[0] == 0 {
+                prop_assert_eq!(result, Err(UlnError::LeadingZero));
+            } else {
+                prop_assert!(
+                    matches!(result, Err(UlnError::CheckDigit { .. } | UlnError::NoValidCheckDigit)),
+                    "{}: {:?}", swapped, result
+                );
+            }
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Who is signed in, and the CSRF token that protects every state-changing form.
 
-use axum::extract::{FromRef, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use onward_domain::role::Role;
 use onward_storage::repo::{organisations, users};
@@ -33,39 +33,40 @@ pub struct CurrentUser {
     pub role: Role,
 }
 
-impl<S> FromRequestParts<S> for CurrentUser
-where
-    S: Send + Sync,
-    AppState: FromRef<S>,
-{
+/// The signed-in user, put in the request by the access middleware.
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let state = AppState::from_ref(state);
-        let session = Session::from_request_parts(parts, &state)
-            .await
-            .map_err(|(_, message)| WebError::Internal(anyhow::anyhow!(message)))?;
-        let Some(remembered) = session.get::<SessionUser>(SESSION_USER).await? else {
-            return Err(WebError::SignInRequired);
-        };
-        let conn = state.database.conn();
-        let user = users::user_by_id(conn, remembered.user_id).await?;
-        let Some(user) =
-            user.filter(|user| user.active && user.organisation_id == remembered.organisation_id)
-        else {
-            session.flush().await?;
-            return Err(WebError::SignInRequired);
-        };
-        let organisation = organisations::organisation(conn, user.organisation_id).await?;
-        Ok(Self {
-            id: user.id,
-            organisation_id: user.organisation_id,
-            organisation_name: organisation.name,
-            email: user.email,
-            display_name: user.display_name,
-            role: user.role,
-        })
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<CurrentUser>()
+            .cloned()
+            .ok_or(WebError::SignInRequired)
     }
+}
+
+/// Loads the session's user, if any, checking the account is still active.
+pub async fn load_current_user(state: &AppState, session: &Session) -> Result<Option<CurrentUser>, WebError> {
+    let Some(remembered) = session.get::<SessionUser>(SESSION_USER).await? else {
+        return Ok(None);
+    };
+    let conn = state.database.conn();
+    let user = users::user_by_id(conn, remembered.user_id).await?;
+    let Some(user) = user.filter(|user| user.active && user.organisation_id == remembered.organisation_id)
+    else {
+        session.flush().await?;
+        return Ok(None);
+    };
+    let organisation = organisations::organisation(conn, user.organisation_id).await?;
+    Ok(Some(CurrentUser {
+        id: user.id,
+        organisation_id: user.organisation_id,
+        organisation_name: organisation.name,
+        email: user.email,
+        display_name: user.display_name,
+        role: user.role,
+    }))
 }
 
 /// Starts a signed-in session under a new id (so a session id planted before

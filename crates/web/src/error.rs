@@ -18,6 +18,9 @@ pub enum WebError {
     NotFound,
     #[error("forbidden")]
     Forbidden,
+    /// A form that cannot be acted on, with what to do instead.
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
     /// The form's CSRF token was missing, forged or from an expired session.
     #[error("the form has expired")]
     FormExpired,
@@ -49,6 +52,11 @@ impl IntoResponse for WebError {
                 StatusCode::FORBIDDEN,
                 "You cannot see this page",
                 "Your role does not give access to this page. Ask an administrator if you need it.",
+            ),
+            Self::BadRequest(message) => (
+                StatusCode::BAD_REQUEST,
+                "There is a problem with that request",
+                *message,
             ),
             Self::FormExpired => (
                 StatusCode::FORBIDDEN,

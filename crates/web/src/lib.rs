@@ -2,6 +2,7 @@
 //! with embedded static assets. The web crate never writes SQL: it parses
 //! requests into domain types and calls `onward_storage` repositories.
 
+pub mod access;
 mod assets;
 pub mod auth;
 mod error;
@@ -10,6 +11,7 @@ pub mod passwords;
 mod security_headers;
 mod startup;
 mod state;
+mod tokens;
 mod ui;
 
 pub use error::WebError;

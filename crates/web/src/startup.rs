@@ -37,7 +37,7 @@ impl Application {
             .await
             .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", config.bind))?;
         let session_store = DatabaseSessionStore::new(database.clone());
-        let router = router(AppState { database, config }, session_store.clone());
+        let router = router(AppState::new(database, config), session_store.clone());
         Ok(Self {
             listener,
             router,
@@ -84,6 +84,10 @@ fn router(state: AppState, session_store: DatabaseSessionStore) -> Router {
         .merge(crate::ui::router())
         .merge(crate::health::router())
         .merge(crate::assets::router())
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::access::authorize,
+        ))
         .layer(sessions)
         .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
         .layer(axum::middleware::from_fn(move |request, next| {

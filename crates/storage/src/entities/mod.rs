@@ -14,3 +14,4 @@ pub mod session;
 pub mod task;
 pub mod tracking_plan;
 pub mod user;
+pub mod user_token;

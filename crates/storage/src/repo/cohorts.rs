@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, Func};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -79,4 +79,83 @@ pub async fn list_cohorts(conn: &impl ConnectionTrait, org: OrganisationId) -> R
             archived: model.archived,
         })
         .collect())
+}
+
+/// One cohort of the organisation.
+pub async fn cohort(conn: &impl ConnectionTrait, org: OrganisationId, id: CohortId) -> Result<CohortSummary> {
+    let model = cohort::Entity::find_by_id(id.0)
+        .filter(cohort::Column::OrganisationId.eq(org.0))
+        .one(conn)
+        .await?
+        .ok_or_else(|| StorageError::not_found(format!("cohort {id}")))?;
+    let learners = enrolment::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::expr(Func::count_distinct(Expr::col(enrolment::Column::LearnerId))),
+            "learners",
+        )
+        .filter(enrolment::Column::OrganisationId.eq(org.0))
+        .filter(enrolment::Column::CohortId.eq(id.0))
+        .into_tuple::<i64>()
+        .one(conn)
+        .await?
+        .unwrap_or(0);
+    Ok(CohortSummary {
+        id: CohortId(model.id),
+        name: model.name,
+        archived: model.archived,
+        learners: learners.unsigned_abs(),
+    })
+}
+
+/// Counts of the cohort's learners by their current destination group
+/// (learners with no actual destination count as not known).
+pub async fn destination_counts(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: CohortId,
+) -> Result<Vec<(onward_domain::destination::DestinationGroup, u64)>> {
+    use onward_domain::destination::{DestinationGroup, current_destination};
+    use sea_orm::sea_query::Query;
+
+    use crate::entities::destination_record;
+    let learners: Vec<i64> = enrolment::Entity::find()
+        .select_only()
+        .column(enrolment::Column::LearnerId)
+        .distinct()
+        .filter(enrolment::Column::OrganisationId.eq(org.0))
+        .filter(enrolment::Column::CohortId.eq(id.0))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let in_cohort = Query::select()
+        .column(enrolment::Column::LearnerId)
+        .from(enrolment::Entity)
+        .and_where(Expr::col(enrolment::Column::OrganisationId).eq(org.0))
+        .and_where(Expr::col(enrolment::Column::CohortId).eq(id.0))
+        .to_owned();
+    let mut by_learner: HashMap<i64, Vec<onward_domain::destination::DestinationRecord>> = HashMap::new();
+    for stored in destination_record::Entity::find()
+        .filter(destination_record::Column::OrganisationId.eq(org.0))
+        .filter(destination_record::Column::LearnerId.in_subquery(in_cohort))
+        .order_by_asc(destination_record::Column::AsOf)
+        .order_by_asc(destination_record::Column::Id)
+        .all(conn)
+        .await?
+    {
+        let learner = stored.learner_id;
+        let record = super::destinations::record_from_model(stored)?;
+        by_learner.entry(learner).or_default().push(record);
+    }
+    let mut counts: Vec<(DestinationGroup, u64)> = DestinationGroup::ALL.iter().map(|g| (*g, 0)).collect();
+    for learner in learners {
+        let group = by_learner
+            .get(&learner)
+            .and_then(current_destination)
+            .map_or(DestinationGroup::NotKnown, |record| record.category.group());
+        if let Some(entry) = counts.iter_mut().find(|(g, _)| *g == group) {
+            entry.1 += 1;
+        }
+    }
+    Ok(counts)
 }

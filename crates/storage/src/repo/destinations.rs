@@ -20,26 +20,30 @@ pub struct StoredDestination {
 }
 
 fn from_model(model: destination_record::Model) -> Result<StoredDestination> {
-    const T: &str = "destination_records";
     Ok(StoredDestination {
         id: DestinationRecordId(model.id),
         learner: LearnerId(model.learner_id),
-        record: DestinationRecord {
-            kind: decode(T, "kind", &model.kind)?,
-            category: decode(T, "category", &model.category)?,
-            as_of: model.as_of,
-            start_date: model.start_date,
-            end_date: model.end_date,
-            institution: model.institution,
-            employer: model.employer,
-            job_role: model.job_role,
-            hours_per_week: model.hours_per_week.and_then(|h| u16::try_from(h).ok()),
-            source: decode(T, "source", &model.source)?,
-            verification: decode(T, "verification", &model.verification)?,
-            notes: model.notes,
-        },
         recorded_by: model.recorded_by.map(UserId),
         recorded_at: model.recorded_at,
+        record: record_from_model(model)?,
+    })
+}
+
+pub(crate) fn record_from_model(model: destination_record::Model) -> Result<DestinationRecord> {
+    const T: &str = "destination_records";
+    Ok(DestinationRecord {
+        kind: decode(T, "kind", &model.kind)?,
+        category: decode(T, "category", &model.category)?,
+        as_of: model.as_of,
+        start_date: model.start_date,
+        end_date: model.end_date,
+        institution: model.institution,
+        employer: model.employer,
+        job_role: model.job_role,
+        hours_per_week: model.hours_per_week.and_then(|h| u16::try_from(h).ok()),
+        source: decode(T, "source", &model.source)?,
+        verification: decode(T, "verification", &model.verification)?,
+        notes: model.notes,
     })
 }
 

@@ -70,3 +70,55 @@ pub async fn insert_enrolment(
     .await?;
     Ok(EnrolmentId(model.id))
 }
+
+/// An enrolment with its programme title and cohort name, for display.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnrolmentView {
+    pub id: EnrolmentId,
+    pub programme: ProgrammeId,
+    pub programme_title: String,
+    pub cohort: CohortId,
+    pub cohort_name: String,
+    pub dates: EnrolmentDates,
+    pub status: CompletionStatus,
+}
+
+/// A learner's enrolments, most recent start first.
+pub async fn enrolments_for_learner(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    learner: LearnerId,
+) -> Result<Vec<EnrolmentView>> {
+    use sea_orm::QueryOrder;
+    let rows = enrolment::Entity::find()
+        .filter(enrolment::Column::OrganisationId.eq(org.0))
+        .filter(enrolment::Column::LearnerId.eq(learner.0))
+        .order_by_desc(enrolment::Column::StartDate)
+        .all(conn)
+        .await?;
+    let mut views = Vec::with_capacity(rows.len());
+    for row in rows {
+        let programme = programme::Entity::find_by_id(row.programme_id)
+            .filter(programme::Column::OrganisationId.eq(org.0))
+            .one(conn)
+            .await?;
+        let cohort = cohort::Entity::find_by_id(row.cohort_id)
+            .filter(cohort::Column::OrganisationId.eq(org.0))
+            .one(conn)
+            .await?;
+        views.push(EnrolmentView {
+            id: EnrolmentId(row.id),
+            programme: ProgrammeId(row.programme_id),
+            programme_title: programme.map(|p| p.title).unwrap_or_default(),
+            cohort: CohortId(row.cohort_id),
+            cohort_name: cohort.map(|c| c.name).unwrap_or_default(),
+            dates: EnrolmentDates {
+                start: row.start_date,
+                planned_end: row.planned_end_date,
+                actual_end: row.actual_end_date,
+            },
+            status: super::decode("enrolments", "completion_status", &row.completion_status)?,
+        });
+    }
+    Ok(views)
+}

@@ -6,10 +6,12 @@ pub mod contacts;
 pub mod destinations;
 pub mod enrolments;
 pub mod ids;
+pub mod learner_search;
 pub mod learners;
 pub mod organisations;
 pub mod plans;
 pub mod programmes;
+pub mod tokens;
 pub mod users;
 
 use std::str::FromStr;

@@ -1,8 +1,10 @@
 //! Staff users. Email addresses are unique across the whole installation, so
 //! signing in needs only an email and a password.
 
+use chrono::{DateTime, Duration, Utc};
 use onward_domain::email::EmailAddress;
 use onward_domain::role::Role;
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::{decode, now};
@@ -27,6 +29,8 @@ pub struct User {
     pub role: Role,
     pub active: bool,
     pub password_hash: String,
+    /// Sign-in is refused until this time after repeated failures.
+    pub locked_until: Option<DateTime<Utc>>,
 }
 
 // Hand-written so the password hash never reaches a log line.
@@ -51,6 +55,7 @@ fn from_model(model: user::Model) -> Result<User> {
         display_name: model.display_name,
         active: model.active,
         password_hash: model.password_hash,
+        locked_until: model.locked_until,
     })
 }
 
@@ -63,6 +68,8 @@ pub async fn create_user(conn: &impl ConnectionTrait, org: OrganisationId, new: 
         password_hash: Set(new.password_hash.clone()),
         active: Set(true),
         created_at: Set(now()),
+        failed_sign_ins: Set(0),
+        locked_until: Set(None),
         ..Default::default()
     }
     .insert(conn)
@@ -101,4 +108,108 @@ pub async fn list_users(conn: &impl ConnectionTrait, org: OrganisationId) -> Res
         .into_iter()
         .map(from_model)
         .collect()
+}
+
+/// One of the organisation's users; another organisation's user is "not found".
+pub async fn user_in_organisation(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: UserId,
+) -> Result<User> {
+    user::Entity::find_by_id(id.0)
+        .filter(user::Column::OrganisationId.eq(org.0))
+        .one(conn)
+        .await?
+        .ok_or_else(|| StorageError::not_found(format!("user {id}")))
+        .and_then(from_model)
+}
+
+async fn update_user(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: UserId,
+    column: user::Column,
+    value: impl Into<sea_orm::Value>,
+) -> Result<()> {
+    let result = user::Entity::update_many()
+        .col_expr(column, Expr::value(value.into()))
+        .filter(user::Column::Id.eq(id.0))
+        .filter(user::Column::OrganisationId.eq(org.0))
+        .exec(conn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(StorageError::not_found(format!("user {id}")));
+    }
+    Ok(())
+}
+
+pub async fn set_role(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: UserId,
+    role: Role,
+) -> Result<()> {
+    update_user(conn, org, id, user::Column::Role, role.code()).await
+}
+
+pub async fn set_active(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: UserId,
+    active: bool,
+) -> Result<()> {
+    update_user(conn, org, id, user::Column::Active, active).await
+}
+
+pub async fn set_password_hash(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: UserId,
+    hash: &str,
+) -> Result<()> {
+    update_user(conn, org, id, user::Column::PasswordHash, hash).await?;
+    update_user(conn, org, id, user::Column::FailedSignIns, 0).await?;
+    update_user(
+        conn,
+        org,
+        id,
+        user::Column::LockedUntil,
+        Option::<DateTime<Utc>>::None,
+    )
+    .await
+}
+
+/// Counts a failed sign-in; the `limit`-th failure in a row locks the account
+/// for `lock_for` and starts the count again.
+pub async fn record_failed_sign_in(
+    conn: &impl ConnectionTrait,
+    id: UserId,
+    limit: i32,
+    lock_for: Duration,
+) -> Result<bool> {
+    let Some(model) = user::Entity::find_by_id(id.0).one(conn).await? else {
+        return Ok(false);
+    };
+    let failures = model.failed_sign_ins + 1;
+    let locked = failures >= limit;
+    let mut active: user::ActiveModel = model.into();
+    active.failed_sign_ins = Set(if locked { 0 } else { failures });
+    if locked {
+        active.locked_until = Set(Some(now() + lock_for));
+    }
+    active.update(conn).await?;
+    Ok(locked)
+}
+
+pub async fn record_successful_sign_in(conn: &impl ConnectionTrait, id: UserId) -> Result<()> {
+    user::Entity::update_many()
+        .col_expr(user::Column::FailedSignIns, Expr::value(0))
+        .col_expr(
+            user::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(user::Column::Id.eq(id.0))
+        .exec(conn)
+        .await?;
+    Ok(())
 }

@@ -5,10 +5,12 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
+use onward_domain::permissions::{Action, allows};
 use onward_storage::repo::cohorts::{CohortSummary, list_cohorts};
 use tower_sessions::Session;
 
-use crate::auth::{CurrentUser, csrf_token};
+use super::chrome::Chrome;
+use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
 
 pub fn router() -> Router<AppState> {
@@ -18,9 +20,9 @@ pub fn router() -> Router<AppState> {
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
 struct HomePage {
-    user: CurrentUser,
-    csrf: String,
-    cohorts: Vec<CohortSummary>,
+    chrome: Chrome,
+    /// `None` when the role sees no cohorts (partners see only what is shared with them).
+    cohorts: Option<Vec<CohortSummary>>,
 }
 
 async fn home(
@@ -28,10 +30,13 @@ async fn home(
     user: CurrentUser,
     session: Session,
 ) -> Result<HomePage, WebError> {
-    let cohorts = list_cohorts(state.database.conn(), user.organisation_id).await?;
+    let cohorts = if allows(user.role, Action::ViewCohorts) {
+        Some(list_cohorts(state.database.conn(), user.organisation_id).await?)
+    } else {
+        None
+    };
     Ok(HomePage {
-        csrf: csrf_token(&session).await?,
-        user,
+        chrome: Chrome::new(user, &session, "cohorts").await?,
         cohorts,
     })
 }

@@ -1,12 +1,23 @@
 //! Staff pages: server-rendered, working without JavaScript.
 
+mod account;
+mod chrome;
+mod cohorts;
 mod home;
+mod learners;
 mod sign_in;
+mod users;
 
 use axum::Router;
 
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(sign_in::router()).merge(home::router())
+    Router::new()
+        .merge(sign_in::router())
+        .merge(home::router())
+        .merge(account::router())
+        .merge(cohorts::router())
+        .merge(learners::router())
+        .merge(users::router())
 }

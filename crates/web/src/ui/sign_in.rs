@@ -55,6 +55,9 @@ async fn submit_sign_in(
     Form(form): Form<SignInForm>,
 ) -> Result<Response, WebError> {
     verify_csrf(&session, &form.csrf).await?;
+    if state.sign_in_limiter.check_key(&peer.ip()).is_err() {
+        return refuse(&session, form.email, TOO_MANY).await;
+    }
     let user = match EmailAddress::parse(&form.email) {
         Ok(email) => users::user_by_email(state.database.conn(), &email).await?,
         Err(_) => None,
@@ -67,11 +70,18 @@ async fn submit_sign_in(
             false
         }
     };
+    let conn = state.database.conn();
+    if let Some(user) = &user
+        && user.locked_until.is_some_and(|until| until > chrono::Utc::now())
+    {
+        return refuse(&session, form.email, TOO_MANY).await;
+    }
     match user {
         Some(user) if password_ok && user.active => {
+            users::record_successful_sign_in(conn, user.id).await?;
             sign_in(&session, &user).await?;
             record_audit_event(
-                state.database.conn(),
+                conn,
                 user.organisation_id,
                 &AuditEvent {
                     user: Some(user.id),
@@ -85,16 +95,48 @@ async fn submit_sign_in(
             .await?;
             Ok(Redirect::to("/").into_response())
         }
-        _ => Ok((
-            axum::http::StatusCode::UNAUTHORIZED,
-            SignInPage {
-                csrf: csrf_token(&session).await?,
-                email: form.email,
-                error: Some("Enter a correct email address and password"),
-            },
-        )
-            .into_response()),
+        Some(user) => {
+            let locked = users::record_failed_sign_in(conn, user.id, MAX_FAILED_SIGN_INS, LOCKOUT).await?;
+            if locked {
+                record_audit_event(
+                    conn,
+                    user.organisation_id,
+                    &AuditEvent {
+                        user: Some(user.id),
+                        action: "user.locked_out",
+                        subject_type: "user",
+                        subject_id: Some(user.id.0),
+                        detail: None,
+                        remote_addr: Some(peer.ip().to_string()),
+                    },
+                )
+                .await?;
+                return refuse(&session, form.email, TOO_MANY).await;
+            }
+            refuse(&session, form.email, WRONG_CREDENTIALS).await
+        }
+        None => refuse(&session, form.email, WRONG_CREDENTIALS).await,
     }
+}
+
+/// Failed sign-ins in a row that lock an account for [`LOCKOUT`].
+const MAX_FAILED_SIGN_INS: i32 = 5;
+const LOCKOUT: chrono::Duration = chrono::Duration::minutes(15);
+const WRONG_CREDENTIALS: &str = "Enter a correct email address and password";
+const TOO_MANY: &str = "Too many failed attempts to sign in. Wait 15 minutes, then try again";
+
+async fn refuse(session: &Session, email: String, error: &'static str) -> Result<Response, WebError> {
+    let status = if error == TOO_MANY {
+        axum::http::StatusCode::TOO_MANY_REQUESTS
+    } else {
+        axum::http::StatusCode::UNAUTHORIZED
+    };
+    let page = SignInPage {
+        csrf: csrf_token(session).await?,
+        email,
+        error: Some(error),
+    };
+    Ok((status, page).into_response())
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,69 @@
+//! Who may do what: the one permission table every route is checked against.
+
+use crate::role::Role;
+
+code_enum! {
+    /// Something a signed-in staff member asks to do.
+    pub enum Action as "action" {
+        /// Cohort list and counts (aggregates only).
+        ViewCohorts = "view_cohorts", "View cohorts and counts";
+        /// Search and list named learners.
+        ViewLearners = "view_learners", "Search learners";
+        /// Open a named learner's record (audited).
+        ViewLearnerRecord = "view_learner_record", "Open a learner record";
+        /// Add or change a learner's contact details and consent.
+        EditLearnerContacts = "edit_learner_contacts", "Edit contact details";
+        /// Create, edit and archive cohorts and programmes.
+        ManageCohorts = "manage_cohorts", "Manage cohorts and programmes";
+        /// Invite users, change roles, deactivate accounts.
+        ManageUsers = "manage_users", "Manage users";
+        /// Change organisation settings.
+        ManageSettings = "manage_settings", "Manage organisation settings";
+        /// Change one's own password.
+        ChangeOwnPassword = "change_own_password", "Change own password";
+    }
+}
+
+/// The permission table. Quality viewers and partners never reach named records;
+/// tutors work with learners but do not administer.
+pub fn allows(role: Role, action: Action) -> bool {
+    use Action::*;
+    use Role::*;
+    match action {
+        ChangeOwnPassword | ViewCohorts => role != Partner,
+        ViewLearners | ViewLearnerRecord | EditLearnerContacts => {
+            matches!(role, Admin | ProgressionLead | IagAdviser | Tutor)
+        }
+        ManageCohorts => matches!(role, Admin | ProgressionLead),
+        ManageUsers | ManageSettings => role == Admin,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_that_never_see_names_cannot_reach_named_records() {
+        for action in [
+            Action::ViewLearners,
+            Action::ViewLearnerRecord,
+            Action::EditLearnerContacts,
+        ] {
+            for role in Role::ALL {
+                assert_eq!(
+                    allows(*role, action),
+                    role.sees_named_records(),
+                    "{role:?} {action:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn only_admins_administer() {
+        for role in Role::ALL {
+            assert_eq!(allows(*role, Action::ManageUsers), *role == Role::Admin);
+        }
+    }
+}

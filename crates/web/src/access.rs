@@ -1,0 +1,115 @@
+//! Route access: every route is listed in [`ROUTES`] with what it needs, and one
+//! middleware enforces it. A route missing from the table is refused (fail
+//! closed), and the route × role test walks this table.
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use onward_domain::permissions::{Action, allows};
+use tower_sessions::Session;
+
+use crate::auth::load_current_user;
+use crate::{AppState, WebError};
+
+/// What a route requires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in staff member.
+    SignedIn,
+    /// A signed-in staff member whose role allows the action.
+    Action(Action),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct RouteAccess {
+    pub method: &'static str,
+    /// The axum route pattern, e.g. `/learners/{id}`.
+    pub path: &'static str,
+    pub access: Access,
+}
+
+const fn route(method: &'static str, path: &'static str, access: Access) -> RouteAccess {
+    RouteAccess { method, path, access }
+}
+
+use Access::{Public, SignedIn};
+use Action::*;
+
+/// Every route of the staff app and what it requires.
+pub const ROUTES: &[RouteAccess] = &[
+    route("GET", "/healthz", Public),
+    route("GET", "/static/{file}", Public),
+    route("GET", "/favicon.ico", Public),
+    route("GET", "/login", Public),
+    route("POST", "/login", Public),
+    route("POST", "/logout", Public),
+    route("GET", "/invite/{token}", Public),
+    route("POST", "/invite/{token}", Public),
+    route("GET", "/", SignedIn),
+    route("GET", "/account/password", Access::Action(ChangeOwnPassword)),
+    route("POST", "/account/password", Access::Action(ChangeOwnPassword)),
+    route("GET", "/cohorts/{id}", Access::Action(ViewCohorts)),
+    route("GET", "/learners", Access::Action(ViewLearners)),
+    route("GET", "/learners/{id}", Access::Action(ViewLearnerRecord)),
+    route(
+        "GET",
+        "/learners/{id}/contacts/new",
+        Access::Action(EditLearnerContacts),
+    ),
+    route(
+        "POST",
+        "/learners/{id}/contacts",
+        Access::Action(EditLearnerContacts),
+    ),
+    route("GET", "/users", Access::Action(ManageUsers)),
+    route("POST", "/users", Access::Action(ManageUsers)),
+    route("POST", "/users/{id}/role", Access::Action(ManageUsers)),
+    route("POST", "/users/{id}/active", Access::Action(ManageUsers)),
+];
+
+pub fn route_access(method: &Method, path: &str) -> Option<Access> {
+    ROUTES
+        .iter()
+        .find(|route| {
+            route.path == path
+                && (route.method == method.as_str() || (method == Method::HEAD && route.method == "GET"))
+        })
+        .map(|route| route.access)
+}
+
+/// Enforces [`ROUTES`]: signed-out visitors go to sign-in, roles without the
+/// permission get 403, and the signed-in user is handed to the handler.
+pub async fn authorize(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let path = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|matched| matched.as_str().to_owned());
+    let Some(access) = path
+        .as_deref()
+        .and_then(|path| route_access(request.method(), path))
+    else {
+        tracing::error!(path = ?path, method = %request.method(), "route has no entry in the access table");
+        return WebError::Forbidden.into_response();
+    };
+    if access == Public {
+        return next.run(request).await;
+    }
+    let Some(session) = request.extensions().get::<Session>().cloned() else {
+        return WebError::Internal(anyhow::anyhow!("session layer missing")).into_response();
+    };
+    let user = match load_current_user(&state, &session).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return WebError::SignInRequired.into_response(),
+        Err(err) => return err.into_response(),
+    };
+    if let Access::Action(action) = access
+        && !allows(user.role, action)
+    {
+        return WebError::Forbidden.into_response();
+    }
+    request.extensions_mut().insert(user);
+    next.run(request).await
+}

@@ -1,0 +1,43 @@
+//! A cohort's page: its size and where its learners are now.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::routing::get;
+use onward_domain::destination::DestinationGroup;
+use onward_storage::CohortId;
+use onward_storage::repo::cohorts::{CohortSummary, cohort, destination_counts};
+use tower_sessions::Session;
+
+use super::chrome::Chrome;
+use crate::auth::CurrentUser;
+use crate::{AppState, WebError};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/cohorts/{id}", get(show_cohort))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cohort.html")]
+struct CohortPage {
+    chrome: Chrome,
+    cohort: CohortSummary,
+    counts: Vec<(DestinationGroup, u64)>,
+}
+
+async fn show_cohort(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Result<CohortPage, WebError> {
+    let conn = state.database.conn();
+    let cohort = cohort(conn, user.organisation_id, CohortId(id)).await?;
+    let counts = destination_counts(conn, user.organisation_id, cohort.id).await?;
+    Ok(CohortPage {
+        chrome: Chrome::new(user, &session, "cohorts").await?,
+        cohort,
+        counts,
+    })
+}

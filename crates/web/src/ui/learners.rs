@@ -1,0 +1,423 @@
+//! Learners: search, the learner record (one timeline of everything known),
+//! and adding contact details. Every view of a named record is audited.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::NaiveDate;
+use onward_domain::contact::ContactPointKind;
+use onward_domain::email::EmailAddress;
+use onward_domain::enrolment::CompletionStatus;
+use onward_domain::organisation::CountryCode;
+use onward_domain::phone::PhoneNumber;
+use onward_storage::repo::audit::{AuditEvent, record_audit_event};
+use onward_storage::repo::cohorts::{CohortSummary, list_cohorts};
+use onward_storage::repo::contacts::{
+    ContactPoint, NewContactPoint, add_contact_point, contact_attempts, contact_points,
+};
+use onward_storage::repo::destinations::destination_history;
+use onward_storage::repo::enrolments::{EnrolmentView, enrolments_for_learner};
+use onward_storage::repo::learner_search::{LearnerQuery, LearnerSummary, PageAfter, search_learners};
+use onward_storage::repo::learners::{Learner, learner};
+use onward_storage::repo::organisations::organisation;
+use onward_storage::{CohortId, LearnerId};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::chrome::{Chrome, FieldError, error_for};
+use crate::auth::{CurrentUser, verify_csrf};
+use crate::{AppState, WebError};
+
+const PAGE_SIZE: u64 = 25;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/learners", get(search))
+        .route("/learners/{id}", get(show_learner))
+        .route("/learners/{id}/contacts/new", get(new_contact))
+        .route("/learners/{id}/contacts", post(create_contact))
+}
+
+#[derive(Deserialize, Default)]
+struct SearchParams {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    cohort: String,
+    #[serde(default)]
+    status: String,
+    /// Keyset cursor: "<id>:<search key>" of the last row of the previous page.
+    #[serde(default)]
+    after: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "learners.html")]
+struct SearchPage {
+    chrome: Chrome,
+    q: String,
+    cohort: Option<CohortId>,
+    status: Option<CompletionStatus>,
+    cohorts: Vec<CohortSummary>,
+    statuses: &'static [CompletionStatus],
+    learners: Vec<LearnerSummary>,
+    next_page: Option<String>,
+    first_page: bool,
+}
+
+impl SearchPage {
+    /// The query string of the next page, keeping the search and filters.
+    fn next_href(&self) -> Option<String> {
+        let after = self.next_page.as_ref()?;
+        let mut params = vec![("q", self.q.clone()), ("after", after.clone())];
+        if let Some(cohort) = self.cohort {
+            params.push(("cohort", cohort.to_string()));
+        }
+        if let Some(status) = self.status {
+            params.push(("status", status.code().to_owned()));
+        }
+        Some(format!("/learners?{}", encode_query(&params)))
+    }
+}
+
+fn encode_query(params: &[(&str, String)]) -> String {
+    params
+        .iter()
+        .map(|(key, value)| format!("{key}={}", percent_encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn percent_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(byte).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
+async fn search(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    Query(params): Query<SearchParams>,
+) -> Result<SearchPage, WebError> {
+    let conn = state.database.conn();
+    let cohort = params.cohort.trim().parse::<i64>().ok().map(CohortId);
+    let status = CompletionStatus::from_code(params.status.trim());
+    let after = params.after.split_once(':').and_then(|(id, key)| {
+        Some(PageAfter {
+            id: LearnerId(id.parse().ok()?),
+            search_name: key.to_owned(),
+        })
+    });
+    let query = LearnerQuery {
+        text: params.q.chars().take(100).collect(),
+        cohort,
+        programme: None,
+        status,
+    };
+    let mut learners =
+        search_learners(conn, user.organisation_id, &query, after.as_ref(), PAGE_SIZE + 1).await?;
+    let next_page = if learners.len() as u64 > PAGE_SIZE {
+        learners.truncate(PAGE_SIZE as usize);
+        learners
+            .last()
+            .map(|last| format!("{}:{}", last.id, last.search_name))
+    } else {
+        None
+    };
+    Ok(SearchPage {
+        cohorts: list_cohorts(conn, user.organisation_id).await?,
+        chrome: Chrome::new(user, &session, "learners").await?,
+        q: query.text,
+        cohort,
+        status,
+        statuses: CompletionStatus::ALL,
+        learners,
+        next_page,
+        first_page: after.is_none(),
+    })
+}
+
+/// One dated line of the learner's timeline.
+struct TimelineEvent {
+    date: NaiveDate,
+    title: String,
+    detail: String,
+    tag: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "learner.html")]
+struct LearnerPage {
+    chrome: Chrome,
+    learner: Learner,
+    contacts: Vec<ContactPoint>,
+    enrolments: Vec<EnrolmentView>,
+    current: Option<String>,
+    timeline: Vec<TimelineEvent>,
+}
+
+async fn audit_view(
+    state: &AppState,
+    user: &CurrentUser,
+    learner: LearnerId,
+    peer: std::net::SocketAddr,
+    action: &'static str,
+) -> Result<(), WebError> {
+    record_audit_event(
+        state.database.conn(),
+        user.organisation_id,
+        &AuditEvent {
+            user: Some(user.id),
+            action,
+            subject_type: "learner",
+            subject_id: Some(learner.0),
+            detail: None,
+            remote_addr: Some(peer.ip().to_string()),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+async fn show_learner(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Result<LearnerPage, WebError> {
+    let conn = state.database.conn();
+    let org = user.organisation_id;
+    let learner = learner(conn, org, LearnerId(id)).await?;
+    audit_view(&state, &user, learner.id, peer, "learner.view").await?;
+    let enrolments = enrolments_for_learner(conn, org, learner.id).await?;
+    let destinations = destination_history(conn, org, learner.id).await?;
+    let attempts = contact_attempts(conn, org, learner.id).await?;
+    let current = onward_domain::destination::current_destination(destinations.iter().map(|d| &d.record))
+        .map(|record| record.category.label().to_owned());
+
+    let mut timeline = Vec::new();
+    for enrolment in &enrolments {
+        timeline.push(TimelineEvent {
+            date: enrolment.dates.start,
+            title: format!("Started {}", enrolment.programme_title),
+            detail: format!("Cohort: {}", enrolment.cohort_name),
+            tag: "Enrolment",
+        });
+        if let Some(end) = enrolment.dates.actual_end {
+            timeline.push(TimelineEvent {
+                date: end,
+                title: format!("Left {}", enrolment.programme_title),
+                detail: enrolment.status.label().to_owned(),
+                tag: "Enrolment",
+            });
+        }
+    }
+    for stored in &destinations {
+        let record = &stored.record;
+        let mut detail = vec![
+            format!("Source: {}", record.source.label()),
+            format!("Verification: {}", record.verification.label()),
+        ];
+        for (label, value) in [
+            ("Institution", &record.institution),
+            ("Employer", &record.employer),
+            ("Job role", &record.job_role),
+        ] {
+            if let Some(value) = value {
+                detail.push(format!("{label}: {value}"));
+            }
+        }
+        if record.is_incomplete() {
+            detail.push("Incomplete: no employer recorded".to_owned());
+        }
+        timeline.push(TimelineEvent {
+            date: record.as_of,
+            title: record.category.label().to_owned(),
+            detail: detail.join(". "),
+            tag: if record.kind == onward_domain::destination::DestinationKind::Intended {
+                "Intended destination"
+            } else {
+                "Destination"
+            },
+        });
+    }
+    for attempt in &attempts {
+        let attempt = &attempt.attempt;
+        timeline.push(TimelineEvent {
+            date: attempt.attempted_at.date_naive(),
+            title: format!("{}: {}", attempt.channel.label(), attempt.outcome.label()),
+            detail: attempt.notes.clone().unwrap_or_default(),
+            tag: "Contact attempt",
+        });
+    }
+    timeline.sort_by_key(|event| std::cmp::Reverse(event.date));
+
+    Ok(LearnerPage {
+        contacts: contact_points(conn, org, learner.id).await?,
+        chrome: Chrome::new(user, &session, "learners").await?,
+        learner,
+        enrolments,
+        current,
+        timeline,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "contact_form.html")]
+struct ContactForm {
+    chrome: Chrome,
+    learner: Learner,
+    kinds: &'static [ContactPointKind],
+    kind: String,
+    value: String,
+    consent: bool,
+    errors: Vec<FieldError>,
+}
+
+impl ContactForm {
+    fn error(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+}
+
+async fn new_contact(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Result<ContactForm, WebError> {
+    let learner = learner(state.database.conn(), user.organisation_id, LearnerId(id)).await?;
+    Ok(ContactForm {
+        chrome: Chrome::new(user, &session, "learners").await?,
+        learner,
+        kinds: ContactPointKind::ALL,
+        kind: String::new(),
+        value: String::new(),
+        consent: false,
+        errors: Vec::new(),
+    })
+}
+
+#[derive(Deserialize)]
+struct ContactFields {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    value: String,
+    #[serde(default)]
+    consent: Option<String>,
+}
+
+/// Parses the form into a contact point, or the messages to show.
+fn parse_contact(fields: &ContactFields, country: &CountryCode) -> Result<NewContactPoint, Vec<FieldError>> {
+    let Some(kind) = ContactPointKind::from_code(fields.kind.trim()) else {
+        return Err(vec![FieldError {
+            field: "kind",
+            message: "Select the type of contact detail".to_owned(),
+        }]);
+    };
+    let value = fields.value.trim();
+    let parsed = match kind {
+        _ if value.is_empty() => Err("Enter the contact detail".to_owned()),
+        ContactPointKind::Email => EmailAddress::parse(value)
+            .map(|email| email.as_str().to_owned())
+            .map_err(|_| "Enter an email address in the correct format, like name@example.com".to_owned()),
+        ContactPointKind::Phone => PhoneNumber::parse(value, country)
+            .map(|phone| phone.as_str().to_owned())
+            .map_err(|_| "Enter a phone number, like 07700 900 982 or +44 7700 900 982".to_owned()),
+        ContactPointKind::Address if value.chars().count() > 500 => {
+            Err("The address must be 500 characters or fewer".to_owned())
+        }
+        ContactPointKind::Address => Ok(value.to_owned()),
+    };
+    parsed
+        .map(|value| NewContactPoint {
+            kind,
+            value,
+            consent: fields.consent.is_some(),
+        })
+        .map_err(|message| {
+            vec![FieldError {
+                field: "value",
+                message,
+            }]
+        })
+}
+
+async fn create_contact(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<ContactFields>,
+) -> Result<Response, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    let conn = state.database.conn();
+    let learner = learner(conn, user.organisation_id, LearnerId(id)).await?;
+    let country = CountryCode::parse(&organisation(conn, user.organisation_id).await?.country)
+        .unwrap_or_else(|_| CountryCode::gb());
+    match parse_contact(&fields, &country) {
+        Ok(contact) => {
+            add_contact_point(conn, user.organisation_id, learner.id, &contact).await?;
+            audit_view(&state, &user, learner.id, peer, "learner.contact_added").await?;
+            Ok(Redirect::to(&format!("/learners/{}", learner.id)).into_response())
+        }
+        Err(errors) => Ok((
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            ContactForm {
+                chrome: Chrome::new(user, &session, "learners").await?,
+                learner,
+                kinds: ContactPointKind::ALL,
+                kind: fields.kind,
+                value: fields.value,
+                consent: fields.consent.is_some(),
+                errors,
+            },
+        )
+            .into_response()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(kind: &str, value: &str) -> ContactFields {
+        ContactFields {
+            csrf: String::new(),
+            kind: kind.to_owned(),
+            value: value.to_owned(),
+            consent: Some("yes".to_owned()),
+        }
+    }
+
+    #[test]
+    fn contact_details_are_validated_by_kind() {
+        let gb = CountryCode::gb();
+        let phone = parse_contact(&fields("phone", "07700 900982"), &gb).expect("valid");
+        assert_eq!(phone.value, "+447700900982");
+        assert!(phone.consent);
+        let errors = parse_contact(&fields("email", "not-an-email"), &gb).expect_err("invalid");
+        assert_eq!(errors[0].field, "value");
+        assert!(errors[0].message.contains("correct format"));
+        assert_eq!(
+            parse_contact(&fields("fax", "123"), &gb).expect_err("kind")[0].field,
+            "kind"
+        );
+        assert!(parse_contact(&fields("address", &"x".repeat(501)), &gb).is_err());
+    }
+}

@@ -1,0 +1,403 @@
+//! User administration (admins): invite, change role, deactivate; and the
+//! invitation link that lets a new user choose a password.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::Duration;
+use onward_domain::email::EmailAddress;
+use onward_domain::role::Role;
+use onward_storage::repo::audit::{AuditEvent, record_audit_event};
+use onward_storage::repo::tokens::{consume_user_token, create_user_token, peek_user_token};
+use onward_storage::repo::users::{self, NewUser, User};
+use onward_storage::{StorageError, TransactionTrait, UserId};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::chrome::{Chrome, FieldError, error_for};
+use crate::auth::{CurrentUser, csrf_token, verify_csrf};
+use crate::passwords::{MIN_PASSWORD_LENGTH, hash_password};
+use crate::tokens::{new_token, token_hash};
+use crate::{AppState, WebError};
+
+/// How long an invitation link stays valid.
+const INVITE_DAYS: i64 = 7;
+/// Stored for invited users until they choose a password: never matches one.
+const NO_PASSWORD: &str = "!";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/users", get(list_users).post(invite_user))
+        .route("/users/{id}/role", post(change_role))
+        .route("/users/{id}/active", post(change_active))
+        .route("/invite/{token}", get(show_invite).post(accept_invite))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "users.html")]
+struct UsersPage {
+    chrome: Chrome,
+    users: Vec<User>,
+    roles: &'static [Role],
+    errors: Vec<FieldError>,
+    email: String,
+    name: String,
+    role: String,
+    invite_link: Option<String>,
+}
+
+impl UsersPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+}
+
+async fn users_page(state: &AppState, user: CurrentUser, session: &Session) -> Result<UsersPage, WebError> {
+    Ok(UsersPage {
+        users: users::list_users(state.database.conn(), user.organisation_id).await?,
+        chrome: Chrome::new(user, session, "users").await?,
+        roles: Role::ALL,
+        errors: Vec::new(),
+        email: String::new(),
+        name: String::new(),
+        role: String::new(),
+        invite_link: None,
+    })
+}
+
+async fn list_users(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+) -> Result<UsersPage, WebError> {
+    users_page(&state, user, &session).await
+}
+
+#[derive(Deserialize)]
+struct InviteFields {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+}
+
+async fn audit(
+    state: &AppState,
+    user: &CurrentUser,
+    action: &'static str,
+    subject: UserId,
+    peer: std::net::SocketAddr,
+) -> Result<(), WebError> {
+    record_audit_event(
+        state.database.conn(),
+        user.organisation_id,
+        &AuditEvent {
+            user: Some(user.id),
+            action,
+            subject_type: "user",
+            subject_id: Some(subject.0),
+            detail: None,
+            remote_addr: Some(peer.ip().to_string()),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+async fn invite_user(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
+    user: CurrentUser,
+    session: Session,
+    Form(fields): Form<InviteFields>,
+) -> Result<Response, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    let mut errors = Vec::new();
+    let email = EmailAddress::parse(&fields.email).map_err(|_| FieldError {
+        field: "email",
+        message: "Enter an email address in the correct format, like name@example.com".to_owned(),
+    });
+    let name = fields.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.push(FieldError {
+            field: "name",
+            message: "Enter the person's name (up to 200 characters)".to_owned(),
+        });
+    }
+    let role = Role::from_code(&fields.role).ok_or(FieldError {
+        field: "role",
+        message: "Select a role".to_owned(),
+    });
+    let (email, role) = match (email, role) {
+        (Ok(email), Ok(role)) if errors.is_empty() => (email, role),
+        (email, role) => {
+            errors.extend(email.err());
+            errors.extend(role.err());
+            errors.sort_by_key(|error| ["email", "name", "role"].iter().position(|f| *f == error.field));
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                invite_form_again(&state, user, &session, fields, errors).await?,
+            )
+                .into_response());
+        }
+    };
+    let token = new_token();
+    let txn = state.database.conn().begin().await.map_err(StorageError::from)?;
+    let created = users::create_user(
+        &txn,
+        user.organisation_id,
+        &NewUser {
+            email,
+            display_name: name.to_owned(),
+            role,
+            password_hash: NO_PASSWORD.to_owned(),
+        },
+    )
+    .await;
+    let invited = match created {
+        Ok(invited) => invited,
+        Err(StorageError::Duplicate { .. }) => {
+            let errors = vec![FieldError {
+                field: "email",
+                message: "A user with this email address already exists".to_owned(),
+            }];
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                invite_form_again(&state, user, &session, fields, errors).await?,
+            )
+                .into_response());
+        }
+        Err(err) => return Err(err.into()),
+    };
+    create_user_token(
+        &txn,
+        user.organisation_id,
+        invited.id,
+        "invite",
+        &token_hash(&token),
+        onward_storage::repo::now() + Duration::days(INVITE_DAYS),
+    )
+    .await?;
+    txn.commit().await.map_err(StorageError::from)?;
+    audit(&state, &user, "user.invite", invited.id, peer).await?;
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    let mut page = users_page(&state, user, &session).await?;
+    page.invite_link = Some(format!("{scheme}://{host}/invite/{token}"));
+    Ok(page.into_response())
+}
+
+async fn invite_form_again(
+    state: &AppState,
+    user: CurrentUser,
+    session: &Session,
+    fields: InviteFields,
+    errors: Vec<FieldError>,
+) -> Result<UsersPage, WebError> {
+    let mut page = users_page(state, user, session).await?;
+    page.errors = errors;
+    page.email = fields.email;
+    page.name = fields.name;
+    page.role = fields.role;
+    Ok(page)
+}
+
+#[derive(Deserialize)]
+struct RoleFields {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    role: String,
+}
+
+async fn change_role(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<RoleFields>,
+) -> Result<Redirect, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    let target = users::user_in_organisation(state.database.conn(), user.organisation_id, UserId(id)).await?;
+    let role = Role::from_code(&fields.role)
+        .ok_or(WebError::BadRequest("Go back and choose a role from the list."))?;
+    // An administrator cannot demote themselves and leave no one able to administer.
+    if target.id != user.id {
+        users::set_role(state.database.conn(), user.organisation_id, target.id, role).await?;
+        audit(&state, &user, "user.change_role", target.id, peer).await?;
+    }
+    Ok(Redirect::to("/users"))
+}
+
+#[derive(Deserialize)]
+struct ActiveFields {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    active: String,
+}
+
+async fn change_active(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<ActiveFields>,
+) -> Result<Redirect, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    let target = users::user_in_organisation(state.database.conn(), user.organisation_id, UserId(id)).await?;
+    if target.id != user.id {
+        let active = match fields.active.as_str() {
+            "true" => true,
+            "false" => false,
+            _ => {
+                return Err(WebError::BadRequest(
+                    "Go back and use the Deactivate or Reactivate button.",
+                ));
+            }
+        };
+        users::set_active(state.database.conn(), user.organisation_id, target.id, active).await?;
+        audit(
+            &state,
+            &user,
+            if active {
+                "user.reactivate"
+            } else {
+                "user.deactivate"
+            },
+            target.id,
+            peer,
+        )
+        .await?;
+    }
+    Ok(Redirect::to("/users"))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "invite.html")]
+struct InvitePage {
+    csrf: String,
+    token: String,
+    valid: bool,
+    errors: Vec<FieldError>,
+}
+
+impl InvitePage {
+    fn error(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+}
+
+async fn show_invite(
+    State(state): State<AppState>,
+    session: Session,
+    Path(token): Path<String>,
+) -> Result<Response, WebError> {
+    let valid = peek_user_token(state.database.conn(), &token_hash(&token), "invite")
+        .await?
+        .is_some();
+    let page = InvitePage {
+        csrf: csrf_token(&session).await?,
+        token,
+        valid,
+        errors: Vec::new(),
+    };
+    let status = if valid { StatusCode::OK } else { StatusCode::GONE };
+    Ok((status, page).into_response())
+}
+
+#[derive(Deserialize)]
+struct PasswordFields {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Checks a new password and its confirmation; the messages name the field.
+pub(super) fn check_new_password(password: &str, confirm: &str) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if password.chars().count() < MIN_PASSWORD_LENGTH {
+        errors.push(FieldError {
+            field: "password",
+            message: format!("Password must be {MIN_PASSWORD_LENGTH} characters or more"),
+        });
+    } else if password.chars().count() > 200 {
+        errors.push(FieldError {
+            field: "password",
+            message: "Password must be 200 characters or fewer".to_owned(),
+        });
+    }
+    if password != confirm {
+        errors.push(FieldError {
+            field: "confirm",
+            message: "The passwords do not match".to_owned(),
+        });
+    }
+    errors
+}
+
+async fn accept_invite(
+    State(state): State<AppState>,
+    session: Session,
+    Path(token): Path<String>,
+    Form(fields): Form<PasswordFields>,
+) -> Result<Response, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    if peek_user_token(state.database.conn(), &token_hash(&token), "invite")
+        .await?
+        .is_none()
+    {
+        let page = InvitePage {
+            csrf: csrf_token(&session).await?,
+            token,
+            valid: false,
+            errors: Vec::new(),
+        };
+        return Ok((StatusCode::GONE, page).into_response());
+    }
+    let errors = check_new_password(&fields.password, &fields.confirm);
+    if !errors.is_empty() {
+        let page = InvitePage {
+            csrf: csrf_token(&session).await?,
+            token,
+            valid: true,
+            errors,
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let hash = hash_password(&fields.password).map_err(|err| WebError::Internal(err.into()))?;
+    let txn = state.database.conn().begin().await.map_err(StorageError::from)?;
+    let Some((org, user)) = consume_user_token(&txn, &token_hash(&token), "invite").await? else {
+        let page = InvitePage {
+            csrf: csrf_token(&session).await?,
+            token,
+            valid: false,
+            errors: Vec::new(),
+        };
+        return Ok((StatusCode::GONE, page).into_response());
+    };
+    users::set_password_hash(&txn, org, user, &hash).await?;
+    txn.commit().await.map_err(StorageError::from)?;
+    Ok(Redirect::to("/login").into_response())
+}

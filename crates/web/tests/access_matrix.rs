@@ -1,0 +1,197 @@
+//! Every route × every role (and signed out, and a user of another
+//! organisation) against the permission table, on both backends.
+
+use onward_domain::learner::NewLearner;
+use onward_domain::permissions::allows;
+use onward_domain::person::PersonName;
+use onward_domain::role::Role;
+use onward_storage::repo::cohorts::{NewCohort, create_cohort};
+use onward_storage::repo::learners::insert_learner;
+use onward_test_support::{TestApp, TestDatabase, csrf_from, fixtures, on_both_backends};
+use onward_web::access::{Access, ROUTES};
+use reqwest::StatusCode;
+
+/// Who makes the request.
+#[derive(Clone, Copy, Debug)]
+enum Visitor {
+    SignedOut,
+    Staff(Role),
+    /// An administrator of another organisation.
+    Outsider,
+}
+
+async fn client_for(app: &TestApp, visitor: Visitor) -> (reqwest::Client, String) {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let email = match visitor {
+        Visitor::SignedOut => None,
+        Visitor::Staff(role) => Some(format!("{}@matrix.example", role.code())),
+        Visitor::Outsider => Some("admin@outsider.example".to_owned()),
+    };
+    let login = client
+        .get(app.url("/login"))
+        .send()
+        .await
+        .expect("login")
+        .text()
+        .await
+        .expect("body");
+    let mut csrf = csrf_from(&login).expect("csrf");
+    if let Some(email) = email {
+        let response = client
+            .post(app.url("/login"))
+            .form(&[
+                ("email", email.as_str()),
+                ("password", fixtures::PASSWORD),
+                ("csrf", &csrf),
+            ])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{visitor:?} signs in");
+        // The token is per session and the session id changed at sign-in.
+        let page = client
+            .get(app.url("/"))
+            .send()
+            .await
+            .expect("home")
+            .text()
+            .await
+            .expect("body");
+        csrf = csrf_from(&page).expect("csrf after sign-in");
+    }
+    (client, csrf)
+}
+
+async fn every_route_for_every_role(db: TestDatabase) {
+    let org = fixtures::organisation(db.conn(), "matrix").await;
+    let outsider_org = fixtures::organisation(db.conn(), "outsider").await;
+    let mut target_user = None;
+    for role in Role::ALL {
+        fixtures::user(db.conn(), &org, *role, &format!("{}@matrix.example", role.code())).await;
+    }
+    let target = fixtures::user(db.conn(), &org, Role::Tutor, "target@matrix.example").await;
+    target_user.get_or_insert(target.id);
+    fixtures::user(db.conn(), &outsider_org, Role::Admin, "admin@outsider.example").await;
+    let learner = insert_learner(
+        db.conn(),
+        org.id,
+        &NewLearner {
+            uln: None,
+            upn: None,
+            mis_id: Some("M1".to_owned()),
+            given_name: PersonName::parse("Matrix").expect("name"),
+            family_name: PersonName::parse("Learner").expect("name"),
+            date_of_birth: None,
+            sex: None,
+            ethnicity: None,
+            lldd: None,
+            free_school_meals: None,
+            care_leaver: None,
+            send: None,
+            postcode: None,
+            preferred_language: None,
+        },
+    )
+    .await
+    .expect("learner");
+    let cohort = create_cohort(
+        db.conn(),
+        org.id,
+        &NewCohort {
+            name: "Matrix cohort".to_owned(),
+            tracking_plan: None,
+            results_day: None,
+        },
+    )
+    .await
+    .expect("cohort");
+    let app = TestApp::spawn(db).await;
+
+    let concrete = |path: &str| {
+        let id = if path.starts_with("/learners/") {
+            learner.0.to_string()
+        } else if path.starts_with("/cohorts/") {
+            cohort.0.to_string()
+        } else {
+            target.id.0.to_string()
+        };
+        path.replace("{id}", &id).replace("{file}", "onward.css").replace(
+            "{token}",
+            "0000000000000000000000000000000000000000000000000000000000000000",
+        )
+    };
+
+    let mut visitors = vec![Visitor::SignedOut, Visitor::Outsider];
+    visitors.extend(Role::ALL.iter().map(|role| Visitor::Staff(*role)));
+    let mut checked = 0;
+    for visitor in visitors {
+        let (client, csrf) = client_for(&app, visitor).await;
+        // Sign-out last, so the visitor stays signed in for the other routes.
+        let mut routes: Vec<_> = ROUTES.iter().collect();
+        routes.sort_by_key(|route| route.path == "/logout");
+        for route in routes {
+            let url = app.url(&concrete(route.path));
+            let request = if route.method == "GET" {
+                client.get(&url)
+            } else {
+                client.post(&url).form(&[("csrf", csrf.as_str())])
+            };
+            let response = request.send().await.expect("request");
+            let status = response.status();
+            let location = response
+                .headers()
+                .get("location")
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            let label = format!("{visitor:?} {} {}", route.method, route.path);
+            assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR, "{label}");
+            assert_ne!(
+                status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{label}: route not served"
+            );
+            let sent_to_sign_in = status == StatusCode::SEE_OTHER && location == "/login";
+            let has_id = route.path.contains("{id}");
+            match (route.access, visitor) {
+                (Access::Public, _) => {
+                    assert_ne!(status, StatusCode::FORBIDDEN, "{label}");
+                }
+                (_, Visitor::SignedOut) => assert!(sent_to_sign_in, "{label}: got {status} {location}"),
+                (Access::SignedIn, _) => assert!(status.is_success(), "{label}: got {status}"),
+                (Access::Action(action), Visitor::Staff(role)) => {
+                    if allows(role, action) {
+                        assert!(
+                            status != StatusCode::FORBIDDEN
+                                && status != StatusCode::NOT_FOUND
+                                && !sent_to_sign_in,
+                            "{label}: allowed but got {status} {location}"
+                        );
+                    } else {
+                        assert_eq!(status, StatusCode::FORBIDDEN, "{label}: should be refused");
+                    }
+                }
+                (Access::Action(action), Visitor::Outsider) => {
+                    if !allows(Role::Admin, action) {
+                        assert_eq!(status, StatusCode::FORBIDDEN, "{label}");
+                    } else if has_id {
+                        // Another organisation's record: not found, and no data.
+                        assert_eq!(status, StatusCode::NOT_FOUND, "{label}");
+                        let body = response.text().await.expect("body");
+                        assert!(!body.contains("Matrix"), "{label}: leaked data");
+                    } else {
+                        assert_ne!(status, StatusCode::FORBIDDEN, "{label}");
+                    }
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, ROUTES.len() * (Role::ALL.len() + 2));
+}
+
+on_both_backends!(every_route_for_every_role);
