@@ -8,9 +8,15 @@ use crate::TestDatabase;
 /// The real Onward router served on a random local port against a fresh database.
 pub struct TestApp {
     pub address: SocketAddr,
-    /// A client with a cookie jar that does not follow redirects, so tests can assert them.
-    pub client: reqwest::Client,
+    /// The default visitor: a cookie jar that does not follow redirects.
+    pub visitor: TestClient,
     pub db: TestDatabase,
+}
+
+/// One browser-like visitor of a [`TestApp`], with its own cookies (session).
+pub struct TestClient {
+    address: SocketAddr,
+    pub client: reqwest::Client,
 }
 
 impl TestApp {
@@ -24,12 +30,47 @@ impl TestApp {
             .expect("bind a random port");
         let address = app.local_addr().expect("local address");
         tokio::spawn(app.run_until_stopped());
+        Self {
+            address,
+            visitor: TestClient::new(address),
+            db,
+        }
+    }
+
+    /// A second visitor with its own session.
+    pub fn new_client(&self) -> TestClient {
+        TestClient::new(self.address)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        self.visitor.url(path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.visitor.get(path).await
+    }
+
+    pub async fn get_text(&self, path: &str) -> (reqwest::StatusCode, String) {
+        self.visitor.get_text(path).await
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.visitor.post_form(path, fields).await
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.visitor.sign_in(email, password).await
+    }
+}
+
+impl TestClient {
+    fn new(address: SocketAddr) -> Self {
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(Policy::none())
             .build()
             .expect("http client");
-        Self { address, client, db }
+        Self { address, client }
     }
 
     pub fn url(&self, path: &str) -> String {

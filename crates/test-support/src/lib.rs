@@ -11,7 +11,7 @@ mod app;
 mod database;
 pub mod fixtures;
 
-pub use app::{TestApp, csrf_from};
+pub use app::{TestApp, TestClient, csrf_from};
 pub use database::{TestBackend, TestDatabase};
 
 /// Runs an `async fn(TestDatabase)` as two tests, `NAME::sqlite` and `NAME::postgres`.

@@ -1,0 +1,322 @@
+//! The staff pages over HTTP, on both backends: search, the learner record and
+//! its audit trail, validation, invitations and lockout.
+
+use onward_domain::learner::NewLearner;
+use onward_domain::person::PersonName;
+use onward_domain::role::Role;
+use onward_domain::uln::Uln;
+use onward_storage::repo::audit::count_audit_events;
+use onward_storage::repo::contacts::contact_points;
+use onward_storage::repo::learners::insert_learner;
+use onward_storage::{LearnerId, OrganisationId};
+use onward_test_support::{TestApp, TestDatabase, csrf_from, fixtures, on_both_backends};
+use reqwest::StatusCode;
+
+async fn add_learner(
+    db: &TestDatabase,
+    org: OrganisationId,
+    given: &str,
+    family: &str,
+    uln: Option<&str>,
+) -> LearnerId {
+    insert_learner(
+        db.conn(),
+        org,
+        &NewLearner {
+            uln: uln.map(|u| Uln::parse(u).expect("uln")),
+            upn: None,
+            mis_id: Some(format!("MIS-{given}-{family}")),
+            given_name: PersonName::parse(given).expect("name"),
+            family_name: PersonName::parse(family).expect("name"),
+            date_of_birth: None,
+            sex: None,
+            ethnicity: None,
+            lldd: None,
+            free_school_meals: None,
+            care_leaver: None,
+            send: None,
+            postcode: Some("LS6 2AB".to_owned()),
+            preferred_language: None,
+        },
+    )
+    .await
+    .expect("learner")
+}
+
+async fn signed_in(db: TestDatabase, role: Role) -> (TestApp, OrganisationId) {
+    let org = fixtures::organisation(db.conn(), "staff").await;
+    fixtures::user(db.conn(), &org, role, "me@staff.example").await;
+    let app = TestApp::spawn(db).await;
+    assert_eq!(
+        app.sign_in("me@staff.example", fixtures::PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    (app, org.id)
+}
+
+async fn search_finds_by_name_uln_and_pages_by_keyset(db: TestDatabase) {
+    let org = fixtures::organisation(db.conn(), "staff").await;
+    fixtures::user(db.conn(), &org, Role::Tutor, "me@staff.example").await;
+    for index in 0..30 {
+        add_learner(&db, org.id, &format!("Pupil{index:02}"), "Smith", None).await;
+    }
+    add_learner(&db, org.id, "Ada", "Lovelace", Some("9276308686")).await;
+    let app = TestApp::spawn(db).await;
+    app.sign_in("me@staff.example", fixtures::PASSWORD).await;
+
+    let (status, page) = app.get_text("/learners?q=smith").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page.matches("Smith, Pupil").count(), 25, "first page holds 25");
+    assert!(page.contains("Smith, Pupil00") && !page.contains("Smith, Pupil25"));
+    let next = page
+        .split("href=\"/learners?")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(|q| q.replace("&#38;", "&").replace("&amp;", "&"));
+    let next = next.expect("a next-page link");
+    let (_, second) = app.get_text(&format!("/learners?{next}")).await;
+    assert_eq!(second.matches("Smith, Pupil").count(), 5, "the rest on page two");
+    assert!(second.contains("Smith, Pupil29") && !second.contains("Smith, Pupil00"));
+
+    let (_, by_uln) = app.get_text("/learners?q=9276308686").await;
+    assert!(by_uln.contains("Lovelace, Ada") && !by_uln.contains("Smith, Pupil"));
+    let (_, by_full_name) = app.get_text("/learners?q=ada+lovelace").await;
+    assert!(by_full_name.contains("Lovelace, Ada"));
+    let (_, by_postcode) = app.get_text("/learners?q=ls6").await;
+    assert!(by_postcode.contains("Lovelace, Ada"));
+    let (_, nothing) = app.get_text("/learners?q=zzz").await;
+    assert!(nothing.contains("No learners match your search."));
+}
+
+async fn viewing_a_record_is_audited_and_names_are_escaped(db: TestDatabase) {
+    let org = fixtures::organisation(db.conn(), "staff").await;
+    let me = fixtures::user(db.conn(), &org, Role::IagAdviser, "me@staff.example").await;
+    let learner = add_learner(&db, org.id, "<script>alert(1)</script>", "O'Brien", None).await;
+    let app = TestApp::spawn(db).await;
+    app.sign_in("me@staff.example", fixtures::PASSWORD).await;
+    let (status, page) = app.get_text(&format!("/learners/{learner}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !page.contains("<script>alert(1)</script>"),
+        "HTML in names is never executed"
+    );
+    assert!(
+        page.contains("&#60;script&#62;alert(1)&#60;/script&#62;")
+            || page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "shown escaped"
+    );
+    assert_eq!(
+        count_audit_events(app.db.conn(), org.id, "learner.view", Some(learner.0))
+            .await
+            .expect("count"),
+        1
+    );
+    let _ = me;
+    assert_eq!(
+        app.get(&format!("/learners/{}", learner.0 + 1000)).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/learners/not-a-number").await.status(),
+        StatusCode::BAD_REQUEST
+    );
+}
+
+async fn invalid_contact_details_show_the_error_summary_and_save_nothing(db: TestDatabase) {
+    let (app, org) = signed_in(db, Role::Tutor).await;
+    let learner = add_learner(&app.db, org, "Cy", "Contact", None).await;
+    let (_, form) = app.get_text(&format!("/learners/{learner}/contacts/new")).await;
+    let csrf = csrf_from(&form).expect("csrf");
+    let path = format!("/learners/{learner}/contacts");
+    let response = app
+        .post_form(
+            &path,
+            &[("csrf", &csrf), ("kind", "email"), ("value", "not-an-email")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.expect("body");
+    assert!(page.contains("govuk-error-summary"));
+    assert!(page.contains("href=\"#value\""));
+    assert!(page.contains("value=\"not-an-email\""), "what was typed is kept");
+    assert!(
+        contact_points(app.db.conn(), org, learner)
+            .await
+            .expect("read")
+            .is_empty()
+    );
+
+    let over_long = "x".repeat(600);
+    let response = app
+        .post_form(
+            &path,
+            &[("csrf", &csrf), ("kind", "address"), ("value", &over_long)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let forged = app
+        .post_form(
+            &path,
+            &[("csrf", "forged"), ("kind", "phone"), ("value", "07700 900123")],
+        )
+        .await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert!(
+        contact_points(app.db.conn(), org, learner)
+            .await
+            .expect("read")
+            .is_empty()
+    );
+
+    let saved = app
+        .post_form(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("kind", "phone"),
+                ("value", "07700 900123"),
+                ("consent", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let stored = contact_points(app.db.conn(), org, learner).await.expect("read");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].value, "+447700900123");
+    assert!(stored[0].consent);
+}
+
+async fn an_invitation_link_works_once(db: TestDatabase) {
+    let (app, _) = signed_in(db, Role::Admin).await;
+    let (_, users) = app.get_text("/users").await;
+    let csrf = csrf_from(&users).expect("csrf");
+    let response = app
+        .post_form(
+            "/users",
+            &[
+                ("csrf", &csrf),
+                ("email", "new.tutor@staff.example"),
+                ("name", "New Tutor"),
+                ("role", "tutor"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = response.text().await.expect("body");
+    let link = page
+        .split("/invite/")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("invite link");
+    assert_eq!(link.len(), 64, "256-bit token");
+    let invite_path = format!("/invite/{link}");
+
+    let visitor = app.new_client();
+    let (status, form) = visitor.get_text(&invite_path).await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = csrf_from(&form).expect("csrf");
+    let mismatch = visitor
+        .post_form(
+            &invite_path,
+            &[
+                ("csrf", &csrf),
+                ("password", "a long new password"),
+                ("confirm", "different"),
+            ],
+        )
+        .await;
+    assert_eq!(mismatch.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let accepted = visitor
+        .post_form(
+            &invite_path,
+            &[
+                ("csrf", &csrf),
+                ("password", "a long new password"),
+                ("confirm", "a long new password"),
+            ],
+        )
+        .await;
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        visitor
+            .sign_in("new.tutor@staff.example", "a long new password")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let replay = app.new_client();
+    let (status, page) = replay.get_text(&invite_path).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(page.contains("expired or has already been used"));
+}
+
+async fn repeated_failures_lock_the_account(db: TestDatabase) {
+    let org = fixtures::organisation(db.conn(), "staff").await;
+    fixtures::user(db.conn(), &org, Role::Tutor, "me@staff.example").await;
+    let app = TestApp::spawn(db).await;
+    for attempt in 1..=4 {
+        assert_eq!(
+            app.sign_in("me@staff.example", "wrong").await.status(),
+            StatusCode::UNAUTHORIZED,
+            "attempt {attempt}"
+        );
+    }
+    let fifth = app.sign_in("me@staff.example", "wrong").await;
+    assert_eq!(fifth.status(), StatusCode::TOO_MANY_REQUESTS);
+    let locked = app.sign_in("me@staff.example", fixtures::PASSWORD).await;
+    assert_eq!(
+        locked.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits out the lock"
+    );
+    assert!(
+        locked
+            .text()
+            .await
+            .expect("body")
+            .contains("Too many failed attempts")
+    );
+    assert_eq!(
+        count_audit_events(app.db.conn(), org.id, "user.locked_out", None)
+            .await
+            .expect("count"),
+        1
+    );
+}
+
+async fn a_tutor_cannot_open_user_admin_and_a_quality_viewer_sees_no_names(db: TestDatabase) {
+    let org = fixtures::organisation(db.conn(), "staff").await;
+    fixtures::user(db.conn(), &org, Role::Tutor, "tutor@staff.example").await;
+    fixtures::user(db.conn(), &org, Role::QualityViewer, "quality@staff.example").await;
+    let learner = add_learner(&db, org.id, "Named", "Person", None).await;
+    let app = TestApp::spawn(db).await;
+    app.sign_in("tutor@staff.example", fixtures::PASSWORD).await;
+    let (status, page) = app.get_text("/users").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(page.contains("You cannot see this page"));
+    let (_, home) = app.get_text("/").await;
+    assert!(
+        !home.contains("href=\"/users\""),
+        "no menu item for what the role cannot open"
+    );
+
+    let quality = app.new_client();
+    quality.sign_in("quality@staff.example", fixtures::PASSWORD).await;
+    assert_eq!(
+        quality.get(&format!("/learners/{learner}")).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let (_, search) = quality.get_text("/learners?q=person").await;
+    assert!(!search.contains("Named"));
+}
+
+on_both_backends!(
+    search_finds_by_name_uln_and_pages_by_keyset,
+    viewing_a_record_is_audited_and_names_are_escaped,
+    invalid_contact_details_show_the_error_summary_and_save_nothing,
+    an_invitation_link_works_once,
+    repeated_failures_lock_the_account,
+    a_tutor_cannot_open_user_admin_and_a_quality_viewer_sees_no_names,
+);
