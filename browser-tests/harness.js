@@ -78,7 +78,7 @@ export async function launchBrowser() {
 export async function newPage(browser, options = {}) {
   const context = await browser.newContext(options);
   const page = await context.newPage();
-  page.on('close', () => context.close());
+  page.on('close', () => context.close().catch(() => {}));
   return page;
 }
 

@@ -11,6 +11,17 @@ try {
   await signIn(page, onward.baseUrl, 'progression.lead@northfield.example');
   await page.getByRole('heading', { name: 'Cohorts', level: 1 }).waitFor();
   await page.screenshot({ path: `${out}cohorts.png`, fullPage: true });
+  await page.goto(`${onward.baseUrl}/learners?q=smith`);
+  await page.screenshot({ path: `${out}learners.png` });
+  await page.locator('tbody tr th a').first().click();
+  await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+  await page.screenshot({ path: `${out}learner-record.png`, fullPage: true });
+  await page.getByRole('link', { name: 'Add a contact detail' }).click();
+  await page.getByLabel('Email', { exact: true }).check();
+  await page.getByLabel('Email address, phone number or postal address').fill('not-an-email');
+  await page.getByRole('button', { name: 'Save contact detail' }).click();
+  await page.locator('.govuk-error-summary').waitFor();
+  await page.screenshot({ path: `${out}contact-error.png` });
   const phone = await newPage(browser, { viewport: { width: 390, height: 844 } });
   await signIn(phone, onward.baseUrl, 'admin@salt-training.example');
   await phone.screenshot({ path: `${out}cohorts-phone.png`, fullPage: true });

@@ -694,13 +694,7 @@ async fn seed_follow_up(
             as_of: cohort.actual_as_of,
             start_date: Some(cohort.actual_as_of - Duration::days(rng.random_range(1..20))),
             end_date: None,
-            institution: in_education.then(|| {
-                names::INSTITUTIONS
-                    .choose(rng)
-                    .copied()
-                    .unwrap_or("Leeds City College")
-                    .to_owned()
-            }),
+            institution: in_education.then(|| names::institution_for(category, rng).to_owned()),
             // Some employment records lack the employer: flagged incomplete, as in real returns.
             employer: (employed && rng.random_bool(0.85)).then(|| {
                 names::EMPLOYERS

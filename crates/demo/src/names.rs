@@ -20,14 +20,21 @@ pub const FAMILY: &[&str] = &[
     "King", "Lee", "Baker", "Hill", "Moore", "Shaw", "Marsh", "Holmes",
 ];
 
-pub const INSTITUTIONS: &[&str] = &[
-    "Northfield Academy Sixth Form",
-    "Aire Valley College",
-    "Leeds Riverside Sixth Form College",
-    "University of West Yorkshire",
-    "Pennine Metropolitan University",
-    "Bradford Community Learning",
-];
+/// A plausible (fictional) institution for an education destination.
+pub fn institution_for(
+    category: onward_domain::destination::DestinationCategory,
+    rng: &mut impl rand::Rng,
+) -> &'static str {
+    use onward_domain::destination::DestinationCategory as C;
+    use rand::seq::IndexedRandom;
+    let choices: &[&str] = match category {
+        C::EducationSchoolSixthForm => &["Northfield Academy Sixth Form", "St Aidan's Sixth Form"],
+        C::EducationSixthFormCollege => &["Leeds Riverside Sixth Form College"],
+        C::EducationHigher => &["University of West Yorkshire", "Pennine Metropolitan University"],
+        _ => &["Aire Valley College", "Bradford Community Learning"],
+    };
+    choices.choose(rng).copied().unwrap_or("Aire Valley College")
+}
 
 pub const EMPLOYERS: &[&str] = &[
     "Kirkgate Digital Ltd",

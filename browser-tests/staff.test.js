@@ -1,0 +1,90 @@
+// Staff journeys in real Chromium with axe checks: search and open a learner,
+// an invalid contact detail, role limits, lockout, and the same on a phone.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { backends, startOnward, launchBrowser, expectNoAxeViolations, signIn, newPage } from './harness.js';
+
+for (const backend of backends()) {
+  describe(`staff journeys on ${backend}`, () => {
+    let onward;
+    let browser;
+    before(async () => {
+      onward = await startOnward(backend);
+      browser = await launchBrowser();
+    });
+    after(async () => {
+      await browser?.close();
+      await onward?.stop();
+    });
+
+    for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
+      test(`search, open a learner and add an invalid email (${label})`, async () => {
+        const page = await newPage(browser, { viewport });
+        await signIn(page, onward.baseUrl, 'iag.adviser@northfield.example');
+        await page.goto(`${onward.baseUrl}/learners`);
+        await expectNoAxeViolations(page, assert);
+        await page.getByLabel('Name, ULN, MIS id or postcode').fill('smith');
+        await page.getByRole('button', { name: 'Search' }).click();
+        const first = page.locator('tbody tr th a').first();
+        const name = await first.innerText();
+        assert.match(name, /^Smith, /);
+        await expectNoAxeViolations(page, assert);
+        await first.click();
+        await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+        await expectNoAxeViolations(page, assert);
+
+        await page.getByRole('link', { name: 'Add a contact detail' }).click();
+        await page.getByLabel('Email', { exact: true }).check();
+        await page.getByLabel('Email address, phone number or postal address').fill('not-an-email');
+        await page.getByRole('button', { name: 'Save contact detail' }).click();
+        const summary = page.locator('.govuk-error-summary');
+        await summary.waitFor();
+        assert.match(await summary.innerText(), /Enter an email address in the correct format/);
+        assert.match(await page.title(), /^Error: /);
+        await expectNoAxeViolations(page, assert);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px`);
+        await page.close();
+      });
+    }
+
+    test('a tutor cannot open user admin', async () => {
+      const page = await newPage(browser);
+      await signIn(page, onward.baseUrl, 'tutor@northfield.example');
+      await page.getByRole('heading', { name: 'Cohorts', level: 1 }).waitFor();
+      assert.equal(await page.getByRole('link', { name: 'Users' }).count(), 0);
+      const response = await page.goto(`${onward.baseUrl}/users`);
+      assert.equal(response.status(), 403);
+      await page.getByRole('heading', { name: 'You cannot see this page' }).waitFor();
+      await expectNoAxeViolations(page, assert);
+      await page.close();
+    });
+
+    test('an administrator sees users and the cohort page', async () => {
+      const page = await newPage(browser);
+      await signIn(page, onward.baseUrl, 'admin@northfield.example');
+      await page.getByRole('link', { name: 'Users' }).click();
+      await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+      await expectNoAxeViolations(page, assert);
+      await page.getByRole('link', { name: 'Cohorts' }).click();
+      await page.getByRole('link', { name: 'Year 11 leavers 2026' }).click();
+      await page.getByRole('heading', { name: 'Year 11 leavers 2026' }).waitFor();
+      assert.match(await page.locator('table').innerText(), /Education\s+\d+/);
+      await expectNoAxeViolations(page, assert);
+      await page.close();
+    });
+
+    test('five wrong passwords lock the account', async () => {
+      const page = await newPage(browser);
+      for (let attempt = 1; attempt <= 5; attempt += 1) {
+        await signIn(page, onward.baseUrl, 'quality@northfield.example', `wrong ${attempt}`);
+        await page.locator('.govuk-error-summary').waitFor();
+      }
+      assert.match(await page.locator('.govuk-error-summary').innerText(), /Too many failed attempts/);
+      await signIn(page, onward.baseUrl, 'quality@northfield.example');
+      assert.match(await page.locator('.govuk-error-summary').innerText(), /Too many failed attempts/);
+      await expectNoAxeViolations(page, assert);
+      await page.close();
+    });
+  });
+}
