@@ -10,6 +10,7 @@
 mod app;
 mod database;
 pub mod fixtures;
+pub mod generate;
 
 pub use app::{TestApp, TestClient, csrf_from};
 pub use database::{TestBackend, TestDatabase};

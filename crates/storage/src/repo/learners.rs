@@ -125,3 +125,30 @@ pub async fn count_learners(conn: &impl ConnectionTrait, org: OrganisationId) ->
         .count(conn)
         .await?)
 }
+
+/// Inserts many learners in one multi-row statement per chunk (for imports and
+/// generators). Rows are validated first; nothing is written if one is invalid.
+pub async fn insert_learners_bulk(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    learners: &[NewLearner],
+) -> Result<()> {
+    for (row, new) in learners.iter().enumerate() {
+        new.validate().map_err(|err| StorageError::InvalidStoredValue {
+            table: "learners",
+            column: "uln/mis_id",
+            value: format!("row {}", row + 1),
+            reason: err.to_string(),
+        })?;
+    }
+    // 19 bound values a row: 500 rows stay far below SQLite's and PostgreSQL's limits.
+    for chunk in learners.chunks(500) {
+        learner::Entity::insert_many(chunk.iter().map(|new| active_model(org, new)))
+            .exec(conn)
+            .await
+            .map_err(|err| {
+                StorageError::from_insert(err, || "a learner with the same ULN or MIS id".to_owned())
+            })?;
+    }
+    Ok(())
+}
