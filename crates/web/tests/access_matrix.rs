@@ -109,6 +109,20 @@ async fn every_route_for_every_role(db: TestDatabase) {
     )
     .await
     .expect("cohort");
+    let programme = onward_storage::repo::programmes::create_programme(
+        db.conn(),
+        org.id,
+        &onward_storage::repo::programmes::NewProgramme {
+            title: "Matrix programme".to_owned(),
+            programme_type: onward_domain::programme::ProgrammeType::Esol,
+            level: None,
+            sector_subject_area: None,
+            mode: onward_domain::programme::StudyMode::PartTime,
+            funding_stream: None,
+        },
+    )
+    .await
+    .expect("programme");
     let app = TestApp::spawn(db).await;
 
     let concrete = |path: &str| {
@@ -116,6 +130,8 @@ async fn every_route_for_every_role(db: TestDatabase) {
             learner.0.to_string()
         } else if path.starts_with("/cohorts/") {
             cohort.0.to_string()
+        } else if path.starts_with("/programmes/") {
+            programme.0.to_string()
         } else {
             target.id.0.to_string()
         };

@@ -312,7 +312,105 @@ async fn a_tutor_cannot_open_user_admin_and_a_quality_viewer_sees_no_names(db: T
     assert!(!search.contains("Named"));
 }
 
+async fn cohorts_and_programmes_are_created_validated_and_archived(db: TestDatabase) {
+    let (app, _) = signed_in(db, Role::ProgressionLead).await;
+    let (_, form) = app.get_text("/cohorts/new").await;
+    let csrf = csrf_from(&form).expect("csrf");
+    let impossible = app
+        .post_form(
+            "/cohorts",
+            &[
+                ("csrf", &csrf),
+                ("name", "Year 11 leavers 2027"),
+                ("day", "31"),
+                ("month", "2"),
+                ("year", "2027"),
+            ],
+        )
+        .await;
+    assert_eq!(impossible.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        impossible
+            .text()
+            .await
+            .expect("body")
+            .contains("Results day must be a real date")
+    );
+    let created = app
+        .post_form(
+            "/cohorts",
+            &[
+                ("csrf", &csrf),
+                ("name", "Year 11 leavers 2027"),
+                ("day", "19"),
+                ("month", "8"),
+                ("year", "2027"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let location = created.headers()["location"].to_str().expect("ascii").to_owned();
+    let duplicate = app
+        .post_form("/cohorts", &[("csrf", &csrf), ("name", "Year 11 leavers 2027")])
+        .await;
+    assert_eq!(duplicate.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        duplicate
+            .text()
+            .await
+            .expect("body")
+            .contains("A cohort with this name already exists")
+    );
+    let (_, edit) = app.get_text(&format!("{location}/edit")).await;
+    assert!(
+        edit.contains("value=\"19\"") && edit.contains("value=\"2027\""),
+        "results day shown for editing"
+    );
+    let archived = app
+        .post_form(
+            &format!("{location}/archive"),
+            &[("csrf", &csrf), ("archived", "true")],
+        )
+        .await;
+    assert_eq!(archived.status(), StatusCode::SEE_OTHER);
+    let (_, home) = app.get_text("/").await;
+    assert!(home.contains("Year 11 leavers 2027") && home.contains("Archived"));
+
+    let missing = app
+        .post_form("/programmes", &[("csrf", &csrf), ("title", "")])
+        .await;
+    assert_eq!(missing.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = missing.text().await.expect("body");
+    for message in [
+        "Enter the programme title",
+        "Select the type of programme",
+        "Select full-time or part-time",
+    ] {
+        assert!(page.contains(message), "{message}");
+    }
+    let saved = app
+        .post_form(
+            "/programmes",
+            &[
+                ("csrf", &csrf),
+                ("title", "Skills Bootcamp in Welding"),
+                ("programme_type", "skills_bootcamp"),
+                ("level", "3"),
+                ("sector_subject_area", "4"),
+                ("mode", "part_time"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let (_, list) = app.get_text("/programmes").await;
+    assert!(
+        list.contains("Skills Bootcamp in Welding")
+            && list.contains("Engineering and Manufacturing Technologies")
+    );
+}
+
 on_both_backends!(
+    cohorts_and_programmes_are_created_validated_and_archived,
     search_finds_by_name_uln_and_pages_by_keyset,
     viewing_a_record_is_audited_and_names_are_escaped,
     invalid_contact_details_show_the_error_summary_and_save_nothing,

@@ -159,3 +159,61 @@ pub async fn destination_counts(
     }
     Ok(counts)
 }
+
+/// A cohort's editable fields.
+pub async fn cohort_details(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: CohortId,
+) -> Result<NewCohort> {
+    let model = cohort::Entity::find_by_id(id.0)
+        .filter(cohort::Column::OrganisationId.eq(org.0))
+        .one(conn)
+        .await?
+        .ok_or_else(|| StorageError::not_found(format!("cohort {id}")))?;
+    Ok(NewCohort {
+        name: model.name,
+        tracking_plan: model.tracking_plan_id.map(TrackingPlanId),
+        results_day: model.results_day,
+    })
+}
+
+pub async fn update_cohort(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: CohortId,
+    new: &NewCohort,
+) -> Result<()> {
+    let model = cohort::Entity::find_by_id(id.0)
+        .filter(cohort::Column::OrganisationId.eq(org.0))
+        .one(conn)
+        .await?
+        .ok_or_else(|| StorageError::not_found(format!("cohort {id}")))?;
+    let mut active: cohort::ActiveModel = model.into();
+    active.name = Set(new.name.clone());
+    active.tracking_plan_id = Set(new.tracking_plan.map(|plan| plan.0));
+    active.results_day = Set(new.results_day);
+    active
+        .update(conn)
+        .await
+        .map_err(|err| StorageError::from_insert(err, || format!("a cohort named \"{}\"", new.name)))?;
+    Ok(())
+}
+
+pub async fn set_cohort_archived(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: CohortId,
+    archived: bool,
+) -> Result<()> {
+    let result = cohort::Entity::update_many()
+        .col_expr(cohort::Column::Archived, Expr::value(archived))
+        .filter(cohort::Column::Id.eq(id.0))
+        .filter(cohort::Column::OrganisationId.eq(org.0))
+        .exec(conn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(StorageError::not_found(format!("cohort {id}")));
+    }
+    Ok(())
+}

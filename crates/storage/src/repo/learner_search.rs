@@ -57,8 +57,11 @@ fn text_condition(text: &str) -> Option<Condition> {
     let lowered = text.to_lowercase();
     let mut any = Condition::any().add(learner::Column::MisId.eq(text));
     if text.chars().any(|c| c.is_ascii_digit()) {
-        // Postcodes are stored upper-case with one space: "ls6 2ab" finds "LS6 2AB".
-        any = any.add(prefix_range(learner::Column::Postcode, &text.to_uppercase()));
+        // Postcodes are stored upper-case with one space: "ls6 2ab" finds "LS6 2AB",
+        // and an outward code alone ("LS6") means that district, not LS60–LS69.
+        let postcode = text.to_uppercase();
+        let prefix = if postcode.contains(' ') { postcode } else { format!("{postcode} ") };
+        any = any.add(prefix_range(learner::Column::Postcode, &prefix));
     } else {
         // Name prefix, as "family given" or typed as "given family".
         any = any.add(prefix_range(learner::Column::SearchName, &lowered));
@@ -110,15 +113,15 @@ pub async fn search_learners(
         select = select.filter(Expr::exists(enrolled));
     }
     if let Some(after) = after {
-        select = select.filter(
-            Condition::any()
-                .add(learner::Column::SearchName.gt(after.search_name.as_str()))
-                .add(
-                    Condition::all()
-                        .add(learner::Column::SearchName.eq(after.search_name.as_str()))
-                        .add(learner::Column::Id.gt(after.id.0)),
-                ),
-        );
+        // (search_name, id) > (after): the leading `>=` gives the index a range
+        // start on both backends, so a deep page costs the same as the first.
+        select = select
+            .filter(learner::Column::SearchName.gte(after.search_name.as_str()))
+            .filter(
+                Condition::any()
+                    .add(learner::Column::SearchName.gt(after.search_name.as_str()))
+                    .add(learner::Column::Id.gt(after.id.0)),
+            );
     }
     Ok(select
         .order_by_asc(learner::Column::SearchName)

@@ -75,3 +75,59 @@ pub async fn list_programmes(conn: &impl ConnectionTrait, org: OrganisationId) -
         .map(from_model)
         .collect()
 }
+
+pub async fn programme(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: ProgrammeId,
+) -> Result<Programme> {
+    programme::Entity::find_by_id(id.0)
+        .filter(programme::Column::OrganisationId.eq(org.0))
+        .one(conn)
+        .await?
+        .ok_or_else(|| crate::StorageError::not_found(format!("programme {id}")))
+        .and_then(from_model)
+}
+
+pub async fn update_programme(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: ProgrammeId,
+    new: &NewProgramme,
+) -> Result<()> {
+    let model = programme::Entity::find_by_id(id.0)
+        .filter(programme::Column::OrganisationId.eq(org.0))
+        .one(conn)
+        .await?
+        .ok_or_else(|| crate::StorageError::not_found(format!("programme {id}")))?;
+    let mut active: programme::ActiveModel = model.into();
+    active.title = Set(new.title.clone());
+    active.programme_type = Set(new.programme_type.code().to_owned());
+    active.level = Set(new.level.map(|v| v.code().to_owned()));
+    active.sector_subject_area = Set(new.sector_subject_area.map(|v| v.code().to_owned()));
+    active.mode = Set(new.mode.code().to_owned());
+    active.funding_stream = Set(new.funding_stream.clone());
+    active.update(conn).await?;
+    Ok(())
+}
+
+pub async fn set_programme_archived(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: ProgrammeId,
+    archived: bool,
+) -> Result<()> {
+    let result = programme::Entity::update_many()
+        .col_expr(
+            programme::Column::Archived,
+            sea_orm::sea_query::Expr::value(archived),
+        )
+        .filter(programme::Column::Id.eq(id.0))
+        .filter(programme::Column::OrganisationId.eq(org.0))
+        .exec(conn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(crate::StorageError::not_found(format!("programme {id}")));
+    }
+    Ok(())
+}

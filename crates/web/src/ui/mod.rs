@@ -3,8 +3,10 @@
 mod account;
 mod chrome;
 mod cohorts;
+mod forms;
 mod home;
 mod learners;
+mod manage;
 mod sign_in;
 mod users;
 
@@ -20,4 +22,5 @@ pub fn router() -> Router<AppState> {
         .merge(cohorts::router())
         .merge(learners::router())
         .merge(users::router())
+        .merge(manage::router())
 }

@@ -1,0 +1,498 @@
+//! Creating, editing and archiving cohorts and programmes.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::Datelike;
+use onward_domain::programme::{ProgrammeType, QualificationLevel, SectorSubjectArea, StudyMode};
+use onward_storage::repo::cohorts::{
+    NewCohort, cohort_details, create_cohort, set_cohort_archived, update_cohort,
+};
+use onward_storage::repo::plans::list_plans;
+use onward_storage::repo::programmes::{
+    NewProgramme, Programme, create_programme, list_programmes, programme, set_programme_archived,
+    update_programme,
+};
+use onward_storage::{CohortId, ProgrammeId, StorageError, TrackingPlanId};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::chrome::{Chrome, FieldError, error_for};
+use super::forms::{parse_date_input, required_text};
+use crate::auth::{CurrentUser, verify_csrf};
+use crate::{AppState, WebError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/cohorts/new", get(new_cohort))
+        .route("/cohorts", post(create_cohort_submit))
+        .route("/cohorts/{id}/edit", get(edit_cohort))
+        .route("/cohorts/{id}", post(update_cohort_submit))
+        .route("/cohorts/{id}/archive", post(archive_cohort))
+        .route("/programmes", get(programmes).post(create_programme_submit))
+        .route("/programmes/new", get(new_programme))
+        .route("/programmes/{id}/edit", get(edit_programme))
+        .route("/programmes/{id}", post(update_programme_submit))
+        .route("/programmes/{id}/archive", post(archive_programme))
+}
+
+#[derive(Deserialize, Default)]
+struct ArchiveFields {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    archived: String,
+}
+
+fn archived_flag(fields: &ArchiveFields) -> Result<bool, WebError> {
+    match fields.archived.as_str() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(WebError::BadRequest(
+            "Go back and use the Archive or Restore button.",
+        )),
+    }
+}
+
+// ---- cohorts ----
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cohort_form.html")]
+struct CohortForm {
+    chrome: Chrome,
+    /// `None` when creating.
+    id: Option<CohortId>,
+    plans: Vec<(TrackingPlanId, String)>,
+    name: String,
+    plan: String,
+    day: String,
+    month: String,
+    year: String,
+    errors: Vec<FieldError>,
+}
+
+impl CohortForm {
+    fn error(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+
+    fn action(&self) -> String {
+        self.id
+            .map_or_else(|| "/cohorts".to_owned(), |id| format!("/cohorts/{id}"))
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct CohortFields {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    plan: String,
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    month: String,
+    #[serde(default)]
+    year: String,
+}
+
+async fn cohort_form(
+    state: &AppState,
+    user: CurrentUser,
+    session: &Session,
+    id: Option<CohortId>,
+    fields: CohortFields,
+    errors: Vec<FieldError>,
+) -> Result<CohortForm, WebError> {
+    Ok(CohortForm {
+        plans: list_plans(state.database.conn(), user.organisation_id).await?,
+        chrome: Chrome::new(user, session, "cohorts").await?,
+        id,
+        name: fields.name,
+        plan: fields.plan,
+        day: fields.day,
+        month: fields.month,
+        year: fields.year,
+        errors,
+    })
+}
+
+async fn new_cohort(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+) -> Result<CohortForm, WebError> {
+    cohort_form(&state, user, &session, None, CohortFields::default(), Vec::new()).await
+}
+
+async fn edit_cohort(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Result<CohortForm, WebError> {
+    let details = cohort_details(state.database.conn(), user.organisation_id, CohortId(id)).await?;
+    let day = details.results_day;
+    let fields = CohortFields {
+        name: details.name,
+        plan: details
+            .tracking_plan
+            .map(|plan| plan.to_string())
+            .unwrap_or_default(),
+        day: day.map(|d| d.day().to_string()).unwrap_or_default(),
+        month: day.map(|d| d.month().to_string()).unwrap_or_default(),
+        year: day.map(|d| d.year().to_string()).unwrap_or_default(),
+        ..CohortFields::default()
+    };
+    cohort_form(&state, user, &session, Some(CohortId(id)), fields, Vec::new()).await
+}
+
+async fn parse_cohort(
+    state: &AppState,
+    user: &CurrentUser,
+    fields: &CohortFields,
+) -> Result<Result<NewCohort, Vec<FieldError>>, WebError> {
+    let mut errors = Vec::new();
+    let name = required_text("name", "a name for the cohort", &fields.name, 200)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let plans = list_plans(state.database.conn(), user.organisation_id).await?;
+    let plan = match fields.plan.trim() {
+        "" => None,
+        text => match text
+            .parse::<i64>()
+            .ok()
+            .filter(|id| plans.iter().any(|(plan, _)| plan.0 == *id))
+        {
+            Some(id) => Some(TrackingPlanId(id)),
+            None => {
+                errors.push(FieldError {
+                    field: "plan",
+                    message: "Select a tracking plan from the list".to_owned(),
+                });
+                None
+            }
+        },
+    };
+    let results_day = parse_date_input("day", "Results day", &fields.day, &fields.month, &fields.year)
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
+    Ok(match name {
+        Some(name) if errors.is_empty() => Ok(NewCohort {
+            name,
+            tracking_plan: plan,
+            results_day,
+        }),
+        _ => Err(errors),
+    })
+}
+
+async fn save_cohort(
+    state: AppState,
+    user: CurrentUser,
+    session: Session,
+    id: Option<CohortId>,
+    fields: CohortFields,
+) -> Result<Response, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    let conn = state.database.conn();
+    let org = user.organisation_id;
+    let errors = match parse_cohort(&state, &user, &fields).await? {
+        Ok(cohort) => {
+            let saved = match id {
+                Some(id) => update_cohort(conn, org, id, &cohort).await.map(|()| id),
+                None => create_cohort(conn, org, &cohort).await,
+            };
+            match saved {
+                Ok(id) => return Ok(Redirect::to(&format!("/cohorts/{id}")).into_response()),
+                Err(StorageError::Duplicate { .. }) => vec![FieldError {
+                    field: "name",
+                    message: "A cohort with this name already exists".to_owned(),
+                }],
+                Err(err) => return Err(err.into()),
+            }
+        }
+        Err(errors) => errors,
+    };
+    let form = cohort_form(&state, user, &session, id, fields, errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response())
+}
+
+async fn create_cohort_submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    Form(fields): Form<CohortFields>,
+) -> Result<Response, WebError> {
+    save_cohort(state, user, session, None, fields).await
+}
+
+async fn update_cohort_submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<CohortFields>,
+) -> Result<Response, WebError> {
+    cohort_details(state.database.conn(), user.organisation_id, CohortId(id)).await?;
+    save_cohort(state, user, session, Some(CohortId(id)), fields).await
+}
+
+async fn archive_cohort(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<ArchiveFields>,
+) -> Result<Redirect, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    // Another organisation's cohort is "not found" before anything else is checked.
+    cohort_details(state.database.conn(), user.organisation_id, CohortId(id)).await?;
+    set_cohort_archived(
+        state.database.conn(),
+        user.organisation_id,
+        CohortId(id),
+        archived_flag(&fields)?,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/cohorts/{id}")))
+}
+
+// ---- programmes ----
+
+#[derive(Template, WebTemplate)]
+#[template(path = "programmes.html")]
+struct ProgrammesPage {
+    chrome: Chrome,
+    programmes: Vec<Programme>,
+}
+
+async fn programmes(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+) -> Result<ProgrammesPage, WebError> {
+    Ok(ProgrammesPage {
+        programmes: list_programmes(state.database.conn(), user.organisation_id).await?,
+        chrome: Chrome::new(user, &session, "programmes").await?,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "programme_form.html")]
+struct ProgrammeForm {
+    chrome: Chrome,
+    id: Option<ProgrammeId>,
+    types: &'static [ProgrammeType],
+    levels: &'static [QualificationLevel],
+    areas: &'static [SectorSubjectArea],
+    modes: &'static [StudyMode],
+    fields: ProgrammeFields,
+    errors: Vec<FieldError>,
+}
+
+impl ProgrammeForm {
+    fn error(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+
+    fn action(&self) -> String {
+        self.id
+            .map_or_else(|| "/programmes".to_owned(), |id| format!("/programmes/{id}"))
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct ProgrammeFields {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    programme_type: String,
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    sector_subject_area: String,
+    #[serde(default)]
+    mode: String,
+    #[serde(default)]
+    funding_stream: String,
+}
+
+async fn programme_form(
+    user: CurrentUser,
+    session: &Session,
+    id: Option<ProgrammeId>,
+    fields: ProgrammeFields,
+    errors: Vec<FieldError>,
+) -> Result<ProgrammeForm, WebError> {
+    Ok(ProgrammeForm {
+        chrome: Chrome::new(user, session, "programmes").await?,
+        id,
+        types: ProgrammeType::ALL,
+        levels: QualificationLevel::ALL,
+        areas: SectorSubjectArea::ALL,
+        modes: StudyMode::ALL,
+        fields,
+        errors,
+    })
+}
+
+async fn new_programme(user: CurrentUser, session: Session) -> Result<ProgrammeForm, WebError> {
+    programme_form(user, &session, None, ProgrammeFields::default(), Vec::new()).await
+}
+
+async fn edit_programme(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Result<ProgrammeForm, WebError> {
+    let stored = programme(state.database.conn(), user.organisation_id, ProgrammeId(id)).await?;
+    let details = stored.details;
+    let fields = ProgrammeFields {
+        csrf: String::new(),
+        title: details.title,
+        programme_type: details.programme_type.code().to_owned(),
+        level: details.level.map(|v| v.code().to_owned()).unwrap_or_default(),
+        sector_subject_area: details
+            .sector_subject_area
+            .map(|v| v.code().to_owned())
+            .unwrap_or_default(),
+        mode: details.mode.code().to_owned(),
+        funding_stream: details.funding_stream.unwrap_or_default(),
+    };
+    programme_form(user, &session, Some(stored.id), fields, Vec::new()).await
+}
+
+fn parse_programme(fields: &ProgrammeFields) -> Result<NewProgramme, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let title = required_text("title", "the programme title", &fields.title, 200)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let programme_type = ProgrammeType::from_code(&fields.programme_type);
+    if programme_type.is_none() {
+        errors.push(FieldError {
+            field: "programme_type",
+            message: "Select the type of programme".to_owned(),
+        });
+    }
+    let level = match fields.level.as_str() {
+        "" => None,
+        code => QualificationLevel::from_code(code).or_else(|| {
+            errors.push(FieldError {
+                field: "level",
+                message: "Select a level from the list".to_owned(),
+            });
+            None
+        }),
+    };
+    let sector_subject_area = match fields.sector_subject_area.as_str() {
+        "" => None,
+        code => SectorSubjectArea::from_code(code).or_else(|| {
+            errors.push(FieldError {
+                field: "sector_subject_area",
+                message: "Select a sector subject area from the list".to_owned(),
+            });
+            None
+        }),
+    };
+    let mode = StudyMode::from_code(&fields.mode);
+    if mode.is_none() {
+        errors.push(FieldError {
+            field: "mode",
+            message: "Select full-time or part-time".to_owned(),
+        });
+    }
+    let funding = fields.funding_stream.trim();
+    if funding.chars().count() > 100 {
+        errors.push(FieldError {
+            field: "funding_stream",
+            message: "Funding stream must be 100 characters or fewer".to_owned(),
+        });
+    }
+    match (title, programme_type, mode) {
+        (Some(title), Some(programme_type), Some(mode)) if errors.is_empty() => Ok(NewProgramme {
+            title,
+            programme_type,
+            level,
+            sector_subject_area,
+            mode,
+            funding_stream: (!funding.is_empty()).then(|| funding.to_owned()),
+        }),
+        _ => Err(errors),
+    }
+}
+
+async fn save_programme(
+    state: AppState,
+    user: CurrentUser,
+    session: Session,
+    id: Option<ProgrammeId>,
+    fields: ProgrammeFields,
+) -> Result<Response, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    let conn = state.database.conn();
+    match parse_programme(&fields) {
+        Ok(new) => {
+            match id {
+                Some(id) => update_programme(conn, user.organisation_id, id, &new).await?,
+                None => {
+                    create_programme(conn, user.organisation_id, &new).await?;
+                }
+            }
+            Ok(Redirect::to("/programmes").into_response())
+        }
+        Err(errors) => {
+            let form = programme_form(user, &session, id, fields, errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response())
+        }
+    }
+}
+
+async fn create_programme_submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    Form(fields): Form<ProgrammeFields>,
+) -> Result<Response, WebError> {
+    save_programme(state, user, session, None, fields).await
+}
+
+async fn update_programme_submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<ProgrammeFields>,
+) -> Result<Response, WebError> {
+    programme(state.database.conn(), user.organisation_id, ProgrammeId(id)).await?;
+    save_programme(state, user, session, Some(ProgrammeId(id)), fields).await
+}
+
+async fn archive_programme(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<ArchiveFields>,
+) -> Result<Redirect, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    programme(state.database.conn(), user.organisation_id, ProgrammeId(id)).await?;
+    set_programme_archived(
+        state.database.conn(),
+        user.organisation_id,
+        ProgrammeId(id),
+        archived_flag(&fields)?,
+    )
+    .await?;
+    Ok(Redirect::to("/programmes"))
+}
