@@ -48,6 +48,8 @@ pub const ROUTES: &[RouteAccess] = &[
     route("POST", "/logout", Public),
     route("GET", "/invite/{token}", Public),
     route("POST", "/invite/{token}", Public),
+    route("GET", "/reset/{token}", Public),
+    route("POST", "/reset/{token}", Public),
     route("GET", "/", SignedIn),
     route("GET", "/account/password", Access::Action(ChangeOwnPassword)),
     route("POST", "/account/password", Access::Action(ChangeOwnPassword)),
@@ -79,6 +81,7 @@ pub const ROUTES: &[RouteAccess] = &[
     route("POST", "/users", Access::Action(ManageUsers)),
     route("POST", "/users/{id}/role", Access::Action(ManageUsers)),
     route("POST", "/users/{id}/active", Access::Action(ManageUsers)),
+    route("POST", "/users/{id}/reset", Access::Action(ManageUsers)),
 ];
 
 pub fn route_access(method: &Method, path: &str) -> Option<Access> {

@@ -409,7 +409,73 @@ async fn cohorts_and_programmes_are_created_validated_and_archived(db: TestDatab
     );
 }
 
+async fn an_administrator_issues_a_single_use_reset_link(db: TestDatabase) {
+    let org = fixtures::organisation(db.conn(), "staff").await;
+    fixtures::user(db.conn(), &org, Role::Admin, "me@staff.example").await;
+    let forgetful = fixtures::user(db.conn(), &org, Role::Tutor, "forgetful@staff.example").await;
+    let app = TestApp::spawn(db).await;
+    app.sign_in("me@staff.example", fixtures::PASSWORD).await;
+    let (_, users) = app.get_text("/users").await;
+    let csrf = csrf_from(&users).expect("csrf");
+    let page = app
+        .post_form(&format!("/users/{}/reset", forgetful.id), &[("csrf", &csrf)])
+        .await
+        .text()
+        .await
+        .expect("body");
+    let token = page
+        .split("/reset/")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("reset link")
+        .to_owned();
+    let visitor = app.new_client();
+    let (status, form) = visitor.get_text(&format!("/reset/{token}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = csrf_from(&form).expect("csrf");
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("password", "brand new password"),
+        ("confirm", "brand new password"),
+    ];
+    assert_eq!(
+        visitor
+            .post_form(&format!("/reset/{token}"), &fields)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        visitor
+            .post_form(&format!("/reset/{token}"), &fields)
+            .await
+            .status(),
+        StatusCode::GONE,
+        "replayed"
+    );
+    assert_eq!(
+        visitor
+            .sign_in("forgetful@staff.example", fixtures::PASSWORD)
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        visitor
+            .sign_in("forgetful@staff.example", "brand new password")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    // An invitation link is not a reset link.
+    assert_eq!(
+        app.new_client().get(&format!("/invite/{token}")).await.status(),
+        StatusCode::GONE
+    );
+}
+
 on_both_backends!(
+    an_administrator_issues_a_single_use_reset_link,
     cohorts_and_programmes_are_created_validated_and_archived,
     search_finds_by_name_uln_and_pages_by_keyset,
     viewing_a_record_is_audited_and_names_are_escaped,

@@ -60,7 +60,11 @@ fn text_condition(text: &str) -> Option<Condition> {
         // Postcodes are stored upper-case with one space: "ls6 2ab" finds "LS6 2AB",
         // and an outward code alone ("LS6") means that district, not LS60–LS69.
         let postcode = text.to_uppercase();
-        let prefix = if postcode.contains(' ') { postcode } else { format!("{postcode} ") };
+        let prefix = if postcode.contains(' ') {
+            postcode
+        } else {
+            format!("{postcode} ")
+        };
         any = any.add(prefix_range(learner::Column::Postcode, &prefix));
     } else {
         // Name prefix, as "family given" or typed as "given family".

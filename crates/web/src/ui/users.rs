@@ -34,7 +34,9 @@ pub fn router() -> Router<AppState> {
         .route("/users", get(list_users).post(invite_user))
         .route("/users/{id}/role", post(change_role))
         .route("/users/{id}/active", post(change_active))
+        .route("/users/{id}/reset", post(create_reset_link))
         .route("/invite/{token}", get(show_invite).post(accept_invite))
+        .route("/reset/{token}", get(show_reset).post(accept_reset))
 }
 
 #[derive(Template, WebTemplate)]
@@ -48,6 +50,8 @@ struct UsersPage {
     name: String,
     role: String,
     invite_link: Option<String>,
+    /// (whose, link) after an administrator creates a password-reset link.
+    reset_link: Option<(String, String)>,
 }
 
 impl UsersPage {
@@ -66,6 +70,7 @@ async fn users_page(state: &AppState, user: CurrentUser, session: &Session) -> R
         name: String::new(),
         role: String::new(),
         invite_link: None,
+        reset_link: None,
     })
 }
 
@@ -298,6 +303,8 @@ struct InvitePage {
     token: String,
     valid: bool,
     errors: Vec<FieldError>,
+    /// `invite` or `reset`: the link's purpose, also its path.
+    purpose: &'static str,
 }
 
 impl InvitePage {
@@ -306,22 +313,40 @@ impl InvitePage {
     }
 }
 
+async fn show_link(
+    state: &AppState,
+    session: &Session,
+    token: String,
+    purpose: &'static str,
+) -> Result<Response, WebError> {
+    let valid = peek_user_token(state.database.conn(), &token_hash(&token), purpose)
+        .await?
+        .is_some();
+    let page = InvitePage {
+        csrf: csrf_token(session).await?,
+        token,
+        valid,
+        errors: Vec::new(),
+        purpose,
+    };
+    let status = if valid { StatusCode::OK } else { StatusCode::GONE };
+    Ok((status, page).into_response())
+}
+
 async fn show_invite(
     State(state): State<AppState>,
     session: Session,
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
-    let valid = peek_user_token(state.database.conn(), &token_hash(&token), "invite")
-        .await?
-        .is_some();
-    let page = InvitePage {
-        csrf: csrf_token(&session).await?,
-        token,
-        valid,
-        errors: Vec::new(),
-    };
-    let status = if valid { StatusCode::OK } else { StatusCode::GONE };
-    Ok((status, page).into_response())
+    show_link(&state, &session, token, "invite").await
+}
+
+async fn show_reset(
+    State(state): State<AppState>,
+    session: Session,
+    Path(token): Path<String>,
+) -> Result<Response, WebError> {
+    show_link(&state, &session, token, "reset").await
 }
 
 #[derive(Deserialize)]
@@ -363,41 +388,113 @@ async fn accept_invite(
     Path(token): Path<String>,
     Form(fields): Form<PasswordFields>,
 ) -> Result<Response, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    if peek_user_token(state.database.conn(), &token_hash(&token), "invite")
+    accept_link(&state, &session, token, "invite", fields).await
+}
+
+async fn accept_reset(
+    State(state): State<AppState>,
+    session: Session,
+    Path(token): Path<String>,
+    Form(fields): Form<PasswordFields>,
+) -> Result<Response, WebError> {
+    accept_link(&state, &session, token, "reset", fields).await
+}
+
+/// Sets the password of the link's user and uses the link up, in one transaction.
+async fn accept_link(
+    state: &AppState,
+    session: &Session,
+    token: String,
+    purpose: &'static str,
+    fields: PasswordFields,
+) -> Result<Response, WebError> {
+    verify_csrf(session, &fields.csrf).await?;
+    let gone = |token: String, csrf: String| {
+        (
+            StatusCode::GONE,
+            InvitePage {
+                csrf,
+                token,
+                valid: false,
+                errors: Vec::new(),
+                purpose,
+            },
+        )
+            .into_response()
+    };
+    if peek_user_token(state.database.conn(), &token_hash(&token), purpose)
         .await?
         .is_none()
     {
-        let page = InvitePage {
-            csrf: csrf_token(&session).await?,
-            token,
-            valid: false,
-            errors: Vec::new(),
-        };
-        return Ok((StatusCode::GONE, page).into_response());
+        return Ok(gone(token, csrf_token(session).await?));
     }
     let errors = check_new_password(&fields.password, &fields.confirm);
     if !errors.is_empty() {
         let page = InvitePage {
-            csrf: csrf_token(&session).await?,
+            csrf: csrf_token(session).await?,
             token,
             valid: true,
             errors,
+            purpose,
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let hash = hash_password(&fields.password).map_err(|err| WebError::Internal(err.into()))?;
     let txn = state.database.conn().begin().await.map_err(StorageError::from)?;
-    let Some((org, user)) = consume_user_token(&txn, &token_hash(&token), "invite").await? else {
-        let page = InvitePage {
-            csrf: csrf_token(&session).await?,
-            token,
-            valid: false,
-            errors: Vec::new(),
-        };
-        return Ok((StatusCode::GONE, page).into_response());
+    let Some((org, user)) = consume_user_token(&txn, &token_hash(&token), purpose).await? else {
+        return Ok(gone(token, csrf_token(session).await?));
     };
     users::set_password_hash(&txn, org, user, &hash).await?;
     txn.commit().await.map_err(StorageError::from)?;
     Ok(Redirect::to("/login").into_response())
+}
+
+/// How long a password-reset link stays valid.
+const RESET_HOURS: i64 = 24;
+
+#[derive(Deserialize)]
+struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn create_reset_link(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<CsrfOnly>,
+) -> Result<UsersPage, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    let target = users::user_in_organisation(state.database.conn(), user.organisation_id, UserId(id)).await?;
+    let token = new_token();
+    create_user_token(
+        state.database.conn(),
+        user.organisation_id,
+        target.id,
+        "reset",
+        &token_hash(&token),
+        onward_storage::repo::now() + Duration::hours(RESET_HOURS),
+    )
+    .await?;
+    audit(&state, &user, "user.reset_link", target.id, peer).await?;
+    let link = link_to(&state, &headers, "reset", &token);
+    let mut page = users_page(&state, user, &session).await?;
+    page.reset_link = Some((target.display_name, link));
+    Ok(page)
+}
+
+fn link_to(state: &AppState, headers: &axum::http::HeaderMap, purpose: &str, token: &str) -> String {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}/{purpose}/{token}")
 }
