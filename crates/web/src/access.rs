@@ -44,6 +44,7 @@ pub const ROUTES: &[RouteAccess] = &[
     route("GET", "/static/{file}", Public),
     route("GET", "/favicon.ico", Public),
     route("GET", "/login", Public),
+    route("GET", "/language/{code}", Public),
     route("POST", "/login", Public),
     route("POST", "/logout", Public),
     route("GET", "/invite/{token}", Public),

@@ -31,6 +31,8 @@ pub struct CurrentUser {
     pub email: String,
     pub display_name: String,
     pub role: Role,
+    /// The organisation's default language for pages.
+    pub locale: String,
 }
 
 /// The signed-in user, put in the request by the access middleware.
@@ -62,10 +64,11 @@ pub async fn load_current_user(state: &AppState, session: &Session) -> Result<Op
     Ok(Some(CurrentUser {
         id: user.id,
         organisation_id: user.organisation_id,
-        organisation_name: organisation.name,
+        organisation_name: organisation.name.clone(),
         email: user.email,
         display_name: user.display_name,
         role: user.role,
+        locale: organisation.default_locale,
     }))
 }
 

@@ -35,8 +35,13 @@ pub enum WebError {
 #[derive(Template, WebTemplate)]
 #[template(path = "error.html")]
 struct ErrorPage {
+    tr: crate::i18n::Translator,
     title: &'static str,
     message: &'static str,
+}
+
+crate::ui::chrome::localised! {
+    ErrorPage => tr;
 }
 
 impl IntoResponse for WebError {
@@ -77,6 +82,7 @@ impl IntoResponse for WebError {
                 )
             }
         };
-        (status, ErrorPage { title, message }).into_response()
+        let tr = crate::i18n::Translator::new(crate::i18n::DEFAULT_LOCALE);
+        (status, ErrorPage { tr, title, message }).into_response()
     }
 }

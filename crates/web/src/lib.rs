@@ -7,6 +7,7 @@ mod assets;
 pub mod auth;
 mod error;
 mod health;
+pub mod i18n;
 pub mod passwords;
 mod security_headers;
 mod startup;

@@ -140,7 +140,38 @@ async fn responses_carry_security_headers_and_assets_are_embedded(db: TestDataba
     );
 }
 
+async fn the_language_switch_gives_welsh_pages(db: TestDatabase) {
+    let app = TestApp::spawn(db).await;
+    let (_, english) = app.get_text("/login").await;
+    assert!(english.contains("lang=\"en-GB\"") && english.contains("Sign in to Onward"));
+    let switched = app
+        .visitor
+        .client
+        .get(app.url("/language/cy"))
+        .header("referer", app.url("/login"))
+        .send()
+        .await
+        .expect("switch");
+    assert_eq!(switched.status(), StatusCode::SEE_OTHER);
+    assert_eq!(switched.headers()["location"], "/login", "back to the same page");
+    let (_, welsh) = app.get_text("/login").await;
+    assert!(
+        welsh.contains("lang=\"cy\"") && welsh.contains("Mewngofnodi i Onward"),
+        "{welsh}"
+    );
+    let elsewhere = app
+        .visitor
+        .client
+        .get(app.url("/language/en-GB"))
+        .header("referer", "https://evil.example/phish")
+        .send()
+        .await
+        .expect("switch");
+    assert_eq!(elsewhere.headers()["location"], "/", "never redirects off-site");
+}
+
 on_both_backends!(
+    the_language_switch_gives_welsh_pages,
     health_check_reports_the_backend,
     signed_out_visitors_are_sent_to_sign_in,
     wrong_password_shows_an_error_summary,

@@ -17,6 +17,10 @@ use crate::auth::{CurrentUser, verify_csrf};
 use crate::passwords::{hash_password, verify_password};
 use crate::{AppState, WebError};
 
+super::chrome::localised! {
+    PasswordPage => chrome.tr;
+}
+
 pub fn router() -> Router<AppState> {
     Router::new().route("/account/password", get(show).post(change))
 }

@@ -6,6 +6,47 @@ use tower_sessions::Session;
 
 use crate::WebError;
 use crate::auth::{CurrentUser, csrf_token};
+use crate::i18n::Translator;
+
+const SESSION_LOCALE: &str = "locale";
+
+/// The locale for a page: the visitor's own choice in this session, else `fallback`
+/// (the organisation's default language).
+pub async fn page_translator(session: &Session, fallback: &str) -> Result<Translator, WebError> {
+    let chosen = session.get::<String>(SESSION_LOCALE).await?;
+    Ok(Translator::new(chosen.as_deref().unwrap_or(fallback)))
+}
+
+/// Remembers the visitor's language choice for this session.
+pub async fn choose_locale(session: &Session, locale: &str) -> Result<(), WebError> {
+    session
+        .insert(SESSION_LOCALE, crate::i18n::supported_locale(locale))
+        .await?;
+    Ok(())
+}
+
+/// Gives a page struct the `t(key)` and `lang()` its templates call.
+macro_rules! localised {
+    ($($page:ty => $($field:ident).+;)+) => {$(
+        impl $page {
+            #[allow(dead_code)]
+            fn t(&self, key: &str) -> String {
+                self.$($field).+.t(key)
+            }
+
+            #[allow(dead_code)]
+            fn t_with(&self, key: &str, args: &[(&str, &str)]) -> String {
+                self.$($field).+.t_with(key, args)
+            }
+
+            #[allow(dead_code)]
+            fn lang(&self) -> &'static str {
+                self.$($field).+.lang()
+            }
+        }
+    )+};
+}
+pub(crate) use localised;
 
 #[derive(Clone, Debug)]
 pub struct Chrome {
@@ -13,12 +54,14 @@ pub struct Chrome {
     pub csrf: String,
     /// The menu item to mark as current.
     pub section: &'static str,
+    pub tr: Translator,
 }
 
 impl Chrome {
     pub async fn new(user: CurrentUser, session: &Session, section: &'static str) -> Result<Self, WebError> {
         Ok(Self {
             csrf: csrf_token(session).await?,
+            tr: page_translator(session, &user.locale).await?,
             user,
             section,
         })

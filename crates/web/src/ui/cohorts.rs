@@ -14,6 +14,10 @@ use super::chrome::Chrome;
 use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
 
+super::chrome::localised! {
+    CohortPage => chrome.tr;
+}
+
 pub fn router() -> Router<AppState> {
     Router::new().route("/cohorts/{id}", get(show_cohort))
 }

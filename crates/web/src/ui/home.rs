@@ -13,6 +13,10 @@ use super::chrome::Chrome;
 use crate::auth::CurrentUser;
 use crate::{AppState, WebError};
 
+super::chrome::localised! {
+    HomePage => chrome.tr;
+}
+
 pub fn router() -> Router<AppState> {
     Router::new().route("/", get(home))
 }

@@ -31,6 +31,12 @@ use super::chrome::{Chrome, FieldError, error_for};
 use crate::auth::{CurrentUser, verify_csrf};
 use crate::{AppState, WebError};
 
+super::chrome::localised! {
+    SearchPage => chrome.tr;
+    LearnerPage => chrome.tr;
+    ContactForm => chrome.tr;
+}
+
 const PAGE_SIZE: u64 = 25;
 
 pub fn router() -> Router<AppState> {

@@ -26,6 +26,12 @@ use super::forms::{parse_date_input, required_text};
 use crate::auth::{CurrentUser, verify_csrf};
 use crate::{AppState, WebError};
 
+super::chrome::localised! {
+    CohortForm => chrome.tr;
+    ProgrammesPage => chrome.tr;
+    ProgrammeForm => chrome.tr;
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/cohorts/new", get(new_cohort))

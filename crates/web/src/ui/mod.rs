@@ -1,10 +1,11 @@
 //! Staff pages: server-rendered, working without JavaScript.
 
 mod account;
-mod chrome;
+pub(crate) mod chrome;
 mod cohorts;
 mod forms;
 mod home;
+mod language;
 mod learners;
 mod manage;
 mod sign_in;
@@ -18,6 +19,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(sign_in::router())
         .merge(home::router())
+        .merge(language::router())
         .merge(account::router())
         .merge(cohorts::router())
         .merge(learners::router())

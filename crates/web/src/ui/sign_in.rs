@@ -16,6 +16,10 @@ use crate::auth::{csrf_token, sign_in, sign_out, verify_csrf};
 use crate::passwords::{decoy_hash, verify_password};
 use crate::{AppState, WebError};
 
+super::chrome::localised! {
+    SignInPage => tr;
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/login", get(show_sign_in).post(submit_sign_in))
@@ -25,6 +29,7 @@ pub fn router() -> Router<AppState> {
 #[derive(Template, WebTemplate)]
 #[template(path = "sign_in.html")]
 struct SignInPage {
+    tr: crate::i18n::Translator,
     csrf: String,
     email: String,
     error: Option<&'static str>,
@@ -32,6 +37,7 @@ struct SignInPage {
 
 async fn show_sign_in(session: Session) -> Result<SignInPage, WebError> {
     Ok(SignInPage {
+        tr: super::chrome::page_translator(&session, crate::i18n::DEFAULT_LOCALE).await?,
         csrf: csrf_token(&session).await?,
         email: String::new(),
         error: None,
@@ -132,6 +138,7 @@ async fn refuse(session: &Session, email: String, error: &'static str) -> Result
         axum::http::StatusCode::UNAUTHORIZED
     };
     let page = SignInPage {
+        tr: super::chrome::page_translator(session, crate::i18n::DEFAULT_LOCALE).await?,
         csrf: csrf_token(session).await?,
         email,
         error: Some(error),

@@ -24,6 +24,11 @@ use crate::passwords::{MIN_PASSWORD_LENGTH, hash_password};
 use crate::tokens::{new_token, token_hash};
 use crate::{AppState, WebError};
 
+super::chrome::localised! {
+    UsersPage => chrome.tr;
+    InvitePage => tr;
+}
+
 /// How long an invitation link stays valid.
 const INVITE_DAYS: i64 = 7;
 /// Stored for invited users until they choose a password: never matches one.
@@ -299,6 +304,7 @@ async fn change_active(
 #[derive(Template, WebTemplate)]
 #[template(path = "invite.html")]
 struct InvitePage {
+    tr: crate::i18n::Translator,
     csrf: String,
     token: String,
     valid: bool,
@@ -323,6 +329,7 @@ async fn show_link(
         .await?
         .is_some();
     let page = InvitePage {
+        tr: super::chrome::page_translator(session, crate::i18n::DEFAULT_LOCALE).await?,
         csrf: csrf_token(session).await?,
         token,
         valid,
@@ -413,6 +420,7 @@ async fn accept_link(
         (
             StatusCode::GONE,
             InvitePage {
+                tr: crate::i18n::Translator::new(crate::i18n::DEFAULT_LOCALE),
                 csrf,
                 token,
                 valid: false,
@@ -431,6 +439,7 @@ async fn accept_link(
     let errors = check_new_password(&fields.password, &fields.confirm);
     if !errors.is_empty() {
         let page = InvitePage {
+            tr: super::chrome::page_translator(session, crate::i18n::DEFAULT_LOCALE).await?,
             csrf: csrf_token(session).await?,
             token,
             valid: true,
