@@ -46,16 +46,19 @@ fn prefix_range(column: learner::Column, prefix: &str) -> Condition {
         .add(column.lt(format!("{prefix}\u{10FFFF}")))
 }
 
-fn text_condition(text: &str) -> Option<Condition> {
+/// The ways the typed text can match, each one an index range on its own. They
+/// are run as separate queries and merged: an `OR` across different indexes
+/// makes PostgreSQL walk the name index from the start at a million rows.
+fn text_alternatives(text: &str) -> Vec<Condition> {
     let text = text.trim();
     if text.is_empty() {
-        return None;
+        return vec![Condition::all()];
     }
     if text.len() == 10 && text.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(Condition::all().add(learner::Column::Uln.eq(text)));
+        return vec![Condition::all().add(learner::Column::Uln.eq(text))];
     }
     let lowered = text.to_lowercase();
-    let mut any = Condition::any().add(learner::Column::MisId.eq(text));
+    let mut alternatives = vec![Condition::all().add(learner::Column::MisId.eq(text))];
     if text.chars().any(|c| c.is_ascii_digit()) {
         // Postcodes are stored upper-case with one space: "ls6 2ab" finds "LS6 2AB",
         // and an outward code alone ("LS6") means that district, not LS60–LS69.
@@ -65,19 +68,19 @@ fn text_condition(text: &str) -> Option<Condition> {
         } else {
             format!("{postcode} ")
         };
-        any = any.add(prefix_range(learner::Column::Postcode, &prefix));
+        alternatives.push(prefix_range(learner::Column::Postcode, &prefix));
     } else {
         // Name prefix, as "family given" or typed as "given family".
-        any = any.add(prefix_range(learner::Column::SearchName, &lowered));
+        alternatives.push(prefix_range(learner::Column::SearchName, &lowered));
         let words: Vec<&str> = lowered.split_whitespace().collect();
         if let [given, family @ ..] = words.as_slice()
             && !family.is_empty()
         {
             let swapped = format!("{} {given}", family.join(" "));
-            any = any.add(prefix_range(learner::Column::SearchName, &swapped));
+            alternatives.push(prefix_range(learner::Column::SearchName, &swapped));
         }
     }
-    Some(any)
+    alternatives
 }
 
 /// One page of the organisation's learners matching `query`, in name order.
@@ -89,9 +92,6 @@ pub async fn search_learners(
     limit: u64,
 ) -> Result<Vec<LearnerSummary>> {
     let mut select = learner::Entity::find().filter(learner::Column::OrganisationId.eq(org.0));
-    if let Some(condition) = text_condition(&query.text) {
-        select = select.filter(condition);
-    }
     if query.cohort.is_some() || query.programme.is_some() || query.status.is_some() {
         let mut enrolled = Query::select()
             .expr(Expr::val(1))
@@ -127,12 +127,22 @@ pub async fn search_learners(
                     .add(learner::Column::Id.gt(after.id.0)),
             );
     }
-    Ok(select
-        .order_by_asc(learner::Column::SearchName)
-        .order_by_asc(learner::Column::Id)
-        .limit(limit)
-        .all(conn)
-        .await?
+    let mut merged: Vec<learner::Model> = Vec::new();
+    for alternative in text_alternatives(&query.text) {
+        let rows = select
+            .clone()
+            .filter(alternative)
+            .order_by_asc(learner::Column::SearchName)
+            .order_by_asc(learner::Column::Id)
+            .limit(limit)
+            .all(conn)
+            .await?;
+        merged.extend(rows);
+    }
+    merged.sort_by(|a, b| (&a.search_name, a.id).cmp(&(&b.search_name, b.id)));
+    merged.dedup_by_key(|model| model.id);
+    merged.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok(merged
         .into_iter()
         .map(|model| LearnerSummary {
             id: LearnerId(model.id),
