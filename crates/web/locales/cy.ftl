@@ -12,6 +12,7 @@ nav-cohorts = Carfannau
 nav-programmes = Rhaglenni
 nav-learners = Dysgwyr
 nav-users = Defnyddwyr
+nav-settings = Gosodiadau
 nav-password = Cyfrinair
 nav-sign-out = Allgofnodi
 

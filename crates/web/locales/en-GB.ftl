@@ -11,6 +11,7 @@ nav-cohorts = Cohorts
 nav-programmes = Programmes
 nav-learners = Learners
 nav-users = Users
+nav-settings = Settings
 nav-password = Password
 nav-sign-out = Sign out
 

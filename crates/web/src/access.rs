@@ -78,6 +78,8 @@ pub const ROUTES: &[RouteAccess] = &[
         "/learners/{id}/contacts",
         Access::Action(EditLearnerContacts),
     ),
+    route("GET", "/settings", Access::Action(ManageSettings)),
+    route("POST", "/settings", Access::Action(ManageSettings)),
     route("GET", "/users", Access::Action(ManageUsers)),
     route("POST", "/users", Access::Action(ManageUsers)),
     route("POST", "/users/{id}/role", Access::Action(ManageUsers)),

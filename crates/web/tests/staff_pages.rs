@@ -474,7 +474,33 @@ async fn an_administrator_issues_a_single_use_reset_link(db: TestDatabase) {
     );
 }
 
+async fn settings_change_the_name_and_default_language(db: TestDatabase) {
+    let (app, _) = signed_in(db, Role::Admin).await;
+    let (_, form) = app.get_text("/settings").await;
+    let csrf = csrf_from(&form).expect("csrf");
+    let bad = app
+        .post_form("/settings", &[("csrf", &csrf), ("name", " "), ("locale", "fr")])
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = bad.text().await.expect("body");
+    assert!(page.contains("Enter the organisation") && page.contains("Select a language from the list"));
+    let saved = app
+        .post_form(
+            "/settings",
+            &[("csrf", &csrf), ("name", "Ysgol Gogledd"), ("locale", "cy")],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let (_, home) = app.get_text("/").await;
+    assert!(home.contains("Ysgol Gogledd"));
+    assert!(
+        home.contains("lang=\"cy\"") && home.contains("Allgofnodi"),
+        "the organisation's default language"
+    );
+}
+
 on_both_backends!(
+    settings_change_the_name_and_default_language,
     an_administrator_issues_a_single_use_reset_link,
     cohorts_and_programmes_are_created_validated_and_archived,
     search_finds_by_name_uln_and_pages_by_keyset,

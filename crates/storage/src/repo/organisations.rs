@@ -82,3 +82,21 @@ pub async fn list_organisations(conn: &impl ConnectionTrait) -> Result<Vec<Organ
         .map(from_model)
         .collect()
 }
+
+/// Changes the settings an administrator can edit in the web app.
+pub async fn update_settings(
+    conn: &impl ConnectionTrait,
+    id: OrganisationId,
+    name: &str,
+    default_locale: &str,
+) -> Result<()> {
+    let model = organisation::Entity::find_by_id(id.0)
+        .one(conn)
+        .await?
+        .ok_or_else(|| StorageError::not_found(format!("organisation {id}")))?;
+    let mut active: organisation::ActiveModel = model.into();
+    active.name = Set(name.to_owned());
+    active.default_locale = Set(default_locale.to_owned());
+    active.update(conn).await?;
+    Ok(())
+}

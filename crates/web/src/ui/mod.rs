@@ -8,6 +8,7 @@ mod home;
 mod language;
 mod learners;
 mod manage;
+mod settings;
 mod sign_in;
 mod users;
 
@@ -25,4 +26,5 @@ pub fn router() -> Router<AppState> {
         .merge(learners::router())
         .merge(users::router())
         .merge(manage::router())
+        .merge(settings::router())
 }
