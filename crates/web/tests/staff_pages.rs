@@ -491,6 +491,8 @@ async fn settings_change_the_name_and_default_language(db: TestDatabase) {
         )
         .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let (_, confirmed) = app.get_text("/settings?saved=1").await;
+    assert!(confirmed.contains("govuk-notification-banner--success"));
     let (_, home) = app.get_text("/").await;
     assert!(home.contains("Ysgol Gogledd"));
     assert!(

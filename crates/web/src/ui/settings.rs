@@ -78,12 +78,18 @@ async fn page(
     })
 }
 
+#[derive(Deserialize)]
+struct ShowParams {
+    saved: Option<String>,
+}
+
 async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     session: Session,
+    Query(params): Query<ShowParams>,
 ) -> Result<SettingsPage, WebError> {
-    page(&state, user, &session, false).await
+    page(&state, user, &session, params.saved.is_some()).await
 }
 
 #[derive(Deserialize)]
