@@ -71,6 +71,18 @@ for (const backend of backends()) {
       await page.getByRole('heading', { name: 'Year 11 leavers 2026' }).waitFor();
       assert.match(await page.locator('table').innerText(), /Education\s+\d+/);
       await expectNoAxeViolations(page, assert);
+      for (const path of ['/settings', '/programmes', '/programmes/new', '/account/password', '/cohorts/new']) {
+        await page.goto(`${onward.baseUrl}${path}`);
+        await expectNoAxeViolations(page, assert);
+      }
+      // A bad date shows the error summary, accessibly.
+      await page.getByLabel('Name').fill('Year 11 leavers 2027');
+      await page.getByLabel('Day').fill('31');
+      await page.getByLabel('Month').fill('2');
+      await page.getByLabel('Year').fill('2027');
+      await page.getByRole('button', { name: 'Save cohort' }).click();
+      assert.match(await page.locator('.govuk-error-summary').innerText(), /Results day must be a real date/);
+      await expectNoAxeViolations(page, assert);
       await page.close();
     });
 
