@@ -313,7 +313,7 @@ async fn a_tutor_cannot_open_user_admin_and_a_quality_viewer_sees_no_names(db: T
 }
 
 async fn cohorts_and_programmes_are_created_validated_and_archived(db: TestDatabase) {
-    let (app, _) = signed_in(db, Role::ProgressionLead).await;
+    let (app, org) = signed_in(db, Role::ProgressionLead).await;
     let (_, form) = app.get_text("/cohorts/new").await;
     let csrf = csrf_from(&form).expect("csrf");
     let impossible = app
@@ -350,6 +350,12 @@ async fn cohorts_and_programmes_are_created_validated_and_archived(db: TestDatab
         .await;
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
     let location = created.headers()["location"].to_str().expect("ascii").to_owned();
+    let audited = |action: &'static str| count_audit_events(app.db.conn(), org, action, None);
+    assert_eq!(
+        audited("cohort.create").await.expect("count"),
+        1,
+        "changes are audited"
+    );
     let duplicate = app
         .post_form("/cohorts", &[("csrf", &csrf), ("name", "Year 11 leavers 2027")])
         .await;
@@ -402,6 +408,7 @@ async fn cohorts_and_programmes_are_created_validated_and_archived(db: TestDatab
         )
         .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    assert_eq!(audited("programme.create").await.expect("count"), 1);
     let (_, list) = app.get_text("/programmes").await;
     assert!(
         list.contains("Skills Bootcamp in Welding")

@@ -13,7 +13,6 @@ use onward_domain::email::EmailAddress;
 use onward_domain::enrolment::CompletionStatus;
 use onward_domain::organisation::CountryCode;
 use onward_domain::phone::PhoneNumber;
-use onward_storage::repo::audit::{AuditEvent, record_audit_event};
 use onward_storage::repo::cohorts::{CohortSummary, list_cohorts};
 use onward_storage::repo::contacts::{
     ContactPoint, NewContactPoint, add_contact_point, contact_attempts, contact_points,
@@ -27,6 +26,7 @@ use onward_storage::{CohortId, LearnerId};
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use super::audit::audit;
 use super::chrome::{Chrome, FieldError, error_for};
 use crate::auth::{CurrentUser, verify_csrf};
 use crate::{AppState, WebError};
@@ -172,29 +172,6 @@ struct LearnerPage {
     timeline: Vec<TimelineEvent>,
 }
 
-async fn audit_view(
-    state: &AppState,
-    user: &CurrentUser,
-    learner: LearnerId,
-    peer: std::net::SocketAddr,
-    action: &'static str,
-) -> Result<(), WebError> {
-    record_audit_event(
-        state.database.conn(),
-        user.organisation_id,
-        &AuditEvent {
-            user: Some(user.id),
-            action,
-            subject_type: "learner",
-            subject_id: Some(learner.0),
-            detail: None,
-            remote_addr: Some(peer.ip().to_string()),
-        },
-    )
-    .await?;
-    Ok(())
-}
-
 async fn show_learner(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
@@ -205,7 +182,7 @@ async fn show_learner(
     let conn = state.database.conn();
     let org = user.organisation_id;
     let learner = learner(conn, org, LearnerId(id)).await?;
-    audit_view(&state, &user, learner.id, peer, "learner.view").await?;
+    audit(&state, &user, peer, "learner.view", "learner", learner.id.0).await?;
     let enrolments = enrolments_for_learner(conn, org, learner.id).await?;
     let destinations = destination_history(conn, org, learner.id).await?;
     let attempts = contact_attempts(conn, org, learner.id).await?;
@@ -379,7 +356,15 @@ async fn create_contact(
     match parse_contact(&fields, &country) {
         Ok(contact) => {
             add_contact_point(conn, user.organisation_id, learner.id, &contact).await?;
-            audit_view(&state, &user, learner.id, peer, "learner.contact_added").await?;
+            audit(
+                &state,
+                &user,
+                peer,
+                "learner.contact_added",
+                "learner",
+                learner.id.0,
+            )
+            .await?;
             Ok(Redirect::to(&format!("/learners/{}", learner.id)).into_response())
         }
         Err(errors) => Ok((

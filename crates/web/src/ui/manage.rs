@@ -2,7 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -21,6 +21,7 @@ use onward_storage::{CohortId, ProgrammeId, StorageError, TrackingPlanId};
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use super::audit::audit;
 use super::chrome::{Chrome, FieldError, error_for};
 use super::forms::{parse_date_input, required_text};
 use crate::auth::{CurrentUser, verify_csrf};
@@ -202,6 +203,7 @@ async fn parse_cohort(
 
 async fn save_cohort(
     state: AppState,
+    peer: std::net::SocketAddr,
     user: CurrentUser,
     session: Session,
     id: Option<CohortId>,
@@ -217,7 +219,15 @@ async fn save_cohort(
                 None => create_cohort(conn, org, &cohort).await,
             };
             match saved {
-                Ok(id) => return Ok(Redirect::to(&format!("/cohorts/{id}")).into_response()),
+                Ok(saved_id) => {
+                    let action = if id.is_some() {
+                        "cohort.update"
+                    } else {
+                        "cohort.create"
+                    };
+                    audit(&state, &user, peer, action, "cohort", saved_id.0).await?;
+                    return Ok(Redirect::to(&format!("/cohorts/{saved_id}")).into_response());
+                }
                 Err(StorageError::Duplicate { .. }) => vec![FieldError {
                     field: "name",
                     message: "A cohort with this name already exists".to_owned(),
@@ -233,26 +243,29 @@ async fn save_cohort(
 
 async fn create_cohort_submit(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     user: CurrentUser,
     session: Session,
     Form(fields): Form<CohortFields>,
 ) -> Result<Response, WebError> {
-    save_cohort(state, user, session, None, fields).await
+    save_cohort(state, peer, user, session, None, fields).await
 }
 
 async fn update_cohort_submit(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     user: CurrentUser,
     session: Session,
     Path(id): Path<i64>,
     Form(fields): Form<CohortFields>,
 ) -> Result<Response, WebError> {
     cohort_details(state.database.conn(), user.organisation_id, CohortId(id)).await?;
-    save_cohort(state, user, session, Some(CohortId(id)), fields).await
+    save_cohort(state, peer, user, session, Some(CohortId(id)), fields).await
 }
 
 async fn archive_cohort(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     user: CurrentUser,
     session: Session,
     Path(id): Path<i64>,
@@ -268,6 +281,7 @@ async fn archive_cohort(
         archived_flag(&fields)?,
     )
     .await?;
+    audit(&state, &user, peer, "cohort.archive", "cohort", id).await?;
     Ok(Redirect::to(&format!("/cohorts/{id}")))
 }
 
@@ -440,6 +454,7 @@ fn parse_programme(fields: &ProgrammeFields) -> Result<NewProgramme, Vec<FieldEr
 
 async fn save_programme(
     state: AppState,
+    peer: std::net::SocketAddr,
     user: CurrentUser,
     session: Session,
     id: Option<ProgrammeId>,
@@ -449,12 +464,17 @@ async fn save_programme(
     let conn = state.database.conn();
     match parse_programme(&fields) {
         Ok(new) => {
-            match id {
-                Some(id) => update_programme(conn, user.organisation_id, id, &new).await?,
-                None => {
-                    create_programme(conn, user.organisation_id, &new).await?;
+            let (action, saved) = match id {
+                Some(id) => {
+                    update_programme(conn, user.organisation_id, id, &new).await?;
+                    ("programme.update", id)
                 }
-            }
+                None => (
+                    "programme.create",
+                    create_programme(conn, user.organisation_id, &new).await?,
+                ),
+            };
+            audit(&state, &user, peer, action, "programme", saved.0).await?;
             Ok(Redirect::to("/programmes").into_response())
         }
         Err(errors) => {
@@ -466,26 +486,29 @@ async fn save_programme(
 
 async fn create_programme_submit(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     user: CurrentUser,
     session: Session,
     Form(fields): Form<ProgrammeFields>,
 ) -> Result<Response, WebError> {
-    save_programme(state, user, session, None, fields).await
+    save_programme(state, peer, user, session, None, fields).await
 }
 
 async fn update_programme_submit(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     user: CurrentUser,
     session: Session,
     Path(id): Path<i64>,
     Form(fields): Form<ProgrammeFields>,
 ) -> Result<Response, WebError> {
     programme(state.database.conn(), user.organisation_id, ProgrammeId(id)).await?;
-    save_programme(state, user, session, Some(ProgrammeId(id)), fields).await
+    save_programme(state, peer, user, session, Some(ProgrammeId(id)), fields).await
 }
 
 async fn archive_programme(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     user: CurrentUser,
     session: Session,
     Path(id): Path<i64>,
@@ -500,5 +523,6 @@ async fn archive_programme(
         archived_flag(&fields)?,
     )
     .await?;
+    audit(&state, &user, peer, "programme.archive", "programme", id).await?;
     Ok(Redirect::to("/programmes"))
 }

@@ -1,6 +1,7 @@
 //! Staff pages: server-rendered, working without JavaScript.
 
 mod account;
+mod audit;
 pub(crate) mod chrome;
 mod cohorts;
 mod forms;

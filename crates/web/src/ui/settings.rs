@@ -7,11 +7,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use onward_storage::repo::audit::{AuditEvent, record_audit_event};
 use onward_storage::repo::organisations::{Organisation, organisation, update_settings};
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use super::audit::audit;
 use super::chrome::{Chrome, FieldError, error_for, localised};
 use super::forms::required_text;
 use crate::auth::{CurrentUser, verify_csrf};
@@ -128,17 +128,13 @@ async fn save(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response());
     };
     update_settings(state.database.conn(), user.organisation_id, &name, &fields.locale).await?;
-    record_audit_event(
-        state.database.conn(),
-        user.organisation_id,
-        &AuditEvent {
-            user: Some(user.id),
-            action: "organisation.settings",
-            subject_type: "organisation",
-            subject_id: Some(user.organisation_id.0),
-            detail: None,
-            remote_addr: Some(peer.ip().to_string()),
-        },
+    audit(
+        &state,
+        &user,
+        peer,
+        "organisation.settings",
+        "organisation",
+        user.organisation_id.0,
     )
     .await?;
     Ok(Redirect::to("/settings?saved=1").into_response())

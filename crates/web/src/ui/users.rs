@@ -11,13 +11,13 @@ use axum::{Form, Router};
 use chrono::Duration;
 use onward_domain::email::EmailAddress;
 use onward_domain::role::Role;
-use onward_storage::repo::audit::{AuditEvent, record_audit_event};
 use onward_storage::repo::tokens::{consume_user_token, create_user_token, peek_user_token};
 use onward_storage::repo::users::{self, NewUser, User};
 use onward_storage::{StorageError, TransactionTrait, UserId};
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use super::audit::audit;
 use super::chrome::{Chrome, FieldError, error_for};
 use crate::auth::{CurrentUser, csrf_token, verify_csrf};
 use crate::passwords::{MIN_PASSWORD_LENGTH, hash_password};
@@ -99,29 +99,6 @@ struct InviteFields {
     role: String,
 }
 
-async fn audit(
-    state: &AppState,
-    user: &CurrentUser,
-    action: &'static str,
-    subject: UserId,
-    peer: std::net::SocketAddr,
-) -> Result<(), WebError> {
-    record_audit_event(
-        state.database.conn(),
-        user.organisation_id,
-        &AuditEvent {
-            user: Some(user.id),
-            action,
-            subject_type: "user",
-            subject_id: Some(subject.0),
-            detail: None,
-            remote_addr: Some(peer.ip().to_string()),
-        },
-    )
-    .await?;
-    Ok(())
-}
-
 async fn invite_user(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
@@ -198,7 +175,7 @@ async fn invite_user(
     )
     .await?;
     txn.commit().await.map_err(StorageError::from)?;
-    audit(&state, &user, "user.invite", invited.id, peer).await?;
+    audit(&state, &user, peer, "user.invite", "user", invited.id.0).await?;
     let host = headers
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -251,7 +228,7 @@ async fn change_role(
     // An administrator cannot demote themselves and leave no one able to administer.
     if target.id != user.id {
         users::set_role(state.database.conn(), user.organisation_id, target.id, role).await?;
-        audit(&state, &user, "user.change_role", target.id, peer).await?;
+        audit(&state, &user, peer, "user.change_role", "user", target.id.0).await?;
     }
     Ok(Redirect::to("/users"))
 }
@@ -288,13 +265,14 @@ async fn change_active(
         audit(
             &state,
             &user,
+            peer,
             if active {
                 "user.reactivate"
             } else {
                 "user.deactivate"
             },
-            target.id,
-            peer,
+            "user",
+            target.id.0,
         )
         .await?;
     }
@@ -488,7 +466,7 @@ async fn create_reset_link(
         onward_storage::repo::now() + Duration::hours(RESET_HOURS),
     )
     .await?;
-    audit(&state, &user, "user.reset_link", target.id, peer).await?;
+    audit(&state, &user, peer, "user.reset_link", "user", target.id.0).await?;
     let link = link_to(&state, &headers, "reset", &token);
     let mut page = users_page(&state, user, &session).await?;
     page.reset_link = Some((target.display_name, link));
