@@ -70,6 +70,27 @@ pub struct NewLearner {
 }
 
 impl NewLearner {
+    /// A learner with only a name; set identifiers and other fields with struct
+    /// update syntax (`NewLearner { mis_id, ..NewLearner::named(given, family) }`).
+    pub fn named(given_name: PersonName, family_name: PersonName) -> Self {
+        Self {
+            uln: None,
+            upn: None,
+            mis_id: None,
+            given_name,
+            family_name,
+            date_of_birth: None,
+            sex: None,
+            ethnicity: None,
+            lldd: None,
+            free_school_meals: None,
+            care_leaver: None,
+            send: None,
+            postcode: None,
+            preferred_language: None,
+        }
+    }
+
     /// A learner needs a name (guaranteed by the types) and one identifier.
     pub fn validate(&self) -> Result<(), DomainError> {
         let has_mis_id = self.mis_id.as_deref().is_some_and(|id| !id.trim().is_empty());
@@ -87,19 +108,11 @@ mod tests {
     fn learner(uln: Option<&str>, mis_id: Option<&str>) -> NewLearner {
         NewLearner {
             uln: uln.map(|u| Uln::parse(u).expect("valid")),
-            upn: None,
             mis_id: mis_id.map(str::to_owned),
-            given_name: PersonName::parse("Ada").expect("name"),
-            family_name: PersonName::parse("Lovelace").expect("name"),
-            date_of_birth: None,
-            sex: None,
-            ethnicity: None,
-            lldd: None,
-            free_school_meals: None,
-            care_leaver: None,
-            send: None,
-            postcode: None,
-            preferred_language: None,
+            ..NewLearner::named(
+                PersonName::parse("Ada").expect("name"),
+                PersonName::parse("Lovelace").expect("name"),
+            )
         }
     }
 

@@ -7,12 +7,9 @@ use onward_domain::destination::{
     current_destination,
 };
 use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
-use onward_domain::learner::NewLearner;
-use onward_domain::person::PersonName;
 use onward_domain::programme::{ProgrammeType, StudyMode};
 use onward_domain::role::Role;
 use onward_domain::tracking::shipped_plans;
-use onward_domain::uln::Uln;
 use onward_storage::repo::cohorts::{NewCohort, create_cohort, list_cohorts};
 use onward_storage::repo::contacts::{NewContactAttempt, contact_attempts, record_contact_attempt};
 use onward_storage::repo::destinations::{append_destination, destination_history};
@@ -26,25 +23,6 @@ use onward_storage::{LearnerId, StorageError};
 use onward_test_support::{TestDatabase, fixtures, on_both_backends};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::SessionStore;
-
-fn new_learner(given: &str, family: &str, uln: Option<&str>, mis_id: Option<&str>) -> NewLearner {
-    NewLearner {
-        uln: uln.map(|value| Uln::parse(value).expect("valid ULN")),
-        upn: None,
-        mis_id: mis_id.map(str::to_owned),
-        given_name: PersonName::parse(given).expect("name"),
-        family_name: PersonName::parse(family).expect("name"),
-        date_of_birth: NaiveDate::from_ymd_opt(2010, 2, 28),
-        sex: None,
-        ethnicity: None,
-        lldd: None,
-        free_school_meals: None,
-        care_leaver: None,
-        send: None,
-        postcode: Some("LS6 2AB".to_owned()),
-        preferred_language: None,
-    }
-}
 
 fn destination(category: DestinationCategory, as_of: (i32, u32, u32)) -> DestinationRecord {
     DestinationRecord {
@@ -73,7 +51,7 @@ async fn timestamps_round_trip_in_utc(db: TestDatabase) {
     let learner_id = insert_learner(
         db.conn(),
         org.id,
-        &new_learner("Ada", "Lovelace", Some("9276308686"), None),
+        &fixtures::new_learner("Ada", "Lovelace", Some("9276308686"), None),
     )
     .await
     .expect("insert");
@@ -114,7 +92,7 @@ async fn another_organisations_learner_is_not_found(db: TestDatabase) {
     let their_learner = insert_learner(
         db.conn(),
         theirs.id,
-        &new_learner("Bo", "Other", None, Some("T1")),
+        &fixtures::new_learner("Bo", "Other", None, Some("T1")),
     )
     .await
     .expect("insert");
@@ -139,7 +117,7 @@ async fn another_organisations_learner_is_not_found(db: TestDatabase) {
 async fn duplicate_identifiers_are_refused_per_organisation(db: TestDatabase) {
     let first = fixtures::organisation(db.conn(), "first").await;
     let second = fixtures::organisation(db.conn(), "second").await;
-    let learner = new_learner("Cy", "Twin", Some("9276308686"), Some("M1"));
+    let learner = fixtures::new_learner("Cy", "Twin", Some("9276308686"), Some("M1"));
     insert_learner(db.conn(), first.id, &learner)
         .await
         .expect("first insert");
@@ -158,9 +136,13 @@ async fn duplicate_identifiers_are_refused_per_organisation(db: TestDatabase) {
 
 async fn destination_history_is_appended_never_overwritten(db: TestDatabase) {
     let org = fixtures::organisation(db.conn(), "history").await;
-    let id = insert_learner(db.conn(), org.id, &new_learner("Di", "Path", None, Some("H1")))
-        .await
-        .expect("insert");
+    let id = insert_learner(
+        db.conn(),
+        org.id,
+        &fixtures::new_learner("Di", "Path", None, Some("H1")),
+    )
+    .await
+    .expect("insert");
     let intended = DestinationRecord {
         kind: DestinationKind::Intended,
         ..destination(DestinationCategory::Apprenticeship, (2026, 3, 1))
@@ -222,13 +204,17 @@ async fn enrolments_link_only_the_organisations_own_rows(db: TestDatabase) {
     )
     .await
     .expect("cohort");
-    let mine = insert_learner(db.conn(), org.id, &new_learner("Ed", "Mine", None, Some("E1")))
-        .await
-        .expect("learner");
+    let mine = insert_learner(
+        db.conn(),
+        org.id,
+        &fixtures::new_learner("Ed", "Mine", None, Some("E1")),
+    )
+    .await
+    .expect("learner");
     let foreign = insert_learner(
         db.conn(),
         other.id,
-        &new_learner("Fi", "Foreign", None, Some("F1")),
+        &fixtures::new_learner("Fi", "Foreign", None, Some("F1")),
     )
     .await
     .expect("learner");

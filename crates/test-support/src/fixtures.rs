@@ -41,3 +41,23 @@ pub async fn user(conn: &impl ConnectionTrait, organisation: &Organisation, role
     .await
     .expect("create user")
 }
+
+/// A learner born 28/02/2010 living in LS6 2AB, with the given identifiers.
+pub fn new_learner(
+    given: &str,
+    family: &str,
+    uln: Option<&str>,
+    mis_id: Option<&str>,
+) -> onward_domain::learner::NewLearner {
+    use onward_domain::person::PersonName;
+    onward_domain::learner::NewLearner {
+        uln: uln.map(|value| onward_domain::uln::Uln::parse(value).expect("valid ULN")),
+        mis_id: mis_id.map(str::to_owned),
+        date_of_birth: chrono::NaiveDate::from_ymd_opt(2010, 2, 28),
+        postcode: Some("LS6 2AB".to_owned()),
+        ..onward_domain::learner::NewLearner::named(
+            PersonName::parse(given).expect("valid name"),
+            PersonName::parse(family).expect("valid name"),
+        )
+    }
+}

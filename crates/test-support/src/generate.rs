@@ -54,7 +54,10 @@ pub fn learners(seed: u64, first: u64, count: u64) -> Vec<NewLearner> {
                     char::from(b'A' + rng.random_range(0..26)),
                     char::from(b'A' + rng.random_range(0..26)),
                 )),
-                preferred_language: None,
+                ..NewLearner::named(
+                    PersonName::parse(given).expect("static name"),
+                    PersonName::parse(family).expect("static name"),
+                )
             }
         })
         .collect()

@@ -1,9 +1,7 @@
 //! Every route × every role (and signed out, and a user of another
 //! organisation) against the permission table, on both backends.
 
-use onward_domain::learner::NewLearner;
 use onward_domain::permissions::allows;
-use onward_domain::person::PersonName;
 use onward_domain::role::Role;
 use onward_storage::repo::cohorts::{NewCohort, create_cohort};
 use onward_storage::repo::learners::insert_learner;
@@ -79,22 +77,7 @@ async fn every_route_for_every_role(db: TestDatabase) {
     let learner = insert_learner(
         db.conn(),
         org.id,
-        &NewLearner {
-            uln: None,
-            upn: None,
-            mis_id: Some("M1".to_owned()),
-            given_name: PersonName::parse("Matrix").expect("name"),
-            family_name: PersonName::parse("Learner").expect("name"),
-            date_of_birth: None,
-            sex: None,
-            ethnicity: None,
-            lldd: None,
-            free_school_meals: None,
-            care_leaver: None,
-            send: None,
-            postcode: None,
-            preferred_language: None,
-        },
+        &fixtures::new_learner("Matrix", "Learner", None, Some("M1")),
     )
     .await
     .expect("learner");

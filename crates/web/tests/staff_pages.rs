@@ -1,10 +1,7 @@
 //! The staff pages over HTTP, on both backends: search, the learner record and
 //! its audit trail, validation, invitations and lockout.
 
-use onward_domain::learner::NewLearner;
-use onward_domain::person::PersonName;
 use onward_domain::role::Role;
-use onward_domain::uln::Uln;
 use onward_storage::repo::audit::count_audit_events;
 use onward_storage::repo::contacts::contact_points;
 use onward_storage::repo::learners::insert_learner;
@@ -22,22 +19,7 @@ async fn add_learner(
     insert_learner(
         db.conn(),
         org,
-        &NewLearner {
-            uln: uln.map(|u| Uln::parse(u).expect("uln")),
-            upn: None,
-            mis_id: Some(format!("MIS-{given}-{family}")),
-            given_name: PersonName::parse(given).expect("name"),
-            family_name: PersonName::parse(family).expect("name"),
-            date_of_birth: None,
-            sex: None,
-            ethnicity: None,
-            lldd: None,
-            free_school_meals: None,
-            care_leaver: None,
-            send: None,
-            postcode: Some("LS6 2AB".to_owned()),
-            preferred_language: None,
-        },
+        &fixtures::new_learner(given, family, uln, Some(&format!("MIS-{given}-{family}"))),
     )
     .await
     .expect("learner")
