@@ -39,3 +39,236 @@ home-column-learners = Dysgwyr
 home-archived = Archived
 # untranslated
 home-nothing-shared = Nothing has been shared with you yet. Organisations that share returns or matching lists with you will appear here.
+
+# untranslated
+learners-title = Learners
+# untranslated
+learners-search-label = Name, ULN, MIS id or postcode
+# untranslated
+learners-search-hint = For example, Smith, Amelia Smith, 9276308686 or LS6
+# untranslated
+learners-filter-cohort = Cohort
+# untranslated
+learners-all-cohorts = All cohorts
+# untranslated
+learners-filter-status = Enrolment status
+# untranslated
+learners-any-status = Any status
+# untranslated
+learners-search-button = Search
+# untranslated
+learners-none = No learners match your search.
+# untranslated
+learners-caption = Matching learners, by family name
+# untranslated
+learners-caption-more = More matching learners, by family name
+# untranslated
+column-name = Name
+# untranslated
+column-uln = ULN
+# untranslated
+column-mis-id = MIS id
+# untranslated
+column-date-of-birth = Date of birth
+# untranslated
+column-postcode = Postcode
+# untranslated
+pagination-label = Pages of results
+# untranslated
+pagination-first = First page
+# untranslated
+pagination-next = Next page
+# untranslated
+learner-caption = Learner
+# untranslated
+learner-current-destination = Current destination:
+# untranslated
+not-known = Not known
+# untranslated
+learner-details = Details
+# untranslated
+not-recorded = Not recorded
+# untranslated
+learner-contact-details = Contact details
+# untranslated
+learner-no-contacts = No contact details recorded.
+# untranslated
+learner-consent-given = Consent given
+# untranslated
+learner-no-consent = No consent
+# untranslated
+contact-add = Add a contact detail
+# untranslated
+learner-enrolments = Enrolments
+# untranslated
+learner-no-enrolments = No enrolments.
+# untranslated
+column-programme = Programme
+# untranslated
+column-dates = Dates
+# untranslated
+column-status = Status
+# untranslated
+date-range-to = to
+# untranslated
+date-planned = (planned)
+# untranslated
+learner-timeline = Timeline
+# untranslated
+learner-timeline-empty = Nothing recorded yet.
+# untranslated
+cohort-edit = Edit cohort
+# untranslated
+cohort-archive = Archive cohort
+# untranslated
+cohort-restore = Restore cohort
+# untranslated
+cohort-learner-count = { $count } learners.
+# untranslated
+cohort-list-learners = List the learners in this cohort
+# untranslated
+cohort-current-destinations = Current destinations
+# untranslated
+column-destination = Destination
+# untranslated
+cohort-destination-note = A learner's current destination is their latest actual destination; learners with none are counted as not known.
+# untranslated
+error-start-page = Go to the start page
+# untranslated
+date-day = Day
+# untranslated
+date-month = Month
+# untranslated
+date-year = Year
+# untranslated
+cancel = Cancel
+
+# untranslated
+contact-type = Type
+# untranslated
+contact-email-address-phone-number-or-postal-add = Email address, phone number or postal address
+# untranslated
+contact-the-learner-agreed-to-be-contacted-this = The learner agreed to be contacted this way
+# untranslated
+contact-save-contact-detail = Save contact detail
+# untranslated
+cohort-form-for-example-year-11-leavers-2026-or-boot = For example, Year 11 leavers 2026 or Bootcamp Spring 2026
+# untranslated
+cohort-form-tracking-plan = Tracking plan
+# untranslated
+cohort-form-no-plan-yet = No plan yet
+# untranslated
+cohort-form-results-day-optional = Results day (optional)
+# untranslated
+cohort-form-for-school-cohorts-checkpoints-can-fall = For school cohorts: checkpoints can fall on results day. For example, 20 8 2026
+# untranslated
+cohort-form-save-cohort = Save cohort
+# untranslated
+programmes-add-a-programme = Add a programme
+# untranslated
+programmes-there-are-no-programmes-yet = There are no programmes yet.
+# untranslated
+programmes-title = Title
+# untranslated
+programmes-level = Level
+# untranslated
+programmes-sector-subject-area = Sector subject area
+# untranslated
+programmes-mode = Mode
+# untranslated
+programmes-actions = Actions
+# untranslated
+programmes-edit = Edit
+# untranslated
+programme-form-choose-a-type = Choose a type
+# untranslated
+programme-form-not-set = Not set
+# untranslated
+programme-form-funding-stream-optional = Funding stream (optional)
+# untranslated
+programme-form-save-programme = Save programme
+# untranslated
+users-invitation-created = Invitation created
+# untranslated
+users-send-this-link-to-them-it-works-once-for = Send this link to them. It works once, for 24 hours:
+# untranslated
+users-email = Email
+# untranslated
+users-role = Role
+# untranslated
+users-change-role = Change role
+# untranslated
+users-active = Active
+# untranslated
+users-deactivated = Deactivated
+# untranslated
+users-reset-password = Reset password
+# untranslated
+users-invite-a-user = Invite a user
+# untranslated
+users-choose-a-role = Choose a role
+# untranslated
+users-create-invitation-link = Create invitation link
+# untranslated
+invite-choose-your-password = Choose your password
+# untranslated
+invite-new-password = New password
+# untranslated
+invite-at-least-10-characters-a-few-random-word = At least 10 characters. A few random words work well.
+# untranslated
+invite-confirm-the-password = Confirm the password
+# untranslated
+invite-save-password = Save password
+# untranslated
+invite-this-link-has-expired-or-has-already-bee = This link has expired or has already been used
+# untranslated
+invite-ask-your-onward-administrator-for-a-new = Ask your Onward administrator for a new link.
+# untranslated
+password-success = Success
+# untranslated
+password-your-password-has-been-changed = Your password has been changed.
+# untranslated
+password-change-your-password = Change your password
+# untranslated
+password-current-password = Current password
+# untranslated
+password-at-least-10-characters = At least 10 characters.
+# untranslated
+password-confirm-the-new-password = Confirm the new password
+# untranslated
+password-change-password = Change password
+# untranslated
+settings-the-settings-have-been-saved = The settings have been saved.
+# untranslated
+settings-organisation-settings = Organisation settings
+# untranslated
+settings-identifier = Identifier
+# untranslated
+settings-kind = Kind
+# untranslated
+settings-country = Country
+# untranslated
+settings-default-language-of-the-staff-pages = Default language of the staff pages
+# untranslated
+settings-save-settings = Save settings
+
+# untranslated
+action-archive = Archive
+# untranslated
+action-restore = Restore
+# untranslated
+programme-edit = Edit programme
+# untranslated
+users-invite-send = Send this link to the person. It works once, for 7 days:
+# untranslated
+users-reset-title = Password reset link for { $name }
+# untranslated
+users-caption = Staff with access to { $organisation }
+# untranslated
+users-you = (you)
+# untranslated
+users-role-of = Role of { $name }
+# untranslated
+users-deactivate = Deactivate
+# untranslated
+users-reactivate = Reactivate
