@@ -32,6 +32,13 @@ for (const backend of backends()) {
         await first.click();
         await page.getByRole('heading', { name: 'Timeline' }).waitFor();
         await expectNoAxeViolations(page, assert);
+        await page.getByRole('link', { name: 'Edit learner details' }).click();
+        await page.getByLabel('ULN').fill('1234567890');
+        await page.getByRole('button', { name: 'Save details' }).click();
+        assert.match(await page.locator('.govuk-error-summary').innerText(), /ULN check digit is wrong/);
+        await expectNoAxeViolations(page, assert);
+        await page.goBack();
+        await page.goBack();
 
         await page.getByRole('link', { name: 'Add a contact detail' }).click();
         await page.getByLabel('Email', { exact: true }).check();

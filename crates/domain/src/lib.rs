@@ -16,6 +16,7 @@ pub mod organisation;
 pub mod permissions;
 pub mod person;
 pub mod phone;
+pub mod postcode;
 pub mod programme;
 pub mod role;
 pub mod tracking;

@@ -11,6 +11,8 @@ code_enum! {
         ViewLearners = "view_learners", "Search learners";
         /// Open a named learner's record (audited).
         ViewLearnerRecord = "view_learner_record", "Open a learner record";
+        /// Change a learner's names, identifiers, date of birth and postcode.
+        EditLearnerDetails = "edit_learner_details", "Edit learner details";
         /// Add or change a learner's contact details and consent.
         EditLearnerContacts = "edit_learner_contacts", "Edit contact details";
         /// Create, edit and archive cohorts and programmes.
@@ -35,6 +37,8 @@ pub fn allows(role: Role, action: Action) -> bool {
             matches!(role, Admin | ProgressionLead | IagAdviser | Tutor)
         }
         ManageCohorts => matches!(role, Admin | ProgressionLead),
+        // Identity data comes from the MIS; tutors note contacts but do not rewrite it.
+        EditLearnerDetails => matches!(role, Admin | ProgressionLead | IagAdviser),
         ManageUsers | ManageSettings => role == Admin,
     }
 }

@@ -272,3 +272,12 @@ users-role-of = Role of { $name }
 users-deactivate = Deactivate
 # untranslated
 users-reactivate = Reactivate
+
+# untranslated
+learner-edit = Edit learner details
+learner-given-name = Enw cyntaf
+learner-family-name = Cyfenw
+learner-sex = Rhyw
+learner-ethnicity = Ethnigrwydd
+# untranslated
+learner-save = Save details

@@ -150,3 +150,10 @@ users-you = (you)
 users-role-of = Role of { $name }
 users-deactivate = Deactivate
 users-reactivate = Reactivate
+
+learner-edit = Edit learner details
+learner-given-name = First name
+learner-family-name = Last name
+learner-sex = Sex
+learner-ethnicity = Ethnicity
+learner-save = Save details

@@ -68,6 +68,12 @@ pub const ROUTES: &[RouteAccess] = &[
     route("POST", "/programmes/{id}/archive", Access::Action(ManageCohorts)),
     route("GET", "/learners", Access::Action(ViewLearners)),
     route("GET", "/learners/{id}", Access::Action(ViewLearnerRecord)),
+    route("GET", "/learners/{id}/edit", Access::Action(EditLearnerDetails)),
+    route(
+        "POST",
+        "/learners/{id}/details",
+        Access::Action(EditLearnerDetails),
+    ),
     route(
         "GET",
         "/learners/{id}/contacts/new",

@@ -490,7 +490,104 @@ async fn settings_change_the_name_and_default_language(db: TestDatabase) {
     );
 }
 
+async fn learner_details_are_validated_and_changes_audited(db: TestDatabase) {
+    let (app, org) = signed_in(db, Role::IagAdviser).await;
+    let learner = add_learner(&app.db, org, "Di", "Edit", None).await;
+    add_learner(&app.db, org, "Other", "Person", None).await;
+    let (status, form) = app.get_text(&format!("/learners/{learner}/edit")).await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = csrf_from(&form).expect("csrf");
+    let path = format!("/learners/{learner}/details");
+    let base = [
+        ("csrf", csrf.as_str()),
+        ("given_name", "Di"),
+        ("family_name", "Edit"),
+        ("mis_id", "MIS-Di-Edit"),
+    ];
+    let with = |extra: &[(&'static str, &'static str)]| {
+        let mut fields: Vec<(&str, &str)> = base.to_vec();
+        for (key, value) in extra {
+            fields.retain(|(k, _)| k != key);
+            fields.push((key, value));
+        }
+        fields
+    };
+    let bad_uln = app.post_form(&path, &with(&[("uln", "1234567890")])).await;
+    assert_eq!(bad_uln.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad_uln
+            .text()
+            .await
+            .expect("body")
+            .contains("ULN check digit is wrong")
+    );
+    let bad_date = app
+        .post_form(&path, &with(&[("day", "31"), ("month", "2"), ("year", "2009")]))
+        .await;
+    assert!(
+        bad_date
+            .text()
+            .await
+            .expect("body")
+            .contains("Date of birth must be a real date")
+    );
+    let bad_postcode = app
+        .post_form(&path, &with(&[("postcode", "NOT A POSTCODE")]))
+        .await;
+    assert!(
+        bad_postcode
+            .text()
+            .await
+            .expect("body")
+            .contains("Enter a real postcode")
+    );
+    let taken = app
+        .post_form(&path, &with(&[("mis_id", "MIS-Other-Person")]))
+        .await;
+    assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        taken
+            .text()
+            .await
+            .expect("body")
+            .contains("Another learner already has this ULN or MIS id")
+    );
+    assert_eq!(
+        count_audit_events(app.db.conn(), org, "learner.update", None)
+            .await
+            .expect("count"),
+        0,
+        "nothing changed yet"
+    );
+
+    let saved = app
+        .post_form(
+            &path,
+            &with(&[
+                ("uln", "9276308686"),
+                ("postcode", "ls62ab"),
+                ("day", "1"),
+                ("month", "9"),
+                ("year", "2009"),
+            ]),
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let stored = onward_storage::repo::learners::learner(app.db.conn(), org, learner)
+        .await
+        .expect("learner");
+    assert_eq!(stored.uln.as_deref(), Some("9276308686"));
+    assert_eq!(stored.postcode.as_deref(), Some("LS6 2AB"));
+    assert_eq!(
+        count_audit_events(app.db.conn(), org, "learner.update", Some(learner.0))
+            .await
+            .expect("count"),
+        1
+    );
+}
+
 on_both_backends!(
+    learner_details_are_validated_and_changes_audited,
     settings_change_the_name_and_default_language,
     an_administrator_issues_a_single_use_reset_link,
     cohorts_and_programmes_are_created_validated_and_archived,

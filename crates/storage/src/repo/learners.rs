@@ -152,3 +152,69 @@ pub async fn insert_learners_bulk(
     }
     Ok(())
 }
+
+/// Replaces a learner's details and says which fields changed (for the audit
+/// trail). A ULN or MIS id used by another learner is a [`StorageError::Duplicate`].
+pub async fn update_learner(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: LearnerId,
+    new: &NewLearner,
+) -> Result<Vec<&'static str>> {
+    new.validate().map_err(|err| StorageError::InvalidStoredValue {
+        table: "learners",
+        column: "uln/mis_id",
+        value: String::new(),
+        reason: err.to_string(),
+    })?;
+    let existing = learner::Entity::find_by_id(id.0)
+        .filter(learner::Column::OrganisationId.eq(org.0))
+        .one(conn)
+        .await?
+        .ok_or_else(|| StorageError::not_found(format!("learner {id}")))?;
+    let mut replacement = active_model(org, new);
+    replacement.id = Set(existing.id);
+    replacement.created_at = Set(existing.created_at);
+    let updated = replacement.clone();
+    let changed: Vec<&'static str> = [
+        ("uln", existing.uln != *updated.uln.as_ref()),
+        ("upn", existing.upn != *updated.upn.as_ref()),
+        ("mis_id", existing.mis_id != *updated.mis_id.as_ref()),
+        ("given_name", existing.given_name != *updated.given_name.as_ref()),
+        (
+            "family_name",
+            existing.family_name != *updated.family_name.as_ref(),
+        ),
+        (
+            "date_of_birth",
+            existing.date_of_birth != *updated.date_of_birth.as_ref(),
+        ),
+        ("postcode", existing.postcode != *updated.postcode.as_ref()),
+        ("sex", existing.sex != *updated.sex.as_ref()),
+        ("ethnicity", existing.ethnicity != *updated.ethnicity.as_ref()),
+        ("lldd", existing.lldd != *updated.lldd.as_ref()),
+        (
+            "free_school_meals",
+            existing.free_school_meals != *updated.free_school_meals.as_ref(),
+        ),
+        (
+            "care_leaver",
+            existing.care_leaver != *updated.care_leaver.as_ref(),
+        ),
+        ("send", existing.send != *updated.send.as_ref()),
+        (
+            "preferred_language",
+            existing.preferred_language != *updated.preferred_language.as_ref(),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(field, differs)| differs.then_some(field))
+    .collect();
+    if changed.is_empty() {
+        return Ok(changed);
+    }
+    replacement.update(conn).await.map_err(|err| {
+        StorageError::from_insert(err, || "another learner with this ULN or MIS id".to_owned())
+    })?;
+    Ok(changed)
+}

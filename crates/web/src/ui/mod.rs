@@ -7,6 +7,7 @@ mod cohorts;
 mod forms;
 mod home;
 mod language;
+mod learner_edit;
 mod learners;
 mod manage;
 mod settings;
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(cohorts::router())
         .merge(learners::router())
+        .merge(learner_edit::router())
         .merge(users::router())
         .merge(manage::router())
         .merge(settings::router())
