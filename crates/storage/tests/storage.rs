@@ -14,6 +14,7 @@ use onward_storage::repo::cohorts::{NewCohort, create_cohort, list_cohorts};
 use onward_storage::repo::contacts::{NewContactAttempt, contact_attempts, record_contact_attempt};
 use onward_storage::repo::destinations::{append_destination, destination_history};
 use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolment};
+use onward_storage::repo::learner_search::{LearnerQuery, search_learners};
 use onward_storage::repo::learners::{count_learners, insert_learner, learner};
 use onward_storage::repo::plans::{install_plan, tracking_plan};
 use onward_storage::repo::programmes::{NewProgramme, create_programme};
@@ -240,6 +241,38 @@ async fn enrolments_link_only_the_organisations_own_rows(db: TestDatabase) {
         .await
         .expect_err("foreign learner");
     assert!(matches!(err, StorageError::NotFound { .. }), "{err}");
+    let unenrolled = insert_learner(
+        db.conn(),
+        org.id,
+        &fixtures::new_learner("Gil", "Mine", None, Some("E2")),
+    )
+    .await
+    .expect("learner");
+    for query in [
+        LearnerQuery {
+            programme: Some(programme),
+            ..LearnerQuery::default()
+        },
+        LearnerQuery {
+            cohort: Some(cohort),
+            ..LearnerQuery::default()
+        },
+        LearnerQuery {
+            status: Some(CompletionStatus::Continuing),
+            text: "mine".to_owned(),
+            ..LearnerQuery::default()
+        },
+    ] {
+        let found = search_learners(db.conn(), org.id, &query, None, 10)
+            .await
+            .expect("search");
+        let ids: Vec<LearnerId> = found.iter().map(|row| row.id).collect();
+        assert_eq!(
+            ids,
+            vec![mine],
+            "{query:?} finds the enrolled learner once, not {unenrolled}"
+        );
+    }
     let cohorts = list_cohorts(db.conn(), org.id).await.expect("cohorts");
     assert_eq!(cohorts.len(), 1);
     assert_eq!(cohorts[0].learners, 1, "distinct learners, not enrolments");

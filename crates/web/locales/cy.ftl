@@ -281,3 +281,6 @@ learner-sex = Rhyw
 learner-ethnicity = Ethnigrwydd
 # untranslated
 learner-save = Save details
+
+# untranslated
+learners-all-programmes = All programmes

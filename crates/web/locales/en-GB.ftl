@@ -157,3 +157,5 @@ learner-family-name = Last name
 learner-sex = Sex
 learner-ethnicity = Ethnicity
 learner-save = Save details
+
+learners-all-programmes = All programmes

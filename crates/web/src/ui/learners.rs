@@ -22,7 +22,8 @@ use onward_storage::repo::enrolments::{EnrolmentView, enrolments_for_learner};
 use onward_storage::repo::learner_search::{LearnerQuery, LearnerSummary, PageAfter, search_learners};
 use onward_storage::repo::learners::{Learner, learner};
 use onward_storage::repo::organisations::organisation;
-use onward_storage::{CohortId, LearnerId};
+use onward_storage::repo::programmes::{Programme, list_programmes};
+use onward_storage::{CohortId, LearnerId, ProgrammeId};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -55,6 +56,8 @@ struct SearchParams {
     cohort: String,
     #[serde(default)]
     status: String,
+    #[serde(default)]
+    programme: String,
     /// Keyset cursor: "<id>:<search key>" of the last row of the previous page.
     #[serde(default)]
     after: String,
@@ -66,8 +69,10 @@ struct SearchPage {
     chrome: Chrome,
     q: String,
     cohort: Option<CohortId>,
+    programme: Option<ProgrammeId>,
     status: Option<CompletionStatus>,
     cohorts: Vec<CohortSummary>,
+    programmes: Vec<Programme>,
     statuses: &'static [CompletionStatus],
     learners: Vec<LearnerSummary>,
     next_page: Option<String>,
@@ -81,6 +86,9 @@ impl SearchPage {
         let mut params = vec![("q", self.q.clone()), ("after", after.clone())];
         if let Some(cohort) = self.cohort {
             params.push(("cohort", cohort.to_string()));
+        }
+        if let Some(programme) = self.programme {
+            params.push(("programme", programme.to_string()));
         }
         if let Some(status) = self.status {
             params.push(("status", status.code().to_owned()));
@@ -118,6 +126,7 @@ async fn search(
     let conn = state.database.conn();
     let cohort = params.cohort.trim().parse::<i64>().ok().map(CohortId);
     let status = CompletionStatus::from_code(params.status.trim());
+    let programme = params.programme.trim().parse::<i64>().ok().map(ProgrammeId);
     let after = params.after.split_once(':').and_then(|(id, key)| {
         Some(PageAfter {
             id: LearnerId(id.parse().ok()?),
@@ -127,7 +136,7 @@ async fn search(
     let query = LearnerQuery {
         text: params.q.chars().take(100).collect(),
         cohort,
-        programme: None,
+        programme,
         status,
     };
     let mut learners =
@@ -142,9 +151,11 @@ async fn search(
     };
     Ok(SearchPage {
         cohorts: list_cohorts(conn, user.organisation_id).await?,
+        programmes: list_programmes(conn, user.organisation_id).await?,
         chrome: Chrome::new(user, &session, "learners").await?,
         q: query.text,
         cohort,
+        programme,
         status,
         statuses: CompletionStatus::ALL,
         learners,
