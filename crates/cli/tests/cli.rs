@@ -277,6 +277,43 @@ async fn demo_seeds_and_serve_serves_it(db: TestDatabase) {
         .expect("home");
     assert!(home.contains("Year 11 leavers 2026"), "{home}");
     assert!(home.contains(">180<"), "Year 11 has 180 learners: {home}");
+
+    // The demo's plans have produced tasks: the progression lead has follow-ups due
+    // (the demo's dates are in 2026, so this holds from then on).
+    let lead = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let login = lead
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .expect("login")
+        .text()
+        .await
+        .expect("body");
+    let csrf = onward_test_support::csrf_from(&login).expect("csrf");
+    lead.post(format!("{base}/login"))
+        .form(&[
+            ("email", "progression.lead@northfield.example"),
+            ("password", onward_demo_password()),
+            ("csrf", &csrf),
+        ])
+        .send()
+        .await
+        .expect("sign in");
+    let work = lead
+        .get(format!("{base}/work"))
+        .send()
+        .await
+        .expect("work")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        work.contains("September roll-call") && work.contains("November activity check"),
+        "{work}"
+    );
     drop(server);
 
     // --yes resets it to the same deterministic demo.

@@ -413,6 +413,8 @@ async fn seed_organisation(
     for cohort in &spec.cohorts {
         learners += seed_cohort(txn, rng, spec, org, plan_id, cohort, lead, learners).await?;
     }
+    // The tasks the plan calls for, so "My work" shows due follow-ups at once.
+    onward_storage::repo::tasks::generate_tasks(txn, org).await?;
     Ok(DemoOrganisation {
         name: organisation.name,
         slug: organisation.slug,

@@ -356,3 +356,111 @@ on_both_backends!(
     users_are_found_by_email_and_duplicates_refused,
     sessions_are_stored_loaded_and_expire,
 );
+
+async fn tasks_are_generated_once_per_enrolment_and_checkpoint(db: TestDatabase) {
+    use onward_domain::role::Role;
+    use onward_storage::repo::tasks::{due_tasks_for_role, generate_tasks};
+    let org = fixtures::organisation(db.conn(), "tasks").await;
+    let plan = shipped_plans()
+        .into_iter()
+        .find(|plan| plan.name.starts_with("School leavers"))
+        .expect("school plan");
+    let plan_id = install_plan(db.conn(), org.id, &plan).await.expect("plan");
+    let programme = create_programme(
+        db.conn(),
+        org.id,
+        &NewProgramme {
+            title: "GCSE".to_owned(),
+            programme_type: ProgrammeType::Gcse,
+            level: None,
+            sector_subject_area: None,
+            mode: StudyMode::FullTime,
+            funding_stream: None,
+        },
+    )
+    .await
+    .expect("programme");
+    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    let cohort = create_cohort(
+        db.conn(),
+        org.id,
+        &NewCohort {
+            name: "Year 11 leavers 2026".to_owned(),
+            tracking_plan: Some(plan_id),
+            results_day: Some(date(2026, 8, 20)),
+        },
+    )
+    .await
+    .expect("cohort");
+    for (mis, actual_end, status) in [
+        ("T1", None, CompletionStatus::Continuing),
+        // An early leaver: the plan runs from the day they left.
+        ("T2", Some(date(2025, 12, 12)), CompletionStatus::WithdrewEarly),
+    ] {
+        let learner = insert_learner(
+            db.conn(),
+            org.id,
+            &fixtures::new_learner("Tia", "Task", None, Some(mis)),
+        )
+        .await
+        .expect("learner");
+        insert_enrolment(
+            db.conn(),
+            org.id,
+            &NewEnrolment {
+                learner,
+                programme,
+                cohort,
+                dates: EnrolmentDates {
+                    start: date(2024, 9, 4),
+                    planned_end: date(2026, 6, 26),
+                    actual_end,
+                },
+                status,
+            },
+        )
+        .await
+        .expect("enrolment");
+    }
+    let first = generate_tasks(db.conn(), org.id).await.expect("generate");
+    assert_eq!(first.created, 12, "6 checkpoints x 2 enrolments");
+    assert_eq!(first.undated, 0);
+    let second = generate_tasks(db.conn(), org.id).await.expect("generate again");
+    assert_eq!(second.created, 0, "idempotent");
+
+    let lead = due_tasks_for_role(db.conn(), org.id, Role::ProgressionLead, date(2027, 12, 31), 100)
+        .await
+        .expect("due");
+    let dates: Vec<(&str, NaiveDate)> = lead
+        .iter()
+        .map(|t| (t.checkpoint_name.as_str(), t.due_on))
+        .collect();
+    // Fixed dates fall on or after leaving: both learners' next 15 September and
+    // 1 November are in 2026 (the early leaver left on 12/12/2025).
+    assert_eq!(
+        dates,
+        vec![
+            ("September roll-call", date(2026, 9, 15)),
+            ("September roll-call", date(2026, 9, 15)),
+            ("November activity check", date(2026, 11, 1)),
+            ("November activity check", date(2026, 11, 1)),
+        ]
+    );
+    // The NEET follow-up (1 February) crosses the year boundary: the early leaver's is
+    // 01/02/2026, the completer's (left 26/06/2026) 01/02/2027.
+    let iag = due_tasks_for_role(db.conn(), org.id, Role::IagAdviser, date(2027, 12, 31), 100)
+        .await
+        .expect("due");
+    let follow_ups: Vec<NaiveDate> = iag
+        .iter()
+        .filter(|t| t.checkpoint_name.starts_with("NEET"))
+        .map(|t| t.due_on)
+        .collect();
+    assert_eq!(follow_ups, vec![date(2026, 2, 1), date(2027, 2, 1)]);
+    let nothing_yet = due_tasks_for_role(db.conn(), org.id, Role::ProgressionLead, date(2025, 1, 1), 100)
+        .await
+        .expect("due");
+    assert!(nothing_yet.is_empty(), "nothing is due before its date");
+}
+
+on_both_backends!(tasks_are_generated_once_per_enrolment_and_checkpoint);

@@ -284,3 +284,14 @@ learner-save = Save details
 
 # untranslated
 learners-all-programmes = All programmes
+
+nav-work = Fy ngwaith
+work-title = Fy ngwaith
+# untranslated
+work-nothing-due = Nothing is due for your role today.
+# untranslated
+work-total = { $count } tasks due, oldest first.
+# untranslated
+work-group-count = { $count } due
+# untranslated
+work-due = Due

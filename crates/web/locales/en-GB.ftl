@@ -159,3 +159,10 @@ learner-ethnicity = Ethnicity
 learner-save = Save details
 
 learners-all-programmes = All programmes
+
+nav-work = My work
+work-title = My work
+work-nothing-due = Nothing is due for your role today.
+work-total = { $count } tasks due, oldest first.
+work-group-count = { $count } due
+work-due = Due

@@ -66,6 +66,7 @@ pub const ROUTES: &[RouteAccess] = &[
     route("GET", "/programmes/{id}/edit", Access::Action(ManageCohorts)),
     route("POST", "/programmes/{id}", Access::Action(ManageCohorts)),
     route("POST", "/programmes/{id}/archive", Access::Action(ManageCohorts)),
+    route("GET", "/work", Access::Action(ViewLearners)),
     route("GET", "/learners", Access::Action(ViewLearners)),
     route("GET", "/learners/{id}", Access::Action(ViewLearnerRecord)),
     route("GET", "/learners/{id}/edit", Access::Action(EditLearnerDetails)),

@@ -11,6 +11,7 @@ pub mod learners;
 pub mod organisations;
 pub mod plans;
 pub mod programmes;
+pub mod tasks;
 pub mod tokens;
 pub mod users;
 

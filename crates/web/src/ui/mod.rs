@@ -13,6 +13,7 @@ mod manage;
 mod settings;
 mod sign_in;
 mod users;
+mod work;
 
 use axum::Router;
 
@@ -30,4 +31,5 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(manage::router())
         .merge(settings::router())
+        .merge(work::router())
 }

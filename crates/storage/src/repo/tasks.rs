@@ -1,0 +1,204 @@
+//! Tasks: one due checkpoint for one enrolment. Generated from enrolments ×
+//! their cohort's tracking plan, idempotently (at most one task per enrolment
+//! and checkpoint), so the scheduler can run as often as it likes.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use onward_domain::enrolment::EnrolmentDates;
+use onward_domain::role::Role;
+use onward_domain::tracking::{Checkpoint, TaskStatus};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+
+use super::{decode, now};
+use crate::entities::{checkpoint, cohort, enrolment, learner, task};
+use crate::{CheckpointId, LearnerId, OrganisationId, Result, TaskId, TrackingPlanId};
+
+/// What one generation pass did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GenerationReport {
+    /// Tasks created by this pass (0 when everything already existed).
+    pub created: u64,
+    /// Enrolment × checkpoint pairs with no computable date (e.g. no results day).
+    pub undated: u64,
+}
+
+/// Creates the missing tasks for every enrolment in a cohort that follows a plan.
+pub async fn generate_tasks(conn: &impl ConnectionTrait, org: OrganisationId) -> Result<GenerationReport> {
+    let cohorts: Vec<(i64, Option<i64>, Option<NaiveDate>)> = cohort::Entity::find()
+        .select_only()
+        .columns([
+            cohort::Column::Id,
+            cohort::Column::TrackingPlanId,
+            cohort::Column::ResultsDay,
+        ])
+        .filter(cohort::Column::OrganisationId.eq(org.0))
+        .filter(cohort::Column::Archived.eq(false))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut plans: HashMap<i64, Vec<(CheckpointId, Checkpoint)>> = HashMap::new();
+    let mut report = GenerationReport::default();
+    for (cohort_id, plan, results_day) in cohorts {
+        let Some(plan) = plan else { continue };
+        let checkpoints = match plans.entry(plan) {
+            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert(plan_checkpoints(conn, org, TrackingPlanId(plan)).await?)
+            }
+        };
+        let enrolments = enrolment::Entity::find()
+            .filter(enrolment::Column::OrganisationId.eq(org.0))
+            .filter(enrolment::Column::CohortId.eq(cohort_id))
+            .all(conn)
+            .await?;
+        let stamp = now();
+        let mut rows = Vec::new();
+        for row in &enrolments {
+            let dates = EnrolmentDates {
+                start: row.start_date,
+                planned_end: row.planned_end_date,
+                actual_end: row.actual_end_date,
+            };
+            for (checkpoint_id, point) in checkpoints.iter() {
+                let Some(due) = point.due_date(&dates, results_day) else {
+                    report.undated += 1;
+                    continue;
+                };
+                rows.push(task::ActiveModel {
+                    organisation_id: Set(org.0),
+                    enrolment_id: Set(row.id),
+                    checkpoint_id: Set(checkpoint_id.0),
+                    due_on: Set(due),
+                    status: Set(TaskStatus::Due.code().to_owned()),
+                    channel_index: Set(0),
+                    attempts: Set(0),
+                    updated_at: Set(stamp),
+                    ..Default::default()
+                });
+            }
+        }
+        // 8 values a row: 1,000 rows a statement stays within both backends' limits.
+        while !rows.is_empty() {
+            let batch: Vec<_> = rows.drain(..rows.len().min(1000)).collect();
+            let inserted = task::Entity::insert_many(batch)
+                .on_conflict(
+                    OnConflict::columns([task::Column::EnrolmentId, task::Column::CheckpointId])
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .exec_without_returning(conn)
+                .await?;
+            report.created += inserted;
+        }
+    }
+    Ok(report)
+}
+
+async fn plan_checkpoints(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    plan: TrackingPlanId,
+) -> Result<Vec<(CheckpointId, Checkpoint)>> {
+    let ids: Vec<i64> = checkpoint::Entity::find()
+        .select_only()
+        .column(checkpoint::Column::Id)
+        .filter(checkpoint::Column::OrganisationId.eq(org.0))
+        .filter(checkpoint::Column::TrackingPlanId.eq(plan.0))
+        .order_by_asc(checkpoint::Column::Position)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let stored = super::plans::tracking_plan(conn, org, plan).await?;
+    Ok(ids
+        .into_iter()
+        .map(CheckpointId)
+        .zip(stored.checkpoints)
+        .collect())
+}
+
+/// A task to show in someone's work list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DueTask {
+    pub id: TaskId,
+    pub due_on: NaiveDate,
+    pub status: TaskStatus,
+    pub checkpoint_name: String,
+    pub learner: LearnerId,
+    pub learner_name: String,
+}
+
+/// Due and in-progress tasks up to `today` whose checkpoint is the `role`'s
+/// responsibility, grouped by checkpoint (in plan order), oldest first.
+pub async fn due_tasks_for_role(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    role: Role,
+    today: NaiveDate,
+    limit: u64,
+) -> Result<Vec<DueTask>> {
+    let checkpoints: HashMap<i64, (String, i32)> = checkpoint::Entity::find()
+        .filter(checkpoint::Column::OrganisationId.eq(org.0))
+        .filter(checkpoint::Column::ResponsibleRole.eq(role.code()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|model| (model.id, (model.name, model.position)))
+        .collect();
+    if checkpoints.is_empty() {
+        return Ok(Vec::new());
+    }
+    let tasks = task::Entity::find()
+        .filter(task::Column::OrganisationId.eq(org.0))
+        .filter(task::Column::Status.is_in([TaskStatus::Due.code(), TaskStatus::InProgress.code()]))
+        .filter(task::Column::DueOn.lte(today))
+        .filter(task::Column::CheckpointId.is_in(checkpoints.keys().copied()))
+        .order_by_asc(task::Column::DueOn)
+        .order_by_asc(task::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await?;
+    let enrolment_ids: Vec<i64> = tasks.iter().map(|t| t.enrolment_id).collect();
+    let learners_of: HashMap<i64, i64> = enrolment::Entity::find()
+        .select_only()
+        .columns([enrolment::Column::Id, enrolment::Column::LearnerId])
+        .filter(enrolment::Column::OrganisationId.eq(org.0))
+        .filter(enrolment::Column::Id.is_in(enrolment_ids))
+        .into_tuple::<(i64, i64)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect();
+    let names: HashMap<i64, String> = learner::Entity::find()
+        .filter(learner::Column::OrganisationId.eq(org.0))
+        .filter(learner::Column::Id.is_in(learners_of.values().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|model| (model.id, format!("{} {}", model.given_name, model.family_name)))
+        .collect();
+    let mut due = tasks
+        .into_iter()
+        .map(|model| {
+            let learner = learners_of.get(&model.enrolment_id).copied().unwrap_or_default();
+            let (checkpoint_name, _) = checkpoints.get(&model.checkpoint_id).cloned().unwrap_or_default();
+            Ok(DueTask {
+                id: TaskId(model.id),
+                due_on: model.due_on,
+                status: decode("tasks", "status", &model.status)?,
+                checkpoint_name,
+                learner: LearnerId(learner),
+                learner_name: names.get(&learner).cloned().unwrap_or_default(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let position = |name: &str| {
+        checkpoints
+            .values()
+            .find(|(checkpoint, _)| checkpoint == name)
+            .map_or(i32::MAX, |(_, position)| *position)
+    };
+    due.sort_by_key(|task| (position(&task.checkpoint_name), task.due_on, task.id));
+    Ok(due)
+}

@@ -1,0 +1,70 @@
+//! My work: the signed-in person's due tasks, grouped by checkpoint, oldest first.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use onward_storage::repo::tasks::{DueTask, due_tasks_for_role};
+use tower_sessions::Session;
+
+use super::chrome::{Chrome, localised};
+use crate::auth::CurrentUser;
+use crate::{AppState, WebError};
+
+localised! {
+    WorkPage => chrome.tr;
+}
+
+/// The most tasks one page lists; the counts say when there are more.
+const SHOWN: u64 = 500;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/work", get(my_work))
+}
+
+/// Tasks of one checkpoint.
+struct Group {
+    checkpoint: String,
+    tasks: Vec<DueTask>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "work.html")]
+struct WorkPage {
+    chrome: Chrome,
+    groups: Vec<Group>,
+    total: usize,
+}
+
+async fn my_work(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+) -> Result<WorkPage, WebError> {
+    let today = chrono::Utc::now().date_naive();
+    let tasks = due_tasks_for_role(
+        state.database.conn(),
+        user.organisation_id,
+        user.role,
+        today,
+        SHOWN,
+    )
+    .await?;
+    let total = tasks.len();
+    let mut groups: Vec<Group> = Vec::new();
+    for task in tasks {
+        match groups.last_mut() {
+            Some(group) if group.checkpoint == task.checkpoint_name => group.tasks.push(task),
+            _ => groups.push(Group {
+                checkpoint: task.checkpoint_name.clone(),
+                tasks: vec![task],
+            }),
+        }
+    }
+    Ok(WorkPage {
+        chrome: Chrome::new(user, &session, "work").await?,
+        groups,
+        total,
+    })
+}
