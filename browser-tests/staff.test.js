@@ -55,6 +55,18 @@ for (const backend of backends()) {
       });
     }
 
+    test('a progression lead sees their due work grouped by checkpoint', async () => {
+      const page = await newPage(browser);
+      await signIn(page, onward.baseUrl, 'progression.lead@northfield.example');
+      await page.getByRole('link', { name: 'My work' }).click();
+      await page.getByRole('heading', { name: 'My work', level: 1 }).waitFor();
+      const captions = await page.locator('caption').allInnerTexts();
+      assert.ok(captions.some((text) => text.startsWith('September roll-call')), captions.join(' | '));
+      assert.ok(captions.some((text) => text.startsWith('November activity check')), captions.join(' | '));
+      await expectNoAxeViolations(page, assert);
+      await page.close();
+    });
+
     test('a tutor cannot open user admin', async () => {
       const page = await newPage(browser);
       await signIn(page, onward.baseUrl, 'tutor@northfield.example');
