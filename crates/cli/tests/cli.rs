@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use onward_test_support::{TestBackend, TestDatabase, on_both_backends};
+use onward_test_support::{TestBackend, TestClient, TestDatabase, on_both_backends};
 
 fn onward() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_onward"));
@@ -234,18 +234,12 @@ async fn demo_seeds_and_serve_serves_it(db: TestDatabase) {
     assert!(output.contains("pass --yes"), "{output}");
 
     let (server, base) = serve(&url);
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    let health: serde_json::Value = client
-        .get(format!("{base}/healthz"))
-        .send()
-        .await
-        .expect("healthz")
-        .json()
-        .await
-        .expect("json");
+    let address = base
+        .trim_start_matches("http://")
+        .parse()
+        .expect("socket address");
+    let admin = TestClient::new(address);
+    let health: serde_json::Value = admin.get("/healthz").await.json().await.expect("json");
     let backend = if db.backend == TestBackend::Sqlite {
         "sqlite"
     } else {
@@ -253,63 +247,27 @@ async fn demo_seeds_and_serve_serves_it(db: TestDatabase) {
     };
     assert_eq!(health["status"], "ok");
     assert_eq!(health["database"], backend);
-    let login = client
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .expect("login")
-        .text()
-        .await
-        .expect("body");
-    let csrf = onward_test_support::csrf_from(&login).expect("csrf");
-    let home = client
-        .post(format!("{base}/login"))
-        .form(&[
-            ("email", "admin@northfield.example"),
-            ("password", onward_demo_password()),
-            ("csrf", &csrf),
-        ])
-        .send()
-        .await
-        .expect("sign in")
-        .text()
-        .await
-        .expect("home");
+    assert_eq!(
+        admin
+            .sign_in("admin@northfield.example", onward_demo_password())
+            .await
+            .status(),
+        303
+    );
+    let (_, home) = admin.get_text("/").await;
     assert!(home.contains("Year 11 leavers 2026"), "{home}");
     assert!(home.contains(">180<"), "Year 11 has 180 learners: {home}");
 
     // The demo's plans have produced tasks: the progression lead has follow-ups due
     // (the demo's dates are in 2026, so this holds from then on).
-    let lead = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    let login = lead
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .expect("login")
-        .text()
-        .await
-        .expect("body");
-    let csrf = onward_test_support::csrf_from(&login).expect("csrf");
-    lead.post(format!("{base}/login"))
-        .form(&[
-            ("email", "progression.lead@northfield.example"),
-            ("password", onward_demo_password()),
-            ("csrf", &csrf),
-        ])
-        .send()
-        .await
-        .expect("sign in");
-    let work = lead
-        .get(format!("{base}/work"))
-        .send()
-        .await
-        .expect("work")
-        .text()
-        .await
-        .expect("body");
+    let lead = TestClient::new(address);
+    assert_eq!(
+        lead.sign_in("progression.lead@northfield.example", onward_demo_password())
+            .await
+            .status(),
+        303
+    );
+    let (_, work) = lead.get_text("/work").await;
     assert!(
         work.contains("September roll-call") && work.contains("November activity check"),
         "{work}"

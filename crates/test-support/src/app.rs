@@ -64,7 +64,8 @@ impl TestApp {
 }
 
 impl TestClient {
-    fn new(address: SocketAddr) -> Self {
+    /// A visitor of an Onward server at `address` (e.g. one started as a process).
+    pub fn new(address: SocketAddr) -> Self {
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(Policy::none())
