@@ -67,6 +67,24 @@ for (const backend of backends()) {
       await page.close();
     });
 
+    test('a tutor records where an unknown learner is from the unknowns list', async () => {
+      const page = await newPage(browser);
+      await signIn(page, onward.baseUrl, 'tutor@northfield.example');
+      await page.getByRole('link', { name: 'Year 11 leavers 2026' }).click();
+      await page.getByRole('link', { name: 'Learners whose destination is not known' }).click();
+      await page.getByRole('heading', { name: 'Destination not known', level: 1 }).waitFor();
+      await expectNoAxeViolations(page, assert);
+      const before = await page.locator('.govuk-summary-card').count();
+      assert.ok(before > 0, 'the demo has unknowns');
+      const card = page.locator('.govuk-summary-card').first();
+      await card.getByLabel('What are they doing?').selectOption('apprenticeship');
+      await card.getByLabel('How do you know?').selectOption('sibling_peer');
+      await card.getByRole('button', { name: /I know where they are/ }).click();
+      await page.getByRole('heading', { name: 'Destination not known', level: 1 }).waitFor();
+      assert.equal(await page.locator('.govuk-summary-card').count(), before - 1);
+      await page.close();
+    });
+
     test('a tutor cannot open user admin', async () => {
       const page = await newPage(browser);
       await signIn(page, onward.baseUrl, 'tutor@northfield.example');

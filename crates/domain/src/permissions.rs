@@ -13,6 +13,8 @@ code_enum! {
         ViewLearnerRecord = "view_learner_record", "Open a learner record";
         /// Change a learner's names, identifiers, date of birth and postcode.
         EditLearnerDetails = "edit_learner_details", "Edit learner details";
+        /// Record what a learner is doing, from any source ("I know where they are").
+        RecordDestination = "record_destination", "Record a destination";
         /// Add or change a learner's contact details and consent.
         EditLearnerContacts = "edit_learner_contacts", "Edit contact details";
         /// Create, edit and archive cohorts and programmes.
@@ -33,7 +35,7 @@ pub fn allows(role: Role, action: Action) -> bool {
     use Role::*;
     match action {
         ChangeOwnPassword | ViewCohorts => role != Partner,
-        ViewLearners | ViewLearnerRecord | EditLearnerContacts => {
+        ViewLearners | ViewLearnerRecord | EditLearnerContacts | RecordDestination => {
             matches!(role, Admin | ProgressionLead | IagAdviser | Tutor)
         }
         ManageCohorts => matches!(role, Admin | ProgressionLead),

@@ -295,3 +295,22 @@ work-total = { $count } tasks due, oldest first.
 work-group-count = { $count } due
 # untranslated
 work-due = Due
+
+# untranslated
+unknowns-title = Destination not known
+# untranslated
+unknowns-intro = { $count } learners in this cohort have no known destination. Print this page or download the list and ask all staff: do you know where they are?
+# untranslated
+unknowns-download = Download the list (CSV)
+# untranslated
+unknowns-none = Every learner in this cohort has a known destination.
+# untranslated
+unknowns-what = What are they doing?
+# untranslated
+unknowns-how = How do you know?
+# untranslated
+unknowns-notes = Note (optional)
+# untranslated
+unknowns-save = I know where they are
+# untranslated
+cohort-unknowns-link = Learners whose destination is not known

@@ -166,3 +166,13 @@ work-nothing-due = Nothing is due for your role today.
 work-total = { $count } tasks due, oldest first.
 work-group-count = { $count } due
 work-due = Due
+
+unknowns-title = Destination not known
+unknowns-intro = { $count } learners in this cohort have no known destination. Print this page or download the list and ask all staff: do you know where they are?
+unknowns-download = Download the list (CSV)
+unknowns-none = Every learner in this cohort has a known destination.
+unknowns-what = What are they doing?
+unknowns-how = How do you know?
+unknowns-notes = Note (optional)
+unknowns-save = I know where they are
+cohort-unknowns-link = Learners whose destination is not known

@@ -586,7 +586,121 @@ async fn learner_details_are_validated_and_changes_audited(db: TestDatabase) {
     );
 }
 
+async fn the_unknowns_list_is_exported_and_staff_knowledge_recorded(db: TestDatabase) {
+    use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
+    use onward_storage::repo::cohorts::{NewCohort, create_cohort};
+    use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolment};
+    use onward_storage::repo::programmes::{NewProgramme, create_programme};
+    let (app, org) = signed_in(db, Role::Tutor).await;
+    let conn = app.db.conn();
+    let programme = create_programme(
+        conn,
+        org,
+        &NewProgramme {
+            title: "GCSE".to_owned(),
+            programme_type: onward_domain::programme::ProgrammeType::Gcse,
+            level: None,
+            sector_subject_area: None,
+            mode: onward_domain::programme::StudyMode::FullTime,
+            funding_stream: None,
+        },
+    )
+    .await
+    .expect("programme");
+    let cohort = create_cohort(
+        conn,
+        org,
+        &NewCohort {
+            name: "Year 11 leavers 2026".to_owned(),
+            tracking_plan: None,
+            results_day: None,
+        },
+    )
+    .await
+    .expect("cohort");
+    let formula = add_learner(&app.db, org, "=HYPERLINK(\"http://x\")", "Formula", None).await;
+    let quiet = add_learner(&app.db, org, "Quinn", "Quiet", None).await;
+    for learner in [formula, quiet] {
+        let dates = EnrolmentDates {
+            start: chrono::NaiveDate::from_ymd_opt(2024, 9, 4).expect("date"),
+            planned_end: chrono::NaiveDate::from_ymd_opt(2026, 6, 26).expect("date"),
+            actual_end: None,
+        };
+        insert_enrolment(
+            conn,
+            org,
+            &NewEnrolment {
+                learner,
+                programme,
+                cohort,
+                dates,
+                status: CompletionStatus::Completed,
+            },
+        )
+        .await
+        .expect("enrolment");
+    }
+    let (status, page) = app.get_text(&format!("/cohorts/{cohort}/unknowns")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Quiet, Quinn") && page.contains("2 learners in this cohort"));
+
+    let csv = app.get(&format!("/cohorts/{cohort}/unknowns.csv")).await;
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let body = csv.text().await.expect("csv");
+    assert!(body.starts_with("Family name,Given name,ULN"));
+    assert!(
+        body.contains("'=HYPERLINK"),
+        "formula-looking names are written as text: {body}"
+    );
+    assert_eq!(
+        count_audit_events(app.db.conn(), org, "cohort.unknowns_export", Some(cohort.0))
+            .await
+            .expect("count"),
+        1
+    );
+
+    let csrf = csrf_from(&page).expect("csrf");
+    let cohort_field = cohort.to_string();
+    let known = app
+        .post_form(
+            &format!("/learners/{quiet}/known"),
+            &[
+                ("csrf", &csrf),
+                ("category", "apprenticeship"),
+                ("source", "sibling_peer"),
+                ("notes", "Her brother says she started in September"),
+                ("cohort", &cohort_field),
+            ],
+        )
+        .await;
+    assert_eq!(known.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        known.headers()["location"],
+        format!("/cohorts/{cohort}/unknowns").as_str()
+    );
+    let (_, page) = app.get_text(&format!("/cohorts/{cohort}/unknowns")).await;
+    assert!(!page.contains("Quiet, Quinn") && page.contains("1 learners in this cohort"));
+    let (_, record) = app.get_text(&format!("/learners/{quiet}")).await;
+    assert!(record.contains("Source: Sibling or peer") && record.contains("Verification: Unverified"));
+    let refused = app
+        .post_form(
+            &format!("/learners/{formula}/known"),
+            &[
+                ("csrf", &csrf),
+                ("category", "apprenticeship"),
+                ("source", "ucas"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::BAD_REQUEST,
+        "only staff-knowledge sources on this form"
+    );
+}
+
 on_both_backends!(
+    the_unknowns_list_is_exported_and_staff_knowledge_recorded,
     learner_details_are_validated_and_changes_audited,
     settings_change_the_name_and_default_language,
     an_administrator_issues_a_single_use_reset_link,

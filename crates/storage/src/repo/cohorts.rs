@@ -108,13 +108,13 @@ pub async fn cohort(conn: &impl ConnectionTrait, org: OrganisationId, id: Cohort
     })
 }
 
-/// Counts of the cohort's learners by their current destination group
-/// (learners with no actual destination count as not known).
-pub async fn destination_counts(
+/// Each learner of the cohort with their current destination group (learners
+/// with no actual destination, or a "not known" one, are [`DestinationGroup::NotKnown`]).
+async fn current_groups(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
     id: CohortId,
-) -> Result<Vec<(onward_domain::destination::DestinationGroup, u64)>> {
+) -> Result<Vec<(i64, onward_domain::destination::DestinationGroup)>> {
     use onward_domain::destination::{DestinationGroup, current_destination};
     use sea_orm::sea_query::Query;
 
@@ -147,17 +147,48 @@ pub async fn destination_counts(
         let record = super::destinations::record_from_model(stored)?;
         by_learner.entry(learner).or_default().push(record);
     }
+    Ok(learners
+        .into_iter()
+        .map(|learner| {
+            let group = by_learner
+                .get(&learner)
+                .and_then(current_destination)
+                .map_or(DestinationGroup::NotKnown, |record| record.category.group());
+            (learner, group)
+        })
+        .collect())
+}
+
+/// Counts of the cohort's learners by their current destination group.
+pub async fn destination_counts(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: CohortId,
+) -> Result<Vec<(onward_domain::destination::DestinationGroup, u64)>> {
+    use onward_domain::destination::DestinationGroup;
     let mut counts: Vec<(DestinationGroup, u64)> = DestinationGroup::ALL.iter().map(|g| (*g, 0)).collect();
-    for learner in learners {
-        let group = by_learner
-            .get(&learner)
-            .and_then(current_destination)
-            .map_or(DestinationGroup::NotKnown, |record| record.category.group());
+    for (_, group) in current_groups(conn, org, id).await? {
         if let Some(entry) = counts.iter_mut().find(|(g, _)| *g == group) {
             entry.1 += 1;
         }
     }
     Ok(counts)
+}
+
+/// The cohort's learners whose current destination is not known, by name: the
+/// list that goes to all staff asking "do you know where they are?".
+pub async fn unknown_learners(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: CohortId,
+) -> Result<Vec<super::learners::Learner>> {
+    use onward_domain::destination::DestinationGroup;
+    let unknown: Vec<i64> = current_groups(conn, org, id)
+        .await?
+        .into_iter()
+        .filter_map(|(learner, group)| (group == DestinationGroup::NotKnown).then_some(learner))
+        .collect();
+    super::learners::learners_by_ids(conn, org, &unknown).await
 }
 
 /// A cohort's editable fields.

@@ -218,3 +218,27 @@ pub async fn update_learner(
     })?;
     Ok(changed)
 }
+
+/// The organisation's learners with these ids, in name order (ids of other
+/// organisations are ignored).
+pub async fn learners_by_ids(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    ids: &[i64],
+) -> Result<Vec<Learner>> {
+    use sea_orm::QueryOrder;
+    let mut found = Vec::with_capacity(ids.len());
+    // Bounded IN lists: SQLite allows 32,766 bound values per statement.
+    for chunk in ids.chunks(10_000) {
+        found.extend(
+            learner::Entity::find()
+                .filter(learner::Column::OrganisationId.eq(org.0))
+                .filter(learner::Column::Id.is_in(chunk.iter().copied()))
+                .order_by_asc(learner::Column::SearchName)
+                .all(conn)
+                .await?,
+        );
+    }
+    found.sort_by(|a, b| (&a.search_name, a.id).cmp(&(&b.search_name, b.id)));
+    found.into_iter().map(from_model).collect()
+}

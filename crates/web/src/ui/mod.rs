@@ -12,6 +12,7 @@ mod learners;
 mod manage;
 mod settings;
 mod sign_in;
+mod unknowns;
 mod users;
 mod work;
 
@@ -32,4 +33,5 @@ pub fn router() -> Router<AppState> {
         .merge(manage::router())
         .merge(settings::router())
         .merge(work::router())
+        .merge(unknowns::router())
 }
