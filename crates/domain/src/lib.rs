@@ -8,6 +8,7 @@
 #[macro_use]
 mod code_enum;
 pub mod contact;
+pub mod crosswalk;
 pub mod destination;
 pub mod email;
 pub mod enrolment;
