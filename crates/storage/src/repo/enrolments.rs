@@ -122,3 +122,73 @@ pub async fn enrolments_for_learner(
     }
     Ok(views)
 }
+
+/// Inserts many enrolments in multi-row statements (imports and generators),
+/// after checking in a few queries that every learner, programme and cohort
+/// belongs to `org`.
+pub async fn insert_enrolments_bulk(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    enrolments: &[NewEnrolment],
+) -> Result<()> {
+    use std::collections::BTreeSet;
+    for (row, new) in enrolments.iter().enumerate() {
+        new.dates
+            .validate()
+            .map_err(|err| StorageError::InvalidStoredValue {
+                table: "enrolments",
+                column: "dates",
+                value: format!("row {}", row + 1),
+                reason: err.to_string(),
+            })?;
+    }
+    let learners: BTreeSet<i64> = enrolments.iter().map(|e| e.learner.0).collect();
+    let programmes: BTreeSet<i64> = enrolments.iter().map(|e| e.programme.0).collect();
+    let cohorts: BTreeSet<i64> = enrolments.iter().map(|e| e.cohort.0).collect();
+    let owned = |found: u64, wanted: usize| found == wanted as u64;
+    let mut learners_found = 0;
+    let learner_ids: Vec<i64> = learners.iter().copied().collect();
+    for chunk in learner_ids.chunks(10_000) {
+        learners_found += learner::Entity::find()
+            .filter(learner::Column::OrganisationId.eq(org.0))
+            .filter(learner::Column::Id.is_in(chunk.iter().copied()))
+            .count(conn)
+            .await?;
+    }
+    let programmes_found = programme::Entity::find()
+        .filter(programme::Column::OrganisationId.eq(org.0))
+        .filter(programme::Column::Id.is_in(programmes.iter().copied()))
+        .count(conn)
+        .await?;
+    let cohorts_found = cohort::Entity::find()
+        .filter(cohort::Column::OrganisationId.eq(org.0))
+        .filter(cohort::Column::Id.is_in(cohorts.iter().copied()))
+        .count(conn)
+        .await?;
+    if !(owned(learners_found, learners.len())
+        && owned(programmes_found, programmes.len())
+        && owned(cohorts_found, cohorts.len()))
+    {
+        return Err(StorageError::not_found(
+            "a learner, programme or cohort of this organisation",
+        ));
+    }
+    let stamp = now();
+    for chunk in enrolments.chunks(1000) {
+        enrolment::Entity::insert_many(chunk.iter().map(|new| enrolment::ActiveModel {
+            organisation_id: Set(org.0),
+            learner_id: Set(new.learner.0),
+            programme_id: Set(new.programme.0),
+            cohort_id: Set(new.cohort.0),
+            start_date: Set(new.dates.start),
+            planned_end_date: Set(new.dates.planned_end),
+            actual_end_date: Set(new.dates.actual_end),
+            completion_status: Set(new.status.code().to_owned()),
+            created_at: Set(stamp),
+            ..Default::default()
+        }))
+        .exec_without_returning(conn)
+        .await?;
+    }
+    Ok(())
+}
