@@ -464,3 +464,102 @@ async fn tasks_are_generated_once_per_enrolment_and_checkpoint(db: TestDatabase)
 }
 
 on_both_backends!(tasks_are_generated_once_per_enrolment_and_checkpoint);
+
+async fn sustained_progression_is_computed_from_history(db: TestDatabase) {
+    use onward_storage::repo::cohorts::sustained_counts;
+    let org = fixtures::organisation(db.conn(), "sustained").await;
+    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    let programme = create_programme(
+        db.conn(),
+        org.id,
+        &NewProgramme {
+            title: "Level 3 Diploma".to_owned(),
+            programme_type: ProgrammeType::Vocational,
+            level: None,
+            sector_subject_area: None,
+            mode: StudyMode::FullTime,
+            funding_stream: None,
+        },
+    )
+    .await
+    .expect("programme");
+    let cohort = create_cohort(
+        db.conn(),
+        org.id,
+        &NewCohort {
+            name: "Leavers 2026".to_owned(),
+            tracking_plan: None,
+            results_day: None,
+        },
+    )
+    .await
+    .expect("cohort");
+    let stays = |category, from| DestinationRecord {
+        start_date: Some(from),
+        ..destination(category, (2026, 9, 1))
+    };
+    let histories: [(&str, Vec<DestinationRecord>); 3] = [
+        (
+            "S1",
+            vec![stays(DestinationCategory::Apprenticeship, date(2026, 9, 1))],
+        ),
+        (
+            "S2",
+            vec![
+                stays(DestinationCategory::EducationFurtherFullTime, date(2026, 9, 1)),
+                DestinationRecord {
+                    as_of: date(2027, 1, 20),
+                    ..stays(DestinationCategory::NeetSeeking, date(2027, 1, 15))
+                },
+            ],
+        ),
+        ("S3", vec![]),
+    ];
+    for (mis, records) in histories {
+        let learner = insert_learner(
+            db.conn(),
+            org.id,
+            &fixtures::new_learner("Sam", "Stay", None, Some(mis)),
+        )
+        .await
+        .expect("learner");
+        insert_enrolment(
+            db.conn(),
+            org.id,
+            &NewEnrolment {
+                learner,
+                programme,
+                cohort,
+                dates: EnrolmentDates {
+                    start: date(2024, 9, 1),
+                    planned_end: date(2026, 6, 30),
+                    actual_end: None,
+                },
+                status: CompletionStatus::Completed,
+            },
+        )
+        .await
+        .expect("enrolment");
+        for record in records {
+            append_destination(db.conn(), org.id, learner, &record, None)
+                .await
+                .expect("destination");
+        }
+    }
+    // October to March (the DfE's first two terms): one sustained, one dropped out, one unknown.
+    assert_eq!(
+        sustained_counts(db.conn(), org.id, cohort, date(2026, 10, 1), 6)
+            .await
+            .expect("counts"),
+        (1, 1, 1)
+    );
+    // Over the first three months both were still in their destinations.
+    assert_eq!(
+        sustained_counts(db.conn(), org.id, cohort, date(2026, 10, 1), 3)
+            .await
+            .expect("counts"),
+        (2, 0, 1)
+    );
+}
+
+on_both_backends!(sustained_progression_is_computed_from_history);

@@ -108,14 +108,12 @@ pub async fn cohort(conn: &impl ConnectionTrait, org: OrganisationId, id: Cohort
     })
 }
 
-/// Each learner of the cohort with their current destination group (learners
-/// with no actual destination, or a "not known" one, are [`DestinationGroup::NotKnown`]).
-async fn current_groups(
+/// The cohort's learners, each with their destination history (oldest first).
+async fn histories(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
     id: CohortId,
-) -> Result<Vec<(i64, onward_domain::destination::DestinationGroup)>> {
-    use onward_domain::destination::{DestinationGroup, current_destination};
+) -> Result<Vec<(i64, Vec<onward_domain::destination::DestinationRecord>)>> {
     use sea_orm::sea_query::Query;
 
     use crate::entities::destination_record;
@@ -149,14 +147,48 @@ async fn current_groups(
     }
     Ok(learners
         .into_iter()
-        .map(|learner| {
-            let group = by_learner
-                .get(&learner)
-                .and_then(current_destination)
-                .map_or(DestinationGroup::NotKnown, |record| record.category.group());
+        .map(|learner| (learner, by_learner.remove(&learner).unwrap_or_default()))
+        .collect())
+}
+
+/// Each learner of the cohort with their current destination group (learners
+/// with no actual destination, or a "not known" one, are `NotKnown`).
+async fn current_groups(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: CohortId,
+) -> Result<Vec<(i64, onward_domain::destination::DestinationGroup)>> {
+    use onward_domain::destination::{DestinationGroup, current_destination};
+    Ok(histories(conn, org, id)
+        .await?
+        .into_iter()
+        .map(|(learner, records)| {
+            let group =
+                current_destination(&records).map_or(DestinationGroup::NotKnown, |r| r.category.group());
             (learner, group)
         })
         .collect())
+}
+
+/// How many of the cohort's learners sustained a positive destination over
+/// `months` from `from`: (sustained, not sustained, not known).
+pub async fn sustained_counts(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: CohortId,
+    from: NaiveDate,
+    months: u32,
+) -> Result<(u64, u64, u64)> {
+    use onward_domain::sustained::{Sustained, sustained};
+    let mut counts = (0, 0, 0);
+    for (_, records) in histories(conn, org, id).await? {
+        match sustained(&records, from, months) {
+            Sustained::Yes(_) => counts.0 += 1,
+            Sustained::No => counts.1 += 1,
+            Sustained::NotKnown => counts.2 += 1,
+        }
+    }
+    Ok(counts)
 }
 
 /// Counts of the cohort's learners by their current destination group.
