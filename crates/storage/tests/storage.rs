@@ -7,7 +7,7 @@ use onward_domain::destination::{
     current_destination,
 };
 use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
-use onward_domain::programme::{ProgrammeType, StudyMode};
+use onward_domain::programme::ProgrammeType;
 use onward_domain::role::Role;
 use onward_domain::tracking::shipped_plans;
 use onward_storage::repo::cohorts::{NewCohort, create_cohort, list_cohorts};
@@ -17,7 +17,6 @@ use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolment};
 use onward_storage::repo::learner_search::{LearnerQuery, search_learners};
 use onward_storage::repo::learners::{count_learners, insert_learner, learner};
 use onward_storage::repo::plans::{install_plan, tracking_plan};
-use onward_storage::repo::programmes::{NewProgramme, create_programme};
 use onward_storage::repo::users::user_by_email;
 use onward_storage::session_store::DatabaseSessionStore;
 use onward_storage::{LearnerId, StorageError};
@@ -180,20 +179,13 @@ async fn destination_history_is_appended_never_overwritten(db: TestDatabase) {
 async fn enrolments_link_only_the_organisations_own_rows(db: TestDatabase) {
     let org = fixtures::organisation(db.conn(), "college").await;
     let other = fixtures::organisation(db.conn(), "elsewhere").await;
-    let programme = create_programme(
+    let programme = fixtures::programme(
         db.conn(),
         org.id,
-        &NewProgramme {
-            title: "Skills Bootcamp".to_owned(),
-            programme_type: ProgrammeType::SkillsBootcamp,
-            level: None,
-            sector_subject_area: None,
-            mode: StudyMode::PartTime,
-            funding_stream: None,
-        },
+        "Skills Bootcamp",
+        ProgrammeType::SkillsBootcamp,
     )
-    .await
-    .expect("programme");
+    .await;
     let cohort = create_cohort(
         db.conn(),
         org.id,
@@ -366,20 +358,7 @@ async fn tasks_are_generated_once_per_enrolment_and_checkpoint(db: TestDatabase)
         .find(|plan| plan.name.starts_with("School leavers"))
         .expect("school plan");
     let plan_id = install_plan(db.conn(), org.id, &plan).await.expect("plan");
-    let programme = create_programme(
-        db.conn(),
-        org.id,
-        &NewProgramme {
-            title: "GCSE".to_owned(),
-            programme_type: ProgrammeType::Gcse,
-            level: None,
-            sector_subject_area: None,
-            mode: StudyMode::FullTime,
-            funding_stream: None,
-        },
-    )
-    .await
-    .expect("programme");
+    let programme = fixtures::programme(db.conn(), org.id, "GCSE", ProgrammeType::Gcse).await;
     let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
     let cohort = create_cohort(
         db.conn(),
@@ -469,20 +448,8 @@ async fn sustained_progression_is_computed_from_history(db: TestDatabase) {
     use onward_storage::repo::cohorts::sustained_counts;
     let org = fixtures::organisation(db.conn(), "sustained").await;
     let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
-    let programme = create_programme(
-        db.conn(),
-        org.id,
-        &NewProgramme {
-            title: "Level 3 Diploma".to_owned(),
-            programme_type: ProgrammeType::Vocational,
-            level: None,
-            sector_subject_area: None,
-            mode: StudyMode::FullTime,
-            funding_stream: None,
-        },
-    )
-    .await
-    .expect("programme");
+    let programme =
+        fixtures::programme(db.conn(), org.id, "Level 3 Diploma", ProgrammeType::Vocational).await;
     let cohort = create_cohort(
         db.conn(),
         org.id,

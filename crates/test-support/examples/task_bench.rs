@@ -8,13 +8,12 @@ use std::time::Instant;
 
 use chrono::{Duration, NaiveDate};
 use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
-use onward_domain::programme::{ProgrammeType, StudyMode};
+use onward_domain::programme::ProgrammeType;
 use onward_domain::tracking::shipped_plans;
 use onward_storage::repo::cohorts::{NewCohort, create_cohort};
 use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolments_bulk};
 use onward_storage::repo::learners::insert_learners_bulk;
 use onward_storage::repo::plans::install_plan;
-use onward_storage::repo::programmes::{NewProgramme, create_programme};
 use onward_storage::repo::tasks::generate_tasks;
 use onward_storage::{CohortId, LearnerId, ProgrammeId, TransactionTrait};
 use onward_test_support::{TestBackend, TestDatabase, fixtures, generate};
@@ -34,20 +33,13 @@ async fn main() {
     let plan = shipped_plans().remove(0);
     let checkpoints = plan.checkpoints.len();
     let plan_id = install_plan(db.conn(), org.id, &plan).await.expect("plan");
-    let programme = create_programme(
+    let programme = fixtures::programme(
         db.conn(),
         org.id,
-        &NewProgramme {
-            title: "Skills Bootcamp".to_owned(),
-            programme_type: ProgrammeType::SkillsBootcamp,
-            level: None,
-            sector_subject_area: None,
-            mode: StudyMode::PartTime,
-            funding_stream: None,
-        },
+        "Skills Bootcamp",
+        ProgrammeType::SkillsBootcamp,
     )
-    .await
-    .expect("programme");
+    .await;
     let cohort = create_cohort(
         db.conn(),
         org.id,

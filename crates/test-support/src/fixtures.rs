@@ -61,3 +61,27 @@ pub fn new_learner(
         )
     }
 }
+
+/// A programme of the given type (part-time, no level or sector) for tests that
+/// only need something to enrol learners on.
+pub async fn programme(
+    conn: &impl ConnectionTrait,
+    org: onward_storage::OrganisationId,
+    title: &str,
+    programme_type: onward_domain::programme::ProgrammeType,
+) -> onward_storage::ProgrammeId {
+    onward_storage::repo::programmes::create_programme(
+        conn,
+        org,
+        &onward_storage::repo::programmes::NewProgramme {
+            title: title.to_owned(),
+            programme_type,
+            level: None,
+            sector_subject_area: None,
+            mode: onward_domain::programme::StudyMode::PartTime,
+            funding_stream: None,
+        },
+    )
+    .await
+    .expect("create programme")
+}

@@ -92,20 +92,13 @@ async fn every_route_for_every_role(db: TestDatabase) {
     )
     .await
     .expect("cohort");
-    let programme = onward_storage::repo::programmes::create_programme(
+    let programme = fixtures::programme(
         db.conn(),
         org.id,
-        &onward_storage::repo::programmes::NewProgramme {
-            title: "Matrix programme".to_owned(),
-            programme_type: onward_domain::programme::ProgrammeType::Esol,
-            level: None,
-            sector_subject_area: None,
-            mode: onward_domain::programme::StudyMode::PartTime,
-            funding_stream: None,
-        },
+        "Matrix programme",
+        onward_domain::programme::ProgrammeType::Esol,
     )
-    .await
-    .expect("programme");
+    .await;
     let app = TestApp::spawn(db).await;
 
     let concrete = |path: &str| {

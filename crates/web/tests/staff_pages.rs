@@ -590,23 +590,10 @@ async fn the_unknowns_list_is_exported_and_staff_knowledge_recorded(db: TestData
     use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
     use onward_storage::repo::cohorts::{NewCohort, create_cohort};
     use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolment};
-    use onward_storage::repo::programmes::{NewProgramme, create_programme};
     let (app, org) = signed_in(db, Role::Tutor).await;
     let conn = app.db.conn();
-    let programme = create_programme(
-        conn,
-        org,
-        &NewProgramme {
-            title: "GCSE".to_owned(),
-            programme_type: onward_domain::programme::ProgrammeType::Gcse,
-            level: None,
-            sector_subject_area: None,
-            mode: onward_domain::programme::StudyMode::FullTime,
-            funding_stream: None,
-        },
-    )
-    .await
-    .expect("programme");
+    let programme =
+        fixtures::programme(conn, org, "GCSE", onward_domain::programme::ProgrammeType::Gcse).await;
     let cohort = create_cohort(
         conn,
         org,
