@@ -12,6 +12,7 @@ pub mod crosswalk;
 pub mod destination;
 pub mod email;
 pub mod enrolment;
+pub mod escalation;
 pub mod learner;
 pub mod organisation;
 pub mod permissions;

@@ -25,6 +25,10 @@ code_enum! {
         ManageSettings = "manage_settings", "Manage organisation settings";
         /// Change one's own password.
         ChangeOwnPassword = "change_own_password", "Change own password";
+        /// Work through a checkpoint's call queue: see numbers, record calls and destinations.
+        WorkCallQueue = "work_call_queue", "Work the call queue";
+        /// Create, copy and edit tracking plans and their checkpoints.
+        ManagePlans = "manage_plans", "Manage tracking plans";
     }
 }
 
@@ -42,6 +46,9 @@ pub fn allows(role: Role, action: Action) -> bool {
         // Identity data comes from the MIS; tutors note contacts but do not rewrite it.
         EditLearnerDetails => matches!(role, Admin | ProgressionLead | IagAdviser),
         ManageUsers | ManageSettings => role == Admin,
+        WorkCallQueue => matches!(role, Admin | ProgressionLead | IagAdviser | Tutor),
+        // PRODUCT.md §1: plans are an administrator's.
+        ManagePlans => role == Admin,
     }
 }
 
@@ -55,6 +62,7 @@ mod tests {
             Action::ViewLearners,
             Action::ViewLearnerRecord,
             Action::EditLearnerContacts,
+            Action::WorkCallQueue,
         ] {
             for role in Role::ALL {
                 assert_eq!(

@@ -16,6 +16,9 @@ pub struct Model {
     pub notes: Option<String>,
     pub user_id: Option<i64>,
     pub attempted_at: DateTimeUtc,
+    /// The call form's one-time key: a second submission with it records nothing.
+    #[sea_orm(unique)]
+    pub idempotency_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

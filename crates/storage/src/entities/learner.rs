@@ -25,6 +25,10 @@ pub struct Model {
     pub preferred_language: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The learner asked not to be contacted again (follow-ups skip them).
+    pub opted_out_at: Option<DateTimeUtc>,
+    /// The learner's data was erased on request (follow-ups skip them).
+    pub erased_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

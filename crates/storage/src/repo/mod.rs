@@ -1,6 +1,7 @@
 //! Repositories: tenant-scoped functions over any connection or transaction.
 
 pub mod audit;
+pub mod calls;
 pub mod cohorts;
 pub mod contacts;
 pub mod destinations;

@@ -1,0 +1,491 @@
+//! The call queue of a checkpoint (the NIACE mixed method's last, dearest
+//! route): the next learner to ring, and recording a call, its outcome, any
+//! destination learned and the task's escalation together.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use onward_domain::contact::{ContactChannel, ContactDirection, ContactOutcome, ContactPointKind};
+use onward_domain::destination::{DestinationKind, DestinationRecord};
+use onward_domain::enrolment::EnrolmentDates;
+use onward_domain::escalation::{Attempt, TaskProgress, implied_kind};
+use onward_domain::tracking::{Checkpoint, TaskStatus};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+
+use super::contacts::{ContactAttempt, ContactPoint, contact_attempts, contact_points};
+use super::learners::{Learner, learner};
+use super::{decode, now};
+use crate::entities::{
+    checkpoint, contact_attempt, contact_point, destination_record, enrolment, learner as learner_entity,
+    task,
+};
+use crate::{
+    CheckpointId, CohortId, ContactAttemptId, ContactPointId, LearnerId, OrganisationId, Result,
+    StorageError, TaskId, TrackingPlanId, UserId,
+};
+
+/// A checkpoint as its call queue shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueueCheckpoint {
+    pub id: CheckpointId,
+    pub plan: TrackingPlanId,
+    pub checkpoint: Checkpoint,
+}
+
+impl QueueCheckpoint {
+    /// The indexes of the phone among the checkpoint's channels: tasks on one
+    /// of them are in the call queue.
+    fn phone_stages(&self) -> Vec<i16> {
+        self.checkpoint
+            .channels
+            .iter()
+            .enumerate()
+            .filter(|(_, channel)| **channel == ContactChannel::Phone)
+            .filter_map(|(index, _)| i16::try_from(index).ok())
+            .collect()
+    }
+
+    /// Whether the checkpoint is followed up by phone at all.
+    pub fn uses_phone(&self) -> bool {
+        !self.phone_stages().is_empty()
+    }
+}
+
+pub async fn queue_checkpoint(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: CheckpointId,
+) -> Result<QueueCheckpoint> {
+    let model = checkpoint::Entity::find_by_id(id.0)
+        .filter(checkpoint::Column::OrganisationId.eq(org.0))
+        .one(conn)
+        .await?
+        .ok_or_else(|| StorageError::not_found(format!("checkpoint {id}")))?;
+    Ok(QueueCheckpoint {
+        id: CheckpointId(model.id),
+        plan: TrackingPlanId(model.tracking_plan_id),
+        checkpoint: super::plans::checkpoint_from_model(model)?,
+    })
+}
+
+/// Which part of a checkpoint's queue to work through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QueueFilter {
+    /// Only this cohort's learners.
+    pub cohort: Option<CohortId>,
+    /// Skip to the learner after this task (the "skip" link).
+    pub after: Option<TaskId>,
+    /// Tasks due on or before this day are in the queue.
+    pub today: NaiveDate,
+    /// Tasks already tried since this moment wait for another day.
+    pub tried_since: DateTime<Utc>,
+}
+
+/// The learner to call next, with all the caller needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallCandidate {
+    pub task: TaskId,
+    pub due_on: NaiveDate,
+    pub progress: TaskProgress,
+    pub learner: Learner,
+    /// Whether the call asks for an intended or an actual destination.
+    pub kind: DestinationKind,
+    /// Phone numbers the learner agreed to be called on that are not known to be wrong.
+    pub phones: Vec<ContactPoint>,
+    /// Phone numbers held without consent (not shown, only counted).
+    pub phones_without_consent: usize,
+    pub attempts: Vec<ContactAttempt>,
+}
+
+/// How much of the queue is left.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct QueueCounts {
+    /// Learners waiting to be called now.
+    pub waiting: u64,
+    /// Learners already tried since `tried_since`, to call again another day.
+    pub tried: u64,
+}
+
+fn open_statuses() -> [&'static str; 2] {
+    [TaskStatus::Due.code(), TaskStatus::InProgress.code()]
+}
+
+/// Open tasks of the checkpoint on a phone stage, due by `today`, optionally in one cohort.
+fn queue_condition(
+    point: &QueueCheckpoint,
+    org: OrganisationId,
+    cohort: Option<CohortId>,
+    today: NaiveDate,
+) -> Condition {
+    let mut condition = Condition::all()
+        .add(task::Column::OrganisationId.eq(org.0))
+        .add(task::Column::CheckpointId.eq(point.id.0))
+        .add(task::Column::Status.is_in(open_statuses()))
+        .add(task::Column::DueOn.lte(today))
+        .add(task::Column::ChannelIndex.is_in(point.phone_stages()));
+    if let Some(cohort) = cohort {
+        condition = condition.add(
+            task::Column::EnrolmentId.in_subquery(
+                Query::select()
+                    .column(enrolment::Column::Id)
+                    .from(enrolment::Entity)
+                    .and_where(Expr::col(enrolment::Column::OrganisationId).eq(org.0))
+                    .and_where(Expr::col(enrolment::Column::CohortId).eq(cohort.0))
+                    .to_owned(),
+            ),
+        );
+    }
+    condition
+}
+
+/// Waiting: never tried, or last tried before `tried_since`.
+fn waiting_condition(tried_since: DateTime<Utc>) -> Condition {
+    Condition::any()
+        .add(task::Column::Status.eq(TaskStatus::Due.code()))
+        .add(task::Column::UpdatedAt.lt(tried_since))
+}
+
+pub async fn queue_counts(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    point: &QueueCheckpoint,
+    filter: &QueueFilter,
+) -> Result<QueueCounts> {
+    let base = || task::Entity::find().filter(queue_condition(point, org, filter.cohort, filter.today));
+    let waiting = base()
+        .filter(waiting_condition(filter.tried_since))
+        .count(conn)
+        .await?;
+    let total = base().count(conn).await?;
+    Ok(QueueCounts {
+        waiting,
+        tried: total.saturating_sub(waiting),
+    })
+}
+
+fn progress_of(model: &task::Model) -> Result<TaskProgress> {
+    Ok(TaskProgress {
+        status: decode("tasks", "status", &model.status)?,
+        channel_index: usize::try_from(model.channel_index).unwrap_or(0),
+        attempts: u8::try_from(model.attempts).unwrap_or(u8::MAX),
+    })
+}
+
+async fn close_task(conn: &impl ConnectionTrait, id: i64, status: TaskStatus) -> Result<()> {
+    task::Entity::update_many()
+        .col_expr(task::Column::Status, Expr::value(status.code()))
+        .col_expr(task::Column::UpdatedAt, Expr::value(now()))
+        .filter(task::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether a destination of `kind` as of `due_on` or later is already on record.
+async fn already_known(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    learner: i64,
+    kind: DestinationKind,
+    due_on: NaiveDate,
+) -> Result<bool> {
+    Ok(destination_record::Entity::find()
+        .filter(destination_record::Column::OrganisationId.eq(org.0))
+        .filter(destination_record::Column::LearnerId.eq(learner))
+        .filter(destination_record::Column::Kind.eq(kind.code()))
+        .filter(destination_record::Column::AsOf.gte(due_on))
+        .count(conn)
+        .await?
+        > 0)
+}
+
+/// The next learner to call for a checkpoint: the oldest due task first.
+/// On the way, tasks that need no call are closed and logged: the learner
+/// was erased (not applicable), asked not to be contacted (opted out), or
+/// their destination has been recorded since the task fell due by another
+/// route (done).
+pub async fn next_call(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    point: &QueueCheckpoint,
+    filter: &QueueFilter,
+) -> Result<Option<CallCandidate>> {
+    let after = match filter.after {
+        Some(id) => task::Entity::find_by_id(id.0)
+            .filter(task::Column::OrganisationId.eq(org.0))
+            .one(conn)
+            .await?
+            .map(|model| (model.due_on, model.id)),
+        None => None,
+    };
+    loop {
+        let mut query = task::Entity::find()
+            .filter(queue_condition(point, org, filter.cohort, filter.today))
+            .filter(waiting_condition(filter.tried_since));
+        if let Some((due_on, id)) = after {
+            query = query.filter(
+                Condition::any().add(task::Column::DueOn.gt(due_on)).add(
+                    Condition::all()
+                        .add(task::Column::DueOn.eq(due_on))
+                        .add(task::Column::Id.gt(id)),
+                ),
+            );
+        }
+        let batch = query
+            .order_by_asc(task::Column::DueOn)
+            .order_by_asc(task::Column::Id)
+            .limit(50)
+            .all(conn)
+            .await?;
+        if batch.is_empty() {
+            return Ok(None);
+        }
+        for model in batch {
+            let Some(enrolment) = enrolment::Entity::find_by_id(model.enrolment_id)
+                .filter(enrolment::Column::OrganisationId.eq(org.0))
+                .one(conn)
+                .await?
+            else {
+                close_task(conn, model.id, TaskStatus::NotApplicable).await?;
+                continue;
+            };
+            let person = learner_entity::Entity::find_by_id(enrolment.learner_id)
+                .filter(learner_entity::Column::OrganisationId.eq(org.0))
+                .one(conn)
+                .await?
+                .ok_or_else(|| StorageError::not_found(format!("learner {}", enrolment.learner_id)))?;
+            if person.erased_at.is_some() {
+                tracing::info!(task = model.id, "call queue: learner erased, task not applicable");
+                close_task(conn, model.id, TaskStatus::NotApplicable).await?;
+                continue;
+            }
+            if person.opted_out_at.is_some() {
+                tracing::info!(task = model.id, "call queue: learner opted out, task closed");
+                close_task(conn, model.id, TaskStatus::OptedOut).await?;
+                continue;
+            }
+            let dates = EnrolmentDates {
+                start: enrolment.start_date,
+                planned_end: enrolment.planned_end_date,
+                actual_end: enrolment.actual_end_date,
+            };
+            let kind = implied_kind(model.due_on, &dates);
+            if already_known(conn, org, person.id, kind, model.due_on).await? {
+                tracing::info!(
+                    task = model.id,
+                    "call queue: destination already recorded, task done"
+                );
+                close_task(conn, model.id, TaskStatus::Done).await?;
+                continue;
+            }
+            let learner_id = LearnerId(person.id);
+            let points = contact_points(conn, org, learner_id).await?;
+            let (phones, without): (Vec<ContactPoint>, Vec<ContactPoint>) = points
+                .into_iter()
+                .filter(|point| point.kind == ContactPointKind::Phone && point.valid)
+                .partition(|point| point.consent);
+            return Ok(Some(CallCandidate {
+                task: TaskId(model.id),
+                due_on: model.due_on,
+                progress: progress_of(&model)?,
+                learner: learner(conn, org, learner_id).await?,
+                kind,
+                phones,
+                phones_without_consent: without.len(),
+                attempts: contact_attempts(conn, org, learner_id).await?,
+            }));
+        }
+    }
+}
+
+/// One call as the caller saved it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedCall {
+    pub task: TaskId,
+    /// The form's one-time key.
+    pub idempotency_key: String,
+    pub outcome: ContactOutcome,
+    /// The number dialled (marked wrong on a wrong-number outcome).
+    pub number: Option<ContactPointId>,
+    pub notes: Option<String>,
+    /// What the learner said they are doing, when reached.
+    pub destination: Option<DestinationRecord>,
+    /// The learner asked not to be contacted again.
+    pub opt_out: bool,
+    pub user: UserId,
+    pub at: DateTime<Utc>,
+}
+
+/// What saving a call did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallSaved {
+    Recorded {
+        learner: LearnerId,
+        attempt: ContactAttemptId,
+        progress: TaskProgress,
+    },
+    /// The key was used before (a double submission): nothing was written.
+    AlreadyRecorded { learner: LearnerId },
+}
+
+async fn attempt_with_key(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    key: &str,
+) -> Result<Option<LearnerId>> {
+    Ok(contact_attempt::Entity::find()
+        .filter(contact_attempt::Column::OrganisationId.eq(org.0))
+        .filter(contact_attempt::Column::IdempotencyKey.eq(key))
+        .one(conn)
+        .await?
+        .map(|model| LearnerId(model.learner_id)))
+}
+
+/// Records a call: the contact attempt, a wrong number marked as such, the
+/// destination learned (if any), the learner's opt-out, and the task's new
+/// status and channel (domain escalation). Run it inside a transaction so it
+/// all happens or none of it does. A key already used records nothing.
+pub async fn record_call(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    call: &RecordedCall,
+) -> Result<CallSaved> {
+    if let Some(learner) = attempt_with_key(conn, org, &call.idempotency_key).await? {
+        return Ok(CallSaved::AlreadyRecorded { learner });
+    }
+    let task_model = task::Entity::find_by_id(call.task.0)
+        .filter(task::Column::OrganisationId.eq(org.0))
+        .one(conn)
+        .await?
+        .ok_or_else(|| StorageError::not_found(format!("task {}", call.task)))?;
+    let point = queue_checkpoint(conn, org, CheckpointId(task_model.checkpoint_id)).await?;
+    let learner_id = enrolment::Entity::find_by_id(task_model.enrolment_id)
+        .filter(enrolment::Column::OrganisationId.eq(org.0))
+        .one(conn)
+        .await?
+        .map(|model| LearnerId(model.learner_id))
+        .ok_or_else(|| StorageError::not_found(format!("task {}", call.task)))?;
+    let phones: Vec<ContactPoint> = contact_points(conn, org, learner_id)
+        .await?
+        .into_iter()
+        .filter(|point| point.kind == ContactPointKind::Phone)
+        .collect();
+    if let Some(number) = call.number
+        && !phones.iter().any(|phone| phone.id == number)
+    {
+        return Err(StorageError::not_found(format!("phone number {number}")));
+    }
+
+    let attempt = contact_attempt::ActiveModel {
+        organisation_id: Set(org.0),
+        learner_id: Set(learner_id.0),
+        task_id: Set(Some(call.task.0)),
+        channel: Set(ContactChannel::Phone.code().to_owned()),
+        direction: Set(ContactDirection::Outbound.code().to_owned()),
+        outcome: Set(call.outcome.code().to_owned()),
+        notes: Set(call.notes.clone()),
+        user_id: Set(Some(call.user.0)),
+        attempted_at: Set(call.at),
+        idempotency_key: Set(Some(call.idempotency_key.clone())),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .map_err(|err| StorageError::from_insert(err, || "a call with this form key".to_owned()))?;
+
+    if call.outcome == ContactOutcome::WrongNumber
+        && let Some(number) = call.number
+    {
+        contact_point::Entity::update_many()
+            .col_expr(contact_point::Column::Valid, Expr::value(false))
+            .filter(contact_point::Column::Id.eq(number.0))
+            .filter(contact_point::Column::OrganisationId.eq(org.0))
+            .exec(conn)
+            .await?;
+    }
+    if let Some(record) = &call.destination {
+        super::destinations::append_destination(conn, org, learner_id, record, Some(call.user)).await?;
+    }
+    if call.opt_out {
+        learner_entity::Entity::update_many()
+            .col_expr(learner_entity::Column::OptedOutAt, Expr::value(call.at))
+            .filter(learner_entity::Column::Id.eq(learner_id.0))
+            .filter(learner_entity::Column::OrganisationId.eq(org.0))
+            .exec(conn)
+            .await?;
+    }
+    let still_usable = phones.iter().any(|phone| {
+        phone.consent
+            && phone.valid
+            && !(call.outcome == ContactOutcome::WrongNumber && Some(phone.id) == call.number)
+    });
+    let progress = point.checkpoint.after_attempt(
+        progress_of(&task_model)?,
+        Attempt {
+            channel: ContactChannel::Phone,
+            outcome: call.outcome,
+            destination_recorded: call.destination.is_some(),
+            opted_out: call.opt_out,
+            channel_still_usable: still_usable,
+        },
+    );
+    task::Entity::update_many()
+        .col_expr(task::Column::Status, Expr::value(progress.status.code()))
+        .col_expr(
+            task::Column::ChannelIndex,
+            Expr::value(i16::try_from(progress.channel_index).unwrap_or(i16::MAX)),
+        )
+        .col_expr(task::Column::Attempts, Expr::value(i16::from(progress.attempts)))
+        .col_expr(task::Column::UpdatedAt, Expr::value(call.at))
+        .filter(task::Column::Id.eq(task_model.id))
+        .exec(conn)
+        .await?;
+    Ok(CallSaved::Recorded {
+        learner: learner_id,
+        attempt: ContactAttemptId(attempt.id),
+        progress,
+    })
+}
+
+/// A task's progress (for tests and the learner record).
+pub async fn task_progress(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: TaskId,
+) -> Result<TaskProgress> {
+    let model = task::Entity::find_by_id(id.0)
+        .filter(task::Column::OrganisationId.eq(org.0))
+        .one(conn)
+        .await?
+        .ok_or_else(|| StorageError::not_found(format!("task {id}")))?;
+    progress_of(&model)
+}
+
+/// Marks a learner as not to be contacted, or erased (for the retention and
+/// subject-rights work; the call queue skips both).
+pub async fn mark_learner(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: LearnerId,
+    opted_out: bool,
+    erased: bool,
+) -> Result<()> {
+    learner(conn, org, id).await?;
+    if !opted_out && !erased {
+        return Ok(());
+    }
+    let stamp = now();
+    let mut update = learner_entity::Entity::update_many()
+        .filter(learner_entity::Column::Id.eq(id.0))
+        .filter(learner_entity::Column::OrganisationId.eq(org.0));
+    if opted_out {
+        update = update.col_expr(learner_entity::Column::OptedOutAt, Expr::value(stamp));
+    }
+    if erased {
+        update = update.col_expr(learner_entity::Column::ErasedAt, Expr::value(stamp));
+    }
+    update.exec(conn).await?;
+    Ok(())
+}
