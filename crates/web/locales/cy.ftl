@@ -314,3 +314,170 @@ unknowns-notes = Note (optional)
 unknowns-save = I know where they are
 # untranslated
 cohort-unknowns-link = Learners whose destination is not known
+
+# untranslated
+call-title = Call queue
+# untranslated
+call-heading = Call { $name }
+# untranslated
+call-counts = { $waiting } learners to call now; { $tried } already tried today (call them again another day).
+# untranslated
+call-due = Due
+# untranslated
+call-attempt-number = Attempt by phone
+# untranslated
+call-numbers = Phone numbers
+# untranslated
+call-no-numbers = No phone number they agreed to be called on. Add one on their record, or choose Wrong number to move them to the next channel.
+# untranslated
+call-numbers-without-consent = { $count } more numbers are held without consent to call and are not shown.
+# untranslated
+call-open-record = Open their record
+# untranslated
+call-previous = Previous contact
+# untranslated
+call-previous-none = No contact attempts yet.
+# untranslated
+call-number-called = Number called
+# untranslated
+call-script-intended = Ask: what do you plan to do when you finish your course?
+# untranslated
+call-script-actual = Ask: what are you doing now?
+# untranslated
+call-script-hint = Fill this in only if you spoke to the learner. Leave it empty if you did not reach them.
+# untranslated
+call-category = What they are doing
+# untranslated
+call-category-none = Not answered
+# untranslated
+call-place = Employer or place of learning
+# untranslated
+call-job-role = Job role (optional)
+# untranslated
+call-start-date = Start date (optional)
+# untranslated
+call-start-date-hint = For example, 1 9 2026
+# untranslated
+call-notes = Notes (optional)
+# untranslated
+call-opt-out = They asked not to be contacted again
+# untranslated
+call-outcome = Outcome of the call
+# untranslated
+call-outcome-reached = Reached: save
+# untranslated
+call-outcome-no-answer = No answer
+# untranslated
+call-outcome-voicemail = Left voicemail
+# untranslated
+call-outcome-wrong-number = Wrong number
+# untranslated
+call-outcome-refused = Refused
+# untranslated
+call-skip = Skip to the next learner
+# untranslated
+call-saved-title = Saved
+# untranslated
+call-saved = Call to { $name } saved.
+# untranslated
+call-empty-heading = No one left to call
+# untranslated
+call-empty = Everyone due for this checkpoint has been called or has answered. { $tried } learners tried today will be back in the queue tomorrow.
+# untranslated
+call-not-by-phone = This checkpoint is not followed up by phone.
+# untranslated
+call-back-to-work = Back to My work
+# untranslated
+work-call-queue = Call these learners
+# untranslated
+cohort-call-queues = Call queues
+# untranslated
+cohort-call-queue-for = Call queue: { $name }
+# untranslated
+nav-plans = Plans
+# untranslated
+plans-title = Tracking plans
+# untranslated
+plans-intro = A tracking plan lists the checkpoints at which learners are followed up, counted from their dates, with the channels to try in order and who is responsible. Each cohort follows one plan.
+# untranslated
+plans-create = Create a plan
+# untranslated
+plans-none = There are no plans yet.
+# untranslated
+plans-checkpoints = Checkpoints
+# untranslated
+plans-cohorts = Cohorts
+# untranslated
+plans-copy = Copy
+# untranslated
+plans-caption = Tracking plan
+# untranslated
+plans-back = All tracking plans
+# untranslated
+plan-edit-details = Edit name and description
+# untranslated
+plan-when = When
+# untranslated
+plan-channels = Channels, in order
+# untranslated
+plan-responsible = Responsible
+# untranslated
+plan-max-attempts = Attempts per channel
+# untranslated
+plan-tasks = Tasks
+# untranslated
+plan-remove = Remove
+# untranslated
+plan-add-checkpoint = Add a checkpoint
+# untranslated
+plan-changes-note = Changes apply to tasks not yet done: they appear under the new name, for the new role, with the new channels and attempts. Tasks already created keep their due dates; a new checkpoint gets tasks at the next hourly run. Done, unreachable and opted-out tasks are never changed.
+# untranslated
+plan-when-fixed = { $date } each year, the first after leaving
+# untranslated
+plan-when-on = On the { $anchor }
+# untranslated
+plan-when-after = { $days } days after the { $anchor }
+# untranslated
+plan-when-before = { $days } days before the { $anchor }
+# untranslated
+plan-name = Plan name
+# untranslated
+plan-description = Description (optional)
+# untranslated
+plan-first-checkpoint = First checkpoint
+# untranslated
+plan-save = Save plan
+# untranslated
+checkpoint-name = Checkpoint name
+# untranslated
+checkpoint-name-hint = For example, 3–6 month follow-up
+# untranslated
+checkpoint-anchor = Counted from
+# untranslated
+checkpoint-offset = Days after it
+# untranslated
+checkpoint-offset-hint = Use a minus sign for days before, for example -100 for intentions in the spring before leaving
+# untranslated
+checkpoint-fixed-date = Calendar date (only when counted from a fixed calendar date)
+# untranslated
+checkpoint-fixed-date-hint = For example, 1 11 for the 1 November activity check
+# untranslated
+checkpoint-channels = Channels to try, cheapest first
+# untranslated
+checkpoint-channels-hint = The task moves to the next channel after the attempts per channel, and is unreachable after the last.
+# untranslated
+checkpoint-channel-n = Channel { $n }
+# untranslated
+checkpoint-channel-none = None
+# untranslated
+checkpoint-max-attempts-hint = From 1 to 10
+# untranslated
+checkpoint-position = Place in the plan
+# untranslated
+checkpoint-position-hint = Checkpoints must be in date order
+# untranslated
+checkpoint-edit = Edit checkpoint
+# untranslated
+checkpoint-save = Save checkpoint
+# untranslated
+checkpoint-has-tasks = This checkpoint already has { $count } tasks. They keep their due dates; a new name, role, channels or attempts apply to those not yet done.

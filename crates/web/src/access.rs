@@ -95,6 +95,20 @@ pub const ROUTES: &[RouteAccess] = &[
     route("POST", "/users/{id}/role", Access::Action(ManageUsers)),
     route("POST", "/users/{id}/active", Access::Action(ManageUsers)),
     route("POST", "/users/{id}/reset", Access::Action(ManageUsers)),
+    route("GET", "/calls/{id}", Access::Action(WorkCallQueue)),
+    route("POST", "/calls/{id}", Access::Action(WorkCallQueue)),
+    route("GET", "/plans", Access::Action(ManagePlans)),
+    route("GET", "/plans/new", Access::Action(ManagePlans)),
+    route("POST", "/plans", Access::Action(ManagePlans)),
+    route("GET", "/plans/{id}", Access::Action(ManagePlans)),
+    route("GET", "/plans/{id}/edit", Access::Action(ManagePlans)),
+    route("POST", "/plans/{id}", Access::Action(ManagePlans)),
+    route("POST", "/plans/{id}/copy", Access::Action(ManagePlans)),
+    route("GET", "/plans/{id}/checkpoints/new", Access::Action(ManagePlans)),
+    route("POST", "/plans/{id}/checkpoints", Access::Action(ManagePlans)),
+    route("GET", "/checkpoints/{id}/edit", Access::Action(ManagePlans)),
+    route("POST", "/checkpoints/{id}", Access::Action(ManagePlans)),
+    route("POST", "/checkpoints/{id}/remove", Access::Action(ManagePlans)),
 ];
 
 pub fn route_access(method: &Method, path: &str) -> Option<Access> {

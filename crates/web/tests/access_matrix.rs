@@ -99,10 +99,62 @@ async fn every_route_for_every_role(db: TestDatabase) {
         onward_domain::programme::ProgrammeType::Esol,
     )
     .await;
+    // A plan whose checkpoints have tasks (so removing one is refused, not done).
+    let (plan, checkpoint) = {
+        use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
+        use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolment};
+        let plan = onward_storage::repo::plans::install_plan(
+            db.conn(),
+            org.id,
+            &onward_domain::tracking::shipped_plans()[0],
+        )
+        .await
+        .expect("plan");
+        let planned = create_cohort(
+            db.conn(),
+            org.id,
+            &NewCohort {
+                name: "Matrix planned cohort".to_owned(),
+                tracking_plan: Some(plan),
+                results_day: None,
+            },
+        )
+        .await
+        .expect("cohort");
+        let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        insert_enrolment(
+            db.conn(),
+            org.id,
+            &NewEnrolment {
+                learner,
+                programme,
+                cohort: planned,
+                dates: EnrolmentDates {
+                    start: date(2025, 1, 6),
+                    planned_end: date(2025, 3, 28),
+                    actual_end: None,
+                },
+                status: CompletionStatus::Completed,
+            },
+        )
+        .await
+        .expect("enrolment");
+        onward_storage::repo::tasks::generate_tasks(db.conn(), org.id)
+            .await
+            .expect("tasks");
+        let stored = onward_storage::repo::plans::stored_plan(db.conn(), org.id, plan)
+            .await
+            .expect("plan");
+        (plan, stored.checkpoints[3].id)
+    };
     let app = TestApp::spawn(db).await;
 
     let concrete = |path: &str| {
-        let id = if path.starts_with("/learners/") {
+        let id = if path.starts_with("/calls/") || path.starts_with("/checkpoints/") {
+            checkpoint.0.to_string()
+        } else if path.starts_with("/plans/") {
+            plan.0.to_string()
+        } else if path.starts_with("/learners/") {
             learner.0.to_string()
         } else if path.starts_with("/cohorts/") {
             cohort.0.to_string()

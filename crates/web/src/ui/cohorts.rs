@@ -5,9 +5,11 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::get;
+use onward_domain::contact::ContactChannel;
 use onward_domain::destination::DestinationGroup;
-use onward_storage::CohortId;
-use onward_storage::repo::cohorts::{CohortSummary, cohort, destination_counts};
+use onward_storage::repo::cohorts::{CohortSummary, cohort, cohort_details, destination_counts};
+use onward_storage::repo::plans::stored_plan;
+use onward_storage::{CheckpointId, CohortId};
 use tower_sessions::Session;
 
 use super::chrome::Chrome;
@@ -28,6 +30,8 @@ struct CohortPage {
     chrome: Chrome,
     cohort: CohortSummary,
     counts: Vec<(DestinationGroup, u64)>,
+    /// The plan's checkpoints followed up by phone: (id, name), for call queue links.
+    call_queues: Vec<(CheckpointId, String)>,
 }
 
 async fn show_cohort(
@@ -39,7 +43,19 @@ async fn show_cohort(
     let conn = state.database.conn();
     let cohort = cohort(conn, user.organisation_id, CohortId(id)).await?;
     let counts = destination_counts(conn, user.organisation_id, cohort.id).await?;
+    let mut call_queues = Vec::new();
+    if let Some(plan) = cohort_details(conn, user.organisation_id, cohort.id)
+        .await?
+        .tracking_plan
+    {
+        for stored in stored_plan(conn, user.organisation_id, plan).await?.checkpoints {
+            if stored.checkpoint.channels.contains(&ContactChannel::Phone) {
+                call_queues.push((stored.id, stored.checkpoint.name));
+            }
+        }
+    }
     Ok(CohortPage {
+        call_queues,
         chrome: Chrome::new(user, &session, "cohorts").await?,
         cohort,
         counts,

@@ -2,6 +2,7 @@
 
 mod account;
 mod audit;
+mod calls;
 pub(crate) mod chrome;
 mod cohorts;
 mod forms;
@@ -10,6 +11,7 @@ mod language;
 mod learner_edit;
 mod learners;
 mod manage;
+mod plans;
 mod settings;
 mod sign_in;
 mod unknowns;
@@ -34,4 +36,6 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(work::router())
         .merge(unknowns::router())
+        .merge(calls::router())
+        .merge(plans::router())
 }

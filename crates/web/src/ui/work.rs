@@ -5,6 +5,8 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
+use onward_storage::CheckpointId;
+use onward_storage::repo::calls::queue_checkpoint;
 use onward_storage::repo::tasks::{DueTask, due_tasks_for_role};
 use tower_sessions::Session;
 
@@ -26,6 +28,9 @@ pub fn router() -> Router<AppState> {
 /// Tasks of one checkpoint.
 struct Group {
     checkpoint: String,
+    checkpoint_id: CheckpointId,
+    /// The checkpoint is followed up by phone, so it has a call queue.
+    phone: bool,
     tasks: Vec<DueTask>,
 }
 
@@ -55,11 +60,18 @@ async fn my_work(
     let mut groups: Vec<Group> = Vec::new();
     for task in tasks {
         match groups.last_mut() {
-            Some(group) if group.checkpoint == task.checkpoint_name => group.tasks.push(task),
-            _ => groups.push(Group {
-                checkpoint: task.checkpoint_name.clone(),
-                tasks: vec![task],
-            }),
+            Some(group) if group.checkpoint_id == task.checkpoint => group.tasks.push(task),
+            _ => {
+                let phone = queue_checkpoint(state.database.conn(), user.organisation_id, task.checkpoint)
+                    .await?
+                    .uses_phone();
+                groups.push(Group {
+                    checkpoint: task.checkpoint_name.clone(),
+                    checkpoint_id: task.checkpoint,
+                    phone,
+                    tasks: vec![task],
+                })
+            }
         }
     }
     Ok(WorkPage {

@@ -1,0 +1,459 @@
+//! The call queue of a checkpoint: the next learner to ring, their numbers and
+//! earlier attempts, a short scripted form with the checkpoint's destination
+//! questions, and one-click outcomes. Saving records the attempt, any
+//! destination, the task's escalation and the audit event in one transaction,
+//! then moves on to the next learner.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use chrono::{TimeZone, Utc};
+use onward_domain::contact::ContactOutcome;
+use onward_domain::destination::{
+    DestinationCategory, DestinationGroup, DestinationKind, DestinationRecord, DestinationSource,
+    Verification,
+};
+use onward_storage::repo::audit::{AuditEvent, record_audit_event};
+use onward_storage::repo::calls::{
+    CallCandidate, CallSaved, QueueCheckpoint, QueueCounts, QueueFilter, RecordedCall, call_for_task,
+    next_call, queue_checkpoint, queue_counts, record_call,
+};
+use onward_storage::repo::cohorts::{CohortSummary, cohort};
+use onward_storage::repo::learners::learner;
+use onward_storage::{
+    CheckpointId, CohortId, ContactPointId, LearnerId, StorageError, TaskId, TransactionTrait,
+};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::audit::audit;
+use super::chrome::{Chrome, FieldError, error_for};
+use super::forms::parse_date_input;
+use crate::auth::{CurrentUser, verify_csrf};
+use crate::{AppState, WebError};
+
+super::chrome::localised! {
+    CallPage => chrome.tr;
+}
+
+/// The outcomes offered as buttons, the first being the form's default.
+const OUTCOMES: &[ContactOutcome] = &[
+    ContactOutcome::Reached,
+    ContactOutcome::NoAnswer,
+    ContactOutcome::Voicemail,
+    ContactOutcome::WrongNumber,
+    ContactOutcome::Refused,
+];
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/calls/{id}", get(show).post(save))
+}
+
+#[derive(Deserialize, Default)]
+struct QueueParams {
+    #[serde(default)]
+    cohort: String,
+    #[serde(default)]
+    after: String,
+    #[serde(default)]
+    saved: String,
+}
+
+/// What the caller typed, kept to show again on an error.
+#[derive(Deserialize, Default, Clone)]
+struct CallFields {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    task: String,
+    #[serde(default)]
+    cohort: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    job_role: String,
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    month: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    opt_out: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "call.html")]
+struct CallPage {
+    chrome: Chrome,
+    checkpoint: QueueCheckpoint,
+    cohort: Option<CohortSummary>,
+    counts: QueueCounts,
+    candidate: Option<CallCandidate>,
+    /// The learner whose call was just saved: (id, name).
+    saved: Option<(LearnerId, String)>,
+    categories: &'static [DestinationCategory],
+    outcomes: &'static [ContactOutcome],
+    fields: CallFields,
+    errors: Vec<FieldError>,
+}
+
+impl CallPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+
+    /// The queue's address with the cohort kept, for links and the form.
+    fn queue_url(&self) -> String {
+        match &self.cohort {
+            Some(cohort) => format!("/calls/{}?cohort={}", self.checkpoint.id, cohort.id),
+            None => format!("/calls/{}", self.checkpoint.id),
+        }
+    }
+
+    fn skip_url(&self, task: &TaskId) -> String {
+        let separator = if self.cohort.is_some() { '&' } else { '?' };
+        format!("{}{separator}after={task}", self.queue_url())
+    }
+
+    fn intended(&self) -> bool {
+        self.candidate
+            .as_ref()
+            .is_some_and(|c| c.kind == DestinationKind::Intended)
+    }
+
+    fn outcome_key(&self, outcome: &ContactOutcome) -> String {
+        format!("call-outcome-{}", outcome.code().replace('_', "-"))
+    }
+
+    fn number_checked(&self, id: &ContactPointId, first: &bool) -> bool {
+        if self.fields.number.is_empty() {
+            *first
+        } else {
+            self.fields.number == id.to_string()
+        }
+    }
+}
+
+fn start_of_today() -> chrono::DateTime<Utc> {
+    let today = Utc::now().date_naive();
+    Utc.from_utc_datetime(&today.and_hms_opt(0, 0, 0).unwrap_or_default())
+}
+
+fn parse_id(text: &str) -> Option<i64> {
+    text.trim().parse().ok()
+}
+
+async fn queue_cohort(
+    state: &AppState,
+    user: &CurrentUser,
+    text: &str,
+) -> Result<Option<CohortSummary>, WebError> {
+    match parse_id(text) {
+        Some(id) => Ok(Some(
+            cohort(state.database.conn(), user.organisation_id, CohortId(id)).await?,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// Which learner the page shows.
+enum Shown {
+    /// The next in the queue, optionally after a skipped task.
+    NextAfter(Option<TaskId>),
+    /// This call again (the form had an error).
+    Task(Box<CallCandidate>),
+}
+
+/// Builds the page for the next learner and audits the view of their record.
+#[allow(clippy::too_many_arguments)]
+async fn call_page(
+    state: &AppState,
+    peer: std::net::SocketAddr,
+    user: CurrentUser,
+    session: &Session,
+    checkpoint: QueueCheckpoint,
+    cohort: Option<CohortSummary>,
+    shown: Shown,
+    saved: Option<LearnerId>,
+    fields: CallFields,
+    errors: Vec<FieldError>,
+) -> Result<CallPage, WebError> {
+    let conn = state.database.conn();
+    let org = user.organisation_id;
+    let filter = QueueFilter {
+        cohort: cohort.as_ref().map(|c| c.id),
+        after: match shown {
+            Shown::NextAfter(after) => after,
+            Shown::Task(_) => None,
+        },
+        today: Utc::now().date_naive(),
+        tried_since: start_of_today(),
+    };
+    let candidate = match shown {
+        Shown::Task(candidate) => Some(*candidate),
+        Shown::NextAfter(_) if checkpoint.uses_phone() => next_call(conn, org, &checkpoint, &filter).await?,
+        Shown::NextAfter(_) => None,
+    };
+    let counts = queue_counts(conn, org, &checkpoint, &filter).await?;
+    if let Some(candidate) = &candidate {
+        audit(
+            state,
+            &user,
+            peer,
+            "learner.view",
+            "learner",
+            candidate.learner.id.0,
+        )
+        .await?;
+    }
+    let saved = match saved {
+        Some(id) => match learner(conn, org, id).await {
+            Ok(found) => Some((found.id, format!("{} {}", found.given_name, found.family_name))),
+            Err(StorageError::NotFound { .. }) => None,
+            Err(err) => return Err(err.into()),
+        },
+        None => None,
+    };
+    // A fresh one-time key for each form shown, unless re-showing a form with errors.
+    let fields = CallFields {
+        key: if fields.key.is_empty() {
+            crate::tokens::new_token()
+        } else {
+            fields.key
+        },
+        ..fields
+    };
+    Ok(CallPage {
+        chrome: Chrome::new(user, session, "work").await?,
+        checkpoint,
+        cohort,
+        counts,
+        candidate,
+        saved,
+        categories: DestinationCategory::ALL,
+        outcomes: OUTCOMES,
+        fields,
+        errors,
+    })
+}
+
+async fn show(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Query(params): Query<QueueParams>,
+) -> Result<CallPage, WebError> {
+    let checkpoint = queue_checkpoint(state.database.conn(), user.organisation_id, CheckpointId(id)).await?;
+    let cohort = queue_cohort(&state, &user, &params.cohort).await?;
+    call_page(
+        &state,
+        peer,
+        user,
+        &session,
+        checkpoint,
+        cohort,
+        Shown::NextAfter(parse_id(&params.after).map(TaskId)),
+        parse_id(&params.saved).map(LearnerId),
+        CallFields::default(),
+        Vec::new(),
+    )
+    .await
+}
+
+/// Reads the scripted form: the outcome, and the destination when one was given.
+fn parse_call(
+    fields: &CallFields,
+    kind: DestinationKind,
+) -> Result<(ContactOutcome, Option<DestinationRecord>), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let outcome = ContactOutcome::from_code(fields.outcome.trim()).filter(|o| OUTCOMES.contains(o));
+    if outcome.is_none() {
+        errors.push(FieldError {
+            field: "outcome",
+            message: "Choose the outcome of the call".to_owned(),
+        });
+    }
+    let category = match fields.category.trim() {
+        "" => None,
+        code => match DestinationCategory::from_code(code) {
+            Some(category) => Some(category),
+            None => {
+                errors.push(FieldError {
+                    field: "category",
+                    message: "Choose what the learner is doing from the list".to_owned(),
+                });
+                None
+            }
+        },
+    };
+    let start = parse_date_input("day", "Start date", &fields.day, &fields.month, &fields.year)
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
+    let mut text = |field: &'static str, label: &str, value: &str, max: usize| {
+        let value = value.trim();
+        if value.chars().count() > max {
+            errors.push(FieldError {
+                field,
+                message: format!("{label} must be {max} characters or fewer"),
+            });
+        }
+        (!value.is_empty()).then(|| value.to_owned())
+    };
+    let place = text("place", "Employer or place of learning", &fields.place, 200);
+    let job_role = text("job_role", "Job role", &fields.job_role, 200);
+    let notes = text("notes", "Notes", &fields.notes, 1000);
+    let gave_details = category.is_some() || place.is_some() || job_role.is_some() || start.is_some();
+    if let Some(outcome) = outcome
+        && outcome != ContactOutcome::Reached
+        && gave_details
+    {
+        errors.push(FieldError {
+            field: "category",
+            message: "You can only record what they are doing when you reached them: choose Reached, or clear the answers"
+                .to_owned(),
+        });
+    }
+    if category.is_none()
+        && (place.is_some() || job_role.is_some() || start.is_some())
+        && outcome == Some(ContactOutcome::Reached)
+    {
+        errors.push(FieldError {
+            field: "category",
+            message: "Choose what the learner is doing".to_owned(),
+        });
+    }
+    let (Some(outcome), true) = (outcome, errors.is_empty()) else {
+        return Err(errors);
+    };
+    let destination = category.map(|category| {
+        let learning = matches!(
+            category.group(),
+            DestinationGroup::Education | DestinationGroup::Training
+        );
+        DestinationRecord {
+            kind,
+            category,
+            as_of: Utc::now().date_naive(),
+            start_date: start,
+            end_date: None,
+            institution: if learning { place.clone() } else { None },
+            employer: if learning { None } else { place.clone() },
+            job_role,
+            hours_per_week: None,
+            source: DestinationSource::Phone,
+            verification: Verification::LearnerConfirmed,
+            notes: notes.clone(),
+        }
+    });
+    Ok((outcome, destination))
+}
+
+async fn save(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<CallFields>,
+) -> Result<Response, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    let org = user.organisation_id;
+    let checkpoint = queue_checkpoint(state.database.conn(), org, CheckpointId(id)).await?;
+    let cohort = queue_cohort(&state, &user, &fields.cohort).await?;
+    let key = fields.key.trim().to_owned();
+    let task = parse_id(&fields.task).map(TaskId);
+    let (Some(task), false) = (task, key.is_empty() || key.len() > 64) else {
+        return Err(WebError::BadRequest(
+            "Go back to the call queue, reload the page and record the call again.",
+        ));
+    };
+    // The call's learner and the kind of answer (intended or actual) come from
+    // the task, never from the form.
+    let shown = call_for_task(state.database.conn(), org, &checkpoint, task).await?;
+    let (outcome, destination) = match parse_call(&fields, shown.kind) {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            let page = call_page(
+                &state,
+                peer,
+                user,
+                &session,
+                checkpoint,
+                cohort,
+                Shown::Task(Box::new(shown)),
+                None,
+                fields,
+                errors,
+            )
+            .await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let call = RecordedCall {
+        task,
+        idempotency_key: key,
+        outcome,
+        number: parse_id(&fields.number).map(ContactPointId),
+        notes: {
+            let notes = fields.notes.trim();
+            (!notes.is_empty()).then(|| notes.to_owned())
+        },
+        destination,
+        opt_out: fields.opt_out == "yes",
+        user: user.id,
+        at: onward_storage::repo::now(),
+    };
+    let txn = state.database.conn().begin().await.map_err(StorageError::from)?;
+    let learner = match record_call(&txn, org, &call).await {
+        Ok(CallSaved::Recorded { learner, .. }) => {
+            record_audit_event(
+                &txn,
+                org,
+                &AuditEvent {
+                    user: Some(user.id),
+                    action: "learner.call_recorded",
+                    subject_type: "learner",
+                    subject_id: Some(learner.0),
+                    detail: Some(format!("{} (task {})", outcome.code(), task)),
+                    remote_addr: Some(peer.ip().to_string()),
+                },
+            )
+            .await?;
+            txn.commit().await.map_err(StorageError::from)?;
+            learner
+        }
+        Ok(CallSaved::AlreadyRecorded { learner }) => learner,
+        // Another submission with the same key won the race: it recorded the call.
+        Err(StorageError::Duplicate { .. }) => {
+            drop(txn);
+            let conn = state.database.conn();
+            match record_call(conn, org, &call).await? {
+                CallSaved::AlreadyRecorded { learner } | CallSaved::Recorded { learner, .. } => learner,
+            }
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let base = match &cohort {
+        Some(cohort) => format!("/calls/{}?cohort={}&saved={learner}", checkpoint.id, cohort.id),
+        None => format!("/calls/{}?saved={learner}", checkpoint.id),
+    };
+    Ok(Redirect::to(&base).into_response())
+}

@@ -1,0 +1,786 @@
+//! Tracking plans (administrators): list, create, copy, rename, and add, edit
+//! or remove checkpoints. Every save is checked by the domain
+//! (`TrackingPlan::validate`), and its message shown in the error summary.
+//! Tasks already generated keep their due dates and statuses.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::NaiveDate;
+use onward_domain::DomainError;
+use onward_domain::contact::ContactChannel;
+use onward_domain::role::Role;
+use onward_domain::tracking::{Anchor, Checkpoint, TrackingPlan};
+use onward_storage::repo::plans::{
+    PlanEditError, PlanSummary, StoredPlan, checkpoint_place, copy_plan, install_plan, new_checkpoint_key,
+    plan_summaries, remove_checkpoint, save_checkpoint, stored_plan, update_plan_details,
+};
+use onward_storage::{CheckpointId, TrackingPlanId};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::audit::audit;
+use super::chrome::{Chrome, FieldError, error_for};
+use super::forms::required_text;
+use crate::auth::{CurrentUser, verify_csrf};
+use crate::{AppState, WebError};
+
+super::chrome::localised! {
+    PlansPage => chrome.tr;
+    PlanPage => chrome.tr;
+    PlanForm => chrome.tr;
+    CheckpointForm => chrome.tr;
+}
+
+/// Roles that can be responsible for a checkpoint: those who work with named learners.
+const RESPONSIBLE: &[Role] = &[Role::ProgressionLead, Role::IagAdviser, Role::Tutor, Role::Admin];
+/// Channel choices per checkpoint, in order.
+const CHANNEL_SLOTS: usize = 4;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/plans", get(list).post(create))
+        .route("/plans/new", get(new_plan))
+        .route("/plans/{id}", get(show).post(update_details))
+        .route("/plans/{id}/edit", get(edit_details))
+        .route("/plans/{id}/copy", post(copy))
+        .route("/plans/{id}/checkpoints/new", get(new_checkpoint))
+        .route("/plans/{id}/checkpoints", post(add_checkpoint))
+        .route("/checkpoints/{id}/edit", get(edit_checkpoint))
+        .route("/checkpoints/{id}", post(update_checkpoint))
+        .route("/checkpoints/{id}/remove", post(remove))
+}
+
+#[derive(Deserialize, Default)]
+struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// "90 days after leaving date", "1 November, the first after leaving", …
+fn describe_when(tr: &crate::i18n::Translator, point: &Checkpoint) -> String {
+    if let (Anchor::FixedDate, Some((month, day))) = (point.anchor, point.fixed_month_day) {
+        let date = NaiveDate::from_ymd_opt(2024, month, day)
+            .map(|d| d.format("%-d %B").to_string())
+            .unwrap_or_default();
+        return tr.t_with("plan-when-fixed", &[("date", &date)]);
+    }
+    let anchor = point.anchor.label().to_lowercase();
+    let days = point.offset_days.unsigned_abs().to_string();
+    match point.offset_days {
+        0 => tr.t_with("plan-when-on", &[("anchor", &anchor)]),
+        n if n > 0 => tr.t_with("plan-when-after", &[("days", &days), ("anchor", &anchor)]),
+        _ => tr.t_with("plan-when-before", &[("days", &days), ("anchor", &anchor)]),
+    }
+}
+
+fn channel_list(point: &Checkpoint) -> String {
+    point
+        .channels
+        .iter()
+        .map(|c| c.label())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+// ---- list ----
+
+#[derive(Template, WebTemplate)]
+#[template(path = "plans.html")]
+struct PlansPage {
+    chrome: Chrome,
+    plans: Vec<PlanSummary>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+) -> Result<PlansPage, WebError> {
+    Ok(PlansPage {
+        plans: plan_summaries(state.database.conn(), user.organisation_id).await?,
+        chrome: Chrome::new(user, &session, "plans").await?,
+    })
+}
+
+// ---- one plan ----
+
+#[derive(Template, WebTemplate)]
+#[template(path = "plan.html")]
+struct PlanPage {
+    chrome: Chrome,
+    plan: StoredPlan,
+    errors: Vec<FieldError>,
+}
+
+impl PlanPage {
+    fn when(&self, point: &Checkpoint) -> String {
+        describe_when(&self.chrome.tr, point)
+    }
+
+    fn channels(&self, point: &Checkpoint) -> String {
+        channel_list(point)
+    }
+}
+
+async fn plan_page(
+    state: &AppState,
+    user: CurrentUser,
+    session: &Session,
+    id: TrackingPlanId,
+    errors: Vec<FieldError>,
+) -> Result<PlanPage, WebError> {
+    Ok(PlanPage {
+        plan: stored_plan(state.database.conn(), user.organisation_id, id).await?,
+        chrome: Chrome::new(user, session, "plans").await?,
+        errors,
+    })
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Result<PlanPage, WebError> {
+    plan_page(&state, user, &session, TrackingPlanId(id), Vec::new()).await
+}
+
+async fn copy(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<CsrfOnly>,
+) -> Result<Redirect, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    let conn = state.database.conn();
+    let original = stored_plan(conn, user.organisation_id, TrackingPlanId(id)).await?;
+    let copied = copy_plan(
+        conn,
+        user.organisation_id,
+        original.id,
+        &format!("Copy of {}", original.name),
+    )
+    .await?;
+    audit(&state, &user, peer, "plan.copy", "tracking_plan", copied.0).await?;
+    Ok(Redirect::to(&format!("/plans/{copied}")))
+}
+
+// ---- checkpoint fields, shared by the new-plan and checkpoint forms ----
+
+#[derive(Deserialize, Default, Clone)]
+struct CheckpointFields {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    anchor: String,
+    #[serde(default)]
+    fixed_day: String,
+    #[serde(default)]
+    fixed_month: String,
+    #[serde(default)]
+    offset_days: String,
+    #[serde(default)]
+    channel_1: String,
+    #[serde(default)]
+    channel_2: String,
+    #[serde(default)]
+    channel_3: String,
+    #[serde(default)]
+    channel_4: String,
+    #[serde(default)]
+    responsible: String,
+    #[serde(default)]
+    max_attempts: String,
+    /// 1-based place in the plan.
+    #[serde(default)]
+    position: String,
+}
+
+impl CheckpointFields {
+    fn from_checkpoint(point: &Checkpoint, position: usize) -> Self {
+        let channel = |n: usize| {
+            point
+                .channels
+                .get(n)
+                .map(|c| c.code().to_owned())
+                .unwrap_or_default()
+        };
+        Self {
+            name: point.name.clone(),
+            anchor: point.anchor.code().to_owned(),
+            fixed_day: point
+                .fixed_month_day
+                .map(|(_, d)| d.to_string())
+                .unwrap_or_default(),
+            fixed_month: point
+                .fixed_month_day
+                .map(|(m, _)| m.to_string())
+                .unwrap_or_default(),
+            offset_days: point.offset_days.to_string(),
+            channel_1: channel(0),
+            channel_2: channel(1),
+            channel_3: channel(2),
+            channel_4: channel(3),
+            responsible: point.responsible.code().to_owned(),
+            max_attempts: point.max_attempts.to_string(),
+            position: (position + 1).to_string(),
+        }
+    }
+
+    fn blank(position: usize) -> Self {
+        Self {
+            anchor: Anchor::Leaving.code().to_owned(),
+            offset_days: "0".to_owned(),
+            channel_1: ContactChannel::Phone.code().to_owned(),
+            responsible: Role::ProgressionLead.code().to_owned(),
+            max_attempts: "3".to_owned(),
+            position: (position + 1).to_string(),
+            ..Self::default()
+        }
+    }
+
+    fn channel(&self, slot: usize) -> &str {
+        match slot {
+            1 => &self.channel_1,
+            2 => &self.channel_2,
+            3 => &self.channel_3,
+            _ => &self.channel_4,
+        }
+    }
+
+    /// The checkpoint and its 0-based position, or the fields' errors.
+    fn parse(&self, places: usize) -> Result<(Checkpoint, usize), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut error = |field: &'static str, message: &str| {
+            errors.push(FieldError {
+                field,
+                message: message.to_owned(),
+            })
+        };
+        let name = required_text("name", "the checkpoint's name", &self.name, 200)
+            .map_err(|e| error(e.field, &e.message))
+            .ok();
+        let anchor = Anchor::from_code(self.anchor.trim());
+        if anchor.is_none() {
+            error("anchor", "Choose what the checkpoint is counted from");
+        }
+        let fixed_month_day = if anchor == Some(Anchor::FixedDate) {
+            match (
+                self.fixed_day.trim().parse::<u32>(),
+                self.fixed_month.trim().parse::<u32>(),
+            ) {
+                (Ok(day), Ok(month)) if NaiveDate::from_ymd_opt(2024, month, day).is_some() => {
+                    Some((month, day))
+                }
+                _ => {
+                    error(
+                        "fixed_day",
+                        "Enter a real calendar date as a day and a month, like 1 and 11",
+                    );
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let offset_days = match self.offset_days.trim() {
+            "" => Some(0),
+            text => match text.parse::<i32>() {
+                Ok(days) if (-3650..=3650).contains(&days) => Some(days),
+                _ => {
+                    error(
+                        "offset_days",
+                        "Enter the days as a whole number between -3650 and 3650 (negative is before)",
+                    );
+                    None
+                }
+            },
+        };
+        let mut channels = Vec::new();
+        for slot in 1..=CHANNEL_SLOTS {
+            match self.channel(slot).trim() {
+                "" => {}
+                code => match ContactChannel::from_code(code) {
+                    Some(channel) if !channels.contains(&channel) => channels.push(channel),
+                    Some(_) => error("channel_1", "Use each channel once"),
+                    None => error("channel_1", "Choose channels from the lists"),
+                },
+            }
+        }
+        if channels.is_empty() {
+            error("channel_1", "Choose at least one channel");
+        }
+        let responsible = Role::from_code(self.responsible.trim()).filter(|role| RESPONSIBLE.contains(role));
+        if responsible.is_none() {
+            error("responsible", "Choose who is responsible");
+        }
+        let max_attempts = match self.max_attempts.trim().parse::<u8>() {
+            Ok(n) if (1..=10).contains(&n) => Some(n),
+            _ => {
+                error(
+                    "max_attempts",
+                    "Enter the attempts per channel as a number from 1 to 10",
+                );
+                None
+            }
+        };
+        let position = match self.position.trim().parse::<usize>() {
+            Ok(n) if (1..=places).contains(&n) => Some(n - 1),
+            _ => {
+                error("position", "Choose the checkpoint's place in the plan");
+                None
+            }
+        };
+        match (name, anchor, offset_days, responsible, max_attempts, position) {
+            (
+                Some(name),
+                Some(anchor),
+                Some(offset_days),
+                Some(responsible),
+                Some(max_attempts),
+                Some(position),
+            ) if errors.is_empty() => Ok((
+                Checkpoint {
+                    key: String::new(),
+                    name,
+                    anchor,
+                    fixed_month_day,
+                    offset_days,
+                    channels,
+                    responsible,
+                    max_attempts,
+                },
+                position,
+            )),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A domain verdict on the whole plan, placed beside the field it is about.
+fn plan_error(err: &DomainError) -> FieldError {
+    let message = &err.message;
+    let field = if message.contains("date order") {
+        "position"
+    } else if message.contains("before the learner's start date") {
+        "offset_days"
+    } else if message.contains("calendar date") || message.contains("impossible date") {
+        "fixed_day"
+    } else if message.contains("needs a name") {
+        "plan_name"
+    } else if message.contains("no computable date") {
+        "anchor"
+    } else if message.contains("channel") {
+        "channel_1"
+    } else {
+        "name"
+    };
+    let mut text = message.clone();
+    if let Some(first) = text.get(..1) {
+        text = format!("{}{}", first.to_uppercase(), &text[1..]);
+    }
+    FieldError { field, message: text }
+}
+
+/// What the checkpoint form templates need besides the fields.
+struct Choices {
+    anchors: &'static [Anchor],
+    channels: &'static [ContactChannel],
+    roles: &'static [Role],
+    /// 1..=places, for the position list.
+    places: Vec<usize>,
+}
+
+impl Choices {
+    fn new(places: usize) -> Self {
+        Self {
+            anchors: Anchor::ALL,
+            channels: ContactChannel::ALL,
+            roles: RESPONSIBLE,
+            places: (1..=places).collect(),
+        }
+    }
+}
+
+// ---- create a plan, rename a plan ----
+
+#[derive(Template, WebTemplate)]
+#[template(path = "plan_form.html")]
+struct PlanForm {
+    chrome: Chrome,
+    /// `None` when creating (then the first checkpoint is part of the form).
+    id: Option<TrackingPlanId>,
+    plan_name: String,
+    description: String,
+    cp: CheckpointFields,
+    choices: Choices,
+    errors: Vec<FieldError>,
+}
+
+impl PlanForm {
+    fn error(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+
+    fn action(&self) -> String {
+        self.id
+            .map_or_else(|| "/plans".to_owned(), |id| format!("/plans/{id}"))
+    }
+
+    fn slots(&self) -> Vec<(usize, String)> {
+        (1..=CHANNEL_SLOTS)
+            .map(|n| (n, self.cp.channel(n).to_owned()))
+            .collect()
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct PlanFields {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    plan_name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(flatten)]
+    cp: CheckpointFields,
+}
+
+async fn new_plan(user: CurrentUser, session: Session) -> Result<PlanForm, WebError> {
+    Ok(PlanForm {
+        chrome: Chrome::new(user, &session, "plans").await?,
+        id: None,
+        plan_name: String::new(),
+        description: String::new(),
+        cp: CheckpointFields::blank(0),
+        choices: Choices::new(1),
+        errors: Vec::new(),
+    })
+}
+
+async fn edit_details(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Result<PlanForm, WebError> {
+    let plan = stored_plan(state.database.conn(), user.organisation_id, TrackingPlanId(id)).await?;
+    Ok(PlanForm {
+        chrome: Chrome::new(user, &session, "plans").await?,
+        id: Some(plan.id),
+        plan_name: plan.name,
+        description: plan.description,
+        cp: CheckpointFields::default(),
+        choices: Choices::new(1),
+        errors: Vec::new(),
+    })
+}
+
+fn plan_text(fields: &PlanFields, errors: &mut Vec<FieldError>) -> (String, String) {
+    let name = required_text("plan_name", "the plan's name", &fields.plan_name, 200)
+        .map_err(|e| errors.push(e))
+        .unwrap_or_default();
+    let description = fields.description.trim().to_owned();
+    if description.chars().count() > 2000 {
+        errors.push(FieldError {
+            field: "description",
+            message: "The description must be 2000 characters or fewer".to_owned(),
+        });
+    }
+    (name, description)
+}
+
+async fn create(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    user: CurrentUser,
+    session: Session,
+    Form(fields): Form<PlanFields>,
+) -> Result<Response, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    let mut errors = Vec::new();
+    let (name, description) = plan_text(&fields, &mut errors);
+    let point = fields.cp.parse(1).map_err(|e| errors.extend(e)).ok();
+    if let (Some((mut point, _)), true) = (point, errors.is_empty()) {
+        point.key = new_checkpoint_key(&point.name, &[]);
+        let plan = TrackingPlan {
+            name,
+            description,
+            checkpoints: vec![point],
+        };
+        match plan.validate() {
+            Ok(()) => {
+                let id = install_plan(state.database.conn(), user.organisation_id, &plan).await?;
+                audit(&state, &user, peer, "plan.create", "tracking_plan", id.0).await?;
+                return Ok(Redirect::to(&format!("/plans/{id}")).into_response());
+            }
+            Err(err) => errors.push(plan_error(&err)),
+        }
+    }
+    let form = PlanForm {
+        chrome: Chrome::new(user, &session, "plans").await?,
+        id: None,
+        plan_name: fields.plan_name,
+        description: fields.description,
+        cp: fields.cp,
+        choices: Choices::new(1),
+        errors,
+    };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response())
+}
+
+async fn update_details(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<PlanFields>,
+) -> Result<Response, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    let conn = state.database.conn();
+    let plan = stored_plan(conn, user.organisation_id, TrackingPlanId(id)).await?;
+    let mut errors = Vec::new();
+    let (name, description) = plan_text(&fields, &mut errors);
+    if errors.is_empty() {
+        match update_plan_details(conn, user.organisation_id, plan.id, &name, &description).await {
+            Ok(()) => {
+                audit(&state, &user, peer, "plan.update", "tracking_plan", plan.id.0).await?;
+                return Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response());
+            }
+            Err(PlanEditError::Invalid(err)) => errors.push(plan_error(&err)),
+            Err(PlanEditError::Storage(err)) => return Err(err.into()),
+            Err(PlanEditError::HasTasks(_)) => return Err(WebError::NotFound),
+        }
+    }
+    let form = PlanForm {
+        chrome: Chrome::new(user, &session, "plans").await?,
+        id: Some(plan.id),
+        plan_name: fields.plan_name,
+        description: fields.description,
+        cp: CheckpointFields::default(),
+        choices: Choices::new(1),
+        errors,
+    };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response())
+}
+
+// ---- add or edit a checkpoint ----
+
+#[derive(Template, WebTemplate)]
+#[template(path = "checkpoint_form.html")]
+struct CheckpointForm {
+    chrome: Chrome,
+    plan_id: TrackingPlanId,
+    plan_name: String,
+    /// `None` when adding.
+    id: Option<CheckpointId>,
+    /// Tasks the checkpoint already has (what an edit does to them is explained).
+    tasks: u64,
+    cp: CheckpointFields,
+    choices: Choices,
+    errors: Vec<FieldError>,
+}
+
+impl CheckpointForm {
+    fn error(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+
+    fn action(&self) -> String {
+        self.id.map_or_else(
+            || format!("/plans/{}/checkpoints", self.plan_id),
+            |id| format!("/checkpoints/{id}"),
+        )
+    }
+
+    fn slots(&self) -> Vec<(usize, String)> {
+        (1..=CHANNEL_SLOTS)
+            .map(|n| (n, self.cp.channel(n).to_owned()))
+            .collect()
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct CheckpointSubmit {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    cp: CheckpointFields,
+}
+
+fn checkpoint_form(
+    chrome: Chrome,
+    plan: &StoredPlan,
+    id: Option<CheckpointId>,
+    cp: CheckpointFields,
+    errors: Vec<FieldError>,
+) -> CheckpointForm {
+    let places = plan.checkpoints.len() + usize::from(id.is_none());
+    CheckpointForm {
+        chrome,
+        plan_id: plan.id,
+        plan_name: plan.name.clone(),
+        tasks: id
+            .and_then(|id| plan.checkpoints.iter().find(|c| c.id == id))
+            .map_or(0, |c| c.tasks),
+        id,
+        cp,
+        choices: Choices::new(places),
+        errors,
+    }
+}
+
+async fn new_checkpoint(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Result<CheckpointForm, WebError> {
+    let plan = stored_plan(state.database.conn(), user.organisation_id, TrackingPlanId(id)).await?;
+    let blank = CheckpointFields::blank(plan.checkpoints.len());
+    Ok(checkpoint_form(
+        Chrome::new(user, &session, "plans").await?,
+        &plan,
+        None,
+        blank,
+        Vec::new(),
+    ))
+}
+
+async fn edit_checkpoint(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Result<CheckpointForm, WebError> {
+    let conn = state.database.conn();
+    let (plan_id, index) = checkpoint_place(conn, user.organisation_id, CheckpointId(id)).await?;
+    let plan = stored_plan(conn, user.organisation_id, plan_id).await?;
+    let fields = CheckpointFields::from_checkpoint(&plan.checkpoints[index].checkpoint, index);
+    Ok(checkpoint_form(
+        Chrome::new(user, &session, "plans").await?,
+        &plan,
+        Some(CheckpointId(id)),
+        fields,
+        Vec::new(),
+    ))
+}
+
+async fn save_checkpoint_form(
+    state: AppState,
+    peer: std::net::SocketAddr,
+    user: CurrentUser,
+    session: Session,
+    plan: StoredPlan,
+    id: Option<CheckpointId>,
+    fields: CheckpointSubmit,
+) -> Result<Response, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    let places = plan.checkpoints.len() + usize::from(id.is_none());
+    let errors = match fields.cp.parse(places) {
+        Ok((point, position)) => {
+            match save_checkpoint(
+                state.database.conn(),
+                user.organisation_id,
+                plan.id,
+                id,
+                position,
+                point,
+            )
+            .await
+            {
+                Ok(saved) => {
+                    let action = if id.is_some() {
+                        "checkpoint.update"
+                    } else {
+                        "checkpoint.create"
+                    };
+                    audit(&state, &user, peer, action, "checkpoint", saved.0).await?;
+                    return Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response());
+                }
+                Err(PlanEditError::Invalid(err)) => vec![plan_error(&err)],
+                Err(PlanEditError::Storage(err)) => return Err(err.into()),
+                Err(PlanEditError::HasTasks(_)) => return Err(WebError::NotFound),
+            }
+        }
+        Err(errors) => errors,
+    };
+    let form = checkpoint_form(
+        Chrome::new(user, &session, "plans").await?,
+        &plan,
+        id,
+        fields.cp,
+        errors,
+    );
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response())
+}
+
+async fn add_checkpoint(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<CheckpointSubmit>,
+) -> Result<Response, WebError> {
+    let plan = stored_plan(state.database.conn(), user.organisation_id, TrackingPlanId(id)).await?;
+    save_checkpoint_form(state, peer, user, session, plan, None, fields).await
+}
+
+async fn update_checkpoint(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<CheckpointSubmit>,
+) -> Result<Response, WebError> {
+    let conn = state.database.conn();
+    let (plan_id, _) = checkpoint_place(conn, user.organisation_id, CheckpointId(id)).await?;
+    let plan = stored_plan(conn, user.organisation_id, plan_id).await?;
+    save_checkpoint_form(state, peer, user, session, plan, Some(CheckpointId(id)), fields).await
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<CsrfOnly>,
+) -> Result<Response, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    let conn = state.database.conn();
+    let (plan_id, _) = checkpoint_place(conn, user.organisation_id, CheckpointId(id)).await?;
+    let message = match remove_checkpoint(conn, user.organisation_id, CheckpointId(id)).await {
+        Ok(plan) => {
+            audit(&state, &user, peer, "checkpoint.remove", "tracking_plan", plan.0).await?;
+            return Ok(Redirect::to(&format!("/plans/{plan}")).into_response());
+        }
+        Err(PlanEditError::HasTasks(tasks)) => format!(
+            "This checkpoint already has {tasks} tasks, so removing it would lose their history. Copy the plan and change the copy instead"
+        ),
+        Err(PlanEditError::Invalid(err)) => plan_error(&err).message,
+        Err(PlanEditError::Storage(err)) => return Err(err.into()),
+    };
+    let page = plan_page(
+        &state,
+        user,
+        &session,
+        plan_id,
+        vec![FieldError {
+            field: "checkpoints",
+            message,
+        }],
+    )
+    .await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}

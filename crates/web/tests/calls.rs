@@ -1,0 +1,310 @@
+//! The call queue and plan editing over HTTP, on both backends.
+
+use chrono::NaiveDate;
+use onward_domain::contact::ContactPointKind;
+use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
+use onward_domain::programme::ProgrammeType;
+use onward_domain::role::Role;
+use onward_domain::tracking::shipped_plans;
+use onward_storage::repo::audit::count_audit_events;
+use onward_storage::repo::cohorts::{NewCohort, create_cohort};
+use onward_storage::repo::contacts::{NewContactPoint, add_contact_point, contact_attempts};
+use onward_storage::repo::destinations::destination_history;
+use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolment};
+use onward_storage::repo::learners::insert_learner;
+use onward_storage::repo::plans::{install_plan, plan_summaries, stored_plan};
+use onward_storage::repo::tasks::generate_tasks;
+use onward_storage::{CheckpointId, CohortId, LearnerId, OrganisationId};
+use onward_test_support::{TestApp, TestDatabase, csrf_from, fixtures, on_both_backends};
+use reqwest::StatusCode;
+
+async fn signed_in(db: TestDatabase, role: Role) -> (TestApp, OrganisationId) {
+    let org = fixtures::organisation(db.conn(), "calls").await;
+    fixtures::user(db.conn(), &org, role, "me@calls.example").await;
+    let app = TestApp::spawn(db).await;
+    assert_eq!(
+        app.sign_in("me@calls.example", fixtures::PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    (app, org.id)
+}
+
+/// Adult leavers of March 2025 on the 5-stage plan: their 3–6 month follow-up
+/// (email, SMS, then phone) is long due. Returns the follow-up checkpoint.
+async fn leavers(
+    app: &TestApp,
+    org: OrganisationId,
+    names: &[&str],
+) -> (CheckpointId, CohortId, Vec<LearnerId>) {
+    let conn = app.db.conn();
+    let mut plan = shipped_plans().remove(0);
+    // This organisation rings first for the follow-up.
+    plan.checkpoints[3].channels = vec![onward_domain::contact::ContactChannel::Phone];
+    let plan_id = install_plan(conn, org, &plan).await.expect("plan");
+    let programme = fixtures::programme(conn, org, "Bootcamp", ProgrammeType::SkillsBootcamp).await;
+    let cohort = create_cohort(
+        conn,
+        org,
+        &NewCohort {
+            name: "Bootcamp Spring 2025".to_owned(),
+            tracking_plan: Some(plan_id),
+            results_day: None,
+        },
+    )
+    .await
+    .expect("cohort");
+    let mut ids = Vec::new();
+    for (index, name) in names.iter().enumerate() {
+        let learner = insert_learner(
+            conn,
+            org,
+            &fixtures::new_learner(name, "Leaver", None, Some(&format!("L{index}"))),
+        )
+        .await
+        .expect("learner");
+        add_contact_point(
+            conn,
+            org,
+            learner,
+            &NewContactPoint {
+                kind: ContactPointKind::Phone,
+                value: format!("+4477009001{index:02}"),
+                consent: true,
+            },
+        )
+        .await
+        .expect("phone");
+        insert_enrolment(
+            conn,
+            org,
+            &NewEnrolment {
+                learner,
+                programme,
+                cohort,
+                dates: EnrolmentDates {
+                    start: NaiveDate::from_ymd_opt(2025, 1, 6).expect("date"),
+                    planned_end: NaiveDate::from_ymd_opt(2025, 3, 1 + index as u32).expect("date"),
+                    actual_end: None,
+                },
+                status: CompletionStatus::Completed,
+            },
+        )
+        .await
+        .expect("enrolment");
+        ids.push(learner);
+    }
+    generate_tasks(conn, org).await.expect("tasks");
+    let stored = stored_plan(conn, org, plan_id).await.expect("plan");
+    (stored.checkpoints[3].id, cohort, ids)
+}
+
+fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = page.find(&marker).unwrap_or_else(|| panic!("{name} in page")) + marker.len();
+    page[at..at + page[at..].find('"').expect("quote")].to_owned()
+}
+
+async fn a_call_is_recorded_once_and_the_queue_moves_on(db: TestDatabase) {
+    let (app, org) = signed_in(db, Role::ProgressionLead).await;
+    let (checkpoint, cohort, learners) = leavers(&app, org, &["Ada", "Ben"]).await;
+
+    // Reachable from My work and from the cohort page.
+    let (_, work) = app.get_text("/work").await;
+    assert!(work.contains(&format!("href=\"/calls/{checkpoint}\"")), "{work}");
+    let (_, cohort_page) = app.get_text(&format!("/cohorts/{cohort}")).await;
+    assert!(cohort_page.contains(&format!("/calls/{checkpoint}?cohort={cohort}")));
+
+    let queue = format!("/calls/{checkpoint}?cohort={cohort}");
+    let (status, page) = app.get_text(&queue).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Call Ada Leaver") && page.contains("+447700900100"),
+        "{page}"
+    );
+    assert!(
+        page.contains("what are you doing now?"),
+        "an actual destination is asked for"
+    );
+    let csrf = csrf_from(&page).expect("csrf");
+    let key = hidden(&page, "key");
+    let task = hidden(&page, "task");
+    let cohort_field = cohort.to_string();
+
+    // A destination with a no-answer outcome is refused with the error summary.
+    let refused = app
+        .post_form(
+            &format!("/calls/{checkpoint}"),
+            &[
+                ("csrf", &csrf),
+                ("key", &key),
+                ("task", &task),
+                ("cohort", &cohort_field),
+                ("outcome", "no_answer"),
+                ("category", "emp_full_time"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = refused.text().await.expect("body");
+    assert!(
+        body.contains("govuk-error-summary")
+            && body.contains("only record what they are doing when you reached them")
+    );
+    assert!(
+        body.contains("Call Ada Leaver"),
+        "the same learner is shown again"
+    );
+    assert!(
+        contact_attempts(app.db.conn(), org, learners[0])
+            .await
+            .expect("attempts")
+            .is_empty()
+    );
+
+    let reached = [
+        ("csrf", csrf.as_str()),
+        ("key", key.as_str()),
+        ("task", task.as_str()),
+        ("cohort", cohort_field.as_str()),
+        ("outcome", "reached"),
+        ("category", "emp_full_time"),
+        ("place", "Aire Logistics"),
+        ("job_role", "Warehouse supervisor"),
+        ("day", "1"),
+        ("month", "9"),
+        ("year", "2025"),
+        ("notes", "Started in September"),
+    ];
+    let saved = app.post_form(&format!("/calls/{checkpoint}"), &reached).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let location = saved.headers()["location"].to_str().expect("location").to_owned();
+    assert_eq!(
+        location,
+        format!("/calls/{checkpoint}?cohort={cohort}&saved={}", learners[0])
+    );
+    // The same form again (a double click): nothing more, the same redirect.
+    let again = app.post_form(&format!("/calls/{checkpoint}"), &reached).await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(again.headers()["location"].to_str().expect("location"), location);
+    let conn = app.db.conn();
+    assert_eq!(
+        contact_attempts(conn, org, learners[0])
+            .await
+            .expect("attempts")
+            .len(),
+        1
+    );
+    let history = destination_history(conn, org, learners[0])
+        .await
+        .expect("history");
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].record.employer.as_deref(), Some("Aire Logistics"));
+    assert_eq!(
+        count_audit_events(conn, org, "learner.call_recorded", Some(learners[0].0))
+            .await
+            .expect("audit"),
+        1
+    );
+
+    // The queue moves on to Ben, with a confirmation for Ada.
+    let (_, page) = app.get_text(&location).await;
+    assert!(page.contains("Call to Ada Leaver saved."), "{page}");
+    assert!(page.contains("Call Ben Leaver"), "{page}");
+    let (_, record) = app.get_text(&format!("/learners/{}", learners[0])).await;
+    assert!(record.contains("Source: Phone call") && record.contains("Confirmed by the learner"));
+}
+
+async fn admins_create_copy_and_edit_plans_with_clear_errors(db: TestDatabase) {
+    let (app, org) = signed_in(db, Role::Admin).await;
+    let (_, page) = app.get_text("/plans/new").await;
+    let csrf = csrf_from(&page).expect("csrf");
+    let checkpoint = |name: &'static str, anchor: &'static str, offset: &'static str| {
+        vec![
+            ("name", name),
+            ("anchor", anchor),
+            ("offset_days", offset),
+            ("channel_1", "email"),
+            ("channel_2", "phone"),
+            ("responsible", "progression_lead"),
+            ("max_attempts", "3"),
+            ("position", "1"),
+        ]
+    };
+    let mut fields = vec![
+        ("csrf", csrf.as_str()),
+        ("plan_name", "Apprentices"),
+        ("description", ""),
+    ];
+    fields.extend(checkpoint("Before they start", "start", "-10"));
+    let response = app.post_form("/plans", &fields).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = response.text().await.expect("body");
+    assert!(
+        body.contains("govuk-error-summary")
+            && body.contains("falls before the learner&#39;s start date")
+            && body.contains("href=\"#offset_days\""),
+        "{body}"
+    );
+    assert!(
+        plan_summaries(app.db.conn(), org)
+            .await
+            .expect("plans")
+            .is_empty()
+    );
+
+    let mut fields = vec![
+        ("csrf", csrf.as_str()),
+        ("plan_name", "Apprentices"),
+        ("description", ""),
+    ];
+    fields.extend(checkpoint("Spring intentions", "planned_end", "-100"));
+    let created = app.post_form("/plans", &fields).await;
+    assert_eq!(
+        created.status(),
+        StatusCode::SEE_OTHER,
+        "a negative offset from the end is normal"
+    );
+    let plan_url = created.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+
+    // A 6-month check put before the intentions is out of order.
+    let mut fields = vec![("csrf", csrf.as_str())];
+    fields.extend(checkpoint("6-month check", "leaving", "182"));
+    let out_of_order = app.post_form(&format!("{plan_url}/checkpoints"), &fields).await;
+    assert_eq!(out_of_order.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = out_of_order.text().await.expect("body");
+    assert!(
+        body.contains("put checkpoints in date order") && body.contains("href=\"#position\""),
+        "{body}"
+    );
+    let in_order: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|&(k, v)| if k == "position" { (k, "2") } else { (k, v) })
+        .collect();
+    let added = app.post_form(&format!("{plan_url}/checkpoints"), &in_order).await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.get_text(&plan_url).await;
+    assert!(
+        page.contains("100 days before the planned end date")
+            && page.contains("182 days after the leaving date"),
+        "{page}"
+    );
+
+    let copied = app
+        .post_form(&format!("{plan_url}/copy"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(copied.status(), StatusCode::SEE_OTHER);
+    let plans = plan_summaries(app.db.conn(), org).await.expect("plans");
+    let names: Vec<(&str, u64)> = plans.iter().map(|p| (p.name.as_str(), p.checkpoints)).collect();
+    assert_eq!(names, [("Apprentices", 2), ("Copy of Apprentices", 2)]);
+    let (status, list) = app.get_text("/plans").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list.contains("Copy of Apprentices"));
+}
+
+on_both_backends!(
+    a_call_is_recorded_once_and_the_queue_moves_on,
+    admins_create_copy_and_edit_plans_with_clear_errors,
+);
