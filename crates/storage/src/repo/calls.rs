@@ -280,24 +280,69 @@ pub async fn next_call(
                 close_task(conn, model.id, TaskStatus::Done).await?;
                 continue;
             }
-            let learner_id = LearnerId(person.id);
-            let points = contact_points(conn, org, learner_id).await?;
-            let (phones, without): (Vec<ContactPoint>, Vec<ContactPoint>) = points
-                .into_iter()
-                .filter(|point| point.kind == ContactPointKind::Phone && point.valid)
-                .partition(|point| point.consent);
-            return Ok(Some(CallCandidate {
-                task: TaskId(model.id),
-                due_on: model.due_on,
-                progress: progress_of(&model)?,
-                learner: learner(conn, org, learner_id).await?,
-                kind,
-                phones,
-                phones_without_consent: without.len(),
-                attempts: contact_attempts(conn, org, learner_id).await?,
-            }));
+            return Ok(Some(
+                candidate(conn, org, &model, LearnerId(person.id), kind).await?,
+            ));
         }
     }
+}
+
+async fn candidate(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    model: &task::Model,
+    learner_id: LearnerId,
+    kind: DestinationKind,
+) -> Result<CallCandidate> {
+    let points = contact_points(conn, org, learner_id).await?;
+    let (phones, without): (Vec<ContactPoint>, Vec<ContactPoint>) = points
+        .into_iter()
+        .filter(|point| point.kind == ContactPointKind::Phone && point.valid)
+        .partition(|point| point.consent);
+    Ok(CallCandidate {
+        task: TaskId(model.id),
+        due_on: model.due_on,
+        progress: progress_of(model)?,
+        learner: learner(conn, org, learner_id).await?,
+        kind,
+        phones,
+        phones_without_consent: without.len(),
+        attempts: contact_attempts(conn, org, learner_id).await?,
+    })
+}
+
+/// One task of a checkpoint as a call (to show the same learner again when
+/// the form had an error), with the kind of answer it asks for.
+pub async fn call_for_task(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    point: &QueueCheckpoint,
+    id: TaskId,
+) -> Result<CallCandidate> {
+    let model = task::Entity::find_by_id(id.0)
+        .filter(task::Column::OrganisationId.eq(org.0))
+        .filter(task::Column::CheckpointId.eq(point.id.0))
+        .one(conn)
+        .await?
+        .ok_or_else(|| StorageError::not_found(format!("task {id}")))?;
+    let enrolment = enrolment::Entity::find_by_id(model.enrolment_id)
+        .filter(enrolment::Column::OrganisationId.eq(org.0))
+        .one(conn)
+        .await?
+        .ok_or_else(|| StorageError::not_found(format!("task {id}")))?;
+    let dates = EnrolmentDates {
+        start: enrolment.start_date,
+        planned_end: enrolment.planned_end_date,
+        actual_end: enrolment.actual_end_date,
+    };
+    candidate(
+        conn,
+        org,
+        &model,
+        LearnerId(enrolment.learner_id),
+        implied_kind(model.due_on, &dates),
+    )
+    .await
 }
 
 /// One call as the caller saved it.
