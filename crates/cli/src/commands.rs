@@ -44,6 +44,15 @@ pub struct DemoArgs {
     yes: bool,
 }
 
+#[derive(Args)]
+pub struct WorkerArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// Run one pass and exit, printing what it created.
+    #[arg(long)]
+    once: bool,
+}
+
 #[derive(Subcommand)]
 pub enum OrgCommand {
     /// Add an organisation (a school, college, provider, local authority or VET school).
@@ -169,6 +178,32 @@ pub async fn demo(settings: &Settings, args: DemoArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     run_server(settings, &args.serve, database).await
+}
+
+pub async fn worker(settings: &Settings, args: WorkerArgs) -> anyhow::Result<()> {
+    let database = open(&database_url(settings, &args.database, DEFAULT_DATABASE_URL)).await?;
+    if args.once {
+        let started = Instant::now();
+        let reports = onward_web::scheduler::run_once(&database).await?;
+        for pass in &reports {
+            println!(
+                "{}: {} tasks created, {} without a date (e.g. no results day)",
+                pass.organisation, pass.report.created, pass.report.undated
+            );
+        }
+        println!(
+            "Scheduler pass over {} organisations finished in {:.1} s.",
+            reports.len(),
+            started.elapsed().as_secs_f64()
+        );
+        return Ok(());
+    }
+    println!("Onward worker: running the task scheduler every hour (Ctrl-C to stop).");
+    tokio::select! {
+        () = onward_web::scheduler::run_forever(database) => {},
+        _ = tokio::signal::ctrl_c() => println!("Worker stopped."),
+    }
+    Ok(())
 }
 
 /// Asks a yes/no question on the terminal; with no terminal the answer is no.

@@ -37,6 +37,16 @@ enum Command {
     Migrate(commands::DatabaseArgs),
     /// Create (or reset) a demo database with two organisations, then serve it.
     Demo(commands::DemoArgs),
+    /// Run the task scheduler without serving the web app (for a separate worker process).
+    #[command(
+        long_about = "Runs the task scheduler that `onward serve` also runs: it creates the follow-up \
+                      tasks that each cohort's tracking plan calls for (one per enrolment and checkpoint, \
+                      dated from the enrolment or the fixed calendar date). It runs a pass at once and \
+                      then every hour until stopped with Ctrl-C. Passes are idempotent, so the worker can \
+                      run beside any number of `serve` instances on the same database.\n\n\
+                      Use --once to run a single pass and exit (for cron or a systemd timer)."
+    )]
+    Worker(commands::WorkerArgs),
     /// Manage organisations.
     #[command(subcommand)]
     Org(commands::OrgCommand),
@@ -73,6 +83,7 @@ fn main() -> ExitCode {
             Command::Serve(args) => commands::serve(&settings, args).await,
             Command::Migrate(args) => commands::migrate(&settings, args).await,
             Command::Demo(args) => commands::demo(&settings, args).await,
+            Command::Worker(args) => commands::worker(&settings, args).await,
             Command::Org(command) => commands::org(&settings, command).await,
             Command::User(command) => commands::user(&settings, command).await,
         }

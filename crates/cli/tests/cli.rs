@@ -288,3 +288,82 @@ on_both_backends!(
     user_add_validates_and_refuses_duplicates,
     demo_seeds_and_serve_serves_it
 );
+
+#[test]
+fn worker_help_explains_the_scheduler_and_once() {
+    let (ok, output) = run(onward().arg("--help"));
+    assert!(ok && output.contains("worker"), "{output}");
+    let (ok, output) = run(onward().args(["worker", "--help"]));
+    assert!(ok, "{output}");
+    assert!(
+        output.contains("--once") && output.contains("task scheduler"),
+        "{output}"
+    );
+}
+
+/// `onward worker --once` creates the plan's tasks, and a second pass creates none.
+async fn worker_once_generates_tasks_idempotently(db: TestDatabase) {
+    use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
+    use onward_storage::repo::cohorts::{NewCohort, create_cohort};
+    use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolment};
+    use onward_storage::repo::learners::insert_learner;
+    use onward_test_support::fixtures;
+    let conn = db.conn();
+    let org = fixtures::organisation(conn, "worker-college").await;
+    let plan =
+        onward_storage::repo::plans::install_plan(conn, org.id, &onward_domain::tracking::shipped_plans()[0])
+            .await
+            .expect("plan");
+    let programme = fixtures::programme(
+        conn,
+        org.id,
+        "ESOL",
+        onward_domain::programme::ProgrammeType::Esol,
+    )
+    .await;
+    let cohort = create_cohort(
+        conn,
+        org.id,
+        &NewCohort {
+            name: "ESOL 2026".to_owned(),
+            tracking_plan: Some(plan),
+            results_day: None,
+        },
+    )
+    .await
+    .expect("cohort");
+    let learner = insert_learner(
+        conn,
+        org.id,
+        &fixtures::new_learner("Wyn", "Worker", None, Some("W1")),
+    )
+    .await
+    .expect("learner");
+    let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    insert_enrolment(
+        conn,
+        org.id,
+        &NewEnrolment {
+            learner,
+            programme,
+            cohort,
+            dates: EnrolmentDates {
+                start: date(2026, 1, 5),
+                planned_end: date(2026, 4, 3),
+                actual_end: None,
+            },
+            status: CompletionStatus::Completed,
+        },
+    )
+    .await
+    .expect("enrolment");
+    let url = db.url.clone();
+    let (ok, output) = run(onward().args(["worker", "--once", "--database-url", &url]));
+    assert!(ok, "{output}");
+    assert!(output.contains("worker-college: 5 tasks created"), "{output}");
+    let (ok, output) = run(onward().args(["worker", "--once", "--database-url", &url]));
+    assert!(ok, "{output}");
+    assert!(output.contains("worker-college: 0 tasks created"), "{output}");
+}
+
+on_both_backends!(worker_once_generates_tasks_idempotently);

@@ -9,6 +9,7 @@ mod error;
 mod health;
 pub mod i18n;
 pub mod passwords;
+pub mod scheduler;
 mod security_headers;
 mod startup;
 mod state;

@@ -53,7 +53,7 @@ impl Application {
 
     /// Serves until the process receives Ctrl-C / SIGTERM, then finishes in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        tokio::spawn(generate_tasks_periodically(self.database.clone()));
+        tokio::spawn(crate::scheduler::run_forever(self.database.clone()));
         let store = self.session_store;
         tokio::spawn(async move {
             let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
@@ -70,36 +70,6 @@ impl Application {
         )
         .with_graceful_shutdown(shutdown_signal())
         .await
-    }
-}
-
-/// The task scheduler: at start and then hourly, creates the tasks that plans and
-/// enrolments call for. Generation is idempotent, so several `serve` instances
-/// running it on one database create each task once.
-async fn generate_tasks_periodically(database: Database) {
-    use onward_storage::repo::organisations::list_organisations;
-    use onward_storage::repo::tasks::generate_tasks;
-    let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
-    loop {
-        every_hour.tick().await;
-        let organisations = match list_organisations(database.conn()).await {
-            Ok(organisations) => organisations,
-            Err(err) => {
-                tracing::warn!(error = %err, "task scheduler: cannot list organisations");
-                continue;
-            }
-        };
-        for organisation in organisations {
-            match generate_tasks(database.conn(), organisation.id).await {
-                Ok(report) if report.created > 0 => {
-                    tracing::info!(organisation = %organisation.slug, created = report.created, "tasks generated");
-                }
-                Ok(_) => {}
-                Err(err) => {
-                    tracing::warn!(organisation = %organisation.slug, error = %err, "task generation failed")
-                }
-            }
-        }
     }
 }
 
