@@ -410,11 +410,13 @@ async fn seed_organisation(
         .map(|(_, id)| *id);
 
     let mut learners = 0;
+    let mut unknown = std::collections::HashSet::new();
     for cohort in &spec.cohorts {
-        learners += seed_cohort(txn, rng, spec, org, plan_id, cohort, lead, learners).await?;
+        learners += seed_cohort(txn, rng, spec, org, plan_id, cohort, lead, learners, &mut unknown).await?;
     }
     // The tasks the plan calls for, so "My work" shows due follow-ups at once.
     onward_storage::repo::tasks::generate_tasks(txn, org).await?;
+    escalate_to_phone(txn, org, plan_id, &unknown, lead).await?;
     Ok(DemoOrganisation {
         name: organisation.name,
         slug: organisation.slug,
@@ -433,6 +435,7 @@ async fn seed_cohort(
     cohort: &CohortSpec,
     lead: Option<UserId>,
     numbered_from: usize,
+    unknown: &mut std::collections::HashSet<onward_storage::LearnerId>,
 ) -> Result<usize, DemoError> {
     let programme_id = create_programme(txn, org, &cohort.programme).await?;
     let cohort_id = create_cohort(
@@ -537,9 +540,58 @@ async fn seed_cohort(
             .await?;
         }
         let actual = weighted(rng, cohort.actual)?;
+        if actual.is_none() {
+            unknown.insert(learner_id);
+        }
         seed_follow_up(txn, rng, org, learner_id, cohort, actual, lead).await?;
     }
     Ok(cohort.learners)
+}
+
+/// The mixed method's cheaper routes already tried: for the progression lead's
+/// checkpoints that try email or SMS before the phone, the learners still not
+/// known have had their emails and texts go unanswered, so their tasks wait
+/// in the call queue (the 1 November demo cut-off keeps the demo the same
+/// whatever day it is made).
+async fn escalate_to_phone(
+    txn: &onward_storage::DatabaseTransaction,
+    org: OrganisationId,
+    plan: TrackingPlanId,
+    unknown: &std::collections::HashSet<onward_storage::LearnerId>,
+    lead: Option<UserId>,
+) -> Result<(), DemoError> {
+    use onward_storage::repo::calls::{open_tasks, record_task_attempt};
+    let cut_off = date(2026, 11, 1)?;
+    for stored in onward_storage::repo::plans::stored_plan(txn, org, plan)
+        .await?
+        .checkpoints
+    {
+        let point = &stored.checkpoint;
+        let Some(phone_at) = point.channels.iter().position(|c| *c == ContactChannel::Phone) else {
+            continue;
+        };
+        if point.responsible != Role::ProgressionLead || phone_at == 0 {
+            continue;
+        }
+        for (task, due_on, learner) in open_tasks(txn, org, stored.id, cut_off).await? {
+            if !unknown.contains(&learner) {
+                continue;
+            }
+            let mut day = 0;
+            for channel in &point.channels[..phone_at] {
+                for _ in 0..point.max_attempts {
+                    let at = Utc
+                        .with_ymd_and_hms(due_on.year(), due_on.month(), due_on.day(), 9, 30, 0)
+                        .single()
+                        .ok_or_else(|| invalid("attempt time"))?
+                        + Duration::days(day);
+                    day += 3;
+                    record_task_attempt(txn, org, task, *channel, ContactOutcome::NoAnswer, lead, at).await?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn new_learner(

@@ -534,3 +534,106 @@ pub async fn mark_learner(
     update.exec(conn).await?;
     Ok(())
 }
+
+/// The open tasks of a checkpoint due by `today`, oldest first: (task, due on, learner).
+pub async fn open_tasks(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    checkpoint: CheckpointId,
+    today: NaiveDate,
+) -> Result<Vec<(TaskId, NaiveDate, LearnerId)>> {
+    use std::collections::HashMap;
+    let tasks: Vec<(i64, NaiveDate, i64)> = task::Entity::find()
+        .select_only()
+        .columns([task::Column::Id, task::Column::DueOn, task::Column::EnrolmentId])
+        .filter(task::Column::OrganisationId.eq(org.0))
+        .filter(task::Column::CheckpointId.eq(checkpoint.0))
+        .filter(task::Column::Status.is_in(open_statuses()))
+        .filter(task::Column::DueOn.lte(today))
+        .order_by_asc(task::Column::DueOn)
+        .order_by_asc(task::Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let learners: HashMap<i64, i64> = enrolment::Entity::find()
+        .select_only()
+        .columns([enrolment::Column::Id, enrolment::Column::LearnerId])
+        .filter(enrolment::Column::OrganisationId.eq(org.0))
+        .filter(enrolment::Column::Id.is_in(tasks.iter().map(|(_, _, e)| *e)))
+        .into_tuple::<(i64, i64)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(tasks
+        .into_iter()
+        .filter_map(|(id, due, enrolment)| {
+            learners
+                .get(&enrolment)
+                .map(|learner| (TaskId(id), due, LearnerId(*learner)))
+        })
+        .collect())
+}
+
+/// Records an attempt on a task by any channel (an email or SMS sent, a letter,
+/// a reply) and applies the checkpoint's escalation. A bounced email or SMS
+/// counts as an attempt like any other; the call queue uses [`record_call`].
+pub async fn record_task_attempt(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: TaskId,
+    channel: ContactChannel,
+    outcome: ContactOutcome,
+    user: Option<UserId>,
+    at: DateTime<Utc>,
+) -> Result<TaskProgress> {
+    let model = task::Entity::find_by_id(id.0)
+        .filter(task::Column::OrganisationId.eq(org.0))
+        .one(conn)
+        .await?
+        .ok_or_else(|| StorageError::not_found(format!("task {id}")))?;
+    let point = queue_checkpoint(conn, org, CheckpointId(model.checkpoint_id)).await?;
+    let learner_id = enrolment::Entity::find_by_id(model.enrolment_id)
+        .filter(enrolment::Column::OrganisationId.eq(org.0))
+        .one(conn)
+        .await?
+        .map(|e| LearnerId(e.learner_id))
+        .ok_or_else(|| StorageError::not_found(format!("task {id}")))?;
+    super::contacts::record_contact_attempt(
+        conn,
+        org,
+        &super::contacts::NewContactAttempt {
+            learner: learner_id,
+            task: Some(id),
+            channel,
+            direction: ContactDirection::Outbound,
+            outcome,
+            notes: None,
+            user,
+            attempted_at: at,
+        },
+    )
+    .await?;
+    let progress = point.checkpoint.after_attempt(
+        progress_of(&model)?,
+        Attempt {
+            channel,
+            outcome,
+            destination_recorded: false,
+            opted_out: false,
+            channel_still_usable: true,
+        },
+    );
+    task::Entity::update_many()
+        .col_expr(task::Column::Status, Expr::value(progress.status.code()))
+        .col_expr(
+            task::Column::ChannelIndex,
+            Expr::value(i16::try_from(progress.channel_index).unwrap_or(i16::MAX)),
+        )
+        .col_expr(task::Column::Attempts, Expr::value(i16::from(progress.attempts)))
+        .col_expr(task::Column::UpdatedAt, Expr::value(at))
+        .filter(task::Column::Id.eq(model.id))
+        .exec(conn)
+        .await?;
+    Ok(progress)
+}
