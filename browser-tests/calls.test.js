@@ -84,5 +84,30 @@ for (const backend of backends()) {
       await expectNoAxeViolations(page, assert);
       await page.close();
     });
+
+    for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
+      test(`an administrator edits a plan and sees the domain's errors (${label})`, async () => {
+        const page = await newPage(browser, { viewport });
+        await signIn(page, onward.baseUrl, 'admin@salt-training.example');
+        await page.goto(`${onward.baseUrl}/plans`);
+        await page.getByRole('heading', { name: 'Tracking plans', level: 1 }).waitFor();
+        await expectNoAxeViolations(page, assert);
+        await page.getByRole('link', { name: 'Adult provider 5-stage' }).click();
+        await page.getByRole('heading', { name: 'Adult provider 5-stage', level: 1 }).waitFor();
+        await expectNoAxeViolations(page, assert);
+        await page.getByRole('link', { name: /Edit.*12-month sustained check/ }).click();
+        await page.getByLabel('Days after it').fill('30');
+        await page.getByRole('button', { name: 'Save checkpoint' }).click();
+        const summary = page.locator('.govuk-error-summary');
+        await summary.waitFor();
+        assert.match(await summary.innerText(), /put checkpoints in date order/);
+        await expectNoAxeViolations(page, assert);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px`);
+        await page.goto(`${onward.baseUrl}/plans/new`);
+        await expectNoAxeViolations(page, assert);
+        await page.close();
+      });
+    }
   });
 }
