@@ -481,3 +481,9 @@ checkpoint-edit = Edit checkpoint
 checkpoint-save = Save checkpoint
 # untranslated
 checkpoint-has-tasks = This checkpoint already has { $count } tasks. They keep their due dates; a new name, role, channels or attempts apply to those not yet done.
+# untranslated
+learner-warning = Warning
+# untranslated
+learner-opted-out = Asked not to be contacted again on { $date }: they are left out of call queues.
+# untranslated
+learner-contact-wrong = Marked wrong

@@ -260,3 +260,6 @@ checkpoint-position-hint = Checkpoints must be in date order
 checkpoint-edit = Edit checkpoint
 checkpoint-save = Save checkpoint
 checkpoint-has-tasks = This checkpoint already has { $count } tasks. They keep their due dates; a new name, role, channels or attempts apply to those not yet done.
+learner-warning = Warning
+learner-opted-out = Asked not to be contacted again on { $date }: they are left out of call queues.
+learner-contact-wrong = Marked wrong

@@ -212,6 +212,29 @@ async fn a_call_is_recorded_once_and_the_queue_moves_on(db: TestDatabase) {
     assert!(page.contains("Call Ben Leaver"), "{page}");
     let (_, record) = app.get_text(&format!("/learners/{}", learners[0])).await;
     assert!(record.contains("Source: Phone call") && record.contains("Confirmed by the learner"));
+
+    // Ben: a wrong number, and (through a relative) a request not to be called again.
+    let wrong = app
+        .post_form(
+            &format!("/calls/{checkpoint}"),
+            &[
+                ("csrf", &csrf),
+                ("key", &hidden(&page, "key")),
+                ("task", &hidden(&page, "task")),
+                ("number", &hidden(&page, "number")),
+                ("outcome", "wrong_number"),
+                ("opt_out", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::SEE_OTHER);
+    let (_, record) = app.get_text(&format!("/learners/{}", learners[1])).await;
+    assert!(
+        record.contains("Marked wrong") && record.contains("Asked not to be contacted again"),
+        "{record}"
+    );
+    let (_, page) = app.get_text(&format!("/calls/{checkpoint}")).await;
+    assert!(page.contains("No one left to call"), "{page}");
 }
 
 async fn admins_create_copy_and_edit_plans_with_clear_errors(db: TestDatabase) {

@@ -637,3 +637,17 @@ pub async fn record_task_attempt(
         .await?;
     Ok(progress)
 }
+
+/// When the learner asked not to be contacted again, if they did.
+pub async fn opted_out_at(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: LearnerId,
+) -> Result<Option<DateTime<Utc>>> {
+    Ok(learner_entity::Entity::find_by_id(id.0)
+        .filter(learner_entity::Column::OrganisationId.eq(org.0))
+        .one(conn)
+        .await?
+        .ok_or_else(|| StorageError::not_found(format!("learner {id}")))?
+        .opted_out_at)
+}

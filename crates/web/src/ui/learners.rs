@@ -181,6 +181,8 @@ struct LearnerPage {
     enrolments: Vec<EnrolmentView>,
     current: Option<String>,
     timeline: Vec<TimelineEvent>,
+    /// The day the learner asked not to be contacted again.
+    opted_out: Option<NaiveDate>,
 }
 
 async fn show_learner(
@@ -258,6 +260,9 @@ async fn show_learner(
     timeline.sort_by_key(|event| std::cmp::Reverse(event.date));
 
     Ok(LearnerPage {
+        opted_out: onward_storage::repo::calls::opted_out_at(conn, org, learner.id)
+            .await?
+            .map(|at| at.date_naive()),
         contacts: contact_points(conn, org, learner.id).await?,
         chrome: Chrome::new(user, &session, "learners").await?,
         learner,
