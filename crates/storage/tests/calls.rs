@@ -131,6 +131,7 @@ fn filter(tried_since: chrono::DateTime<Utc>) -> QueueFilter {
         after: None,
         today: date(2026, 11, 26),
         tried_since,
+        claim_for: None,
     }
 }
 
@@ -544,7 +545,68 @@ async fn plans_are_edited_validated_and_copied(db: TestDatabase) {
     );
 }
 
+async fn two_callers_sharing_a_queue_get_different_learners(db: TestDatabase) {
+    let w = world(&db, &call_plan(&[ContactChannel::Phone], 3), &["Ida", "Jo"]).await;
+    let conn = db.conn();
+    let organisation = onward_storage::repo::organisations::list_organisations(conn)
+        .await
+        .expect("organisations")
+        .remove(0);
+    let other = fixtures::user(conn, &organisation, Role::IagAdviser, "other@calls.example").await;
+    let point = queue_checkpoint(conn, w.org, w.checkpoint)
+        .await
+        .expect("checkpoint");
+    let at = Utc
+        .with_ymd_and_hms(2026, 11, 20, 10, 0, 0)
+        .single()
+        .expect("time");
+    let as_caller = |user: UserId, now: chrono::DateTime<Utc>| QueueFilter {
+        claim_for: Some((user, now)),
+        ..filter(at)
+    };
+    let first = next_call(conn, w.org, &point, &as_caller(w.user, at))
+        .await
+        .expect("next")
+        .expect("Ida");
+    let second = next_call(conn, w.org, &point, &as_caller(other.id, at))
+        .await
+        .expect("next")
+        .expect("Jo");
+    assert_eq!(
+        (
+            first.learner.given_name.as_str(),
+            second.learner.given_name.as_str()
+        ),
+        ("Ida", "Jo")
+    );
+    // Reloading keeps one's own learner; a third look by the other caller finds no one free.
+    let again = next_call(conn, w.org, &point, &as_caller(w.user, at))
+        .await
+        .expect("next")
+        .expect("Ida");
+    assert_eq!(again.task, first.task);
+    let later = at + Duration::minutes(5);
+    let skipped = QueueFilter {
+        after: Some(second.task),
+        ..as_caller(other.id, later)
+    };
+    assert!(
+        next_call(conn, w.org, &point, &skipped)
+            .await
+            .expect("next")
+            .is_none()
+    );
+    // After the claim runs out, Ida is free for the other caller.
+    let much_later = at + Duration::minutes(11);
+    let freed = next_call(conn, w.org, &point, &as_caller(other.id, much_later))
+        .await
+        .expect("next")
+        .expect("someone");
+    assert_eq!(freed.learner.given_name, "Ida");
+}
+
 on_both_backends!(
+    two_callers_sharing_a_queue_get_different_learners,
     the_queue_escalates_and_a_key_records_one_attempt,
     after_every_channel_the_task_is_unreachable,
     opted_out_erased_and_already_known_learners_are_skipped,

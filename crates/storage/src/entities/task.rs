@@ -15,6 +15,9 @@ pub struct Model {
     pub channel_index: i16,
     pub attempts: i16,
     pub updated_at: DateTimeUtc,
+    /// The caller who has the task open in the call queue, until `claimed_until`.
+    pub claimed_by: Option<i64>,
+    pub claimed_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

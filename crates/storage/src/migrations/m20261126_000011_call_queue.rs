@@ -1,6 +1,8 @@
 //! The call queue: an idempotency key on contact attempts (a double-submitted
 //! call form records one attempt), a learner's "do not contact" and erasure
-//! marks (the queue skips such learners), and an index for a checkpoint's queue.
+//! marks (the queue skips such learners), a short claim on a task while one
+//! caller has it open (so two callers sharing a queue do not ring the same
+//! learner), and an index for a checkpoint's queue.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -40,6 +42,22 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("tasks")
+                    .add_column(big_integer_null("claimed_by"))
+                    .take(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("tasks")
+                    .add_column(timestamp_with_time_zone_null("claimed_until"))
+                    .take(),
+            )
+            .await?;
         manager
             .create_index(
                 Index::create()

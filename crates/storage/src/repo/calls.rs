@@ -81,6 +81,21 @@ pub struct QueueFilter {
     pub today: NaiveDate,
     /// Tasks already tried since this moment wait for another day.
     pub tried_since: DateTime<Utc>,
+    /// The caller asking, and the time: the learner shown is claimed for them
+    /// for [`CLAIM_MINUTES`], and learners claimed by other callers are passed
+    /// over, so two people sharing a queue do not ring the same learner.
+    pub claim_for: Option<(UserId, DateTime<Utc>)>,
+}
+
+/// How long a learner shown in the call queue stays with that caller.
+pub const CLAIM_MINUTES: i64 = 10;
+
+/// Free to claim: never claimed, the claim has run out, or it is the caller's own.
+fn claimable(user: UserId, now: DateTime<Utc>) -> Condition {
+    Condition::any()
+        .add(task::Column::ClaimedUntil.is_null())
+        .add(task::Column::ClaimedUntil.lte(now))
+        .add(task::Column::ClaimedBy.eq(user.0))
 }
 
 /// The learner to call next, with all the caller needs.
@@ -224,6 +239,9 @@ pub async fn next_call(
         let mut query = task::Entity::find()
             .filter(queue_condition(point, org, filter.cohort, filter.today))
             .filter(waiting_condition(filter.tried_since));
+        if let Some((user, now)) = filter.claim_for {
+            query = query.filter(claimable(user, now));
+        }
         if let Some((due_on, id)) = after {
             query = query.filter(
                 Condition::any().add(task::Column::DueOn.gt(due_on)).add(
@@ -279,6 +297,23 @@ pub async fn next_call(
                 );
                 close_task(conn, model.id, TaskStatus::Done).await?;
                 continue;
+            }
+            if let Some((user, now)) = filter.claim_for {
+                // Conditional, so of two callers asking at once only one gets the learner.
+                let claimed = task::Entity::update_many()
+                    .col_expr(task::Column::ClaimedBy, Expr::value(user.0))
+                    .col_expr(
+                        task::Column::ClaimedUntil,
+                        Expr::value(now + chrono::Duration::minutes(CLAIM_MINUTES)),
+                    )
+                    .filter(task::Column::Id.eq(model.id))
+                    .filter(claimable(user, now))
+                    .exec(conn)
+                    .await?
+                    .rows_affected;
+                if claimed == 0 {
+                    continue;
+                }
             }
             return Ok(Some(
                 candidate(conn, org, &model, LearnerId(person.id), kind).await?,
@@ -484,6 +519,11 @@ pub async fn record_call(
         )
         .col_expr(task::Column::Attempts, Expr::value(i16::from(progress.attempts)))
         .col_expr(task::Column::UpdatedAt, Expr::value(call.at))
+        .col_expr(task::Column::ClaimedBy, Expr::value(Option::<i64>::None))
+        .col_expr(
+            task::Column::ClaimedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .filter(task::Column::Id.eq(task_model.id))
         .exec(conn)
         .await?;

@@ -203,6 +203,7 @@ async fn call_page(
         },
         today: Utc::now().date_naive(),
         tried_since: start_of_today(),
+        claim_for: Some((user.id, Utc::now())),
     };
     let candidate = match shown {
         Shown::Task(candidate) => Some(*candidate),
