@@ -51,7 +51,21 @@ pub struct Attempt {
 impl Checkpoint {
     /// The channel a task at `progress` should use now, if any.
     pub fn current_channel(&self, progress: TaskProgress) -> Option<ContactChannel> {
-        self.channels.get(progress.channel_index).copied()
+        self.channels.get(self.clamp(progress).channel_index).copied()
+    }
+
+    /// A task whose channel is past the end of the list (the plan was edited to
+    /// fewer channels) is on the last channel.
+    pub fn clamp(&self, progress: TaskProgress) -> TaskProgress {
+        let last = self.channels.len().saturating_sub(1);
+        if progress.channel_index > last {
+            TaskProgress {
+                channel_index: last,
+                ..progress
+            }
+        } else {
+            progress
+        }
     }
 
     /// The task's progress after one attempt. Pure: the caller stores it.
@@ -70,6 +84,7 @@ impl Checkpoint {
         if !progress.is_open() {
             return progress;
         }
+        let progress = self.clamp(progress);
         if attempt.destination_recorded {
             return TaskProgress {
                 status: TaskStatus::Done,
@@ -234,6 +249,21 @@ mod tests {
             ..attempt(Email, ContactOutcome::Bounced)
         };
         assert_eq!(plan.after_attempt(last, bounced).status, TaskStatus::Unreachable);
+    }
+
+    #[test]
+    fn a_task_left_past_the_channels_by_a_plan_edit_is_on_the_last_one() {
+        let plan = checkpoint(&[Email, Phone], 1);
+        let beyond = TaskProgress {
+            status: TaskStatus::InProgress,
+            channel_index: 3,
+            attempts: 0,
+        };
+        assert_eq!(plan.current_channel(beyond), Some(Phone));
+        assert_eq!(
+            plan.after_attempt(beyond, attempt(Phone, NoAnswer)).status,
+            TaskStatus::Unreachable
+        );
     }
 
     #[test]

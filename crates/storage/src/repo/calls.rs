@@ -38,13 +38,27 @@ impl QueueCheckpoint {
     /// The indexes of the phone among the checkpoint's channels: tasks on one
     /// of them are in the call queue.
     fn phone_stages(&self) -> Vec<i16> {
-        self.checkpoint
-            .channels
+        let channels = &self.checkpoint.channels;
+        let mut stages: Vec<i16> = channels
             .iter()
             .enumerate()
             .filter(|(_, channel)| **channel == ContactChannel::Phone)
             .filter_map(|(index, _)| i16::try_from(index).ok())
-            .collect()
+            .collect();
+        stages.sort_unstable();
+        stages
+    }
+
+    /// Tasks on a phone stage; those left past the end of the channels by a
+    /// plan edit are on the last channel, so they count when that is the phone.
+    fn on_phone_stage(&self) -> Condition {
+        let channels = &self.checkpoint.channels;
+        let mut condition = Condition::any().add(task::Column::ChannelIndex.is_in(self.phone_stages()));
+        if channels.last() == Some(&ContactChannel::Phone) {
+            let len = i16::try_from(channels.len()).unwrap_or(i16::MAX);
+            condition = condition.add(task::Column::ChannelIndex.gte(len));
+        }
+        condition
     }
 
     /// Whether the checkpoint is followed up by phone at all.
@@ -139,7 +153,7 @@ fn queue_condition(
         .add(task::Column::CheckpointId.eq(point.id.0))
         .add(task::Column::Status.is_in(open_statuses()))
         .add(task::Column::DueOn.lte(today))
-        .add(task::Column::ChannelIndex.is_in(point.phone_stages()));
+        .add(point.on_phone_stage());
     if let Some(cohort) = cohort {
         condition = condition.add(
             task::Column::EnrolmentId.in_subquery(
