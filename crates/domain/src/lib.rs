@@ -6,12 +6,14 @@
 //! URLs, and an English `label()` for people.
 
 #[macro_use]
-mod code_enum;
+pub mod code_enum;
 pub mod contact;
 pub mod crosswalk;
 pub mod destination;
 pub mod email;
 pub mod enrolment;
+pub mod export;
+pub mod import;
 pub mod learner;
 pub mod organisation;
 pub mod permissions;

@@ -29,4 +29,6 @@ id_type!(
     DestinationRecordId,
     ContactAttemptId,
     ContactPointId,
+    ImportRunId,
+    ImportFileId,
 );

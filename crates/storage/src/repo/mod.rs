@@ -6,6 +6,8 @@ pub mod contacts;
 pub mod destinations;
 pub mod enrolments;
 pub mod ids;
+pub mod import_batch;
+pub mod imports;
 pub mod learner_search;
 pub mod learners;
 pub mod organisations;
