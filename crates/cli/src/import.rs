@@ -2,8 +2,8 @@
 
 use std::fs::File;
 use std::io::{BufReader, IsTerminal};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -83,7 +83,8 @@ pub async fn import(settings: &Settings, command: ImportCommand) -> anyhow::Resu
             let text = template::template_csv();
             match path {
                 Some(path) => {
-                    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+                    std::fs::write(&path, text)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
                     println!("Template written to {}.", path.display());
                 }
                 None => print!("{text}"),
@@ -142,20 +143,30 @@ async fn learners(settings: &Settings, args: LearnersArgs) -> anyhow::Result<()>
         report.finish()?;
     }
     if let Some(format) = &outcome.format {
-        println!("Read {} as {format} into {}.", args.file.display(), organisation.name);
+        println!(
+            "Read {} as {format} into {}.",
+            args.file.display(),
+            organisation.name
+        );
     }
     for notice in &outcome.notices {
         println!("Note: {notice}.");
     }
     let unrecognised = outcome.unrecognised_columns();
     if !unrecognised.is_empty() {
-        println!("Columns not recognised (not imported): {}.", unrecognised.join(", "));
+        println!(
+            "Columns not recognised (not imported): {}.",
+            unrecognised.join(", ")
+        );
     }
     for issue in &collected.first {
         println!("  {}", describe(issue));
     }
     if collected.more > 0 {
-        println!("  … and {} more (write them all with --report PATH).", collected.more);
+        println!(
+            "  … and {} more (write them all with --report PATH).",
+            collected.more
+        );
     }
     println!("{}", outcome.summary());
     println!("Import run {} recorded.", outcome.run);
@@ -229,7 +240,8 @@ struct ReportWriter {
 
 impl ReportWriter {
     fn create(path: &PathBuf) -> anyhow::Result<Self> {
-        let file = File::create(path).with_context(|| format!("cannot write the report to {}", path.display()))?;
+        let file =
+            File::create(path).with_context(|| format!("cannot write the report to {}", path.display()))?;
         let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
         writer.write_record(["row", "column", "value", "severity", "reason"])?;
         Ok(Self { writer, failed: None })
@@ -305,7 +317,8 @@ impl ImportProgress for Bar {
 
     fn advanced(&self, rows: u64, bytes: u64) {
         let elapsed = self.bar.elapsed().as_secs_f64().max(0.001);
-        self.bar.set_message(format!("{rows} rows, {:.0} rows/s", rows as f64 / elapsed));
+        self.bar
+            .set_message(format!("{rows} rows, {:.0} rows/s", rows as f64 / elapsed));
         if self.by_rows.load(Ordering::Relaxed) {
             self.bar.set_position(rows);
         } else {

@@ -23,6 +23,8 @@ code_enum! {
         ManageUsers = "manage_users", "Manage users";
         /// Change organisation settings.
         ManageSettings = "manage_settings", "Manage organisation settings";
+        /// Import learners, programmes and enrolments from MIS exports.
+        ImportLearners = "import_learners", "Import learners from the MIS";
         /// Change one's own password.
         ChangeOwnPassword = "change_own_password", "Change own password";
     }
@@ -41,7 +43,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         ManageCohorts => matches!(role, Admin | ProgressionLead),
         // Identity data comes from the MIS; tutors note contacts but do not rewrite it.
         EditLearnerDetails => matches!(role, Admin | ProgressionLead | IagAdviser),
-        ManageUsers | ManageSettings => role == Admin,
+        // The MIS manager's job (PRODUCT.md §1): imports create and change named records in bulk.
+        ManageUsers | ManageSettings | ImportLearners => role == Admin,
     }
 }
 

@@ -12,6 +12,7 @@
 //! each batch is an idempotent upsert committed whole, a run stopped at any
 //! moment and started again ends in the state of one clean run.
 
+pub mod jobs;
 pub mod mapping;
 pub mod reader;
 pub mod row;
@@ -21,8 +22,8 @@ pub mod values;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Read;
-use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use onward_domain::import::ImportRow;
@@ -98,7 +99,12 @@ pub struct ImportRequest {
 }
 
 impl ImportRequest {
-    pub fn new(org: OrganisationId, country: CountryCode, file_name: impl Into<String>, today: NaiveDate) -> Self {
+    pub fn new(
+        org: OrganisationId,
+        country: CountryCode,
+        file_name: impl Into<String>,
+        today: NaiveDate,
+    ) -> Self {
         Self {
             org,
             country,
@@ -307,7 +313,11 @@ pub fn preview(
     })
 }
 
-fn choose_mapping(headers: &[String], saved: Option<&SavedMapping>, overrides: Option<&SavedMapping>) -> ColumnMapping {
+fn choose_mapping(
+    headers: &[String],
+    saved: Option<&SavedMapping>,
+    overrides: Option<&SavedMapping>,
+) -> ColumnMapping {
     let mut mapping = ColumnMapping::detect(headers);
     if let Some(saved) = saved {
         mapping = mapping.with_saved(saved);
@@ -361,6 +371,7 @@ pub async fn import_learners(
                     user: request.user,
                     file: request.file,
                     file_name: request.file_name.clone(),
+                    sheet: request.sheet.clone(),
                     sha256: None,
                     mapping_name: request.mapping_name.clone(),
                     mapping: "{}".to_owned(),
@@ -372,18 +383,19 @@ pub async fn import_learners(
             .await?
         }
     };
-    let refuse = |reason: String, format: Option<Format>, mapping: Option<ColumnMapping>, notices: Vec<String>| {
-        ImportOutcome {
-            run,
-            status: RunStatus::Refused,
-            format,
-            mapping,
-            notices,
-            progress: RunProgress::default(),
-            refusal: Some(reason),
-            dry_run: request.dry_run,
-        }
-    };
+    let refuse =
+        |reason: String, format: Option<Format>, mapping: Option<ColumnMapping>, notices: Vec<String>| {
+            ImportOutcome {
+                run,
+                status: RunStatus::Refused,
+                format,
+                mapping,
+                notices,
+                progress: RunProgress::default(),
+                refusal: Some(reason),
+                dry_run: request.dry_run,
+            }
+        };
     let table = match opened {
         Ok(table) => table,
         Err(err) => {
@@ -415,8 +427,9 @@ pub async fn import_learners(
                 row: 0,
                 column: column.to_owned(),
                 value: String::new(),
-                reason: "this column is not recognised and was not imported; map it to a field if it holds one"
-                    .to_owned(),
+                reason:
+                    "this column is not recognised and was not imported; map it to a field if it holds one"
+                        .to_owned(),
                 severity: Severity::Warning,
             },
         );
@@ -446,7 +459,11 @@ pub async fn import_learners(
     // the whole file went in cleanly (SQLite allows one writer, so their issues
     // wait in memory until it ends); other runs commit batch by batch, each
     // with its issues and the run's progress.
-    let mut whole: Option<DatabaseTransaction> = if issues.buffered { Some(db.begin().await?) } else { None };
+    let mut whole: Option<DatabaseTransaction> = if issues.buffered {
+        Some(db.begin().await?)
+    } else {
+        None
+    };
     let mut refused_for_errors = false;
     let mut failure = None;
     while let Some(message) = receiver.recv().await {
@@ -478,7 +495,8 @@ pub async fn import_learners(
                 Some(txn) => txn,
                 None => db.begin().await?,
             };
-            let (counts, found) = apply_import_batch(&txn, request.org, actor, &mut caches, &batch.rows).await?;
+            let (counts, found) =
+                apply_import_batch(&txn, request.org, actor, &mut caches, &batch.rows).await?;
             state.counts.add(&counts);
             for found in found {
                 let issue = Issue {
@@ -486,7 +504,11 @@ pub async fn import_learners(
                     column: found.field.to_owned(),
                     value: found.value,
                     reason: found.reason,
-                    severity: if found.is_error { Severity::Error } else { Severity::Warning },
+                    severity: if found.is_error {
+                        Severity::Error
+                    } else {
+                        Severity::Warning
+                    },
                 };
                 if found.is_error && request.on_error == OnError::Abort {
                     refused_for_errors = true;
@@ -644,7 +666,11 @@ async fn finish(
         request.org,
         &AuditEvent {
             user: request.user,
-            action: if outcome.dry_run { "import.dry_run" } else { "import.run" },
+            action: if outcome.dry_run {
+                "import.dry_run"
+            } else {
+                "import.run"
+            },
             subject_type: "import_run",
             subject_id: Some(outcome.run.0),
             detail: Some(format!(
@@ -684,7 +710,11 @@ fn learner_fingerprint(raw: &RawRow, mapping: &ColumnMapping) -> u64 {
         if let Some(field) = field
             && !field.is_enrolment()
         {
-            raw.cells.get(index).map(|c| c.trim()).unwrap_or_default().hash(&mut hasher);
+            raw.cells
+                .get(index)
+                .map(|c| c.trim())
+                .unwrap_or_default()
+                .hash(&mut hasher);
         }
     }
     hasher.finish()

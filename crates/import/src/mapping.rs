@@ -107,12 +107,7 @@ impl Field {
                 "Legal forename",
                 "Preferred forename",
             ],
-            Field::FamilyName => &[
-                "Surname",
-                "Last name",
-                "Family name",
-                "Legal surname",
-            ],
+            Field::FamilyName => &["Surname", "Last name", "Family name", "Legal surname"],
             Field::DateOfBirth => &["Date of birth", "DOB", "Birth date", "DateOfBirth", "Birthdate"],
             Field::Sex => &["Sex", "Gender", "Legal sex"],
             Field::Ethnicity => &["Ethnicity", "Ethnic group", "Ethnic origin", "Ethnicity code"],
@@ -141,7 +136,13 @@ impl Field {
             Field::County => &["County", "Region", "State"],
             Field::Postcode => &["Postcode", "Post code", "Postal code", "Zip", "Zip code"],
             Field::Email => &["Email", "Email address", "E-mail", "Personal email", "Home email"],
-            Field::Mobile => &["Mobile", "Mobile number", "Mobile phone", "Mobile tel", "Cell phone"],
+            Field::Mobile => &[
+                "Mobile",
+                "Mobile number",
+                "Mobile phone",
+                "Mobile tel",
+                "Cell phone",
+            ],
             Field::Phone => &[
                 "Phone",
                 "Telephone",
@@ -161,7 +162,13 @@ impl Field {
                 "Learning aim title",
                 "Qualification",
             ],
-            Field::Level => &["Level", "Course level", "Qualification level", "Programme level", "NVQ level"],
+            Field::Level => &[
+                "Level",
+                "Course level",
+                "Qualification level",
+                "Programme level",
+                "NVQ level",
+            ],
             Field::SectorSubjectArea => &[
                 "Sector subject area",
                 "SSA",
@@ -170,7 +177,13 @@ impl Field {
                 "Subject area",
             ],
             Field::Mode => &["Mode", "Mode of study", "Attendance mode", "FT/PT"],
-            Field::StartDate => &["Start date", "Learning start date", "LearnStartDate", "Enrolment date", "Start"],
+            Field::StartDate => &[
+                "Start date",
+                "Learning start date",
+                "LearnStartDate",
+                "Enrolment date",
+                "Start",
+            ],
             Field::PlannedEndDate => &[
                 "Planned end date",
                 "Expected end date",
@@ -250,7 +263,9 @@ impl Field {
     /// What the template's documentation says about the field.
     pub fn description(self) -> &'static str {
         match self {
-            Field::Uln => "Unique Learner Number: 10 digits with a valid check digit. ULN or MIS id is required.",
+            Field::Uln => {
+                "Unique Learner Number: 10 digits with a valid check digit. ULN or MIS id is required."
+            }
             Field::Upn => "Unique Pupil Number (schools).",
             Field::MisId => "The learner's reference in your MIS. ULN or MIS id is required.",
             Field::GivenName => "Required.",
@@ -267,15 +282,21 @@ impl Field {
             Field::Email => "Email address. Missing contact details: a warning.",
             Field::Mobile => "Mobile number; stored in international form (+44…).",
             Field::Phone => "Other phone number; stored in international form.",
-            Field::Programme => "Programme or course title. Leave the enrolment columns out for a learners-only file.",
+            Field::Programme => {
+                "Programme or course title. Leave the enrolment columns out for a learners-only file."
+            }
             Field::Level => "Entry, E1-E3, 1-8 or 'Level 3'.",
             Field::SectorSubjectArea => "SSA tier 1 code (1-15), a tier 2 code such as 6.1, or its label.",
             Field::Mode => "FT or PT (full-time, part-time). Default: full-time.",
             Field::StartDate => "Enrolment start date; needed with a programme.",
             Field::PlannedEndDate => "Planned end date; needed with a programme.",
             Field::ActualEndDate => "The day the learner left, if they have.",
-            Field::CompletionStatus => "Continuing, Completed, Withdrawn or Break (ILR CompStatus 1, 2, 3, 6 accepted).",
-            Field::Cohort => "Cohort name (e.g. 'Year 11 leavers 2026'). Default: 'Leavers' and the planned end year.",
+            Field::CompletionStatus => {
+                "Continuing, Completed, Withdrawn or Break (ILR CompStatus 1, 2, 3, 6 accepted)."
+            }
+            Field::Cohort => {
+                "Cohort name (e.g. 'Year 11 leavers 2026'). Default: 'Leavers' and the planned end year."
+            }
         }
     }
 
@@ -315,7 +336,11 @@ pub enum MappingError {
     #[error("no column is recognised; the header row was: {0}")]
     NothingRecognised(String),
     #[error("columns {first} and {second} both hold {field}; keep one (or map the other to 'ignore')")]
-    Duplicated { field: Field, first: String, second: String },
+    Duplicated {
+        field: Field,
+        first: String,
+        second: String,
+    },
     #[error("a column for the learner's {0} is needed")]
     Missing(&'static str),
 }
@@ -394,7 +419,12 @@ impl ColumnMapping {
     /// The mapping as it would be saved for reuse.
     pub fn to_saved(&self) -> SavedMapping {
         SavedMapping {
-            columns: self.headers.iter().cloned().zip(self.fields.iter().copied()).collect(),
+            columns: self
+                .headers
+                .iter()
+                .cloned()
+                .zip(self.fields.iter().copied())
+                .collect(),
         }
     }
 }

@@ -42,8 +42,12 @@ pub struct RawRow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Format {
     /// Fields that are not UTF-8 are read as Windows-1252, field by field.
-    Csv { delimiter: u8 },
-    Spreadsheet { sheet: String },
+    Csv {
+        delimiter: u8,
+    },
+    Spreadsheet {
+        sheet: String,
+    },
 }
 
 impl std::fmt::Display for Format {
@@ -107,7 +111,9 @@ pub fn open(
     if sample.is_empty() {
         return Err(ReadError::Empty);
     }
-    let extension = file_name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
+    let extension = file_name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase());
     let is_zip = sample.starts_with(b"PK\x03\x04");
     let is_ole = sample.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
     if is_zip || is_ole {
@@ -348,11 +354,7 @@ mod tests {
             (b'|', "ULN|Forename|Surname\n1000000042|Ada|Lovelace\n"),
         ] {
             let (table, rows) = read(text.as_bytes(), "x.csv").expect("reads");
-            assert_eq!(
-                table.format,
-                Format::Csv { delimiter },
-                "{text}"
-            );
+            assert_eq!(table.format, Format::Csv { delimiter }, "{text}");
             assert_eq!(table.headers, vec!["ULN", "Forename", "Surname"]);
             assert_eq!(rows.len(), 1);
             assert_eq!(rows[0].number, 2);
@@ -367,7 +369,10 @@ mod tests {
         assert_eq!(table.headers[0], "MIS id");
         assert_eq!(rows[0].cells, vec!["A1", "Zoë", "O'Brien\nJr"]);
         assert_eq!(rows[1].cells, vec!["A2", "Renée", "Smith"]);
-        assert_eq!(rows[1].number, 3, "a quoted line break stays within its row, as in a spreadsheet");
+        assert_eq!(
+            rows[1].number, 3,
+            "a quoted line break stays within its row, as in a spreadsheet"
+        );
         assert_eq!(windows_1252(b"\x80\x93"), "€“");
     }
 
@@ -375,22 +380,37 @@ mod tests {
     fn empty_header_only_and_binary_files_are_refused_with_reasons() {
         assert!(matches!(read(b"", "x.csv"), Err(ReadError::Empty)));
         assert!(matches!(read(b"\n\n", "x.csv"), Err(ReadError::Empty)));
-        assert!(matches!(read(b"ULN,Forename,Surname\n", "x.csv"), Err(ReadError::HeaderOnly)));
-        assert!(matches!(read(b"%PDF-1.7 ...", "x.csv"), Err(ReadError::Binary("a PDF"))));
+        assert!(matches!(
+            read(b"ULN,Forename,Surname\n", "x.csv"),
+            Err(ReadError::HeaderOnly)
+        ));
+        assert!(matches!(
+            read(b"%PDF-1.7 ...", "x.csv"),
+            Err(ReadError::Binary("a PDF"))
+        ));
         assert!(matches!(
             read(b"ULN,\x00\x01\x02", "x.csv"),
             Err(ReadError::Binary("binary data"))
         ));
         let err = read(b"PK\x03\x04garbage", "x.xlsx").expect_err("broken zip");
-        assert!(err.to_string().starts_with("the spreadsheet cannot be read"), "{err}");
+        assert!(
+            err.to_string().starts_with("the spreadsheet cannot be read"),
+            "{err}"
+        );
     }
 
     #[test]
     fn a_text_file_named_xlsx_is_read_as_csv_with_a_notice() {
-        let (table, rows) = read(b"ULN,Forename,Surname\n1000000042,Ada,Lovelace\n", "learners.xlsx")
-            .expect("reads");
+        let (table, rows) = read(
+            b"ULN,Forename,Surname\n1000000042,Ada,Lovelace\n",
+            "learners.xlsx",
+        )
+        .expect("reads");
         assert_eq!(rows.len(), 1);
-        assert_eq!(table.notices, vec!["the file is named .xlsx but holds text; it was read as CSV"]);
+        assert_eq!(
+            table.notices,
+            vec!["the file is named .xlsx but holds text; it was read as CSV"]
+        );
     }
 
     #[test]
@@ -406,7 +426,10 @@ mod tests {
     fn spreadsheet_cells_become_text() {
         assert_eq!(cell_text(&Data::Float(1000000042.0)), "1000000042");
         assert_eq!(cell_text(&Data::Float(2.5)), "2.5");
-        assert_eq!(cell_text(&Data::String("=HYPERLINK(\"x\")".into())), "=HYPERLINK(\"x\")");
+        assert_eq!(
+            cell_text(&Data::String("=HYPERLINK(\"x\")".into())),
+            "=HYPERLINK(\"x\")"
+        );
         assert_eq!(cell_text(&Data::Empty), "");
     }
 }

@@ -179,7 +179,10 @@ impl RowValidator {
         let family_name = self.name(cells, Field::FamilyName, "surname");
         let uln = cells.parsed(Field::Uln, |text| {
             if text == uln::PLACEHOLDER {
-                return Err("is the placeholder ULN 9999999999; leave the cell empty until the real ULN is known".to_owned());
+                return Err(
+                    "is the placeholder ULN 9999999999; leave the cell empty until the real ULN is known"
+                        .to_owned(),
+                );
             }
             Uln::parse(text).map_err(|err| err.to_string())
         });
@@ -196,7 +199,12 @@ impl RowValidator {
             cells.error(Field::MisId, id, "an MIS id must be 50 characters or fewer");
         }
         if uln.is_none() && mis_id.is_none() && cells.get(Field::Uln).is_none() {
-            cells.issue(None, "", "the row has neither a ULN nor an MIS id", Severity::Error);
+            cells.issue(
+                None,
+                "",
+                "the row has neither a ULN nor an MIS id",
+                Severity::Error,
+            );
         }
         let date_of_birth = cells.parsed(Field::DateOfBirth, values::date);
         if let Some(born) = date_of_birth
@@ -215,7 +223,11 @@ impl RowValidator {
         let postcode = postcode.and_then(|text| match Postcode::parse(&text, &self.country) {
             Ok(code) => Some(code.as_str().to_owned()),
             Err(err) => {
-                cells.warning(Field::Postcode, &text, format!("{}; imported without a postcode", err.message));
+                cells.warning(
+                    Field::Postcode,
+                    &text,
+                    format!("{}; imported without a postcode", err.message),
+                );
                 None
             }
         });
@@ -258,7 +270,11 @@ impl RowValidator {
         if let Some(text) = cells.text(Field::Email) {
             match EmailAddress::parse(&text) {
                 Ok(email) => contacts.push((ContactPointKind::Email, email.as_str().to_owned())),
-                Err(err) => cells.warning(Field::Email, &text, format!("{}; imported without it", err.message)),
+                Err(err) => cells.warning(
+                    Field::Email,
+                    &text,
+                    format!("{}; imported without it", err.message),
+                ),
             }
         }
         for field in [Field::Mobile, Field::Phone] {
@@ -287,7 +303,11 @@ impl RowValidator {
         if !lines.is_empty() {
             let address = lines.join("\n");
             if address.chars().count() > 500 {
-                cells.warning(Field::AddressLine1, &address, "the address is longer than 500 characters; imported without it");
+                cells.warning(
+                    Field::AddressLine1,
+                    &address,
+                    "the address is longer than 500 characters; imported without it",
+                );
             } else {
                 contacts.push((ContactPointKind::Address, address));
             }
@@ -298,9 +318,14 @@ impl RowValidator {
         if has_contact_columns
             && !contacts
                 .iter()
-            .any(|(kind, _)| matches!(kind, ContactPointKind::Email | ContactPointKind::Phone))
+                .any(|(kind, _)| matches!(kind, ContactPointKind::Email | ContactPointKind::Phone))
         {
-            cells.issue(None, "", "no email or phone number: the learner can only be reached by letter or in person", Severity::Warning);
+            cells.issue(
+                None,
+                "",
+                "no email or phone number: the learner can only be reached by letter or in person",
+                Severity::Warning,
+            );
         }
         contacts
     }
@@ -308,11 +333,17 @@ impl RowValidator {
     fn enrolment(&self, cells: &mut Cells<'_>) -> Option<EnrolmentRow> {
         let title = cells.text(Field::Programme)?;
         if title.chars().count() > 200 {
-            cells.error(Field::Programme, &title, "a programme title must be 200 characters or fewer");
+            cells.error(
+                Field::Programme,
+                &title,
+                "a programme title must be 200 characters or fewer",
+            );
         }
         let level = cells.parsed(Field::Level, values::level);
         let sector_subject_area = cells.parsed(Field::SectorSubjectArea, values::sector_subject_area);
-        let mode = cells.parsed(Field::Mode, values::mode).unwrap_or(StudyMode::FullTime);
+        let mode = cells
+            .parsed(Field::Mode, values::mode)
+            .unwrap_or(StudyMode::FullTime);
         let mut required_date = |field: Field, what: &str| {
             if cells.get(field).is_none() {
                 cells.issue(
@@ -355,7 +386,11 @@ impl RowValidator {
             .text(Field::Cohort)
             .unwrap_or_else(|| format!("Leavers {}", planned_end.year()));
         if cohort.chars().count() > 200 {
-            cells.error(Field::Cohort, &cohort, "a cohort name must be 200 characters or fewer");
+            cells.error(
+                Field::Cohort,
+                &cohort,
+                "a cohort name must be 200 characters or fewer",
+            );
         }
         Some(EnrolmentRow {
             programme: ProgrammeSpec {
@@ -381,7 +416,11 @@ mod tests {
         let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
         let mapping = ColumnMapping::detect(&headers);
         mapping.check().expect("usable mapping");
-        RowValidator::new(mapping, CountryCode::gb(), NaiveDate::from_ymd_opt(2026, 11, 24).expect("date"))
+        RowValidator::new(
+            mapping,
+            CountryCode::gb(),
+            NaiveDate::from_ymd_opt(2026, 11, 24).expect("date"),
+        )
     }
 
     fn row(cells: &[&str]) -> RawRow {
@@ -392,16 +431,42 @@ mod tests {
     }
 
     const HEADERS: &[&str] = &[
-        "ULN", "MIS id", "Forename", "Surname", "DOB", "Postcode", "Email", "Mobile", "Course",
-        "Level", "SSA", "Start date", "Planned end date", "Actual end date", "Status",
+        "ULN",
+        "MIS id",
+        "Forename",
+        "Surname",
+        "DOB",
+        "Postcode",
+        "Email",
+        "Mobile",
+        "Course",
+        "Level",
+        "SSA",
+        "Start date",
+        "Planned end date",
+        "Actual end date",
+        "Status",
     ];
 
     #[test]
     fn a_full_row_becomes_a_learner_with_contacts_and_an_enrolment() {
         let v = validator(HEADERS);
         let (row, issues) = v.validate(&row(&[
-            "1000000043", "A1", "Ada", "Lovelace", "10/12/2009", "ls6 2ab", "Ada@Example.com",
-            "07700 900123", "Digital T Level", "L3", "6.1", "01/09/2024", "2026-06-30", "", "",
+            "1000000043",
+            "A1",
+            "Ada",
+            "Lovelace",
+            "10/12/2009",
+            "ls6 2ab",
+            "Ada@Example.com",
+            "07700 900123",
+            "Digital T Level",
+            "L3",
+            "6.1",
+            "01/09/2024",
+            "2026-06-30",
+            "",
+            "",
         ]));
         assert_eq!(issues, vec![]);
         let row = row.expect("valid");
@@ -424,7 +489,21 @@ mod tests {
     fn bad_values_are_errors_naming_row_column_value_and_reason() {
         let v = validator(HEADERS);
         let (row, issues) = v.validate(&row(&[
-            "1234567890", "A1", "Ada", "Lovelace", "31/02/2025", "", "", "", "", "", "", "", "", "", "",
+            "1234567890",
+            "A1",
+            "Ada",
+            "Lovelace",
+            "31/02/2025",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
         ]));
         assert!(row.is_none());
         assert_eq!(issues[0].row, 7);
@@ -439,7 +518,21 @@ mod tests {
     fn contact_problems_and_missing_details_are_warnings() {
         let v = validator(HEADERS);
         let (row, issues) = v.validate(&row(&[
-            "", "A1", "Ada", "Lovelace", "", "NOT A POSTCODE", "not-an-email", "", "", "", "", "", "", "", "",
+            "",
+            "A1",
+            "Ada",
+            "Lovelace",
+            "",
+            "NOT A POSTCODE",
+            "not-an-email",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
         ]));
         assert!(row.is_some(), "{issues:?}");
         assert!(issues.iter().all(|i| i.severity == Severity::Warning));
@@ -451,7 +544,21 @@ mod tests {
     fn html_and_formula_looking_names_are_kept_as_text() {
         let v = validator(HEADERS);
         let (row, _) = v.validate(&row(&[
-            "", "A1", "<b>Ada</b>", "=HYPERLINK(\"http://x\")", "", "", "", "", "", "", "", "", "", "", "",
+            "",
+            "A1",
+            "<b>Ada</b>",
+            "=HYPERLINK(\"http://x\")",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
         ]));
         let learner = row.expect("valid").learner;
         assert_eq!(learner.given_name.as_str(), "<b>Ada</b>");
@@ -462,16 +569,51 @@ mod tests {
     fn an_enrolment_needs_its_dates_in_order() {
         let v = validator(HEADERS);
         let (valid, issues) = v.validate(&row(&[
-            "", "A1", "Ada", "Lovelace", "", "", "", "", "ESOL", "", "", "01/09/2025", "01/07/2025", "", "",
+            "",
+            "A1",
+            "Ada",
+            "Lovelace",
+            "",
+            "",
+            "",
+            "",
+            "ESOL",
+            "",
+            "",
+            "01/09/2025",
+            "01/07/2025",
+            "",
+            "",
         ]));
         assert!(valid.is_none());
-        let error = issues.iter().find(|i| i.severity == Severity::Error).expect("error");
+        let error = issues
+            .iter()
+            .find(|i| i.severity == Severity::Error)
+            .expect("error");
         assert_eq!(error.column, "M (Planned end date)");
         assert!(error.reason.contains("before the start date"));
         let (_, issues) = v.validate(&row(&[
-            "", "A1", "Ada", "Lovelace", "", "", "", "", "ESOL", "", "", "", "01/07/2025", "", "",
+            "",
+            "A1",
+            "Ada",
+            "Lovelace",
+            "",
+            "",
+            "",
+            "",
+            "ESOL",
+            "",
+            "",
+            "",
+            "01/07/2025",
+            "",
+            "",
         ]));
-        assert!(issues.iter().any(|i| i.reason == "the start date is needed for an enrolment on ESOL"));
+        assert!(
+            issues
+                .iter()
+                .any(|i| i.reason == "the start date is needed for an enrolment on ESOL")
+        );
     }
 
     #[test]
@@ -482,11 +624,19 @@ mod tests {
         cells[3] = "Lovelace";
         let (row_result, issues) = v.validate(&row(&cells));
         assert!(row_result.is_none());
-        assert!(issues.iter().any(|i| i.reason == "the row has neither a ULN nor an MIS id"));
+        assert!(
+            issues
+                .iter()
+                .any(|i| i.reason == "the row has neither a ULN nor an MIS id")
+        );
         cells[1] = "A1";
         cells.push("surprise");
         let (row_result, issues) = v.validate(&row(&cells));
         assert!(row_result.is_none());
-        assert!(issues[0].reason.starts_with("the row has 16 cells but the header has 15"));
+        assert!(
+            issues[0]
+                .reason
+                .starts_with("the row has 16 cells but the header has 15")
+        );
     }
 }

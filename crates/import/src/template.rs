@@ -90,17 +90,25 @@ mod tests {
 
     #[test]
     fn the_template_maps_every_field_and_its_examples_are_valid() {
-        let table = reader::open(Cursor::new(template_csv().into_bytes()), "template.csv", None).expect("opens");
+        let table =
+            reader::open(Cursor::new(template_csv().into_bytes()), "template.csv", None).expect("opens");
         let mapping = ColumnMapping::detect(&table.headers);
         assert!(mapping.unrecognised().is_empty(), "{:?}", mapping.unrecognised());
         assert_eq!(mapping.fields.iter().flatten().count(), Field::ALL.len());
         mapping.check().expect("usable");
-        let validator = RowValidator::new(mapping, CountryCode::gb(), NaiveDate::from_ymd_opt(2026, 11, 24).expect("date"));
+        let validator = RowValidator::new(
+            mapping,
+            CountryCode::gb(),
+            NaiveDate::from_ymd_opt(2026, 11, 24).expect("date"),
+        );
         for row in table.rows() {
             let row = row.expect("row");
             let (valid, issues) = validator.validate(&row);
             assert!(valid.is_some(), "row {}: {issues:?}", row.number);
-            assert!(issues.iter().all(|i| i.severity == Severity::Warning), "{issues:?}");
+            assert!(
+                issues.iter().all(|i| i.severity == Severity::Warning),
+                "{issues:?}"
+            );
             assert!(valid.expect("valid").enrolment.is_some());
         }
     }

@@ -16,9 +16,7 @@ const MONTHS: [&str; 12] = [
 /// time part is ignored), d-Mon-yy or d Mon yyyy, or an Excel serial number.
 pub fn date(text: &str) -> Result<NaiveDate, String> {
     let text = text.trim();
-    let unreadable = || {
-        format!("`{text}` is not a date; write it as dd/mm/yyyy, yyyy-mm-dd or d-Mon-yy")
-    };
+    let unreadable = || format!("`{text}` is not a date; write it as dd/mm/yyyy, yyyy-mm-dd or d-Mon-yy");
     if text.chars().all(|c| c.is_ascii_digit() || c == '.') && text.matches('.').count() <= 1 {
         return excel_serial(text).ok_or_else(unreadable);
     }
@@ -40,7 +38,11 @@ pub fn date(text: &str) -> Result<NaiveDate, String> {
         (number(parts[0]), number(parts[1]), number(parts[2]))
     } else {
         let month = number(parts[1]).or_else(|| month_name(parts[1]));
-        (number(parts[2]).map(|y| full_year(y, parts[2].len())), month, number(parts[0]))
+        (
+            number(parts[2]).map(|y| full_year(y, parts[2].len())),
+            month,
+            number(parts[0]),
+        )
     };
     let (Some(year), Some(month), Some(day)) = (year, month, day) else {
         return Err(unreadable());
@@ -121,7 +123,12 @@ pub fn lldd(text: &str) -> Result<Lldd, String> {
         "9" | "unknown" | "noinformation" | "notknown" => Some(Lldd::NoInformation),
         _ => Lldd::from_code_or_label(text),
     };
-    found.ok_or_else(|| format!("`{}` is not a learning difficulty answer; use Y, N or 9", text.trim()))
+    found.ok_or_else(|| {
+        format!(
+            "`{}` is not a learning difficulty answer; use Y, N or 9",
+            text.trim()
+        )
+    })
 }
 
 pub fn level(text: &str) -> Result<QualificationLevel, String> {
@@ -138,7 +145,12 @@ pub fn level(text: &str) -> Result<QualificationLevel, String> {
         "12" => Some(QualificationLevel::Level1_2),
         other => QualificationLevel::from_code_or_label(other),
     };
-    found.ok_or_else(|| format!("`{}` is not a qualification level; use Entry, E1-E3 or 1-8", text.trim()))
+    found.ok_or_else(|| {
+        format!(
+            "`{}` is not a qualification level; use Entry, E1-E3 or 1-8",
+            text.trim()
+        )
+    })
 }
 
 /// SSA tier 1 by code or label; a tier 2 code such as `6.1` is read as its tier 1.
@@ -147,7 +159,9 @@ pub fn sector_subject_area(text: &str) -> Result<SectorSubjectArea, String> {
     let tier_one = trimmed.split('.').next().unwrap_or(trimmed);
     SectorSubjectArea::from_code(tier_one)
         .or_else(|| SectorSubjectArea::from_code_or_label(trimmed))
-        .ok_or_else(|| format!("`{trimmed}` is not a sector subject area; use a tier 1 code 1-15 or its name"))
+        .ok_or_else(|| {
+            format!("`{trimmed}` is not a sector subject area; use a tier 1 code 1-15 or its name")
+        })
 }
 
 pub fn mode(text: &str) -> Result<StudyMode, String> {
@@ -221,9 +235,17 @@ mod tests {
             date("31/02/2025"),
             Err("`31/02/2025` is not a real date (no day 31 in month 2 of 2025)".to_owned())
         );
-        assert!(date("2025-13-01").expect_err("month 13").contains("not a real date"));
+        assert!(
+            date("2025-13-01")
+                .expect_err("month 13")
+                .contains("not a real date")
+        );
         assert!(date("next tuesday").expect_err("words").contains("is not a date"));
-        assert!(date("3-Foo-25").expect_err("month name").contains("is not a date"));
+        assert!(
+            date("3-Foo-25")
+                .expect_err("month name")
+                .contains("is not a date")
+        );
         assert!(date("0").is_err());
         assert!(date("9999999").is_err());
     }
@@ -245,8 +267,14 @@ mod tests {
         assert_eq!(level("E3"), Ok(QualificationLevel::Entry3));
         assert_eq!(level("Entry"), Ok(QualificationLevel::Entry));
         assert!(level("9").is_err());
-        assert_eq!(sector_subject_area("6.1"), Ok(SectorSubjectArea::DigitalTechnology));
-        assert_eq!(sector_subject_area("15"), Ok(SectorSubjectArea::BusinessAdministrationLaw));
+        assert_eq!(
+            sector_subject_area("6.1"),
+            Ok(SectorSubjectArea::DigitalTechnology)
+        );
+        assert_eq!(
+            sector_subject_area("15"),
+            Ok(SectorSubjectArea::BusinessAdministrationLaw)
+        );
         assert_eq!(
             sector_subject_area("Digital Technology"),
             Ok(SectorSubjectArea::DigitalTechnology)

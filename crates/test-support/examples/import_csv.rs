@@ -29,7 +29,14 @@ const COHORTS: &[&str] = &[
     "Bootcamp Spring 2026",
     "Apprentices 2026",
 ];
-const TOWNS: &[&str] = &["Leeds", "Bradford", "Halifax", "Wakefield", "Huddersfield", "York"];
+const TOWNS: &[&str] = &[
+    "Leeds",
+    "Bradford",
+    "Halifax",
+    "Wakefield",
+    "Huddersfield",
+    "York",
+];
 const ETHNICITIES: &[&str] = &["31", "32", "33", "34", "35", "36", "39", "42", "43", "47", "98"];
 
 fn main() -> std::io::Result<()> {
@@ -57,7 +64,8 @@ fn main() -> std::io::Result<()> {
                     break;
                 }
                 written += 1;
-                let (title, level, ssa) = PROGRAMMES[((number + enrolment * 5) % PROGRAMMES.len() as u64) as usize];
+                let (title, level, ssa) =
+                    PROGRAMMES[((number + enrolment * 5) % PROGRAMMES.len() as u64) as usize];
                 let cohort = COHORTS[(number % COHORTS.len() as u64) as usize];
                 let left_early = number % 11 == 3;
                 let born = learner
@@ -87,7 +95,11 @@ fn main() -> std::io::Result<()> {
                     level,
                     ssa,
                     if enrolment == 0 { "FT" } else { "PT" },
-                    if enrolment == 0 { "01/09/2024" } else { "2025-01-06" },
+                    if enrolment == 0 {
+                        "01/09/2024"
+                    } else {
+                        "2025-01-06"
+                    },
                     "30/06/2026",
                     if left_early { "14/02/2025" } else { "" },
                     if left_early { "Withdrawn" } else { "Continuing" },

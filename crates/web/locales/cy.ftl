@@ -314,3 +314,142 @@ unknowns-notes = Note (optional)
 unknowns-save = I know where they are
 # untranslated
 cohort-unknowns-link = Learners whose destination is not known
+
+# Import page
+# untranslated
+import-title = Import learners
+# untranslated
+import-intro = Upload the learners file your MIS exports (SIMS, Arbor, Bromcom, ebs, PICS or a spreadsheet): one row per enrolment, or one row per learner. You will see its first rows and the columns Onward recognised before anything is imported, and you can check the whole file first.
+# untranslated
+import-choose-file = Choose the file
+# untranslated
+import-file-hint = CSV (comma, semicolon, tab or pipe), XLSX, XLS or ODS, up to { $limit } MB. Larger files: use onward import learners on the server.
+# untranslated
+import-upload = Upload and preview
+# untranslated
+import-template = Download the template CSV
+# untranslated
+import-columns = Columns Onward recognises
+# untranslated
+import-recent = Recent imports
+# untranslated
+import-no-runs = No imports yet.
+# untranslated
+import-started = Started
+# untranslated
+import-file = File
+# untranslated
+import-status = Status
+# untranslated
+import-rows = Rows
+# untranslated
+import-errors = Errors
+# untranslated
+import-warnings = Warnings
+# untranslated
+import-dry-run = check only
+# untranslated
+import-status-queued = Waiting to start
+# untranslated
+import-status-running = Running
+# untranslated
+import-status-finished = Finished
+# untranslated
+import-status-refused = Refused
+# untranslated
+import-status-interrupted = Interrupted
+# untranslated
+import-preview-title = Check the columns
+# untranslated
+import-another = Upload another file
+# untranslated
+import-read-as = Read as
+# untranslated
+import-sheet = Sheet
+# untranslated
+import-use-saved = Start from a saved mapping
+# untranslated
+import-detected = Recognised by Onward
+# untranslated
+import-apply = Show
+# untranslated
+import-mapping = Columns and their first rows
+# untranslated
+import-mapping-hint = Each column shows the learner field it fills. Change any that are wrong; columns marked Not imported are left out and reported.
+# untranslated
+import-not-imported = Not imported
+# untranslated
+import-on-error = Rows with errors
+# untranslated
+import-on-error-skip = Import the other rows and report the rows with errors
+# untranslated
+import-on-error-abort = Import nothing if any row has an error
+# untranslated
+import-save-mapping = Save these columns as (optional)
+# untranslated
+import-save-mapping-hint = For example the name of your MIS, to use the same columns next time.
+# untranslated
+import-check = Check the whole file
+# untranslated
+import-now = Import now
+# untranslated
+import-run-title = Import
+# untranslated
+import-run-check-title = Check of the file
+# untranslated
+import-rows-read = Rows read
+# untranslated
+import-refreshes = This page refreshes itself until the import is over.
+# untranslated
+import-refused = The file was not imported
+# untranslated
+import-checked = The file was checked. Nothing has been imported yet.
+# untranslated
+import-done = The file was imported.
+# untranslated
+import-rows-imported = Rows imported
+# untranslated
+import-rows-skipped = Rows skipped
+# untranslated
+import-learners = Learners
+# untranslated
+import-enrolments = Enrolments
+# untranslated
+import-created = created
+# untranslated
+import-updated = updated
+# untranslated
+import-unchanged = unchanged
+# untranslated
+import-other-records = Also added
+# untranslated
+import-contacts = contact details
+# untranslated
+import-programmes = programmes
+# untranslated
+import-cohorts = cohorts
+# untranslated
+import-duplicates = Probable duplicates flagged
+# untranslated
+import-confirm = Import this file
+# untranslated
+import-issues = Errors and warnings
+# untranslated
+import-issues-shown = Showing { $shown } of { $count }.
+# untranslated
+import-issues-download = Download them all (CSV)
+# untranslated
+import-row = Row
+# untranslated
+import-column = Column
+# untranslated
+import-value = Value
+# untranslated
+import-reason = What is wrong
+# untranslated
+import-error = Error
+# untranslated
+import-warning = Warning
+# untranslated
+import-back = Back to imports
+nav-import = Mewnforio

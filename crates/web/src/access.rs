@@ -95,6 +95,22 @@ pub const ROUTES: &[RouteAccess] = &[
     route("POST", "/users/{id}/role", Access::Action(ManageUsers)),
     route("POST", "/users/{id}/active", Access::Action(ManageUsers)),
     route("POST", "/users/{id}/reset", Access::Action(ManageUsers)),
+    route("GET", "/imports", Access::Action(ImportLearners)),
+    route("POST", "/imports", Access::Action(ImportLearners)),
+    route("GET", "/imports/template.csv", Access::Action(ImportLearners)),
+    route("GET", "/imports/files/{id}", Access::Action(ImportLearners)),
+    route("POST", "/imports/files/{id}/run", Access::Action(ImportLearners)),
+    route("GET", "/imports/runs/{id}", Access::Action(ImportLearners)),
+    route(
+        "POST",
+        "/imports/runs/{id}/confirm",
+        Access::Action(ImportLearners),
+    ),
+    route(
+        "GET",
+        "/imports/runs/{id}/issues.csv",
+        Access::Action(ImportLearners),
+    ),
 ];
 
 pub fn route_access(method: &Method, path: &str) -> Option<Access> {

@@ -18,3 +18,4 @@ mod ui;
 pub use error::WebError;
 pub use startup::{Application, WebConfig};
 pub use state::AppState;
+pub use ui::imports::UPLOAD_LIMIT_BYTES;

@@ -9,6 +9,9 @@ use onward_storage::{LearnerId, OrganisationId};
 use onward_test_support::{TestApp, TestDatabase, csrf_from, fixtures, on_both_backends};
 use reqwest::StatusCode;
 
+#[path = "staff_pages/imports.rs"]
+mod imports;
+
 async fn add_learner(
     db: &TestDatabase,
     org: OrganisationId,

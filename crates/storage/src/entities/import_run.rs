@@ -11,6 +11,7 @@ pub struct Model {
     pub user_id: Option<i64>,
     pub import_file_id: Option<i64>,
     pub file_name: String,
+    pub sheet: Option<String>,
     pub sha256: Option<String>,
     pub mapping_name: Option<String>,
     pub mapping: String,

@@ -31,7 +31,11 @@ pub(super) fn reference(
         .take()
 }
 
-pub(super) fn index(name: &'static str, table: &'static str, columns: &[&'static str]) -> IndexCreateStatement {
+pub(super) fn index(
+    name: &'static str,
+    table: &'static str,
+    columns: &[&'static str],
+) -> IndexCreateStatement {
     let mut statement = Index::create().name(name).table(table).take();
     for column in columns {
         statement.col(*column);

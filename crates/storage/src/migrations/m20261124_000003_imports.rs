@@ -38,6 +38,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer_null("user_id"))
                     .col(big_integer_null("import_file_id"))
                     .col(string_len("file_name", 255))
+                    .col(string_len_null("sheet", 100))
                     .col(string_len_null("sha256", 64))
                     .col(string_len_null("mapping_name", 100))
                     .col(text("mapping"))
@@ -113,9 +114,13 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                index("import_mappings_name", "import_mappings", &["organisation_id", "name"])
-                    .unique()
-                    .take(),
+                index(
+                    "import_mappings_name",
+                    "import_mappings",
+                    &["organisation_id", "name"],
+                )
+                .unique()
+                .take(),
             )
             .await?;
         manager

@@ -397,7 +397,8 @@ fn learner_changes(stored: &learner::Model, new: &NewLearner) -> Vec<(learner::C
     text(C::Ethnicity, &stored.ethnicity, new.ethnicity.map(|v| v.code()));
     text(C::Lldd, &stored.lldd, new.lldd.map(|v| v.code()));
     text(C::Postcode, &stored.postcode, new.postcode.as_deref());
-    let names_changed = stored.given_name != new.given_name.as_str() || stored.family_name != new.family_name.as_str();
+    let names_changed =
+        stored.given_name != new.given_name.as_str() || stored.family_name != new.family_name.as_str();
     if names_changed {
         changes.push((C::GivenName, Value::from(new.given_name.as_str().to_owned())));
         changes.push((C::FamilyName, Value::from(new.family_name.as_str().to_owned())));

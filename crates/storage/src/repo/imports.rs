@@ -56,7 +56,10 @@ impl RunStatus {
     }
 
     pub fn is_over(self) -> bool {
-        matches!(self, RunStatus::Finished | RunStatus::Refused | RunStatus::Interrupted)
+        matches!(
+            self,
+            RunStatus::Finished | RunStatus::Refused | RunStatus::Interrupted
+        )
     }
 }
 
@@ -65,6 +68,8 @@ pub struct NewRun {
     pub user: Option<UserId>,
     pub file: Option<ImportFileId>,
     pub file_name: String,
+    /// The workbook sheet to read (spreadsheets).
+    pub sheet: Option<String>,
     pub sha256: Option<String>,
     pub mapping_name: Option<String>,
     /// The column mapping used, as JSON.
@@ -80,6 +85,7 @@ pub struct ImportRun {
     pub user: Option<UserId>,
     pub file: Option<ImportFileId>,
     pub file_name: String,
+    pub sheet: Option<String>,
     pub sha256: Option<String>,
     pub mapping_name: Option<String>,
     pub mapping: String,
@@ -125,6 +131,7 @@ impl TryFrom<import_run::Model> for ImportRun {
             user: model.user_id.map(UserId),
             file: model.import_file_id.map(ImportFileId),
             file_name: model.file_name,
+            sheet: model.sheet,
             sha256: model.sha256,
             mapping_name: model.mapping_name,
             mapping: model.mapping,
@@ -147,12 +154,17 @@ fn counts_json(counts: &ImportCounts) -> String {
     serde_json::to_string(counts).unwrap_or_else(|_| "{}".to_owned())
 }
 
-pub async fn create_run(conn: &impl ConnectionTrait, org: OrganisationId, new: &NewRun) -> Result<ImportRunId> {
+pub async fn create_run(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    new: &NewRun,
+) -> Result<ImportRunId> {
     let model = import_run::ActiveModel {
         organisation_id: Set(org.0),
         user_id: Set(new.user.map(|u| u.0)),
         import_file_id: Set(new.file.map(|f| f.0)),
         file_name: Set(new.file_name.chars().take(255).collect()),
+        sheet: Set(new.sheet.as_ref().map(|s| s.chars().take(100).collect())),
         sha256: Set(new.sha256.clone()),
         mapping_name: Set(new.mapping_name.clone()),
         mapping: Set(new.mapping.clone()),
@@ -252,7 +264,11 @@ pub async fn run(conn: &impl ConnectionTrait, org: OrganisationId, id: ImportRun
 }
 
 /// The organisation's latest runs, newest first.
-pub async fn recent_runs(conn: &impl ConnectionTrait, org: OrganisationId, limit: u64) -> Result<Vec<ImportRun>> {
+pub async fn recent_runs(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    limit: u64,
+) -> Result<Vec<ImportRun>> {
     import_run::Entity::find()
         .filter(import_run::Column::OrganisationId.eq(org.0))
         .order_by_desc(import_run::Column::Id)
@@ -364,7 +380,11 @@ pub async fn run_issues(
         .collect())
 }
 
-pub async fn count_run_issues(conn: &impl ConnectionTrait, org: OrganisationId, run: ImportRunId) -> Result<u64> {
+pub async fn count_run_issues(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    run: ImportRunId,
+) -> Result<u64> {
     Ok(import_issue::Entity::find()
         .filter(import_issue::Column::OrganisationId.eq(org.0))
         .filter(import_issue::Column::ImportRunId.eq(run.0))
@@ -419,7 +439,12 @@ pub async fn file(conn: &impl ConnectionTrait, org: OrganisationId, id: ImportFi
 }
 
 /// Saves (or replaces) a named mapping; `mapping` is JSON.
-pub async fn save_mapping(conn: &impl ConnectionTrait, org: OrganisationId, name: &str, mapping: &str) -> Result<()> {
+pub async fn save_mapping(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    name: &str,
+    mapping: &str,
+) -> Result<()> {
     let existing = import_mapping::Entity::find()
         .filter(import_mapping::Column::OrganisationId.eq(org.0))
         .filter(import_mapping::Column::Name.eq(name))

@@ -6,6 +6,7 @@ pub(crate) mod chrome;
 mod cohorts;
 mod forms;
 mod home;
+pub(crate) mod imports;
 mod language;
 mod learner_edit;
 mod learners;
@@ -34,4 +35,5 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(work::router())
         .merge(unknowns::router())
+        .merge(imports::router())
 }
