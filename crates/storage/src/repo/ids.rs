@@ -29,4 +29,8 @@ id_type!(
     DestinationRecordId,
     ContactAttemptId,
     ContactPointId,
+    IntentionId,
+    OfferId,
+    SupportFlagId,
+    ReferralId,
 );
