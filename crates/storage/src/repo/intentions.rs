@@ -113,8 +113,12 @@ pub async fn intentions_for_learner(
         return Ok(Vec::new());
     }
     let history = destination_history(conn, org, learner).await?;
-    let names =
-        super::support::user_names(conn, org, history.iter().filter_map(|stored| stored.recorded_by)).await?;
+    let names = super::support::user_names(
+        conn,
+        org,
+        history.iter().filter_map(|stored| stored.recorded_by).collect(),
+    )
+    .await?;
     history
         .into_iter()
         .filter_map(|stored| {

@@ -27,7 +27,7 @@ use crate::{
 pub(crate) async fn user_names(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
-    ids: impl IntoIterator<Item = UserId>,
+    ids: Vec<UserId>,
 ) -> Result<HashMap<UserId, String>> {
     let mut ids: Vec<i64> = ids.into_iter().map(|id| id.0).collect();
     ids.sort_unstable();
@@ -135,16 +135,13 @@ pub async fn flags_for_learner(
         .order_by_asc(support_flag::Column::Id)
         .all(conn)
         .await?;
-    let names = user_names(
-        conn,
-        org,
-        models
-            .iter()
-            .flat_map(|m| [m.raised_by, m.cleared_by])
-            .flatten()
-            .map(UserId),
-    )
-    .await?;
+    let ids: Vec<UserId> = models
+        .iter()
+        .flat_map(|m| [m.raised_by, m.cleared_by])
+        .flatten()
+        .map(UserId)
+        .collect();
+    let names = user_names(conn, org, ids).await?;
     let name = |id: Option<i64>| id.and_then(|id| names.get(&UserId(id)).cloned());
     Ok(models
         .into_iter()
@@ -201,16 +198,13 @@ async fn referrals_from_models(
     org: OrganisationId,
     models: Vec<referral::Model>,
 ) -> Result<Vec<Referral>> {
-    let names = user_names(
-        conn,
-        org,
-        models
-            .iter()
-            .flat_map(|m| [m.owner_id, m.opened_by, m.closed_by])
-            .flatten()
-            .map(UserId),
-    )
-    .await?;
+    let ids: Vec<UserId> = models
+        .iter()
+        .flat_map(|m| [m.owner_id, m.opened_by, m.closed_by])
+        .flatten()
+        .map(UserId)
+        .collect();
+    let names = user_names(conn, org, ids).await?;
     let mut learner_ids: Vec<i64> = models.iter().map(|m| m.learner_id).collect();
     learner_ids.sort_unstable();
     learner_ids.dedup();

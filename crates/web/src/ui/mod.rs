@@ -12,6 +12,7 @@ mod learners;
 mod manage;
 mod settings;
 mod sign_in;
+mod support;
 mod unknowns;
 mod users;
 mod work;
@@ -34,4 +35,5 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(work::router())
         .merge(unknowns::router())
+        .merge(support::router())
 }
