@@ -61,7 +61,7 @@ for (const backend of backends()) {
       await page.getByRole('link', { name: 'Learners at risk' }).click();
       await page.getByRole('heading', { name: 'Learners at risk', level: 1 }).waitFor();
       await expectNoAxeViolations(page, assert);
-      const row = page.locator('tbody tr', { hasText: 'Not referred' }).first();
+      const row = page.locator('tbody tr', { hasText: 'No open referral' }).first();
       await row.locator('th a').click();
       const name = (await page.locator('h1').innerText()).trim();
       await page.getByRole('link', { name: 'Make a referral' }).click();

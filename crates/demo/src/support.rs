@@ -244,9 +244,10 @@ async fn seed_referrals(
             Some(adviser),
         )
         .await?;
-        // The first two are already done with; the rest are open in My work.
-        if index < 2 {
-            let outcome = [ReferralOutcome::Engaged, ReferralOutcome::NoResponse][index];
+        // The last two are already done with; the first ones are open (and
+        // overdue) in My work.
+        if index >= 3 {
+            let outcome = [ReferralOutcome::Engaged, ReferralOutcome::NoResponse][index - 3];
             close_referral(
                 txn,
                 org,

@@ -458,7 +458,7 @@ atrisk-reasons = Why
 # untranslated
 atrisk-referrals = Referrals
 # untranslated
-atrisk-not-referred = Not referred
+atrisk-not-referred = No open referral
 # untranslated
 atrisk-open-referrals = { $count } open
 # untranslated

@@ -949,7 +949,7 @@ async fn an_adviser_refers_a_flagged_learner_follows_up_in_my_work_and_closes_it
         at_risk.contains("Flagged, Fran")
             && at_risk.contains("Flagged by staff: Not attending since results day")
     );
-    assert!(at_risk.contains("Not referred") && !at_risk.contains("Neet, Nico"));
+    assert!(at_risk.contains("No open referral") && !at_risk.contains("Neet, Nico"));
 
     let (_, form) = app.get_text(&format!("/learners/{learner}/referrals/new")).await;
     assert!(

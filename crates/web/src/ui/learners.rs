@@ -235,7 +235,8 @@ async fn show_learner(
                 detail.push(format!("{label}: {value}"));
             }
         }
-        if record.is_incomplete() {
+        // An intention need not name the employer yet; a recorded job should.
+        if record.is_incomplete() && record.kind == onward_domain::destination::DestinationKind::Actual {
             detail.push("Incomplete: no employer recorded".to_owned());
         }
         timeline.push(TimelineEvent {
