@@ -415,15 +415,9 @@ async fn seed_organisation(
     for cohort in &spec.cohorts {
         learners += seed_cohort(txn, rng, spec, org, plan_id, cohort, lead, learners).await?;
     }
-    // Intentions, September Guarantee offers, flags and referrals.
-    support::seed_support(
-        txn,
-        org,
-        spec,
-        &support::Staff::from(&staff),
-        Utc::now().date_naive(),
-    )
-    .await?;
+    // Intentions, September Guarantee offers, flags and referrals, as they stood
+    // on a fixed day (so the same learners are referred every time).
+    support::seed_support(txn, org, spec, &support::Staff::from(&staff), date(2026, 11, 20)?).await?;
     // The tasks the plan calls for, so "My work" shows due follow-ups at once.
     onward_storage::repo::tasks::generate_tasks(txn, org).await?;
     Ok(DemoOrganisation {
