@@ -140,6 +140,7 @@ pub struct LearnerSupport {
     pub open_flags: Vec<Flag>,
     pub open_referrals: Vec<Referral>,
     pub log: Vec<LogEntry>,
+    pub today: NaiveDate,
 }
 
 /// Loads the learner record's intentions, offers and support log.
@@ -255,6 +256,7 @@ pub async fn learner_support(
         open_flags: flags.into_iter().filter(Flag::is_open).collect(),
         open_referrals: referrals.into_iter().filter(Referral::is_open).collect(),
         log,
+        today,
     })
 }
 
