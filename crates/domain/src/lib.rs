@@ -22,6 +22,7 @@ pub mod phone;
 pub mod postcode;
 pub mod programme;
 pub mod role;
+pub mod support;
 pub mod sustained;
 pub mod tracking;
 pub mod uln;

@@ -453,3 +453,163 @@ import-warning = Warning
 # untranslated
 import-back = Back to imports
 nav-import = Mewnforio
+# untranslated
+support-date-hint = For example, 27 3 2026
+# untranslated
+support-choose = Choose one
+# untranslated
+support-notes = Notes
+# untranslated
+support-notes-optional = Notes (optional)
+# untranslated
+support-warning = Warning
+# untranslated
+support-at-risk = This learner is at risk of not progressing:
+# untranslated
+support-see-support = See support
+# untranslated
+support-intended-vs-actual = Intended and actual destinations
+# untranslated
+support-intended = Intended
+# untranslated
+support-actual = Actual now
+# untranslated
+support-comparison = Compared
+# untranslated
+support-aspirations = Aspirations and intentions
+# untranslated
+support-aspiration = Aspiration
+# untranslated
+support-recorded-by = recorded by
+# untranslated
+support-heading = Support
+# untranslated
+support-nothing-open = No open flags or referrals.
+# untranslated
+support-open-flag = Flagged at risk
+# untranslated
+support-open-referral = Open referral
+# untranslated
+support-log = Support log
+# untranslated
+support-log-empty = Nothing recorded yet.
+# untranslated
+intention-title = Record an intention
+# untranslated
+intention-stage = When was it recorded?
+# untranslated
+intention-stage-short = Stage
+# untranslated
+intention-date = Date of the conversation
+# untranslated
+intention-category = What does the learner intend to do?
+# untranslated
+intention-category-hint = Choose "Not known" if they have not decided yet: they may need careers guidance.
+# untranslated
+intention-place = Provider, university or employer (optional)
+# untranslated
+intention-aspiration = Aspiration (optional)
+# untranslated
+intention-aspiration-hint = Their career goal in their own words, for example "to work as a veterinary nurse".
+# untranslated
+intention-save = Save intention
+# untranslated
+offer-title = Record a September Guarantee offer
+# untranslated
+offer-provider = Provider
+# untranslated
+offer-course = Course
+# untranslated
+offer-status = Status
+# untranslated
+offer-save = Save offer
+# untranslated
+offer-update = Update
+# untranslated
+flag-title = Flag as at risk
+# untranslated
+flag-reason = Why is the learner at risk?
+# untranslated
+flag-reason-hint = What you have noticed, for example "not attending since results day".
+# untranslated
+flag-save = Flag as at risk
+# untranslated
+flag-clear = Clear flag
+# untranslated
+flag-clear-note = Why the concern is resolved (optional)
+# untranslated
+referral-title = Make a referral
+# untranslated
+referral-type = Referred to
+# untranslated
+referral-owner = Owner
+# untranslated
+referral-owner-hint = Who follows it up. It appears in their My work.
+# untranslated
+referral-follow-up = Follow up by
+# untranslated
+referral-save = Save referral
+# untranslated
+referral-close-title = Record the outcome
+# untranslated
+referral-outcome = Outcome
+# untranslated
+referral-outcome-note = Note (required for "Other")
+# untranslated
+referral-close-save = Close referral
+# untranslated
+guarantee-title = September Guarantee: learners with no offer
+# untranslated
+guarantee-heading = September Guarantee
+# untranslated
+guarantee-intro = Every Year 11 and Year 12 learner should have an offer of a suitable place in education or training by the end of September. Learners listed here have no offer recorded, or only offers they declined. Print this page or download the list for the careers adviser and the local authority.
+# untranslated
+guarantee-counts = Offers in this cohort
+# untranslated
+guarantee-accepted = Accepted an offer
+# untranslated
+guarantee-offered = Offered a place
+# untranslated
+guarantee-applied = Applied, waiting
+# untranslated
+guarantee-no-offer = No offer
+# untranslated
+guarantee-download = Download the list (CSV)
+# untranslated
+guarantee-none = Every learner in this cohort has an offer or an application in progress.
+# untranslated
+guarantee-list-caption = { $count } learners with no offer
+# untranslated
+guarantee-recorded = Recorded
+# untranslated
+guarantee-nothing-recorded = Nothing recorded
+# untranslated
+guarantee-learner-none = No offers recorded.
+# untranslated
+atrisk-title = Learners at risk
+# untranslated
+atrisk-intro = { $count } learners in this cohort are NEET, still not known after the last checkpoint of their plan, or flagged by staff.
+# untranslated
+atrisk-none = No learner in this cohort is at risk.
+# untranslated
+atrisk-reasons = Why
+# untranslated
+atrisk-referrals = Referrals
+# untranslated
+atrisk-not-referred = No open referral
+# untranslated
+atrisk-open-referrals = { $count } open
+# untranslated
+cohort-at-risk-link = Learners at risk
+# untranslated
+cohort-guarantee-link = September Guarantee: learners with no offer
+# untranslated
+work-referrals = Referrals to follow up
+# untranslated
+work-referrals-count = { $count } open, { $due } due
+# untranslated
+work-referral-action = Action
+# untranslated
+work-overdue = Overdue
+# untranslated
+work-record-outcome = Record the outcome

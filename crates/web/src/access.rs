@@ -111,6 +111,54 @@ pub const ROUTES: &[RouteAccess] = &[
         "/imports/runs/{id}/issues.csv",
         Access::Action(ImportLearners),
     ),
+    // Intentions, September Guarantee and support for non-progressors (ui::support).
+    route(
+        "GET",
+        "/learners/{id}/intentions/new",
+        Access::Action(RecordIntention),
+    ),
+    route(
+        "POST",
+        "/learners/{id}/intentions",
+        Access::Action(RecordIntention),
+    ),
+    route("GET", "/learners/{id}/offers/new", Access::Action(RecordOffer)),
+    route("POST", "/learners/{id}/offers", Access::Action(RecordOffer)),
+    route(
+        "POST",
+        "/learners/{id}/offers/status",
+        Access::Action(RecordOffer),
+    ),
+    route("GET", "/learners/{id}/flags/new", Access::Action(FlagLearner)),
+    route("POST", "/learners/{id}/flags", Access::Action(FlagLearner)),
+    route(
+        "POST",
+        "/learners/{id}/flags/clear",
+        Access::Action(ManageReferrals),
+    ),
+    route(
+        "GET",
+        "/learners/{id}/referrals/new",
+        Access::Action(ManageReferrals),
+    ),
+    route(
+        "POST",
+        "/learners/{id}/referrals",
+        Access::Action(ManageReferrals),
+    ),
+    route(
+        "GET",
+        "/learners/{id}/referrals/close",
+        Access::Action(ManageReferrals),
+    ),
+    route(
+        "POST",
+        "/learners/{id}/referrals/close",
+        Access::Action(ManageReferrals),
+    ),
+    route("GET", "/cohorts/{id}/guarantee", Access::Action(ViewLearners)),
+    route("GET", "/cohorts/{id}/guarantee.csv", Access::Action(ViewLearners)),
+    route("GET", "/cohorts/{id}/at-risk", Access::Action(ViewLearners)),
 ];
 
 pub fn route_access(method: &Method, path: &str) -> Option<Access> {

@@ -31,4 +31,8 @@ id_type!(
     ContactPointId,
     ImportRunId,
     ImportFileId,
+    IntentionId,
+    OfferId,
+    SupportFlagId,
+    ReferralId,
 );

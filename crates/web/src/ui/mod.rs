@@ -13,6 +13,7 @@ mod learners;
 mod manage;
 mod settings;
 mod sign_in;
+mod support;
 mod unknowns;
 mod users;
 mod work;
@@ -36,4 +37,5 @@ pub fn router() -> Router<AppState> {
         .merge(work::router())
         .merge(unknowns::router())
         .merge(imports::router())
+        .merge(support::router())
 }
