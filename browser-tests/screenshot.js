@@ -22,6 +22,21 @@ try {
   await page.getByRole('button', { name: 'Save contact detail' }).click();
   await page.locator('.govuk-error-summary').waitFor();
   await page.screenshot({ path: `${out}contact-error.png` });
+  // Intentions and support (staff guide: intentions, September Guarantee, support).
+  const adviser = await newPage(browser, { viewport: { width: 1100, height: 800 } });
+  await signIn(adviser, onward.baseUrl, 'iag.adviser@salt-training.example');
+  await adviser.getByRole('link', { name: 'Skills Bootcamp: Digital Marketing, Spring 2026' }).click();
+  await adviser.getByRole('link', { name: 'Learners at risk' }).click();
+  await adviser.screenshot({ path: `${out}at-risk.png` });
+  await adviser.locator('tbody tr th a').first().click();
+  await adviser.locator('#intentions').scrollIntoViewIfNeeded();
+  await adviser.screenshot({ path: `${out}learner-support.png`, fullPage: true, clip: await adviser.locator('#intentions').evaluate(() => {
+    const top = document.querySelector('#intentions').getBoundingClientRect().top + window.scrollY - 10;
+    const bottom = document.querySelector('.onward-timeline')?.getBoundingClientRect().top + window.scrollY - 60;
+    return { x: 0, y: top, width: 1100, height: Math.max(200, bottom - top) };
+  }) });
+  await adviser.goto(`${onward.baseUrl}/work`);
+  await adviser.screenshot({ path: `${out}referrals-work.png` });
   const phone = await newPage(browser, { viewport: { width: 390, height: 844 } });
   await signIn(phone, onward.baseUrl, 'admin@salt-training.example');
   await phone.screenshot({ path: `${out}cohorts-phone.png`, fullPage: true });

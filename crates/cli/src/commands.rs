@@ -103,6 +103,11 @@ fn database_url(settings: &Settings, flag: &DatabaseArgs, default: &str) -> Stri
         .unwrap_or_else(|| default.to_owned())
 }
 
+/// Opens (and migrates) the database named by `--database-url`, the settings or the default.
+pub async fn open_database(settings: &Settings, args: &DatabaseArgs) -> anyhow::Result<Database> {
+    open(&database_url(settings, args, DEFAULT_DATABASE_URL)).await
+}
+
 async fn open(url: &str) -> anyhow::Result<Database> {
     Ok(Database::connect_and_migrate(url).await?)
 }

@@ -3,6 +3,7 @@
 
 mod commands;
 mod config;
+mod import;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,6 +38,9 @@ enum Command {
     Migrate(commands::DatabaseArgs),
     /// Create (or reset) a demo database with two organisations, then serve it.
     Demo(commands::DemoArgs),
+    /// Import learners, programmes and enrolments from an MIS export (CSV or spreadsheet).
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Run the task scheduler without serving the web app (for a separate worker process).
     #[command(
         long_about = "Runs the task scheduler that `onward serve` also runs: it creates the follow-up \
@@ -83,6 +87,7 @@ fn main() -> ExitCode {
             Command::Serve(args) => commands::serve(&settings, args).await,
             Command::Migrate(args) => commands::migrate(&settings, args).await,
             Command::Demo(args) => commands::demo(&settings, args).await,
+            Command::Import(command) => import::import(&settings, command).await,
             Command::Worker(args) => commands::worker(&settings, args).await,
             Command::Org(command) => commands::org(&settings, command).await,
             Command::User(command) => commands::user(&settings, command).await,

@@ -8,6 +8,9 @@ use std::time::{Duration, Instant};
 
 use onward_test_support::{TestBackend, TestClient, TestDatabase, on_both_backends};
 
+#[path = "cli/import.rs"]
+mod import;
+
 fn onward() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_onward"));
     command

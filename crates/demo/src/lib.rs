@@ -1,9 +1,11 @@
 //! Deterministic demo data: a secondary school with Year 11 and Year 13 leaver
 //! cohorts and an adult training provider with Skills Bootcamp, ESOL and short
-//! course cohorts. The same seed gives the same data every time, so the demo,
-//! screenshots and browser tests can rely on it.
+//! course cohorts, with intentions, September Guarantee offers and at-risk
+//! learners with referrals. The same seed gives the same data every time, so
+//! the demo, screenshots and browser tests can rely on it.
 
 mod names;
+mod support;
 
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 use onward_domain::contact::{ContactChannel, ContactDirection, ContactOutcome, ContactPointKind};
@@ -414,6 +416,9 @@ async fn seed_organisation(
     for cohort in &spec.cohorts {
         learners += seed_cohort(txn, rng, spec, org, plan_id, cohort, lead, learners, &mut unknown).await?;
     }
+    // Intentions, September Guarantee offers, flags and referrals, as they stood
+    // on a fixed day (so the same learners are referred every time).
+    support::seed_support(txn, org, spec, &support::Staff::from(&staff), date(2026, 11, 20)?).await?;
     // The tasks the plan calls for, so "My work" shows due follow-ups at once.
     onward_storage::repo::tasks::generate_tasks(txn, org).await?;
     escalate_to_phone(txn, org, plan_id, &unknown, lead).await?;

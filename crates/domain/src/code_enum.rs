@@ -36,6 +36,19 @@ macro_rules! code_enum {
                     $(Self::$variant => $label,)+
                 }
             }
+
+            /// Reads a value as people and other systems write it: the code or the
+            /// English label, ignoring case, spaces and punctuation.
+            pub fn from_code_or_label(text: &str) -> Option<Self> {
+                let wanted = $crate::code_enum::fold(text);
+                if wanted.is_empty() {
+                    return None;
+                }
+                Self::ALL.iter().copied().find(|value| {
+                    $crate::code_enum::fold(value.code()) == wanted
+                        || $crate::code_enum::fold(value.label()) == wanted
+                })
+            }
         }
 
         impl std::fmt::Display for $name {
@@ -71,6 +84,14 @@ macro_rules! code_enum {
             }
         }
     };
+}
+
+/// Lower-case letters and digits only: how free text is compared with codes and labels.
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 #[cfg(test)]
@@ -109,6 +130,8 @@ mod tests {
                 assert!(!value.label().is_empty(), "{name}: {code} has no label");
                 assert_eq!(value.to_string(), value.label());
                 assert_eq!(<$name>::from_code(code), Some(*value));
+                assert_eq!(<$name>::from_code_or_label(value.label()), Some(*value));
+                assert_eq!(<$name>::from_code_or_label(&value.label().to_uppercase()), Some(*value));
                 assert_eq!(code.parse::<$name>(), Ok(*value));
                 let deserializer: StrDeserializer<'_, Error> = code.into_deserializer();
                 assert_eq!(<$name as serde::Deserialize>::deserialize(deserializer), Ok(*value));

@@ -6,13 +6,15 @@
 //! URLs, and an English `label()` for people.
 
 #[macro_use]
-mod code_enum;
+pub mod code_enum;
 pub mod contact;
 pub mod crosswalk;
 pub mod destination;
 pub mod email;
 pub mod enrolment;
 pub mod escalation;
+pub mod export;
+pub mod import;
 pub mod learner;
 pub mod organisation;
 pub mod permissions;
@@ -21,6 +23,7 @@ pub mod phone;
 pub mod postcode;
 pub mod programme;
 pub mod role;
+pub mod support;
 pub mod sustained;
 pub mod tracking;
 pub mod uln;

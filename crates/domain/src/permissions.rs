@@ -23,8 +23,18 @@ code_enum! {
         ManageUsers = "manage_users", "Manage users";
         /// Change organisation settings.
         ManageSettings = "manage_settings", "Manage organisation settings";
+        /// Import learners, programmes and enrolments from MIS exports.
+        ImportLearners = "import_learners", "Import learners from the MIS";
         /// Change one's own password.
         ChangeOwnPassword = "change_own_password", "Change own password";
+        /// Record a learner's intended destination at induction, ILP review or exit.
+        RecordIntention = "record_intention", "Record intentions";
+        /// Record and update September Guarantee offers.
+        RecordOffer = "record_offer", "Record September Guarantee offers";
+        /// Flag a learner as at risk of not progressing, with a reason.
+        FlagLearner = "flag_learner", "Flag a learner at risk";
+        /// Open, follow up and close referrals; clear at-risk flags.
+        ManageReferrals = "manage_referrals", "Manage referrals";
         /// Work through a checkpoint's call queue: see numbers, record calls and destinations.
         WorkCallQueue = "work_call_queue", "Work the call queue";
         /// Create, copy and edit tracking plans and their checkpoints.
@@ -45,7 +55,12 @@ pub fn allows(role: Role, action: Action) -> bool {
         ManageCohorts => matches!(role, Admin | ProgressionLead),
         // Identity data comes from the MIS; tutors note contacts but do not rewrite it.
         EditLearnerDetails => matches!(role, Admin | ProgressionLead | IagAdviser),
-        ManageUsers | ManageSettings => role == Admin,
+        // The MIS manager's job (PRODUCT.md §1): imports create and change named records in bulk.
+        ManageUsers | ManageSettings | ImportLearners => role == Admin,
+        // Tutors record next-step intentions and signpost (seed 002); referrals,
+        // offers and clearing a concern belong to the IAG and progression team.
+        RecordIntention | FlagLearner => matches!(role, Admin | ProgressionLead | IagAdviser | Tutor),
+        RecordOffer | ManageReferrals => matches!(role, Admin | ProgressionLead | IagAdviser),
         WorkCallQueue => matches!(role, Admin | ProgressionLead | IagAdviser | Tutor),
         // PRODUCT.md §1: plans are an administrator's.
         ManagePlans => role == Admin,
@@ -71,6 +86,23 @@ mod tests {
                     "{role:?} {action:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn tutors_record_intentions_and_flag_but_do_not_run_referrals() {
+        assert!(allows(Role::Tutor, Action::RecordIntention));
+        assert!(allows(Role::Tutor, Action::FlagLearner));
+        assert!(!allows(Role::Tutor, Action::ManageReferrals));
+        assert!(!allows(Role::Tutor, Action::RecordOffer));
+        assert!(allows(Role::IagAdviser, Action::ManageReferrals));
+        for action in [
+            Action::RecordIntention,
+            Action::RecordOffer,
+            Action::FlagLearner,
+            Action::ManageReferrals,
+        ] {
+            assert!(!allows(Role::QualityViewer, action) && !allows(Role::Partner, action));
         }
     }
 

@@ -530,3 +530,506 @@ async fn sustained_progression_is_computed_from_history(db: TestDatabase) {
 }
 
 on_both_backends!(sustained_progression_is_computed_from_history);
+
+// ---------------------------------------------------------------- intentions, guarantee, support
+
+async fn intentions_are_intended_destinations_with_a_stage(db: TestDatabase) {
+    use onward_domain::support::IntentionStage;
+    use onward_storage::repo::intentions::{NewIntention, intentions_for_learner, record_intention};
+    let org = fixtures::organisation(db.conn(), "intentions").await;
+    let other = fixtures::organisation(db.conn(), "elsewhere").await;
+    let tutor = fixtures::user(db.conn(), &org, Role::Tutor, "tutor@intentions.example").await;
+    let learner = insert_learner(
+        db.conn(),
+        org.id,
+        &fixtures::new_learner("Ina", "Tent", None, Some("I1")),
+    )
+    .await
+    .expect("learner");
+    let date = |m, d| NaiveDate::from_ymd_opt(2026, m, d).expect("date");
+    let intention = |stage, category, as_of| NewIntention {
+        stage,
+        category,
+        as_of,
+        place: Some("Leeds City College".to_owned()),
+        aspiration: Some("To be a veterinary nurse".to_owned()),
+        notes: None,
+    };
+    record_intention(
+        db.conn(),
+        org.id,
+        learner,
+        &intention(
+            IntentionStage::IlpReview,
+            DestinationCategory::EducationFurtherFullTime,
+            date(3, 2),
+        ),
+        Some(tutor.id),
+    )
+    .await
+    .expect("review");
+    record_intention(
+        db.conn(),
+        org.id,
+        learner,
+        &intention(
+            IntentionStage::Induction,
+            DestinationCategory::NotKnown,
+            date(1, 10),
+        ),
+        Some(tutor.id),
+    )
+    .await
+    .expect("induction");
+    let found = intentions_for_learner(db.conn(), org.id, learner)
+        .await
+        .expect("list");
+    let summary: Vec<(IntentionStage, DestinationCategory)> =
+        found.iter().map(|i| (i.stage, i.record.category)).collect();
+    assert_eq!(
+        summary,
+        vec![
+            (IntentionStage::Induction, DestinationCategory::NotKnown),
+            (
+                IntentionStage::IlpReview,
+                DestinationCategory::EducationFurtherFullTime
+            ),
+        ],
+        "oldest conversation first"
+    );
+    assert_eq!(found[1].record.kind, DestinationKind::Intended);
+    assert_eq!(found[1].record.institution.as_deref(), Some("Leeds City College"));
+    assert_eq!(found[1].aspiration.as_deref(), Some("To be a veterinary nurse"));
+    assert_eq!(found[1].recorded_by_name.as_deref(), Some("tutor user"));
+    // Intentions are destination records, but never the current destination.
+    let history = destination_history(db.conn(), org.id, learner)
+        .await
+        .expect("history");
+    assert_eq!(history.len(), 2);
+    assert!(current_destination(history.iter().map(|s| &s.record)).is_none());
+    let refused = record_intention(
+        db.conn(),
+        other.id,
+        learner,
+        &intention(
+            IntentionStage::Exit,
+            DestinationCategory::Apprenticeship,
+            date(6, 1),
+        ),
+        None,
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(StorageError::NotFound { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(
+        destination_history(db.conn(), org.id, learner)
+            .await
+            .expect("history")
+            .len(),
+        2,
+        "nothing half-written"
+    );
+}
+
+async fn learners_without_a_september_guarantee_offer_are_listed(db: TestDatabase) {
+    use onward_domain::support::OfferStatus;
+    use onward_storage::repo::guarantee::{
+        NewOffer, OfferCounts, learners_without_offer, offers_for_learner, record_offer, update_offer_status,
+    };
+    let org = fixtures::organisation(db.conn(), "guarantee").await;
+    let programme = fixtures::programme(db.conn(), org.id, "GCSE", ProgrammeType::Gcse).await;
+    let cohort = create_cohort(
+        db.conn(),
+        org.id,
+        &NewCohort {
+            name: "Year 11 leavers 2026".to_owned(),
+            tracking_plan: None,
+            results_day: None,
+        },
+    )
+    .await
+    .expect("cohort");
+    let mut learners = Vec::new();
+    for (given, mis) in [
+        ("Accepted", "G1"),
+        ("Declined", "G2"),
+        ("Nothing", "G3"),
+        ("Applied", "G4"),
+    ] {
+        let learner = insert_learner(
+            db.conn(),
+            org.id,
+            &fixtures::new_learner(given, "Offer", None, Some(mis)),
+        )
+        .await
+        .expect("learner");
+        insert_enrolment(
+            db.conn(),
+            org.id,
+            &NewEnrolment {
+                learner,
+                programme,
+                cohort,
+                dates: EnrolmentDates {
+                    start: NaiveDate::from_ymd_opt(2024, 9, 4).expect("date"),
+                    planned_end: NaiveDate::from_ymd_opt(2026, 6, 26).expect("date"),
+                    actual_end: None,
+                },
+                status: CompletionStatus::Completed,
+            },
+        )
+        .await
+        .expect("enrolment");
+        learners.push(learner);
+    }
+    let offer = |status| NewOffer {
+        provider: "Leeds City College".to_owned(),
+        course: Some("Level 2 Engineering".to_owned()),
+        status,
+    };
+    record_offer(
+        db.conn(),
+        org.id,
+        learners[0],
+        &offer(OfferStatus::Declined),
+        None,
+    )
+    .await
+    .expect("offer");
+    record_offer(
+        db.conn(),
+        org.id,
+        learners[0],
+        &offer(OfferStatus::Accepted),
+        None,
+    )
+    .await
+    .expect("offer");
+    let declined = record_offer(
+        db.conn(),
+        org.id,
+        learners[1],
+        &offer(OfferStatus::Declined),
+        None,
+    )
+    .await
+    .expect("offer");
+    record_offer(db.conn(), org.id, learners[1], &offer(OfferStatus::NoOffer), None)
+        .await
+        .expect("offer");
+    record_offer(db.conn(), org.id, learners[3], &offer(OfferStatus::Applied), None)
+        .await
+        .expect("offer");
+
+    let (without, counts) = learners_without_offer(db.conn(), org.id, cohort)
+        .await
+        .expect("list");
+    let names: Vec<&str> = without.iter().map(|w| w.learner.given_name.as_str()).collect();
+    assert_eq!(names, vec!["Declined", "Nothing"]);
+    assert_eq!(without[0].offers.len(), 2, "what was recorded is shown");
+    assert_eq!(
+        counts,
+        OfferCounts {
+            accepted: 1,
+            offered: 0,
+            applied: 1,
+            no_offer: 2
+        }
+    );
+
+    update_offer_status(db.conn(), org.id, learners[1], declined, OfferStatus::Offered)
+        .await
+        .expect("update");
+    let (without, counts) = learners_without_offer(db.conn(), org.id, cohort)
+        .await
+        .expect("list");
+    assert_eq!(without.len(), 1);
+    assert_eq!(counts.offered, 1);
+    let wrong_learner =
+        update_offer_status(db.conn(), org.id, learners[2], declined, OfferStatus::Accepted).await;
+    assert!(matches!(wrong_learner, Err(StorageError::NotFound { .. })));
+    assert_eq!(
+        offers_for_learner(db.conn(), org.id, learners[1])
+            .await
+            .expect("offers")[0]
+            .status,
+        OfferStatus::Offered
+    );
+}
+
+async fn at_risk_learners_flags_and_referrals(db: TestDatabase) {
+    use onward_domain::support::{AtRiskReason, ReferralOutcome, ReferralType};
+    use onward_storage::repo::support::{
+        NewReferral, at_risk_in_cohort, clear_flag, close_referral, flags_for_learner, learner_at_risk,
+        open_referral, open_referrals_for_owner, raise_flag, referrals_for_learner,
+    };
+    let org = fixtures::organisation(db.conn(), "support").await;
+    let other = fixtures::organisation(db.conn(), "other-support").await;
+    let adviser = fixtures::user(db.conn(), &org, Role::IagAdviser, "iag@support.example").await;
+    let outsider = fixtures::user(db.conn(), &other, Role::IagAdviser, "iag@other.example").await;
+    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    let plan = shipped_plans()
+        .into_iter()
+        .find(|plan| plan.name.starts_with("Adult provider"))
+        .expect("adult plan");
+    let plan_id = install_plan(db.conn(), org.id, &plan).await.expect("plan");
+    let programme = fixtures::programme(db.conn(), org.id, "Bootcamp", ProgrammeType::SkillsBootcamp).await;
+    let cohort = create_cohort(
+        db.conn(),
+        org.id,
+        &NewCohort {
+            name: "Bootcamp 2025".to_owned(),
+            tracking_plan: Some(plan_id),
+            results_day: None,
+        },
+    )
+    .await
+    .expect("cohort");
+    let mut learners = Vec::new();
+    // Left 01/07/2025: the 12-month sustained check was due 01/07/2026.
+    for (given, mis) in [
+        ("Neet", "R1"),
+        ("Unknown", "R2"),
+        ("Flagged", "R3"),
+        ("Fine", "R4"),
+    ] {
+        let learner = insert_learner(
+            db.conn(),
+            org.id,
+            &fixtures::new_learner(given, "Risk", None, Some(mis)),
+        )
+        .await
+        .expect("learner");
+        insert_enrolment(
+            db.conn(),
+            org.id,
+            &NewEnrolment {
+                learner,
+                programme,
+                cohort,
+                dates: EnrolmentDates {
+                    start: date(2025, 3, 3),
+                    planned_end: date(2025, 7, 1),
+                    actual_end: Some(date(2025, 7, 1)),
+                },
+                status: CompletionStatus::Completed,
+            },
+        )
+        .await
+        .expect("enrolment");
+        learners.push(learner);
+    }
+    append_destination(
+        db.conn(),
+        org.id,
+        learners[0],
+        &destination(DestinationCategory::NeetSeeking, (2025, 10, 1)),
+        None,
+    )
+    .await
+    .expect("neet");
+    for learner in [learners[2], learners[3]] {
+        append_destination(
+            db.conn(),
+            org.id,
+            learner,
+            &destination(DestinationCategory::EmploymentFullTime, (2025, 10, 1)),
+            None,
+        )
+        .await
+        .expect("employed");
+    }
+    let flag = raise_flag(
+        db.conn(),
+        org.id,
+        learners[2],
+        "Lost their job last week",
+        Some(adviser.id),
+    )
+    .await
+    .expect("flag");
+
+    let before_deadline = at_risk_in_cohort(db.conn(), org.id, cohort, date(2026, 6, 30))
+        .await
+        .expect("at risk");
+    let names: Vec<&str> = before_deadline
+        .iter()
+        .map(|a| a.learner.given_name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["Flagged", "Neet"],
+        "not known is not at risk before the last checkpoint"
+    );
+    let after = at_risk_in_cohort(db.conn(), org.id, cohort, date(2026, 7, 2))
+        .await
+        .expect("at risk");
+    let reasons: Vec<(&str, &AtRiskReason)> = after
+        .iter()
+        .map(|a| (a.learner.given_name.as_str(), &a.reasons[0]))
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![
+            (
+                "Flagged",
+                &AtRiskReason::FlaggedByStaff(vec!["Lost their job last week".to_owned()])
+            ),
+            ("Neet", &AtRiskReason::Neet(DestinationCategory::NeetSeeking)),
+            (
+                "Unknown",
+                &AtRiskReason::NotKnownAfterLastCheckpoint {
+                    last_checkpoint: date(2026, 7, 1)
+                }
+            ),
+        ]
+    );
+    assert_eq!(
+        learner_at_risk(db.conn(), org.id, learners[1], None, date(2026, 7, 2))
+            .await
+            .expect("one learner"),
+        vec![AtRiskReason::NotKnownAfterLastCheckpoint {
+            last_checkpoint: date(2026, 7, 1)
+        }]
+    );
+
+    clear_flag(
+        db.conn(),
+        org.id,
+        learners[2],
+        flag,
+        Some("Found a new job"),
+        Some(adviser.id),
+    )
+    .await
+    .expect("clear");
+    let again = clear_flag(db.conn(), org.id, learners[2], flag, None, Some(adviser.id)).await;
+    assert!(
+        matches!(again, Err(StorageError::NotFound { .. })),
+        "cleared once"
+    );
+    let flags = flags_for_learner(db.conn(), org.id, learners[2])
+        .await
+        .expect("flags");
+    assert!(!flags[0].is_open());
+    assert_eq!(flags[0].cleared_note.as_deref(), Some("Found a new job"));
+    assert_eq!(flags[0].raised_by_name.as_deref(), Some("iag_adviser user"));
+    let after_clear = at_risk_in_cohort(db.conn(), org.id, cohort, date(2026, 7, 2))
+        .await
+        .expect("at risk");
+    assert_eq!(after_clear.len(), 2);
+
+    let referral = |referral_type, owner, day| NewReferral {
+        referral_type,
+        owner,
+        follow_up_on: date(2026, 12, day),
+        notes: Some("Agreed at the review".to_owned()),
+    };
+    let later = open_referral(
+        db.conn(),
+        org.id,
+        learners[0],
+        &referral(ReferralType::EmployabilityCoaching, adviser.id, 10),
+        Some(adviser.id),
+    )
+    .await
+    .expect("referral");
+    let sooner = open_referral(
+        db.conn(),
+        org.id,
+        learners[1],
+        &referral(ReferralType::CareersGuidance, adviser.id, 3),
+        Some(adviser.id),
+    )
+    .await
+    .expect("referral");
+    let foreign_owner = open_referral(
+        db.conn(),
+        org.id,
+        learners[0],
+        &referral(ReferralType::Other, outsider.id, 3),
+        None,
+    )
+    .await;
+    assert!(
+        matches!(foreign_owner, Err(StorageError::NotFound { .. })),
+        "owner from another organisation"
+    );
+    let mine = open_referrals_for_owner(db.conn(), org.id, adviser.id, 100)
+        .await
+        .expect("mine");
+    assert_eq!(
+        mine.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![sooner, later],
+        "oldest follow-up first"
+    );
+    assert_eq!(mine[0].learner_name, "Unknown Risk");
+    let at_risk = at_risk_in_cohort(db.conn(), org.id, cohort, date(2026, 7, 2))
+        .await
+        .expect("at risk");
+    assert!(at_risk.iter().all(|a| a.open_referrals == 1));
+
+    close_referral(
+        db.conn(),
+        org.id,
+        learners[0],
+        later,
+        ReferralOutcome::Engaged,
+        Some("Started coaching"),
+        Some(adviser.id),
+    )
+    .await
+    .expect("close");
+    let twice = close_referral(
+        db.conn(),
+        org.id,
+        learners[0],
+        later,
+        ReferralOutcome::Declined,
+        None,
+        None,
+    )
+    .await;
+    assert!(
+        matches!(twice, Err(StorageError::NotFound { .. })),
+        "the first outcome stands"
+    );
+    let wrong_learner = close_referral(
+        db.conn(),
+        org.id,
+        learners[0],
+        sooner,
+        ReferralOutcome::Declined,
+        None,
+        None,
+    )
+    .await;
+    assert!(matches!(wrong_learner, Err(StorageError::NotFound { .. })));
+    let log = referrals_for_learner(db.conn(), org.id, learners[0])
+        .await
+        .expect("log");
+    assert_eq!(log[0].outcome, Some(ReferralOutcome::Engaged));
+    assert_eq!(log[0].closed_by_name.as_deref(), Some("iag_adviser user"));
+    assert_eq!(
+        open_referrals_for_owner(db.conn(), org.id, adviser.id, 100)
+            .await
+            .expect("mine")
+            .len(),
+        1
+    );
+    assert!(
+        open_referrals_for_owner(db.conn(), other.id, adviser.id, 100)
+            .await
+            .expect("theirs")
+            .is_empty(),
+        "tenant-scoped"
+    );
+}
+
+on_both_backends!(
+    intentions_are_intended_destinations_with_a_stage,
+    learners_without_a_september_guarantee_offer_are_listed,
+    at_risk_learners_flags_and_referrals,
+);

@@ -11,6 +11,7 @@ mod app;
 mod database;
 pub mod fixtures;
 pub mod generate;
+pub mod snapshot;
 
 pub use app::{TestApp, TestClient, csrf_from};
 pub use database::{TestBackend, TestDatabase};

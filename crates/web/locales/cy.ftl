@@ -315,6 +315,304 @@ unknowns-save = I know where they are
 # untranslated
 cohort-unknowns-link = Learners whose destination is not known
 
+# Import page
+# untranslated
+import-title = Import learners
+# untranslated
+import-intro = Upload the learners file your MIS exports (SIMS, Arbor, Bromcom, ebs, PICS or a spreadsheet): one row per enrolment, or one row per learner. You will see its first rows and the columns Onward recognised before anything is imported, and you can check the whole file first.
+# untranslated
+import-choose-file = Choose the file
+# untranslated
+import-file-hint = CSV (comma, semicolon, tab or pipe), XLSX, XLS or ODS, up to { $limit } MB. Larger files: use onward import learners on the server.
+# untranslated
+import-upload = Upload and preview
+# untranslated
+import-template = Download the template CSV
+# untranslated
+import-columns = Columns Onward recognises
+# untranslated
+import-recent = Recent imports
+# untranslated
+import-no-runs = No imports yet.
+# untranslated
+import-started = Started
+# untranslated
+import-file = File
+# untranslated
+import-status = Status
+# untranslated
+import-rows = Rows
+# untranslated
+import-errors = Errors
+# untranslated
+import-warnings = Warnings
+# untranslated
+import-dry-run = check only
+# untranslated
+import-status-queued = Waiting to start
+# untranslated
+import-status-running = Running
+# untranslated
+import-status-finished = Finished
+# untranslated
+import-status-refused = Refused
+# untranslated
+import-status-interrupted = Interrupted
+# untranslated
+import-preview-title = Check the columns
+# untranslated
+import-another = Upload another file
+# untranslated
+import-read-as = Read as
+# untranslated
+import-sheet = Sheet
+# untranslated
+import-use-saved = Start from a saved mapping
+# untranslated
+import-detected = Recognised by Onward
+# untranslated
+import-apply = Show
+# untranslated
+import-mapping = Columns and their first rows
+# untranslated
+import-mapping-hint = Each column shows the learner field it fills. Change any that are wrong; columns marked Not imported are left out and reported.
+# untranslated
+import-not-imported = Not imported
+# untranslated
+import-on-error = Rows with errors
+# untranslated
+import-on-error-skip = Import the other rows and report the rows with errors
+# untranslated
+import-on-error-abort = Import nothing if any row has an error
+# untranslated
+import-save-mapping = Save these columns as (optional)
+# untranslated
+import-save-mapping-hint = For example the name of your MIS, to use the same columns next time.
+# untranslated
+import-check = Check the whole file
+# untranslated
+import-now = Import now
+# untranslated
+import-run-title = Import
+# untranslated
+import-run-check-title = Check of the file
+# untranslated
+import-rows-read = Rows read
+# untranslated
+import-refreshes = This page refreshes itself until the import is over.
+# untranslated
+import-refused = The file was not imported
+# untranslated
+import-checked = The file was checked. Nothing has been imported yet.
+# untranslated
+import-done = The file was imported.
+# untranslated
+import-rows-imported = Rows imported
+# untranslated
+import-rows-skipped = Rows skipped
+# untranslated
+import-learners = Learners
+# untranslated
+import-enrolments = Enrolments
+# untranslated
+import-created = created
+# untranslated
+import-updated = updated
+# untranslated
+import-unchanged = unchanged
+# untranslated
+import-other-records = Also added
+# untranslated
+import-contacts = contact details
+# untranslated
+import-programmes = programmes
+# untranslated
+import-cohorts = cohorts
+# untranslated
+import-duplicates = Probable duplicates flagged
+# untranslated
+import-confirm = Import this file
+# untranslated
+import-issues = Errors and warnings
+# untranslated
+import-issues-shown = Showing { $shown } of { $count }.
+# untranslated
+import-issues-download = Download them all (CSV)
+# untranslated
+import-row = Row
+# untranslated
+import-column = Column
+# untranslated
+import-value = Value
+# untranslated
+import-reason = What is wrong
+# untranslated
+import-error = Error
+# untranslated
+import-warning = Warning
+# untranslated
+import-back = Back to imports
+nav-import = Mewnforio
+# untranslated
+support-date-hint = For example, 27 3 2026
+# untranslated
+support-choose = Choose one
+# untranslated
+support-notes = Notes
+# untranslated
+support-notes-optional = Notes (optional)
+# untranslated
+support-warning = Warning
+# untranslated
+support-at-risk = This learner is at risk of not progressing:
+# untranslated
+support-see-support = See support
+# untranslated
+support-intended-vs-actual = Intended and actual destinations
+# untranslated
+support-intended = Intended
+# untranslated
+support-actual = Actual now
+# untranslated
+support-comparison = Compared
+# untranslated
+support-aspirations = Aspirations and intentions
+# untranslated
+support-aspiration = Aspiration
+# untranslated
+support-recorded-by = recorded by
+# untranslated
+support-heading = Support
+# untranslated
+support-nothing-open = No open flags or referrals.
+# untranslated
+support-open-flag = Flagged at risk
+# untranslated
+support-open-referral = Open referral
+# untranslated
+support-log = Support log
+# untranslated
+support-log-empty = Nothing recorded yet.
+# untranslated
+intention-title = Record an intention
+# untranslated
+intention-stage = When was it recorded?
+# untranslated
+intention-stage-short = Stage
+# untranslated
+intention-date = Date of the conversation
+# untranslated
+intention-category = What does the learner intend to do?
+# untranslated
+intention-category-hint = Choose "Not known" if they have not decided yet: they may need careers guidance.
+# untranslated
+intention-place = Provider, university or employer (optional)
+# untranslated
+intention-aspiration = Aspiration (optional)
+# untranslated
+intention-aspiration-hint = Their career goal in their own words, for example "to work as a veterinary nurse".
+# untranslated
+intention-save = Save intention
+# untranslated
+offer-title = Record a September Guarantee offer
+# untranslated
+offer-provider = Provider
+# untranslated
+offer-course = Course
+# untranslated
+offer-status = Status
+# untranslated
+offer-save = Save offer
+# untranslated
+offer-update = Update
+# untranslated
+flag-title = Flag as at risk
+# untranslated
+flag-reason = Why is the learner at risk?
+# untranslated
+flag-reason-hint = What you have noticed, for example "not attending since results day".
+# untranslated
+flag-save = Flag as at risk
+# untranslated
+flag-clear = Clear flag
+# untranslated
+flag-clear-note = Why the concern is resolved (optional)
+# untranslated
+referral-title = Make a referral
+# untranslated
+referral-type = Referred to
+# untranslated
+referral-owner = Owner
+# untranslated
+referral-owner-hint = Who follows it up. It appears in their My work.
+# untranslated
+referral-follow-up = Follow up by
+# untranslated
+referral-save = Save referral
+# untranslated
+referral-close-title = Record the outcome
+# untranslated
+referral-outcome = Outcome
+# untranslated
+referral-outcome-note = Note (required for "Other")
+# untranslated
+referral-close-save = Close referral
+# untranslated
+guarantee-title = September Guarantee: learners with no offer
+# untranslated
+guarantee-heading = September Guarantee
+# untranslated
+guarantee-intro = Every Year 11 and Year 12 learner should have an offer of a suitable place in education or training by the end of September. Learners listed here have no offer recorded, or only offers they declined. Print this page or download the list for the careers adviser and the local authority.
+# untranslated
+guarantee-counts = Offers in this cohort
+# untranslated
+guarantee-accepted = Accepted an offer
+# untranslated
+guarantee-offered = Offered a place
+# untranslated
+guarantee-applied = Applied, waiting
+# untranslated
+guarantee-no-offer = No offer
+# untranslated
+guarantee-download = Download the list (CSV)
+# untranslated
+guarantee-none = Every learner in this cohort has an offer or an application in progress.
+# untranslated
+guarantee-list-caption = { $count } learners with no offer
+# untranslated
+guarantee-recorded = Recorded
+# untranslated
+guarantee-nothing-recorded = Nothing recorded
+# untranslated
+guarantee-learner-none = No offers recorded.
+# untranslated
+atrisk-title = Learners at risk
+# untranslated
+atrisk-intro = { $count } learners in this cohort are NEET, still not known after the last checkpoint of their plan, or flagged by staff.
+# untranslated
+atrisk-none = No learner in this cohort is at risk.
+# untranslated
+atrisk-reasons = Why
+# untranslated
+atrisk-referrals = Referrals
+# untranslated
+atrisk-not-referred = No open referral
+# untranslated
+atrisk-open-referrals = { $count } open
+# untranslated
+cohort-at-risk-link = Learners at risk
+# untranslated
+cohort-guarantee-link = September Guarantee: learners with no offer
+# untranslated
+work-referrals = Referrals to follow up
+# untranslated
+work-referrals-count = { $count } open, { $due } due
+# untranslated
+work-referral-action = Action
+# untranslated
+work-overdue = Overdue
+# untranslated
+work-record-outcome = Record the outcome
 # untranslated
 call-title = Call queue
 # untranslated

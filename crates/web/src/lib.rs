@@ -19,3 +19,4 @@ mod ui;
 pub use error::WebError;
 pub use startup::{Application, WebConfig};
 pub use state::AppState;
+pub use ui::imports::UPLOAD_LIMIT_BYTES;

@@ -8,7 +8,6 @@ use axum::Router;
 use onward_storage::Database;
 use onward_storage::session_store::DatabaseSessionStore;
 use tokio::net::TcpListener;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -54,6 +53,9 @@ impl Application {
     /// Serves until the process receives Ctrl-C / SIGTERM, then finishes in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tokio::spawn(crate::scheduler::run_forever(self.database.clone()));
+        tokio::spawn(onward_import::jobs::run_queued_imports(
+            self.database.conn().clone(),
+        ));
         let store = self.session_store;
         tokio::spawn(async move {
             let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
@@ -92,7 +94,9 @@ fn router(state: AppState, session_store: DatabaseSessionStore) -> Router {
             crate::access::authorize,
         ))
         .layer(sessions)
-        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        // Every extractor reading a body (forms, multipart) stops at 2 MB; the
+        // import upload route raises its own limit.
+        .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024))
         .layer(axum::middleware::from_fn(move |request, next| {
             crate::security_headers::add(secure, request, next)
         }))

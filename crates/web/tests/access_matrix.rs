@@ -4,6 +4,7 @@
 use onward_domain::permissions::allows;
 use onward_domain::role::Role;
 use onward_storage::repo::cohorts::{NewCohort, create_cohort};
+use onward_storage::repo::imports;
 use onward_storage::repo::learners::insert_learner;
 use onward_test_support::{TestApp, TestDatabase, csrf_from, fixtures, on_both_backends};
 use onward_web::access::{Access, ROUTES};
@@ -99,6 +100,34 @@ async fn every_route_for_every_role(db: TestDatabase) {
         onward_domain::programme::ProgrammeType::Esol,
     )
     .await;
+    let import_file = imports::store_file(
+        db.conn(),
+        org.id,
+        None,
+        "matrix.csv",
+        "0",
+        b"MIS id,Forename,Surname\nM2,Matrix,Import\n".to_vec(),
+    )
+    .await
+    .expect("import file");
+    let import_run = imports::create_run(
+        db.conn(),
+        org.id,
+        &imports::NewRun {
+            user: None,
+            file: Some(import_file),
+            file_name: "matrix.csv".to_owned(),
+            sheet: None,
+            sha256: None,
+            mapping_name: None,
+            mapping: "{}".to_owned(),
+            dry_run: true,
+            on_error: "skip".to_owned(),
+            status: imports::RunStatus::Refused,
+        },
+    )
+    .await
+    .expect("import run");
     // A plan whose checkpoints have tasks (so removing one is refused, not done).
     let (plan, checkpoint) = {
         use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
@@ -150,7 +179,11 @@ async fn every_route_for_every_role(db: TestDatabase) {
     let app = TestApp::spawn(db).await;
 
     let concrete = |path: &str| {
-        let id = if path.starts_with("/calls/") || path.starts_with("/checkpoints/") {
+        let id = if path.starts_with("/imports/files/") {
+            import_file.0.to_string()
+        } else if path.starts_with("/imports/runs/") {
+            import_run.0.to_string()
+        } else if path.starts_with("/calls/") || path.starts_with("/checkpoints/") {
             checkpoint.0.to_string()
         } else if path.starts_with("/plans/") {
             plan.0.to_string()

@@ -9,6 +9,9 @@ use onward_storage::{LearnerId, OrganisationId};
 use onward_test_support::{TestApp, TestDatabase, csrf_from, fixtures, on_both_backends};
 use reqwest::StatusCode;
 
+#[path = "staff_pages/imports.rs"]
+mod imports;
+
 async fn add_learner(
     db: &TestDatabase,
     org: OrganisationId,
@@ -698,4 +701,375 @@ on_both_backends!(
     an_invitation_link_works_once,
     repeated_failures_lock_the_account,
     a_tutor_cannot_open_user_admin_and_a_quality_viewer_sees_no_names,
+);
+
+// ---------------------------------------------------------------- intentions, guarantee, support
+
+async fn enrolled_in_new_cohort(
+    app: &TestApp,
+    org: OrganisationId,
+    names: &[(&str, &str)],
+) -> (onward_storage::CohortId, Vec<LearnerId>) {
+    use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
+    use onward_storage::repo::cohorts::{NewCohort, create_cohort};
+    use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolment};
+    let conn = app.db.conn();
+    let programme =
+        fixtures::programme(conn, org, "GCSE", onward_domain::programme::ProgrammeType::Gcse).await;
+    let cohort = create_cohort(
+        conn,
+        org,
+        &NewCohort {
+            name: "Year 11 leavers 2026".to_owned(),
+            tracking_plan: None,
+            results_day: None,
+        },
+    )
+    .await
+    .expect("cohort");
+    let mut learners = Vec::new();
+    for (given, family) in names {
+        let learner = add_learner(&app.db, org, given, family, None).await;
+        insert_enrolment(
+            conn,
+            org,
+            &NewEnrolment {
+                learner,
+                programme,
+                cohort,
+                dates: EnrolmentDates {
+                    start: chrono::NaiveDate::from_ymd_opt(2024, 9, 4).expect("date"),
+                    planned_end: chrono::NaiveDate::from_ymd_opt(2026, 6, 26).expect("date"),
+                    actual_end: None,
+                },
+                status: CompletionStatus::Completed,
+            },
+        )
+        .await
+        .expect("enrolment");
+        learners.push(learner);
+    }
+    (cohort, learners)
+}
+
+async fn a_tutor_records_an_intention_shown_beside_the_actual_destination(db: TestDatabase) {
+    let (app, org) = signed_in(db, Role::Tutor).await;
+    let learner = add_learner(&app.db, org, "Iris", "Intent", None).await;
+    let (status, form) = app.get_text(&format!("/learners/{learner}/intentions/new")).await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = csrf_from(&form).expect("csrf");
+    let path = format!("/learners/{learner}/intentions");
+    let invalid = app
+        .post_form(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("stage", "exit"),
+                ("day", "1"),
+                ("month", "1"),
+                ("year", "2099"),
+            ],
+        )
+        .await;
+    assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = invalid.text().await.expect("body");
+    assert!(page.contains("govuk-error-summary") && page.contains("Select what the learner intends to do"));
+    assert!(page.contains("The date must be today or in the past"));
+
+    let saved = app
+        .post_form(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("stage", "ilp_review"),
+                ("category", "apprenticeship"),
+                ("day", "2"),
+                ("month", "3"),
+                ("year", "2026"),
+                ("place", "Aire Logistics"),
+                ("aspiration", "To be an HGV mechanic"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        count_audit_events(app.db.conn(), org, "learner.intention_recorded", Some(learner.0))
+            .await
+            .expect("count"),
+        1
+    );
+    onward_storage::repo::destinations::append_destination(
+        app.db.conn(),
+        org,
+        learner,
+        &onward_domain::destination::DestinationRecord {
+            kind: onward_domain::destination::DestinationKind::Actual,
+            category: onward_domain::destination::DestinationCategory::EducationFurtherFullTime,
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 9, 20).expect("date"),
+            start_date: None,
+            end_date: None,
+            institution: None,
+            employer: None,
+            job_role: None,
+            hours_per_week: None,
+            source: onward_domain::destination::DestinationSource::Phone,
+            verification: onward_domain::destination::Verification::LearnerConfirmed,
+            notes: None,
+        },
+        None,
+    )
+    .await
+    .expect("actual");
+    let (_, record) = app.get_text(&format!("/learners/{learner}")).await;
+    let summary = record
+        .split_once("Intended and actual destinations")
+        .and_then(|(_, rest)| rest.split_once("Aspirations and intentions"))
+        .map(|(summary, _)| summary)
+        .expect("the intended vs actual summary");
+    assert!(summary.contains("Apprenticeship (Aire Logistics)"), "{summary}");
+    assert!(summary.contains("Education: further education, full-time"));
+    assert!(
+        summary.contains("govuk-tag--orange\">Different"),
+        "intended and actual differ"
+    );
+    assert!(record.contains("To be an HGV mechanic"));
+    assert!(
+        record.contains("Mid-programme (ILP) review"),
+        "the timeline names the stage"
+    );
+    // Tutors do not run referrals or offers.
+    assert_eq!(
+        app.get(&format!("/learners/{learner}/referrals/new"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert!(!record.contains("Make a referral"));
+}
+
+async fn the_no_offer_list_is_exported_and_offers_move_on(db: TestDatabase) {
+    let (app, org) = signed_in(db, Role::IagAdviser).await;
+    let (cohort, learners) = enrolled_in_new_cohort(
+        &app,
+        org,
+        &[("Nia", "Nooffer"), ("=cmd", "Formula"), ("Ola", "Offered")],
+    )
+    .await;
+    let (_, form) = app
+        .get_text(&format!("/learners/{}/offers/new", learners[2]))
+        .await;
+    let csrf = csrf_from(&form).expect("csrf");
+    let empty = app
+        .post_form(&format!("/learners/{}/offers", learners[2]), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    for (learner, status) in [(learners[2], "offered"), (learners[1], "declined")] {
+        let saved = app
+            .post_form(
+                &format!("/learners/{learner}/offers"),
+                &[
+                    ("csrf", &csrf),
+                    ("provider", "Leeds City College"),
+                    ("course", "Level 2 Engineering"),
+                    ("status", status),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    }
+    let (status, page) = app.get_text(&format!("/cohorts/{cohort}/guarantee")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("2 learners with no offer"), "{page}");
+    assert!(
+        page.contains("Nooffer, Nia") && page.contains("Declined: Leeds City College (Level 2 Engineering)")
+    );
+    assert!(!page.contains("Offered, Ola"));
+    let csv = app.get(&format!("/cohorts/{cohort}/guarantee.csv")).await;
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let body = csv.text().await.expect("csv");
+    assert!(body.starts_with("Family name,Given name,ULN,MIS id,Date of birth,Postcode,Offers recorded"));
+    assert!(body.contains("'=cmd"), "formula-looking cells are text: {body}");
+    assert_eq!(
+        count_audit_events(app.db.conn(), org, "cohort.guarantee_export", Some(cohort.0))
+            .await
+            .expect("count"),
+        1
+    );
+    // The declined offer becomes an acceptance on the learner record.
+    let offer = onward_storage::repo::guarantee::offers_for_learner(app.db.conn(), org, learners[1])
+        .await
+        .expect("offers")[0]
+        .id;
+    let moved = app
+        .post_form(
+            &format!("/learners/{}/offers/status", learners[1]),
+            &[
+                ("csrf", &csrf),
+                ("offer", &offer.to_string()),
+                ("status", "accepted"),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.get_text(&format!("/cohorts/{cohort}/guarantee")).await;
+    assert!(page.contains("1 learners with no offer"));
+    let someone_elses = app
+        .post_form(
+            &format!("/learners/{}/offers/status", learners[0]),
+            &[
+                ("csrf", &csrf),
+                ("offer", &offer.to_string()),
+                ("status", "declined"),
+            ],
+        )
+        .await;
+    assert_eq!(someone_elses.status(), StatusCode::NOT_FOUND);
+}
+
+async fn an_adviser_refers_a_flagged_learner_follows_up_in_my_work_and_closes_it(db: TestDatabase) {
+    let (app, org) = signed_in(db, Role::IagAdviser).await;
+    let (cohort, learners) =
+        enrolled_in_new_cohort(&app, org, &[("Fran", "Flagged"), ("Nico", "Neet")]).await;
+    let learner = learners[0];
+    let (_, form) = app.get_text(&format!("/learners/{learner}/flags/new")).await;
+    let csrf = csrf_from(&form).expect("csrf");
+    let blank = app
+        .post_form(
+            &format!("/learners/{learner}/flags"),
+            &[("csrf", &csrf), ("reason", "  ")],
+        )
+        .await;
+    assert_eq!(blank.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let flagged = app
+        .post_form(
+            &format!("/learners/{learner}/flags"),
+            &[("csrf", &csrf), ("reason", "Not attending since results day")],
+        )
+        .await;
+    assert_eq!(flagged.status(), StatusCode::SEE_OTHER);
+    let (_, at_risk) = app.get_text(&format!("/cohorts/{cohort}/at-risk")).await;
+    assert!(
+        at_risk.contains("Flagged, Fran")
+            && at_risk.contains("Flagged by staff: Not attending since results day")
+    );
+    assert!(at_risk.contains("No open referral") && !at_risk.contains("Neet, Nico"));
+
+    let (_, form) = app.get_text(&format!("/learners/{learner}/referrals/new")).await;
+    assert!(
+        form.contains("iag_adviser user (IAG adviser)"),
+        "the adviser can own it"
+    );
+    let me = onward_storage::repo::users::list_users(app.db.conn(), org)
+        .await
+        .expect("users")[0]
+        .id;
+    let referral_path = format!("/learners/{learner}/referrals");
+    let past = app
+        .post_form(
+            &referral_path,
+            &[
+                ("csrf", &csrf),
+                ("referral_type", "careers_guidance"),
+                ("owner", &me.to_string()),
+                ("day", "1"),
+                ("month", "1"),
+                ("year", "2020"),
+            ],
+        )
+        .await;
+    assert_eq!(past.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let opened = app
+        .post_form(
+            &referral_path,
+            &[
+                ("csrf", &csrf),
+                ("referral_type", "mental_health_support"),
+                ("owner", &me.to_string()),
+                ("day", "1"),
+                ("month", "1"),
+                ("year", "2099"),
+                ("notes", "Agreed with the learner"),
+            ],
+        )
+        .await;
+    assert_eq!(opened.status(), StatusCode::SEE_OTHER);
+    let (_, work) = app.get_text("/work").await;
+    assert!(
+        work.contains("Referrals to follow up") && work.contains("1 open, 0 due"),
+        "{work}"
+    );
+    assert!(work.contains("Fran Flagged") && work.contains("Mental health support"));
+    let close_href = work
+        .split("href=\"")
+        .find(|part| part.contains("/referrals/close?referral="))
+        .and_then(|part| part.split('"').next())
+        .expect("a record-the-outcome link")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    let (status, close_form) = app.get_text(&close_href).await;
+    assert_eq!(status, StatusCode::OK);
+    let referral = close_href.rsplit('=').next().expect("id").to_owned();
+    let other_without_note = app
+        .post_form(
+            &format!("/learners/{learner}/referrals/close"),
+            &[("csrf", &csrf), ("referral", &referral), ("outcome", "other")],
+        )
+        .await;
+    assert_eq!(other_without_note.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(close_form.contains("Record the outcome"));
+    for _ in 0..2 {
+        // The second submission changes nothing: the first outcome stands.
+        let closed = app
+            .post_form(
+                &format!("/learners/{learner}/referrals/close"),
+                &[
+                    ("csrf", &csrf),
+                    ("referral", &referral),
+                    ("outcome", "engaged"),
+                    ("note", "Seeing the counsellor weekly"),
+                ],
+            )
+            .await;
+        assert_eq!(closed.status(), StatusCode::SEE_OTHER);
+    }
+    assert_eq!(
+        count_audit_events(app.db.conn(), org, "learner.referral_closed", Some(learner.0))
+            .await
+            .expect("count"),
+        1
+    );
+    let (_, work) = app.get_text("/work").await;
+    assert!(!work.contains("Referrals to follow up"));
+    let (_, record) = app.get_text(&format!("/learners/{learner}")).await;
+    assert!(
+        record.contains("Support log")
+            && record.contains("Referral closed (Mental health support): Engaged or progressed")
+    );
+    assert!(record.contains("This learner is at risk"));
+
+    let flag = onward_storage::repo::support::flags_for_learner(app.db.conn(), org, learner)
+        .await
+        .expect("flags")[0]
+        .id;
+    let cleared = app
+        .post_form(
+            &format!("/learners/{learner}/flags/clear"),
+            &[
+                ("csrf", &csrf),
+                ("flag", &flag.to_string()),
+                ("note", "Back in college"),
+            ],
+        )
+        .await;
+    assert_eq!(cleared.status(), StatusCode::SEE_OTHER);
+    let (_, record) = app.get_text(&format!("/learners/{learner}")).await;
+    assert!(!record.contains("This learner is at risk") && record.contains("Flag cleared"));
+    let (_, at_risk) = app.get_text(&format!("/cohorts/{cohort}/at-risk")).await;
+    assert!(at_risk.contains("No learner in this cohort is at risk."));
+}
+
+on_both_backends!(
+    a_tutor_records_an_intention_shown_beside_the_actual_destination,
+    the_no_offer_list_is_exported_and_offers_move_on,
+    an_adviser_refers_a_flagged_learner_follows_up_in_my_work_and_closes_it,
 );

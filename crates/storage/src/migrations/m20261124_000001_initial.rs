@@ -9,7 +9,7 @@ use sea_orm_migration::schema::*;
 pub struct Migration;
 
 /// A NOT NULL reference to `organisations.id`, deleted with its organisation.
-fn organisation_ref(table: &'static str) -> ForeignKeyCreateStatement {
+pub(super) fn organisation_ref(table: &'static str) -> ForeignKeyCreateStatement {
     reference(
         table,
         "organisation_id",
@@ -18,7 +18,7 @@ fn organisation_ref(table: &'static str) -> ForeignKeyCreateStatement {
     )
 }
 
-fn reference(
+pub(super) fn reference(
     table: &'static str,
     column: &'static str,
     target: &'static str,
@@ -31,7 +31,11 @@ fn reference(
         .take()
 }
 
-fn index(name: &'static str, table: &'static str, columns: &[&'static str]) -> IndexCreateStatement {
+pub(super) fn index(
+    name: &'static str,
+    table: &'static str,
+    columns: &[&'static str],
+) -> IndexCreateStatement {
     let mut statement = Index::create().name(name).table(table).take();
     for column in columns {
         statement.col(*column);
@@ -39,7 +43,7 @@ fn index(name: &'static str, table: &'static str, columns: &[&'static str]) -> I
     statement
 }
 
-fn created_at() -> ColumnDef {
+pub(super) fn created_at() -> ColumnDef {
     timestamp_with_time_zone("created_at")
 }
 

@@ -4,7 +4,9 @@ use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_initial;
 mod m20261124_000002_search_and_sign_in;
+mod m20261124_000003_imports;
 mod m20261126_000011_call_queue;
+mod m20261126_000012_support;
 
 pub struct Migrator;
 
@@ -14,6 +16,8 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261124_000001_initial::Migration),
             Box::new(m20261124_000002_search_and_sign_in::Migration),
+            Box::new(m20261124_000003_imports::Migration),
+            Box::new(m20261126_000012_support::Migration),
             Box::new(m20261126_000011_call_queue::Migration),
         ]
     }

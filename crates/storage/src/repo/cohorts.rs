@@ -109,7 +109,7 @@ pub async fn cohort(conn: &impl ConnectionTrait, org: OrganisationId, id: Cohort
 }
 
 /// The cohort's learners, each with their destination history (oldest first).
-async fn histories(
+pub(crate) async fn histories(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
     id: CohortId,

@@ -29,4 +29,10 @@ id_type!(
     DestinationRecordId,
     ContactAttemptId,
     ContactPointId,
+    ImportRunId,
+    ImportFileId,
+    IntentionId,
+    OfferId,
+    SupportFlagId,
+    ReferralId,
 );

@@ -181,6 +181,7 @@ struct LearnerPage {
     enrolments: Vec<EnrolmentView>,
     current: Option<String>,
     timeline: Vec<TimelineEvent>,
+    support: super::support::LearnerSupport,
     /// The day the learner asked not to be contacted again.
     opted_out: Option<NaiveDate>,
 }
@@ -201,6 +202,8 @@ async fn show_learner(
     let attempts = contact_attempts(conn, org, learner.id).await?;
     let current = onward_domain::destination::current_destination(destinations.iter().map(|d| &d.record))
         .map(|record| record.category.label().to_owned());
+    let support = super::support::learner_support(&state, &user, learner.id, &destinations).await?;
+    let stages = onward_storage::repo::intentions::intention_stages(conn, org, learner.id).await?;
 
     let mut timeline = Vec::new();
     for enrolment in &enrolments {
@@ -234,17 +237,20 @@ async fn show_learner(
                 detail.push(format!("{label}: {value}"));
             }
         }
-        if record.is_incomplete() {
+        // An intention need not name the employer yet; a recorded job should.
+        if record.is_incomplete() && record.kind == onward_domain::destination::DestinationKind::Actual {
             detail.push("Incomplete: no employer recorded".to_owned());
         }
         timeline.push(TimelineEvent {
             date: record.as_of,
             title: record.category.label().to_owned(),
             detail: detail.join(". "),
-            tag: if record.kind == onward_domain::destination::DestinationKind::Intended {
-                "Intended destination"
-            } else {
-                "Destination"
+            tag: match stages.get(&stored.id) {
+                Some(stage) => stage.label(),
+                None if record.kind == onward_domain::destination::DestinationKind::Intended => {
+                    "Intended destination"
+                }
+                None => "Destination",
             },
         });
     }
@@ -269,6 +275,7 @@ async fn show_learner(
         enrolments,
         current,
         timeline,
+        support,
     })
 }
 

@@ -7,6 +7,7 @@ pub(crate) mod chrome;
 mod cohorts;
 mod forms;
 mod home;
+pub(crate) mod imports;
 mod language;
 mod learner_edit;
 mod learners;
@@ -14,6 +15,7 @@ mod manage;
 mod plans;
 mod settings;
 mod sign_in;
+mod support;
 mod unknowns;
 mod users;
 mod work;
@@ -36,6 +38,8 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(work::router())
         .merge(unknowns::router())
+        .merge(imports::router())
+        .merge(support::router())
         .merge(calls::router())
         .merge(plans::router())
 }

@@ -71,7 +71,7 @@ async fn show(
 }
 
 /// A cell that a spreadsheet would run as a formula is written as text.
-fn spreadsheet_safe(value: &str) -> String {
+pub(super) fn spreadsheet_safe(value: &str) -> String {
     if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {

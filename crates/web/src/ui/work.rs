@@ -1,4 +1,5 @@
-//! My work: the signed-in person's due tasks, grouped by checkpoint, oldest first.
+//! My work: the signed-in person's due tasks, grouped by checkpoint, oldest
+//! first, and the referrals they own, oldest follow-up first.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -7,6 +8,7 @@ use axum::extract::State;
 use axum::routing::get;
 use onward_storage::CheckpointId;
 use onward_storage::repo::calls::queue_checkpoint;
+use onward_storage::repo::support::{Referral, open_referrals_for_owner};
 use onward_storage::repo::tasks::{DueTask, due_tasks_for_role};
 use tower_sessions::Session;
 
@@ -40,6 +42,11 @@ struct WorkPage {
     chrome: Chrome,
     groups: Vec<Group>,
     total: usize,
+    /// Open referrals this person follows up, oldest follow-up date first.
+    referrals: Vec<Referral>,
+    /// How many of them are due today or overdue.
+    referrals_due: usize,
+    today: chrono::NaiveDate,
 }
 
 async fn my_work(
@@ -74,9 +81,15 @@ async fn my_work(
             }
         }
     }
+    let referrals =
+        open_referrals_for_owner(state.database.conn(), user.organisation_id, user.id, SHOWN).await?;
+    let referrals_due = referrals.iter().filter(|r| r.follow_up_on <= today).count();
     Ok(WorkPage {
         chrome: Chrome::new(user, &session, "work").await?,
         groups,
         total,
+        referrals,
+        referrals_due,
+        today,
     })
 }

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Import benchmark (issue 5): `onward import learners` of one generated MIS file
+# against the named baselines measured in the same run on the same file:
+#   SQLite:     sqlite3's `.import` into a plain table (no indexes, no checks);
+#   PostgreSQL: psql's `\copy` into a plain table.
+# Prints wall times, the ratios, Onward's peak RSS, and a second (unchanged)
+# import that must report 0 changes.
+#
+#   bench/import.sh [ROWS] [sqlite|postgres|both]      (default 1000000 both)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows="${1:-1000000}"
+which="${2:-both}"
+pg_admin="${ONWARD_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+
+command -v sqlite3 >/dev/null || { echo "sqlite3 is needed (apt-get install sqlite3)" >&2; exit 2; }
+cargo build --quiet --release --bin onward -p onward-cli
+cargo build --quiet --release -p onward-test-support --example import_csv
+onward="$CARGO_TARGET_DIR/release/onward"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+file="$work/learners.csv"
+
+"$CARGO_TARGET_DIR/release/examples/import_csv" "$rows" > "$file"
+size=$(du -m "$file" | cut -f1)
+columns=$(head -n1 "$file" | tr ',' '\n' | wc -l)
+echo "file: $rows rows, $columns columns, ${size} MB"
+
+now() { date +%s.%N; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+
+# Runs onward with /usr/bin/time; leaves the wall time in $elapsed, peak RSS (MB) in $rss.
+timed_import() {
+  local start end
+  start=$(now)
+  /usr/bin/time -f "%M" -o "$work/rss" "$onward" import learners "$file" --org bench "$@" > "$work/out" 2>&1 \
+    || { cat "$work/out"; exit 1; }
+  end=$(now)
+  elapsed=$(secs "$start" "$end")
+  rss=$(( $(tail -n1 "$work/rss") / 1024 ))
+}
+
+if [ "$which" = sqlite ] || [ "$which" = both ]; then
+  start=$(now)
+  sqlite3 "$work/baseline.db" ".mode csv" ".import $file plain"
+  end=$(now)
+  baseline=$(secs "$start" "$end")
+  url="sqlite://$work/onward.db?mode=rwc"
+  "$onward" org add bench --name "Bench College" --kind college --database-url "$url" >/dev/null
+  timed_import --database-url "$url"
+  first=$elapsed first_rss=$rss
+  grep -E "^Imported" "$work/out" | cut -c1-200
+  timed_import --database-url "$url"
+  second=$elapsed
+  changes=$(grep -c "No changes" "$work/out" || true)
+  echo "SQLite: baseline sqlite3 .import ${baseline} s; onward import ${first} s (× $(ratio "$first" "$baseline")), peak RSS ${first_rss} MB; unchanged re-import ${second} s (× $(ratio "$second" "$baseline")), 'No changes' reported: $changes"
+fi
+
+if [ "$which" = postgres ] || [ "$which" = both ]; then
+  base="${pg_admin%/*}"
+  db="onward_bench_$$"
+  psql -q "$pg_admin" -c "CREATE DATABASE ${db}_plain" -c "CREATE DATABASE ${db}"
+  cols=$(head -n1 "$file" | awk -F, '{ for (i = 1; i <= NF; i++) printf "%sc%d text", (i > 1 ? ", " : ""), i }')
+  psql -q "$base/${db}_plain" -c "CREATE TABLE plain ($cols)"
+  start=$(now)
+  psql -q "$base/${db}_plain" -c "\\copy plain FROM '$file' WITH (FORMAT csv, HEADER true)"
+  end=$(now)
+  baseline=$(secs "$start" "$end")
+  url="$base/$db"
+  "$onward" org add bench --name "Bench College" --kind college --database-url "$url" >/dev/null
+  timed_import --database-url "$url"
+  first=$elapsed first_rss=$rss
+  grep -E "^Imported" "$work/out" | cut -c1-200
+  timed_import --database-url "$url"
+  second=$elapsed
+  changes=$(grep -c "No changes" "$work/out" || true)
+  psql -q "$pg_admin" -c "DROP DATABASE ${db}_plain" -c "DROP DATABASE ${db}"
+  echo "PostgreSQL: baseline psql \\copy ${baseline} s; onward import ${first} s (× $(ratio "$first" "$baseline")), peak RSS ${first_rss} MB; unchanged re-import ${second} s (× $(ratio "$second" "$baseline")), 'No changes' reported: $changes"
+fi

@@ -1,0 +1,90 @@
+//! Imports queued by the web page, run in the background so that a large file
+//! never holds a request open. Runs are rows in `import_runs` (status
+//! `queued`), claimed by one worker each; the uploaded file waits in
+//! `import_files`. `serve` runs [`run_queued_imports`].
+
+use std::io::Cursor;
+use std::time::Duration;
+
+use chrono::Utc;
+use onward_domain::organisation::CountryCode;
+use onward_storage::repo::imports::{self, RunProgress, RunStatus};
+use onward_storage::repo::organisations;
+use onward_storage::{DatabaseConnection, ImportRunId, OrganisationId};
+
+use crate::mapping::SavedMapping;
+use crate::row::Issue;
+use crate::{ImportError, ImportOutcome, ImportRequest, IssueSink, OnError, Silent, import_learners};
+
+/// Issues go to the run record only.
+struct Discard;
+impl IssueSink for Discard {
+    fn issue(&mut self, _: &Issue) {}
+}
+
+/// Claims and runs queued imports until the process stops; idle, it looks
+/// for new work every second.
+pub async fn run_queued_imports(db: DatabaseConnection) {
+    loop {
+        match run_next_queued_import(&db).await {
+            Ok(Some(_)) => {}
+            Ok(None) => tokio::time::sleep(Duration::from_secs(1)).await,
+            Err(err) => {
+                tracing::warn!(error = %err, "import worker");
+                tokio::time::sleep(Duration::from_secs(5)).await;
+            }
+        }
+    }
+}
+
+/// Runs the oldest queued import, if there is one.
+pub async fn run_next_queued_import(db: &DatabaseConnection) -> Result<Option<ImportOutcome>, ImportError> {
+    let Some((org, run)) = imports::claim_queued_run(db).await? else {
+        return Ok(None);
+    };
+    match run_claimed(db, org, run).await {
+        Ok(outcome) => Ok(Some(outcome)),
+        Err(err) => {
+            // Never leave a claimed run looking as if it were still going.
+            let message = format!("the import failed: {err}");
+            imports::finish_run(
+                db,
+                org,
+                run,
+                RunStatus::Refused,
+                &RunProgress::default(),
+                Some(&message),
+            )
+            .await?;
+            Err(err)
+        }
+    }
+}
+
+async fn run_claimed(
+    db: &DatabaseConnection,
+    org: OrganisationId,
+    id: ImportRunId,
+) -> Result<ImportOutcome, ImportError> {
+    let run = imports::run(db, org, id).await?;
+    let file_id = run
+        .file
+        .ok_or_else(|| ImportError::Internal(format!("import run {id} has no uploaded file")))?;
+    let file = imports::file(db, org, file_id).await?;
+    let organisation = organisations::organisation(db, org).await?;
+    let mut request = ImportRequest::new(
+        org,
+        CountryCode::parse(&organisation.country).unwrap_or_else(|_| CountryCode::gb()),
+        file.file_name.clone(),
+        Utc::now().date_naive(),
+    );
+    request.user = run.user;
+    request.sheet = run.sheet.clone();
+    request.mapping_name = run.mapping_name.clone();
+    request.mapping_overrides = serde_json::from_str::<SavedMapping>(&run.mapping).ok();
+    request.dry_run = run.dry_run;
+    request.on_error = OnError::from_code(&run.on_error).unwrap_or_default();
+    request.run = Some(id);
+    request.file = Some(file_id);
+    import_learners(db, &request, Cursor::new(file.content), &Silent, &mut Discard).await
+}

@@ -1,0 +1,897 @@
+//! Writing one batch of validated import rows: learners matched by ULN, then
+//! MIS id (a new learner with the same name and date of birth as another is
+//! flagged as a probable duplicate, never merged), changed values updated and
+//! audited, contact points, programmes, cohorts and enrolments added once.
+//! Running the same rows twice changes nothing the second time, which is what
+//! makes an interrupted import safe to re-run.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use onward_domain::contact::ContactPointKind;
+use onward_domain::enrolment::CompletionStatus;
+use onward_domain::import::{EnrolmentRow, ImportRow};
+use onward_domain::learner::NewLearner;
+use sea_orm::sea_query::{Expr, OnConflict, Query, SimpleExpr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Value};
+use serde::{Deserialize, Serialize};
+
+use super::learners::search_key;
+use super::now;
+use crate::entities::{
+    audit_event, cohort, contact_point, enrolment, learner, probable_duplicate, programme,
+};
+use crate::{ImportRunId, OrganisationId, Result, UserId};
+
+/// Learners a statement inserts: 19 values a row stays under SQLite's 32,766.
+const LEARNER_ROWS_PER_STATEMENT: usize = 1000;
+const ROWS_PER_STATEMENT: usize = 2000;
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportCounts {
+    pub rows_imported: u64,
+    pub rows_skipped: u64,
+    pub learners_created: u64,
+    pub learners_updated: u64,
+    pub learners_unchanged: u64,
+    pub enrolments_created: u64,
+    pub enrolments_updated: u64,
+    pub enrolments_unchanged: u64,
+    pub contacts_created: u64,
+    pub programmes_created: u64,
+    pub cohorts_created: u64,
+    pub probable_duplicates: u64,
+}
+
+impl ImportCounts {
+    pub fn add(&mut self, other: &ImportCounts) {
+        self.rows_imported += other.rows_imported;
+        self.rows_skipped += other.rows_skipped;
+        self.learners_created += other.learners_created;
+        self.learners_updated += other.learners_updated;
+        self.learners_unchanged += other.learners_unchanged;
+        self.enrolments_created += other.enrolments_created;
+        self.enrolments_updated += other.enrolments_updated;
+        self.enrolments_unchanged += other.enrolments_unchanged;
+        self.contacts_created += other.contacts_created;
+        self.programmes_created += other.programmes_created;
+        self.cohorts_created += other.cohorts_created;
+        self.probable_duplicates += other.probable_duplicates;
+    }
+
+    /// Records created or changed: 0 when a file is imported again unchanged.
+    pub fn changes(&self) -> u64 {
+        self.learners_created
+            + self.learners_updated
+            + self.enrolments_created
+            + self.enrolments_updated
+            + self.contacts_created
+            + self.programmes_created
+            + self.cohorts_created
+    }
+}
+
+/// A problem only the database could reveal (an identifier held by another
+/// learner) or worth a warning (a probable duplicate).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BatchIssue {
+    pub row: u64,
+    pub field: &'static str,
+    pub value: String,
+    pub reason: String,
+    pub is_error: bool,
+}
+
+/// Programmes and cohorts by name, read once per run and added to as the
+/// import creates them.
+#[derive(Clone, Debug, Default)]
+pub struct ImportCaches {
+    programmes: HashMap<String, i64>,
+    cohorts: HashMap<String, i64>,
+}
+
+fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+impl ImportCaches {
+    pub async fn load(conn: &impl ConnectionTrait, org: OrganisationId) -> Result<Self> {
+        let programmes: Vec<(i64, String)> = programme::Entity::find()
+            .select_only()
+            .columns([programme::Column::Id, programme::Column::Title])
+            .filter(programme::Column::OrganisationId.eq(org.0))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        let cohorts: Vec<(i64, String)> = cohort::Entity::find()
+            .select_only()
+            .columns([cohort::Column::Id, cohort::Column::Name])
+            .filter(cohort::Column::OrganisationId.eq(org.0))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        let mut caches = Self::default();
+        // The oldest programme or cohort wins when two share a name.
+        for (id, title) in programmes.into_iter().rev() {
+            caches.programmes.insert(name_key(&title), id);
+        }
+        for (id, name) in cohorts.into_iter().rev() {
+            caches.cohorts.insert(name_key(&name), id);
+        }
+        Ok(caches)
+    }
+}
+
+/// Who is importing, for the audit trail and duplicate flags.
+#[derive(Clone, Copy, Debug)]
+pub struct ImportActor {
+    pub user: Option<UserId>,
+    pub run: Option<ImportRunId>,
+}
+
+/// Where a row's learner is: already stored, or the n-th new learner of the batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Target {
+    Stored(i64),
+    New(usize),
+}
+
+/// Writes `rows` (already validated) on `conn`, normally a transaction the
+/// caller commits. Returns the counts and any rows the database refused.
+pub async fn apply_import_batch(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    actor: ImportActor,
+    caches: &mut ImportCaches,
+    rows: &[ImportRow],
+) -> Result<(ImportCounts, Vec<BatchIssue>)> {
+    let mut counts = ImportCounts::default();
+    let mut issues = Vec::new();
+    let stored = stored_learners(conn, org, rows).await?;
+
+    // 1. Which learner each row is about.
+    let mut new_learners: Vec<&ImportRow> = Vec::new();
+    let mut new_by_uln: HashMap<&str, usize> = HashMap::new();
+    let mut new_by_mis: HashMap<&str, usize> = HashMap::new();
+    let mut targets: Vec<Option<Target>> = Vec::with_capacity(rows.len());
+    let mut updates: Vec<(i64, Vec<(learner::Column, Value)>)> = Vec::new();
+    let mut seen_stored: HashSet<i64> = HashSet::new();
+    for row in rows {
+        let uln = row.learner.uln.as_ref().map(|u| u.as_str());
+        let mis = row.learner.mis_id.as_deref();
+        let by_uln = uln.and_then(|u| {
+            stored
+                .by_uln
+                .get(u)
+                .map(|&id| Target::Stored(id))
+                .or_else(|| new_by_uln.get(u).map(|&i| Target::New(i)))
+        });
+        let by_mis = mis.and_then(|m| {
+            stored
+                .by_mis
+                .get(m)
+                .map(|&id| Target::Stored(id))
+                .or_else(|| new_by_mis.get(m).map(|&i| Target::New(i)))
+        });
+        let target = match (by_uln, by_mis) {
+            (Some(a), Some(b)) if a != b => {
+                issues.push(BatchIssue {
+                    row: row.number,
+                    field: "MIS id",
+                    value: mis.unwrap_or_default().to_owned(),
+                    reason: format!(
+                        "ULN {} and MIS id {} belong to two different learners already; correct the learner records before importing this row",
+                        uln.unwrap_or_default(),
+                        mis.unwrap_or_default()
+                    ),
+                    is_error: true,
+                });
+                None
+            }
+            (Some(target), _) | (None, Some(target)) => Some(target),
+            (None, None) => {
+                let index = new_learners.len();
+                new_learners.push(row);
+                if let Some(u) = uln {
+                    new_by_uln.insert(u, index);
+                }
+                if let Some(m) = mis {
+                    new_by_mis.insert(m, index);
+                }
+                counts.learners_created += 1;
+                Some(Target::New(index))
+            }
+        };
+        if let Some(Target::Stored(id)) = target
+            && seen_stored.insert(id)
+        {
+            let model = &stored.models[&id];
+            if let (Some(stored_uln), Some(uln)) = (&model.uln, uln)
+                && stored_uln != uln
+            {
+                issues.push(BatchIssue {
+                    row: row.number,
+                    field: "ULN",
+                    value: uln.to_owned(),
+                    reason: format!(
+                        "MIS id {} belongs to a learner whose ULN is {stored_uln}; correct the ULN on the learner's record first",
+                        mis.unwrap_or_default()
+                    ),
+                    is_error: true,
+                });
+                targets.push(None);
+                counts.rows_skipped += 1;
+                continue;
+            }
+            let changes = if row.repeat_of.is_some() {
+                Vec::new()
+            } else {
+                learner_changes(model, &row.learner)
+            };
+            if changes.is_empty() {
+                counts.learners_unchanged += 1;
+            } else {
+                counts.learners_updated += 1;
+                updates.push((id, changes));
+            }
+        }
+        if target.is_none() {
+            counts.rows_skipped += 1;
+        } else {
+            counts.rows_imported += 1;
+        }
+        targets.push(target);
+    }
+
+    // 2. New learners, and probable duplicates among them.
+    let new_ids = insert_learners(conn, org, &new_learners).await?;
+    counts.probable_duplicates =
+        flag_probable_duplicates(conn, org, actor, &new_learners, &new_ids, &mut issues).await?;
+    let learner_of = |target: Target| match target {
+        Target::Stored(id) => id,
+        Target::New(index) => new_ids[index],
+    };
+
+    // 3. Changed learners, each change audited.
+    for (id, changes) in updates {
+        update_learner(conn, org, actor, id, changes).await?;
+    }
+
+    // 4. Contact points not yet held.
+    let stored_ids: Vec<i64> = seen_stored.iter().copied().collect();
+    let mut contacts_held = stored_contacts(conn, org, &stored_ids).await?;
+    let mut new_contacts = Vec::new();
+    for (row, target) in rows.iter().zip(&targets) {
+        let Some(target) = target else { continue };
+        let learner_id = learner_of(*target);
+        for (kind, value) in &row.contacts {
+            if contacts_held.insert((learner_id, kind.code(), value.clone())) {
+                new_contacts.push((learner_id, *kind, value.clone()));
+            }
+        }
+    }
+    counts.contacts_created = insert_contacts(conn, org, &new_contacts).await?;
+
+    // 5. Programmes, cohorts and enrolments.
+    let mut held = stored_enrolments(conn, org, &stored_ids).await?;
+    let mut new_enrolments: Vec<NewEnrolment> = Vec::new();
+    let mut pending: HashMap<(i64, i64, NaiveDate), (usize, u64)> = HashMap::new();
+    for (row, target) in rows.iter().zip(&targets) {
+        let (Some(target), Some(enrolment)) = (target, &row.enrolment) else {
+            continue;
+        };
+        let learner_id = learner_of(*target);
+        let programme_id = programme_id(conn, org, caches, enrolment, &mut counts).await?;
+        let cohort_id = cohort_id(conn, org, caches, &enrolment.cohort, &mut counts).await?;
+        let wanted = NewEnrolment {
+            learner_id,
+            programme_id,
+            cohort_id,
+            start: enrolment.dates.start,
+            planned_end: enrolment.dates.planned_end,
+            actual_end: enrolment.dates.actual_end,
+            status: enrolment.status,
+        };
+        let key = (learner_id, programme_id, enrolment.dates.start);
+        if let Some(&(index, first_row)) = pending.get(&key) {
+            if new_enrolments[index] != wanted {
+                issues.push(BatchIssue {
+                    row: row.number,
+                    field: "Programme",
+                    value: enrolment.programme.title.clone(),
+                    reason: format!(
+                        "the same enrolment (learner, programme and start date) is on row {first_row} with different dates, status or cohort; row {first_row} was kept"
+                    ),
+                    is_error: false,
+                });
+            }
+            continue;
+        }
+        match held.get(&key) {
+            Some(existing) if existing.wanted == wanted => counts.enrolments_unchanged += 1,
+            Some(existing) => {
+                update_enrolment(conn, org, existing.id, &wanted).await?;
+                counts.enrolments_updated += 1;
+                held.insert(
+                    key,
+                    HeldEnrolment {
+                        id: existing.id,
+                        wanted,
+                    },
+                );
+            }
+            None => {
+                pending.insert(key, (new_enrolments.len(), row.number));
+                new_enrolments.push(wanted);
+            }
+        }
+    }
+    counts.enrolments_created = insert_enrolments(conn, org, &new_enrolments).await?;
+    Ok((counts, issues))
+}
+
+struct StoredLearners {
+    models: HashMap<i64, learner::Model>,
+    by_uln: HashMap<String, i64>,
+    by_mis: HashMap<String, i64>,
+}
+
+/// The organisation's learners holding any ULN or MIS id of the batch.
+async fn stored_learners(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    rows: &[ImportRow],
+) -> Result<StoredLearners> {
+    let ulns: HashSet<&str> = rows
+        .iter()
+        .filter_map(|r| r.learner.uln.as_ref().map(|u| u.as_str()))
+        .collect();
+    let mis_ids: HashSet<&str> = rows.iter().filter_map(|r| r.learner.mis_id.as_deref()).collect();
+    let mut models = HashMap::new();
+    for (column, values) in [(learner::Column::Uln, ulns), (learner::Column::MisId, mis_ids)] {
+        let values: Vec<&str> = values.into_iter().collect();
+        for chunk in values.chunks(ROWS_PER_STATEMENT * 5) {
+            for model in learner::Entity::find()
+                .filter(learner::Column::OrganisationId.eq(org.0))
+                .filter(column.is_in(chunk.iter().copied()))
+                .all(conn)
+                .await?
+            {
+                models.insert(model.id, model);
+            }
+        }
+    }
+    let mut by_uln = HashMap::new();
+    let mut by_mis = HashMap::new();
+    for model in models.values() {
+        if let Some(uln) = &model.uln {
+            by_uln.insert(uln.clone(), model.id);
+        }
+        if let Some(mis) = &model.mis_id {
+            by_mis.insert(mis.clone(), model.id);
+        }
+    }
+    Ok(StoredLearners {
+        models,
+        by_uln,
+        by_mis,
+    })
+}
+
+/// The columns a row would change. A blank cell never erases a stored value.
+fn learner_changes(stored: &learner::Model, new: &NewLearner) -> Vec<(learner::Column, Value)> {
+    use learner::Column as C;
+    let mut changes: Vec<(C, Value)> = Vec::new();
+    let mut text = |column: C, stored: &Option<String>, new: Option<&str>| {
+        if let Some(new) = new
+            && stored.as_deref() != Some(new)
+        {
+            changes.push((column, Value::from(new.to_owned())));
+        }
+    };
+    text(C::Uln, &stored.uln, new.uln.as_ref().map(|u| u.as_str()));
+    text(C::Upn, &stored.upn, new.upn.as_deref());
+    text(C::MisId, &stored.mis_id, new.mis_id.as_deref());
+    text(C::Sex, &stored.sex, new.sex.map(|v| v.code()));
+    text(C::Ethnicity, &stored.ethnicity, new.ethnicity.map(|v| v.code()));
+    text(C::Lldd, &stored.lldd, new.lldd.map(|v| v.code()));
+    text(C::Postcode, &stored.postcode, new.postcode.as_deref());
+    let names_changed =
+        stored.given_name != new.given_name.as_str() || stored.family_name != new.family_name.as_str();
+    if names_changed {
+        changes.push((C::GivenName, Value::from(new.given_name.as_str().to_owned())));
+        changes.push((C::FamilyName, Value::from(new.family_name.as_str().to_owned())));
+        changes.push((
+            C::SearchName,
+            Value::from(search_key(new.family_name.as_str(), new.given_name.as_str())),
+        ));
+    }
+    if let Some(born) = new.date_of_birth
+        && stored.date_of_birth != Some(born)
+    {
+        changes.push((C::DateOfBirth, Value::from(born)));
+    }
+    if let Some(fsm) = new.free_school_meals
+        && stored.free_school_meals != Some(fsm)
+    {
+        changes.push((C::FreeSchoolMeals, Value::from(fsm)));
+    }
+    changes
+}
+
+async fn update_learner(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    actor: ImportActor,
+    id: i64,
+    changes: Vec<(learner::Column, Value)>,
+) -> Result<()> {
+    use sea_orm::Iden;
+    let fields: Vec<String> = changes
+        .iter()
+        .filter(|(column, _)| !matches!(column, learner::Column::SearchName))
+        .map(|(column, _)| column.to_string())
+        .collect();
+    let mut update = Query::update();
+    update.table(learner::Entity);
+    for (column, value) in changes {
+        update.value(column, SimpleExpr::Value(value));
+    }
+    update
+        .value(learner::Column::UpdatedAt, Expr::val(now()))
+        .and_where(learner::Column::Id.eq(id))
+        .and_where(learner::Column::OrganisationId.eq(org.0));
+    conn.execute(&update).await?;
+    let run = actor.run.map(|r| format!("import run {r}: ")).unwrap_or_default();
+    let insert = Query::insert()
+        .into_table(audit_event::Entity)
+        .columns([
+            audit_event::Column::OrganisationId,
+            audit_event::Column::UserId,
+            audit_event::Column::Action,
+            audit_event::Column::SubjectType,
+            audit_event::Column::SubjectId,
+            audit_event::Column::Detail,
+            audit_event::Column::At,
+        ])
+        .values_panic([
+            Expr::val(org.0),
+            Expr::val(actor.user.map(|u| u.0)),
+            Expr::val("learner.import_update"),
+            Expr::val("learner"),
+            Expr::val(id),
+            Expr::val(format!("{run}changed {}", fields.join(", "))),
+            Expr::val(now()),
+        ])
+        .to_owned();
+    conn.execute(&insert).await?;
+    Ok(())
+}
+
+/// Inserts new learners, returning their ids in the order given.
+async fn insert_learners(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    rows: &[&ImportRow],
+) -> Result<Vec<i64>> {
+    use learner::Column as C;
+    let stamp = now();
+    let mut ids = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(LEARNER_ROWS_PER_STATEMENT) {
+        let mut insert = Query::insert()
+            .into_table(learner::Entity)
+            .columns([
+                C::OrganisationId,
+                C::Uln,
+                C::Upn,
+                C::MisId,
+                C::GivenName,
+                C::FamilyName,
+                C::SearchName,
+                C::DateOfBirth,
+                C::Sex,
+                C::Ethnicity,
+                C::Lldd,
+                C::FreeSchoolMeals,
+                C::Postcode,
+                C::CreatedAt,
+                C::UpdatedAt,
+            ])
+            .returning(Query::returning().columns([C::Id, C::Uln, C::MisId]))
+            .to_owned();
+        for row in chunk {
+            let new = &row.learner;
+            insert.values_panic([
+                Expr::val(org.0),
+                Expr::val(new.uln.as_ref().map(|u| u.as_str().to_owned())),
+                Expr::val(new.upn.clone()),
+                Expr::val(new.mis_id.clone()),
+                Expr::val(new.given_name.as_str()),
+                Expr::val(new.family_name.as_str()),
+                Expr::val(search_key(new.family_name.as_str(), new.given_name.as_str())),
+                Expr::val(new.date_of_birth),
+                Expr::val(new.sex.map(|v| v.code())),
+                Expr::val(new.ethnicity.map(|v| v.code())),
+                Expr::val(new.lldd.map(|v| v.code())),
+                Expr::val(new.free_school_meals),
+                Expr::val(new.postcode.clone()),
+                Expr::val(stamp),
+                Expr::val(stamp),
+            ]);
+        }
+        // Returned rows are matched back by identifier: neither backend
+        // promises RETURNING in VALUES order.
+        let mut by_uln = HashMap::new();
+        let mut by_mis = HashMap::new();
+        for result in conn.query_all(&insert).await? {
+            let id: i64 = result.try_get("", "id")?;
+            if let Some(uln) = result.try_get::<Option<String>>("", "uln")? {
+                by_uln.insert(uln, id);
+            }
+            if let Some(mis) = result.try_get::<Option<String>>("", "mis_id")? {
+                by_mis.insert(mis, id);
+            }
+        }
+        for row in chunk {
+            let new = &row.learner;
+            let id = new
+                .uln
+                .as_ref()
+                .and_then(|u| by_uln.get(u.as_str()))
+                .or_else(|| new.mis_id.as_ref().and_then(|m| by_mis.get(m)))
+                .copied()
+                .ok_or_else(|| crate::StorageError::not_found("an inserted learner's id"))?;
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+/// Flags each new learner whose name and date of birth match another learner
+/// (stored, or earlier in the batch). Returns how many were flagged.
+async fn flag_probable_duplicates(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    actor: ImportActor,
+    rows: &[&ImportRow],
+    ids: &[i64],
+    issues: &mut Vec<BatchIssue>,
+) -> Result<u64> {
+    let candidates: Vec<(usize, String, NaiveDate)> = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, row)| {
+            let born = row.learner.date_of_birth?;
+            Some((
+                i,
+                search_key(row.learner.family_name.as_str(), row.learner.given_name.as_str()),
+                born,
+            ))
+        })
+        .collect();
+    if candidates.is_empty() {
+        return Ok(0);
+    }
+    let names: HashSet<&str> = candidates.iter().map(|(_, name, _)| name.as_str()).collect();
+    let names: Vec<&str> = names.into_iter().collect();
+    let mut holders: HashMap<(String, NaiveDate), Vec<i64>> = HashMap::new();
+    for chunk in names.chunks(ROWS_PER_STATEMENT * 5) {
+        let found: Vec<(i64, String, Option<NaiveDate>)> = learner::Entity::find()
+            .select_only()
+            .columns([
+                learner::Column::Id,
+                learner::Column::SearchName,
+                learner::Column::DateOfBirth,
+            ])
+            .filter(learner::Column::OrganisationId.eq(org.0))
+            .filter(learner::Column::SearchName.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for (id, name, born) in found {
+            if let Some(born) = born {
+                holders.entry((name, born)).or_default().push(id);
+            }
+        }
+    }
+    let mut pairs = Vec::new();
+    for (index, name, born) in candidates {
+        let id = ids[index];
+        // The earliest other learner (lowest id) is the one to compare with.
+        let Some(&other) = holders
+            .get(&(name, born))
+            .and_then(|ids| ids.iter().filter(|&&other| other != id).min())
+        else {
+            continue;
+        };
+        if other > id {
+            continue;
+        }
+        pairs.push((id, other));
+        let row = rows[index];
+        issues.push(BatchIssue {
+            row: row.number,
+            field: "Surname",
+            value: format!("{} {}", row.learner.given_name, row.learner.family_name),
+            reason: format!(
+                "probable duplicate: learner {other} has the same name and date of birth; imported as a new learner and flagged for review"
+            ),
+            is_error: false,
+        });
+    }
+    if pairs.is_empty() {
+        return Ok(0);
+    }
+    let stamp = now();
+    let mut flagged = 0;
+    for chunk in pairs.chunks(ROWS_PER_STATEMENT) {
+        let mut insert = Query::insert()
+            .into_table(probable_duplicate::Entity)
+            .columns([
+                probable_duplicate::Column::OrganisationId,
+                probable_duplicate::Column::LearnerId,
+                probable_duplicate::Column::DuplicateOfId,
+                probable_duplicate::Column::ImportRunId,
+                probable_duplicate::Column::Resolved,
+                probable_duplicate::Column::CreatedAt,
+            ])
+            .on_conflict(
+                OnConflict::columns([
+                    probable_duplicate::Column::OrganisationId,
+                    probable_duplicate::Column::LearnerId,
+                    probable_duplicate::Column::DuplicateOfId,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .to_owned();
+        for &(learner_id, other) in chunk {
+            insert.values_panic([
+                Expr::val(org.0),
+                Expr::val(learner_id),
+                Expr::val(other),
+                Expr::val(actor.run.map(|r| r.0)),
+                Expr::val(false),
+                Expr::val(stamp),
+            ]);
+        }
+        flagged += conn.execute(&insert).await?.rows_affected();
+    }
+    Ok(flagged)
+}
+
+async fn stored_contacts(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    learner_ids: &[i64],
+) -> Result<HashSet<(i64, &'static str, String)>> {
+    let mut held = HashSet::new();
+    for chunk in learner_ids.chunks(ROWS_PER_STATEMENT * 5) {
+        let found: Vec<(i64, String, String)> = contact_point::Entity::find()
+            .select_only()
+            .columns([
+                contact_point::Column::LearnerId,
+                contact_point::Column::Kind,
+                contact_point::Column::Value,
+            ])
+            .filter(contact_point::Column::OrganisationId.eq(org.0))
+            .filter(contact_point::Column::LearnerId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for (learner_id, kind, value) in found {
+            if let Some(kind) = ContactPointKind::from_code(&kind) {
+                held.insert((learner_id, kind.code(), value));
+            }
+        }
+    }
+    Ok(held)
+}
+
+async fn insert_contacts(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    contacts: &[(i64, ContactPointKind, String)],
+) -> Result<u64> {
+    let stamp = now();
+    let mut created = 0;
+    for chunk in contacts.chunks(ROWS_PER_STATEMENT) {
+        let mut insert = Query::insert()
+            .into_table(contact_point::Entity)
+            .columns([
+                contact_point::Column::OrganisationId,
+                contact_point::Column::LearnerId,
+                contact_point::Column::Kind,
+                contact_point::Column::Value,
+                contact_point::Column::Consent,
+                contact_point::Column::Valid,
+                contact_point::Column::CreatedAt,
+            ])
+            .to_owned();
+        for (learner_id, kind, value) in chunk {
+            insert.values_panic([
+                Expr::val(org.0),
+                Expr::val(*learner_id),
+                Expr::val(kind.code()),
+                Expr::val(value.as_str()),
+                // Contact details the provider holds for its learners, for
+                // following up their destinations (see the privacy notice).
+                Expr::val(true),
+                Expr::val(true),
+                Expr::val(stamp),
+            ]);
+        }
+        created += conn.execute(&insert).await?.rows_affected();
+    }
+    Ok(created)
+}
+
+async fn programme_id(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    caches: &mut ImportCaches,
+    enrolment: &EnrolmentRow,
+    counts: &mut ImportCounts,
+) -> Result<i64> {
+    let spec = &enrolment.programme;
+    let key = name_key(&spec.title);
+    if let Some(&id) = caches.programmes.get(&key) {
+        return Ok(id);
+    }
+    let id = super::programmes::create_programme(
+        conn,
+        org,
+        &super::programmes::NewProgramme {
+            title: spec.title.trim().to_owned(),
+            programme_type: onward_domain::programme::ProgrammeType::Other,
+            level: spec.level,
+            sector_subject_area: spec.sector_subject_area,
+            mode: spec.mode,
+            funding_stream: None,
+        },
+    )
+    .await?;
+    counts.programmes_created += 1;
+    caches.programmes.insert(key, id.0);
+    Ok(id.0)
+}
+
+async fn cohort_id(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    caches: &mut ImportCaches,
+    name: &str,
+    counts: &mut ImportCounts,
+) -> Result<i64> {
+    let key = name_key(name);
+    if let Some(&id) = caches.cohorts.get(&key) {
+        return Ok(id);
+    }
+    let id = super::cohorts::create_cohort(
+        conn,
+        org,
+        &super::cohorts::NewCohort {
+            name: name.trim().to_owned(),
+            tracking_plan: None,
+            results_day: None,
+        },
+    )
+    .await?;
+    counts.cohorts_created += 1;
+    caches.cohorts.insert(key, id.0);
+    Ok(id.0)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct NewEnrolment {
+    learner_id: i64,
+    programme_id: i64,
+    cohort_id: i64,
+    start: NaiveDate,
+    planned_end: NaiveDate,
+    actual_end: Option<NaiveDate>,
+    status: CompletionStatus,
+}
+
+struct HeldEnrolment {
+    id: i64,
+    wanted: NewEnrolment,
+}
+
+type EnrolmentKey = (i64, i64, NaiveDate);
+
+async fn stored_enrolments(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    learner_ids: &[i64],
+) -> Result<HashMap<EnrolmentKey, HeldEnrolment>> {
+    let mut held = HashMap::new();
+    for chunk in learner_ids.chunks(ROWS_PER_STATEMENT * 5) {
+        for model in enrolment::Entity::find()
+            .filter(enrolment::Column::OrganisationId.eq(org.0))
+            .filter(enrolment::Column::LearnerId.is_in(chunk.iter().copied()))
+            .all(conn)
+            .await?
+        {
+            let Some(status) = CompletionStatus::from_code(&model.completion_status) else {
+                continue;
+            };
+            held.insert(
+                (model.learner_id, model.programme_id, model.start_date),
+                HeldEnrolment {
+                    id: model.id,
+                    wanted: NewEnrolment {
+                        learner_id: model.learner_id,
+                        programme_id: model.programme_id,
+                        cohort_id: model.cohort_id,
+                        start: model.start_date,
+                        planned_end: model.planned_end_date,
+                        actual_end: model.actual_end_date,
+                        status,
+                    },
+                },
+            );
+        }
+    }
+    Ok(held)
+}
+
+async fn update_enrolment(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: i64,
+    wanted: &NewEnrolment,
+) -> Result<()> {
+    let update = Query::update()
+        .table(enrolment::Entity)
+        .value(enrolment::Column::CohortId, wanted.cohort_id)
+        .value(enrolment::Column::PlannedEndDate, wanted.planned_end)
+        .value(enrolment::Column::ActualEndDate, wanted.actual_end)
+        .value(enrolment::Column::CompletionStatus, wanted.status.code())
+        .and_where(enrolment::Column::Id.eq(id))
+        .and_where(enrolment::Column::OrganisationId.eq(org.0))
+        .to_owned();
+    conn.execute(&update).await?;
+    Ok(())
+}
+
+async fn insert_enrolments(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    enrolments: &[NewEnrolment],
+) -> Result<u64> {
+    let stamp = now();
+    let mut created = 0;
+    for chunk in enrolments.chunks(ROWS_PER_STATEMENT) {
+        let mut insert = Query::insert()
+            .into_table(enrolment::Entity)
+            .columns([
+                enrolment::Column::OrganisationId,
+                enrolment::Column::LearnerId,
+                enrolment::Column::ProgrammeId,
+                enrolment::Column::CohortId,
+                enrolment::Column::StartDate,
+                enrolment::Column::PlannedEndDate,
+                enrolment::Column::ActualEndDate,
+                enrolment::Column::CompletionStatus,
+                enrolment::Column::CreatedAt,
+            ])
+            .to_owned();
+        for e in chunk {
+            insert.values_panic([
+                Expr::val(org.0),
+                Expr::val(e.learner_id),
+                Expr::val(e.programme_id),
+                Expr::val(e.cohort_id),
+                Expr::val(e.start),
+                Expr::val(e.planned_end),
+                Expr::val(e.actual_end),
+                Expr::val(e.status.code()),
+                Expr::val(stamp),
+            ]);
+        }
+        created += conn.execute(&insert).await?.rows_affected();
+    }
+    Ok(created)
+}

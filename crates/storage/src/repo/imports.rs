@@ -1,0 +1,522 @@
+//! Import runs (who, which file, counts, status), their row-by-row issues,
+//! uploaded files waiting for a run, and column mappings saved per source.
+
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
+
+use super::import_batch::ImportCounts;
+use super::now;
+use crate::entities::{import_file, import_issue, import_mapping, import_run};
+use crate::{ImportFileId, ImportRunId, OrganisationId, Result, StorageError, UserId};
+
+/// Issues written per statement (8 values a row).
+const ISSUES_PER_STATEMENT: usize = 1000;
+
+/// Where a run is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RunStatus {
+    /// Waiting for a worker (web uploads).
+    Queued,
+    Running,
+    /// Finished; rows with errors may have been skipped.
+    Finished,
+    /// The whole file was refused (unreadable, unusable mapping, or errors with
+    /// `on_error = abort`): nothing was written.
+    Refused,
+    /// The process stopped mid-run; the committed batches are kept and running
+    /// the same import again completes it.
+    Interrupted,
+}
+
+impl RunStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            RunStatus::Queued => "queued",
+            RunStatus::Running => "running",
+            RunStatus::Finished => "finished",
+            RunStatus::Refused => "refused",
+            RunStatus::Interrupted => "interrupted",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            RunStatus::Queued,
+            RunStatus::Running,
+            RunStatus::Finished,
+            RunStatus::Refused,
+            RunStatus::Interrupted,
+        ]
+        .into_iter()
+        .find(|status| status.code() == code)
+    }
+
+    pub fn is_over(self) -> bool {
+        matches!(
+            self,
+            RunStatus::Finished | RunStatus::Refused | RunStatus::Interrupted
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewRun {
+    pub user: Option<UserId>,
+    pub file: Option<ImportFileId>,
+    pub file_name: String,
+    /// The workbook sheet to read (spreadsheets).
+    pub sheet: Option<String>,
+    pub sha256: Option<String>,
+    pub mapping_name: Option<String>,
+    /// The column mapping used, as JSON.
+    pub mapping: String,
+    pub dry_run: bool,
+    pub on_error: String,
+    pub status: RunStatus,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportRun {
+    pub id: ImportRunId,
+    pub user: Option<UserId>,
+    pub file: Option<ImportFileId>,
+    pub file_name: String,
+    pub sheet: Option<String>,
+    pub sha256: Option<String>,
+    pub mapping_name: Option<String>,
+    pub mapping: String,
+    pub status: RunStatus,
+    pub dry_run: bool,
+    pub on_error: String,
+    pub rows_read: u64,
+    pub rows_total: Option<u64>,
+    pub counts: ImportCounts,
+    pub errors: u64,
+    pub warnings: u64,
+    pub message: Option<String>,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+fn to_u64(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or_default()
+}
+
+fn to_i64(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+impl TryFrom<import_run::Model> for ImportRun {
+    type Error = StorageError;
+
+    fn try_from(model: import_run::Model) -> Result<Self> {
+        let status = RunStatus::from_code(&model.status).ok_or_else(|| StorageError::InvalidStoredValue {
+            table: "import_runs",
+            column: "status",
+            value: model.status.clone(),
+            reason: "not a run status".to_owned(),
+        })?;
+        let counts = serde_json::from_str(&model.counts).map_err(|err| StorageError::InvalidStoredValue {
+            table: "import_runs",
+            column: "counts",
+            value: model.counts.clone(),
+            reason: err.to_string(),
+        })?;
+        Ok(Self {
+            id: ImportRunId(model.id),
+            user: model.user_id.map(UserId),
+            file: model.import_file_id.map(ImportFileId),
+            file_name: model.file_name,
+            sheet: model.sheet,
+            sha256: model.sha256,
+            mapping_name: model.mapping_name,
+            mapping: model.mapping,
+            status,
+            dry_run: model.dry_run,
+            on_error: model.on_error,
+            rows_read: to_u64(model.rows_read),
+            rows_total: model.rows_total.map(to_u64),
+            counts,
+            errors: to_u64(model.errors),
+            warnings: to_u64(model.warnings),
+            message: model.message,
+            started_at: model.started_at,
+            finished_at: model.finished_at,
+        })
+    }
+}
+
+fn counts_json(counts: &ImportCounts) -> String {
+    serde_json::to_string(counts).unwrap_or_else(|_| "{}".to_owned())
+}
+
+pub async fn create_run(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    new: &NewRun,
+) -> Result<ImportRunId> {
+    let model = import_run::ActiveModel {
+        organisation_id: Set(org.0),
+        user_id: Set(new.user.map(|u| u.0)),
+        import_file_id: Set(new.file.map(|f| f.0)),
+        file_name: Set(new.file_name.chars().take(255).collect()),
+        sheet: Set(new.sheet.as_ref().map(|s| s.chars().take(100).collect())),
+        sha256: Set(new.sha256.clone()),
+        mapping_name: Set(new.mapping_name.clone()),
+        mapping: Set(new.mapping.clone()),
+        status: Set(new.status.code().to_owned()),
+        dry_run: Set(new.dry_run),
+        on_error: Set(new.on_error.clone()),
+        rows_read: Set(0),
+        rows_total: Set(None),
+        counts: Set(counts_json(&ImportCounts::default())),
+        errors: Set(0),
+        warnings: Set(0),
+        message: Set(None),
+        started_at: Set(now()),
+        finished_at: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(ImportRunId(model.id))
+}
+
+/// What a run has done so far (written after each committed batch).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunProgress {
+    pub rows_read: u64,
+    pub rows_total: Option<u64>,
+    pub counts: ImportCounts,
+    pub errors: u64,
+    pub warnings: u64,
+}
+
+pub async fn record_progress(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    run: ImportRunId,
+    progress: &RunProgress,
+) -> Result<()> {
+    let update = Query::update()
+        .table(import_run::Entity)
+        .value(import_run::Column::Status, RunStatus::Running.code())
+        .value(import_run::Column::RowsRead, to_i64(progress.rows_read))
+        .value(import_run::Column::RowsTotal, progress.rows_total.map(to_i64))
+        .value(import_run::Column::Counts, counts_json(&progress.counts))
+        .value(import_run::Column::Errors, to_i64(progress.errors))
+        .value(import_run::Column::Warnings, to_i64(progress.warnings))
+        .and_where(import_run::Column::Id.eq(run.0))
+        .and_where(import_run::Column::OrganisationId.eq(org.0))
+        .to_owned();
+    conn.execute(&update).await?;
+    Ok(())
+}
+
+pub async fn finish_run(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    run: ImportRunId,
+    status: RunStatus,
+    progress: &RunProgress,
+    message: Option<&str>,
+) -> Result<()> {
+    record_progress(conn, org, run, progress).await?;
+    let update = Query::update()
+        .table(import_run::Entity)
+        .value(import_run::Column::Status, status.code())
+        .value(import_run::Column::Message, message.map(str::to_owned))
+        .value(import_run::Column::FinishedAt, Expr::val(now()))
+        .and_where(import_run::Column::Id.eq(run.0))
+        .and_where(import_run::Column::OrganisationId.eq(org.0))
+        .to_owned();
+    conn.execute(&update).await?;
+    Ok(())
+}
+
+/// Marks runs left `running` by a process that stopped (called when a worker
+/// starts): they are reported as interrupted rather than running forever.
+pub async fn mark_abandoned_runs(conn: &impl ConnectionTrait, org: OrganisationId) -> Result<u64> {
+    let update = Query::update()
+        .table(import_run::Entity)
+        .value(import_run::Column::Status, RunStatus::Interrupted.code())
+        .value(
+            import_run::Column::Message,
+            "the import stopped before it finished; run the same file again to complete it",
+        )
+        .and_where(import_run::Column::OrganisationId.eq(org.0))
+        .and_where(import_run::Column::Status.eq(RunStatus::Running.code()))
+        .to_owned();
+    Ok(conn.execute(&update).await?.rows_affected())
+}
+
+pub async fn run(conn: &impl ConnectionTrait, org: OrganisationId, id: ImportRunId) -> Result<ImportRun> {
+    import_run::Entity::find_by_id(id.0)
+        .filter(import_run::Column::OrganisationId.eq(org.0))
+        .one(conn)
+        .await?
+        .ok_or_else(|| StorageError::not_found(format!("import run {id}")))?
+        .try_into()
+}
+
+/// The organisation's latest runs, newest first.
+pub async fn recent_runs(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    limit: u64,
+) -> Result<Vec<ImportRun>> {
+    import_run::Entity::find()
+        .filter(import_run::Column::OrganisationId.eq(org.0))
+        .order_by_desc(import_run::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(ImportRun::try_from)
+        .collect()
+}
+
+/// The oldest queued run of any organisation, claimed for a worker by moving
+/// it to `running` (only one claimer wins the update).
+pub async fn claim_queued_run(conn: &impl ConnectionTrait) -> Result<Option<(OrganisationId, ImportRunId)>> {
+    let queued: Vec<(i64, i64)> = import_run::Entity::find()
+        .select_only()
+        .columns([import_run::Column::Id, import_run::Column::OrganisationId])
+        .filter(import_run::Column::Status.eq(RunStatus::Queued.code()))
+        .order_by_asc(import_run::Column::Id)
+        .limit(5)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    for (id, org) in queued {
+        let claim = Query::update()
+            .table(import_run::Entity)
+            .value(import_run::Column::Status, RunStatus::Running.code())
+            .and_where(import_run::Column::Id.eq(id))
+            .and_where(import_run::Column::Status.eq(RunStatus::Queued.code()))
+            .to_owned();
+        if conn.execute(&claim).await?.rows_affected() == 1 {
+            return Ok(Some((OrganisationId(org), ImportRunId(id))));
+        }
+    }
+    Ok(None)
+}
+
+/// One reported problem, as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StoredIssue {
+    pub row: u64,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+    /// `error` or `warning`.
+    pub severity: String,
+}
+
+pub async fn record_issues(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    run: ImportRunId,
+    issues: &[StoredIssue],
+) -> Result<()> {
+    for chunk in issues.chunks(ISSUES_PER_STATEMENT) {
+        let mut insert = Query::insert()
+            .into_table(import_issue::Entity)
+            .columns([
+                import_issue::Column::OrganisationId,
+                import_issue::Column::ImportRunId,
+                import_issue::Column::RowNumber,
+                import_issue::Column::ColumnName,
+                import_issue::Column::Value,
+                import_issue::Column::Reason,
+                import_issue::Column::Severity,
+            ])
+            .to_owned();
+        for issue in chunk {
+            insert.values_panic([
+                Expr::val(org.0),
+                Expr::val(run.0),
+                Expr::val(to_i64(issue.row)),
+                Expr::val(issue.column.chars().take(300).collect::<String>()),
+                Expr::val(issue.value.chars().take(1000).collect::<String>()),
+                Expr::val(issue.reason.as_str()),
+                Expr::val(issue.severity.as_str()),
+            ]);
+        }
+        conn.execute(&insert).await?;
+    }
+    Ok(())
+}
+
+/// A run's issues in row order, `limit` from `offset`.
+pub async fn run_issues(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    run: ImportRunId,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<StoredIssue>> {
+    Ok(import_issue::Entity::find()
+        .filter(import_issue::Column::OrganisationId.eq(org.0))
+        .filter(import_issue::Column::ImportRunId.eq(run.0))
+        .order_by_asc(import_issue::Column::RowNumber)
+        .order_by_asc(import_issue::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|model| StoredIssue {
+            row: to_u64(model.row_number),
+            column: model.column_name,
+            value: model.value,
+            reason: model.reason,
+            severity: model.severity,
+        })
+        .collect())
+}
+
+pub async fn count_run_issues(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    run: ImportRunId,
+) -> Result<u64> {
+    Ok(import_issue::Entity::find()
+        .filter(import_issue::Column::OrganisationId.eq(org.0))
+        .filter(import_issue::Column::ImportRunId.eq(run.0))
+        .count(conn)
+        .await?)
+}
+
+/// Keeps an uploaded file until its run has read it.
+pub async fn store_file(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    user: Option<UserId>,
+    file_name: &str,
+    sha256: &str,
+    content: Vec<u8>,
+) -> Result<ImportFileId> {
+    let model = import_file::ActiveModel {
+        organisation_id: Set(org.0),
+        user_id: Set(user.map(|u| u.0)),
+        file_name: Set(file_name.chars().take(255).collect()),
+        sha256: Set(sha256.to_owned()),
+        size: Set(i64::try_from(content.len()).unwrap_or(i64::MAX)),
+        content: Set(content),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(ImportFileId(model.id))
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredFile {
+    pub id: ImportFileId,
+    pub file_name: String,
+    pub sha256: String,
+    pub content: Vec<u8>,
+}
+
+pub async fn file(conn: &impl ConnectionTrait, org: OrganisationId, id: ImportFileId) -> Result<StoredFile> {
+    let model = import_file::Entity::find_by_id(id.0)
+        .filter(import_file::Column::OrganisationId.eq(org.0))
+        .one(conn)
+        .await?
+        .ok_or_else(|| StorageError::not_found(format!("uploaded file {id}")))?;
+    Ok(StoredFile {
+        id: ImportFileId(model.id),
+        file_name: model.file_name,
+        sha256: model.sha256,
+        content: model.content,
+    })
+}
+
+/// Saves (or replaces) a named mapping; `mapping` is JSON.
+pub async fn save_mapping(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    name: &str,
+    mapping: &str,
+) -> Result<()> {
+    let existing = import_mapping::Entity::find()
+        .filter(import_mapping::Column::OrganisationId.eq(org.0))
+        .filter(import_mapping::Column::Name.eq(name))
+        .one(conn)
+        .await?;
+    match existing {
+        Some(model) => {
+            let mut active: import_mapping::ActiveModel = model.into();
+            active.mapping = Set(mapping.to_owned());
+            active.updated_at = Set(now());
+            active.update(conn).await?;
+        }
+        None => {
+            import_mapping::ActiveModel {
+                organisation_id: Set(org.0),
+                name: Set(name.to_owned()),
+                mapping: Set(mapping.to_owned()),
+                updated_at: Set(now()),
+                ..Default::default()
+            }
+            .insert(conn)
+            .await
+            .map_err(|err| StorageError::from_insert(err, || format!("a mapping named {name}")))?;
+        }
+    }
+    Ok(())
+}
+
+/// The saved mapping's JSON, if one has that name.
+pub async fn mapping(conn: &impl ConnectionTrait, org: OrganisationId, name: &str) -> Result<Option<String>> {
+    Ok(import_mapping::Entity::find()
+        .filter(import_mapping::Column::OrganisationId.eq(org.0))
+        .filter(import_mapping::Column::Name.eq(name))
+        .one(conn)
+        .await?
+        .map(|model| model.mapping))
+}
+
+pub async fn mapping_names(conn: &impl ConnectionTrait, org: OrganisationId) -> Result<Vec<String>> {
+    Ok(import_mapping::Entity::find()
+        .select_only()
+        .column(import_mapping::Column::Name)
+        .filter(import_mapping::Column::OrganisationId.eq(org.0))
+        .order_by_asc(import_mapping::Column::Name)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// Records the mapping a run used and the SHA-256 of the file it read (known
+/// once the file has been read to its end).
+pub async fn describe_run(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    run: ImportRunId,
+    mapping: Option<&str>,
+    sha256: Option<&str>,
+) -> Result<()> {
+    let mut update = Query::update();
+    update.table(import_run::Entity);
+    if let Some(mapping) = mapping {
+        update.value(import_run::Column::Mapping, mapping);
+    }
+    if let Some(sha256) = sha256 {
+        update.value(import_run::Column::Sha256, sha256);
+    }
+    if mapping.is_none() && sha256.is_none() {
+        return Ok(());
+    }
+    update
+        .and_where(import_run::Column::Id.eq(run.0))
+        .and_where(import_run::Column::OrganisationId.eq(org.0));
+    conn.execute(&update).await?;
+    Ok(())
+}

@@ -1,0 +1,644 @@
+//! The Import page: upload an MIS export, preview its first rows with the
+//! detected column mapping, adjust the mapping, check the file (dry run) with a
+//! row-by-row error table, then import. Runs are queued and done by the
+//! background import worker (`onward_import::jobs`), so a large file never
+//! holds a request open; the run page refreshes itself until the run is over.
+
+use std::io::Cursor;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use onward_domain::export::spreadsheet_safe;
+use onward_import::mapping::{ColumnMapping, Field, SavedMapping, column_letter};
+use onward_import::reader::RawRow;
+use onward_import::{OnError, preview};
+use onward_storage::repo::imports::{self, ImportRun, NewRun, RunStatus, StoredIssue};
+use onward_storage::{ImportFileId, ImportRunId};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use tower_sessions::Session;
+
+use super::audit::audit;
+use super::chrome::{Chrome, FieldError, error_for, localised};
+use crate::auth::{CurrentUser, verify_csrf};
+use crate::{AppState, WebError};
+
+/// The largest file the page takes; larger exports go through `onward import`.
+pub const UPLOAD_LIMIT_BYTES: usize = 100 * 1024 * 1024;
+/// Rows shown in the preview.
+const PREVIEW_ROWS: usize = 5;
+/// Issues shown on the run page; the CSV has every stored issue.
+const ISSUES_SHOWN: u64 = 200;
+
+localised! {
+    ImportsPage => chrome.tr;
+    PreviewPage => chrome.tr;
+    RunPage => chrome.tr;
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/imports",
+            get(index)
+                .post(upload)
+                // Room for the multipart framing around a file at the limit.
+                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT_BYTES + 1024 * 1024)),
+        )
+        .route("/imports/template.csv", get(template))
+        .route("/imports/files/{id}", get(show_preview))
+        .route("/imports/files/{id}/run", post(start_run))
+        .route("/imports/runs/{id}", get(show_run))
+        .route("/imports/runs/{id}/confirm", post(confirm_run))
+        .route("/imports/runs/{id}/issues.csv", get(issues_csv))
+}
+
+/// A run as the pages list it.
+struct RunRow {
+    run: ImportRun,
+}
+
+impl RunRow {
+    /// The Fluent key of the run's status.
+    fn status_key(&self) -> String {
+        format!("import-status-{}", self.run.status.code())
+    }
+
+    fn started(&self) -> String {
+        self.run.started_at.format("%d/%m/%Y %H:%M").to_string()
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "imports.html")]
+struct ImportsPage {
+    chrome: Chrome,
+    runs: Vec<RunRow>,
+    fields: Vec<(&'static str, &'static str)>,
+    errors: Vec<FieldError>,
+    limit_mb: usize,
+}
+
+impl ImportsPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+}
+
+async fn index(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+) -> Result<ImportsPage, WebError> {
+    imports_page(&state, user, &session, Vec::new()).await
+}
+
+async fn imports_page(
+    state: &AppState,
+    user: CurrentUser,
+    session: &Session,
+    errors: Vec<FieldError>,
+) -> Result<ImportsPage, WebError> {
+    let runs = imports::recent_runs(state.database.conn(), user.organisation_id, 20)
+        .await?
+        .into_iter()
+        .map(|run| RunRow { run })
+        .collect();
+    Ok(ImportsPage {
+        chrome: Chrome::new(user, session, "imports").await?,
+        runs,
+        fields: onward_import::template::template_fields(),
+        errors,
+        limit_mb: UPLOAD_LIMIT_BYTES / (1024 * 1024),
+    })
+}
+
+async fn template() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"onward-learners-template.csv\""),
+            ),
+        ],
+        onward_import::template::template_csv(),
+    )
+        .into_response()
+}
+
+/// The upload: the file is kept (with its SHA-256) until a run reads it.
+async fn upload(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    let mut csrf = String::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let too_large = || {
+        format!(
+            "The file is larger than {} MB. Split it, or import it on the server with `onward import learners FILE`.",
+            UPLOAD_LIMIT_BYTES / (1024 * 1024)
+        )
+    };
+    let mut problem = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(err) => {
+                problem = Some(if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    too_large()
+                } else {
+                    "The upload did not arrive whole; try again.".to_owned()
+                });
+                break;
+            }
+        };
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload").to_owned();
+                match field.bytes().await {
+                    Ok(bytes) if bytes.len() > UPLOAD_LIMIT_BYTES => problem = Some(too_large()),
+                    Ok(bytes) => file = Some((name, bytes.to_vec())),
+                    Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => problem = Some(too_large()),
+                    Err(_) => problem = Some("The upload did not arrive whole; try again.".to_owned()),
+                }
+            }
+            _ => {}
+        }
+    }
+    if problem.is_none() {
+        verify_csrf(&session, &csrf).await?;
+    }
+    let problem = problem.or_else(|| match &file {
+        None => Some("Choose the file to import.".to_owned()),
+        Some((_, bytes)) if bytes.is_empty() => {
+            Some("The file is empty. Choose the file your MIS exported.".to_owned())
+        }
+        Some(_) => None,
+    });
+    if let Some(message) = problem {
+        let page = imports_page(
+            &state,
+            user,
+            &session,
+            vec![FieldError {
+                field: "file",
+                message,
+            }],
+        )
+        .await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let Some((name, bytes)) = file else {
+        return Err(WebError::BadRequest("Choose the file to import."));
+    };
+    let sha256: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let id = imports::store_file(
+        state.database.conn(),
+        user.organisation_id,
+        Some(user.id),
+        &name,
+        &sha256,
+        bytes,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/imports/files/{id}")).into_response())
+}
+
+/// One column of the preview: its header, sample values and the field chosen.
+struct PreviewColumn {
+    index: usize,
+    letter: String,
+    header: String,
+    chosen: Option<&'static str>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "import_preview.html")]
+struct PreviewPage {
+    chrome: Chrome,
+    file_id: ImportFileId,
+    file_name: String,
+    format: String,
+    notices: Vec<String>,
+    sheets: Vec<String>,
+    sheet: String,
+    columns: Vec<PreviewColumn>,
+    rows: Vec<RawRow>,
+    field_choices: Vec<(&'static str, &'static str)>,
+    saved_mappings: Vec<String>,
+    mapping_name: String,
+    on_error: &'static str,
+    errors: Vec<FieldError>,
+    unreadable: Option<String>,
+}
+
+impl PreviewPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+
+    fn cell(&self, row: &RawRow, column: &usize) -> String {
+        row.cells.get(*column).cloned().unwrap_or_default()
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct PreviewQuery {
+    #[serde(default)]
+    sheet: String,
+    #[serde(default)]
+    mapping: String,
+}
+
+async fn show_preview(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Query(query): Query<PreviewQuery>,
+) -> Result<PreviewPage, WebError> {
+    let saved = match query.mapping.trim() {
+        "" => None,
+        name => imports::mapping(state.database.conn(), user.organisation_id, name)
+            .await?
+            .and_then(|json| serde_json::from_str::<SavedMapping>(&json).ok()),
+    };
+    preview_page(
+        &state,
+        user,
+        &session,
+        ImportFileId(id),
+        PreviewChoices {
+            sheet: query.sheet,
+            mapping_name: query.mapping.trim().to_owned(),
+            saved,
+            overrides: None,
+            on_error: OnError::Skip,
+        },
+        Vec::new(),
+    )
+    .await
+}
+
+struct PreviewChoices {
+    sheet: String,
+    mapping_name: String,
+    saved: Option<SavedMapping>,
+    overrides: Option<SavedMapping>,
+    on_error: OnError,
+}
+
+async fn preview_page(
+    state: &AppState,
+    user: CurrentUser,
+    session: &Session,
+    id: ImportFileId,
+    choices: PreviewChoices,
+    mut errors: Vec<FieldError>,
+) -> Result<PreviewPage, WebError> {
+    let conn = state.database.conn();
+    let file = imports::file(conn, user.organisation_id, id).await?;
+    let saved_mappings = imports::mapping_names(conn, user.organisation_id).await?;
+    let sheet = (!choices.sheet.trim().is_empty()).then(|| choices.sheet.trim().to_owned());
+    let opened = preview(
+        Cursor::new(file.content),
+        &file.file_name,
+        sheet.as_deref(),
+        choices.saved.as_ref(),
+        choices.overrides.as_ref(),
+        PREVIEW_ROWS,
+    );
+    let chrome = Chrome::new(user, session, "imports").await?;
+    let mut page = PreviewPage {
+        chrome,
+        file_id: id,
+        file_name: file.file_name,
+        format: String::new(),
+        notices: Vec::new(),
+        sheets: Vec::new(),
+        sheet: sheet.unwrap_or_default(),
+        columns: Vec::new(),
+        rows: Vec::new(),
+        field_choices: Field::ALL.iter().map(|f| (f.key(), f.header())).collect(),
+        saved_mappings,
+        mapping_name: choices.mapping_name,
+        on_error: choices.on_error.code(),
+        errors: Vec::new(),
+        unreadable: None,
+    };
+    match opened {
+        Err(err) => page.unreadable = Some(format!("This file cannot be imported: {err}.")),
+        Ok(preview) => {
+            if let Some(problem) = &preview.mapping_problem
+                && errors.is_empty()
+            {
+                errors.push(FieldError {
+                    field: "column-0",
+                    message: format!("Choose the columns to import: {problem}."),
+                });
+            }
+            page.format = preview.format.to_string();
+            page.notices = preview.notices;
+            page.sheets = preview.sheets;
+            page.columns = columns_of(&preview.mapping);
+            page.rows = preview.rows;
+        }
+    }
+    page.errors = errors;
+    Ok(page)
+}
+
+fn columns_of(mapping: &ColumnMapping) -> Vec<PreviewColumn> {
+    mapping
+        .headers
+        .iter()
+        .zip(&mapping.fields)
+        .enumerate()
+        .map(|(index, (header, field))| PreviewColumn {
+            index,
+            letter: column_letter(index),
+            header: header.clone(),
+            chosen: field.map(Field::key),
+        })
+        .collect()
+}
+
+/// The mapping form: `column-N` is the field key chosen for column N ("" = not imported).
+async fn start_run(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let value = |name: &str| {
+        fields
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.trim().to_owned())
+            .unwrap_or_default()
+    };
+    verify_csrf(&session, &value("csrf")).await?;
+    let conn = state.database.conn();
+    let file = imports::file(conn, user.organisation_id, ImportFileId(id)).await?;
+    let sheet = value("sheet");
+    let headers = match preview(
+        Cursor::new(file.content),
+        &file.file_name,
+        (!sheet.is_empty()).then_some(sheet.as_str()),
+        None,
+        None,
+        0,
+    ) {
+        Ok(preview) => preview.mapping.headers,
+        Err(_) => return Ok(Redirect::to(&format!("/imports/files/{id}")).into_response()),
+    };
+    let mut errors = Vec::new();
+    let columns: Vec<(String, Option<Field>)> = headers
+        .iter()
+        .enumerate()
+        .map(|(index, header)| {
+            let chosen = value(&format!("column-{index}"));
+            (header.clone(), Field::from_key(&chosen))
+        })
+        .collect();
+    let overrides = SavedMapping { columns };
+    let mapping = ColumnMapping {
+        headers: headers.clone(),
+        fields: overrides.columns.iter().map(|(_, field)| *field).collect(),
+    };
+    if let Err(err) = mapping.check() {
+        errors.push(FieldError {
+            field: "column-0",
+            message: format!("Choose the columns to import: {err}."),
+        });
+    }
+    let mapping_name = value("mapping_name");
+    if mapping_name.chars().count() > 100 {
+        errors.push(FieldError {
+            field: "mapping_name",
+            message: "Enter a mapping name of 100 characters or fewer.".to_owned(),
+        });
+    }
+    let on_error = match OnError::from_code(&value("on_error")) {
+        Some(choice) => choice,
+        None => {
+            errors.push(FieldError {
+                field: "on_error",
+                message: "Choose what to do with rows that have errors.".to_owned(),
+            });
+            OnError::Skip
+        }
+    };
+    if !errors.is_empty() {
+        let page = preview_page(
+            &state,
+            user,
+            &session,
+            ImportFileId(id),
+            PreviewChoices {
+                sheet,
+                mapping_name,
+                saved: None,
+                overrides: Some(overrides),
+                on_error,
+            },
+            errors,
+        )
+        .await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let dry_run = value("action") != "import";
+    let run = queue_run(
+        &state,
+        &user,
+        NewRun {
+            user: Some(user.id),
+            file: Some(file.id),
+            file_name: file.file_name,
+            sheet: (!sheet.is_empty()).then_some(sheet),
+            sha256: Some(file.sha256),
+            mapping_name: (!mapping_name.is_empty()).then_some(mapping_name),
+            mapping: serde_json::to_string(&overrides).map_err(|err| WebError::Internal(err.into()))?,
+            dry_run,
+            on_error: on_error.code().to_owned(),
+            status: RunStatus::Queued,
+        },
+        peer,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/imports/runs/{run}")).into_response())
+}
+
+async fn queue_run(
+    state: &AppState,
+    user: &CurrentUser,
+    new: NewRun,
+    peer: std::net::SocketAddr,
+) -> Result<ImportRunId, WebError> {
+    let dry_run = new.dry_run;
+    let run = imports::create_run(state.database.conn(), user.organisation_id, &new).await?;
+    let action = if dry_run {
+        "import.dry_run_queued"
+    } else {
+        "import.queued"
+    };
+    audit(state, user, peer, action, "import_run", run.0).await?;
+    Ok(run)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "import_run.html")]
+struct RunPage {
+    chrome: Chrome,
+    run: RunRow,
+    issues: Vec<StoredIssue>,
+    issue_count: u64,
+    issues_shown: u64,
+    /// Still queued or running: the page refreshes itself.
+    refresh: bool,
+    /// A clean dry run: offer to import the file for real.
+    can_confirm: bool,
+}
+
+impl RunPage {
+    fn rows_progress(&self) -> String {
+        match self.run.run.rows_total {
+            Some(total) => format!("{} / {total}", self.run.run.rows_read),
+            None => self.run.run.rows_read.to_string(),
+        }
+    }
+}
+
+async fn show_run(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Result<RunPage, WebError> {
+    let conn = state.database.conn();
+    let run = imports::run(conn, user.organisation_id, ImportRunId(id)).await?;
+    let issues = imports::run_issues(conn, user.organisation_id, run.id, 0, ISSUES_SHOWN).await?;
+    let issue_count = imports::count_run_issues(conn, user.organisation_id, run.id).await?;
+    Ok(RunPage {
+        chrome: Chrome::new(user, &session, "imports").await?,
+        refresh: !run.status.is_over(),
+        can_confirm: run.dry_run && run.status == RunStatus::Finished && run.file.is_some(),
+        run: RunRow { run },
+        issues_shown: issues.len() as u64,
+        issues,
+        issue_count,
+    })
+}
+
+#[derive(Deserialize)]
+struct ConfirmFields {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Imports for real the file a clean dry run checked, with the same choices.
+async fn confirm_run(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<ConfirmFields>,
+) -> Result<Redirect, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    let checked = imports::run(state.database.conn(), user.organisation_id, ImportRunId(id)).await?;
+    if !checked.dry_run || checked.status != RunStatus::Finished || checked.file.is_none() {
+        return Err(WebError::BadRequest(
+            "Only a finished check of a file can be confirmed; upload the file again.",
+        ));
+    }
+    let run = queue_run(
+        &state,
+        &user,
+        NewRun {
+            user: Some(user.id),
+            file: checked.file,
+            file_name: checked.file_name,
+            sheet: checked.sheet,
+            sha256: checked.sha256,
+            mapping_name: checked.mapping_name,
+            mapping: checked.mapping,
+            dry_run: false,
+            on_error: checked.on_error,
+            status: RunStatus::Queued,
+        },
+        peer,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/imports/runs/{run}")))
+}
+
+/// Every stored issue of a run, formula-looking cells made inert.
+async fn issues_csv(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let conn = state.database.conn();
+    let run = imports::run(conn, user.organisation_id, ImportRunId(id)).await?;
+    let issues = imports::run_issues(
+        conn,
+        user.organisation_id,
+        run.id,
+        0,
+        onward_import::STORED_ISSUES_LIMIT,
+    )
+    .await?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let internal = |err: csv::Error| WebError::Internal(err.into());
+    writer
+        .write_record(["row", "column", "value", "severity", "reason"])
+        .map_err(internal)?;
+    for issue in &issues {
+        writer
+            .write_record([
+                issue.row.to_string(),
+                spreadsheet_safe(&issue.column),
+                spreadsheet_safe(&issue.value),
+                issue.severity.clone(),
+                spreadsheet_safe(&issue.reason),
+            ])
+            .map_err(internal)?;
+    }
+    let body = writer
+        .into_inner()
+        .map_err(|err| WebError::Internal(anyhow::anyhow!(err.to_string())))?;
+    let disposition = format!("attachment; filename=\"import-{}-report.csv\"", run.id);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition).map_err(|err| WebError::Internal(err.into()))?,
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}

@@ -1,0 +1,194 @@
+//! The Import page over HTTP: upload, preview with the detected mapping, a
+//! check (dry run) in the background, confirm, and the limits.
+
+use onward_domain::role::Role;
+use onward_storage::repo::learners::count_learners;
+use onward_test_support::{TestApp, TestDatabase, csrf_from};
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+
+use super::signed_in;
+
+const FILE: &str = "Learner Ref;Forename;Surname;DOB;Course;Start date;Planned end date;Favourite colour\n\
+                    N1;Ada;Lovelace;10/12/2009;A levels;01/09/2024;30/06/2026;green\n\
+                    N2;Ben;O'Brien;31/02/2009;A levels;01/09/2024;30/06/2026;blue\n\
+                    N3;<b>Cy</b>;Jones;01/03/2009;BTEC Sport;01/09/2024;30/06/2026;red\n";
+
+async fn upload(app: &TestApp, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+    let (_, page) = app.get_text("/imports").await;
+    let csrf = csrf_from(&page).expect("csrf");
+    let form = Form::new()
+        .text("csrf", csrf)
+        .part("file", Part::bytes(bytes).file_name(name.to_owned()));
+    app.visitor
+        .client
+        .post(app.url("/imports"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload")
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Waits for the background worker to finish the run shown at `path`.
+async fn finished_run_page(app: &TestApp, path: &str) -> String {
+    for _ in 0..100 {
+        let (status, page) = app.get_text(path).await;
+        assert_eq!(status, StatusCode::OK);
+        if !page.contains("http-equiv=\"refresh\"") {
+            return page;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the import at {path} did not finish in 10 s");
+}
+
+async fn an_admin_uploads_checks_and_imports_a_file(db: TestDatabase) {
+    let (app, org) = signed_in(db, Role::Admin).await;
+    let response = upload(&app, "arbor.csv", FILE.as_bytes().to_vec()).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let preview_path = location(&response);
+    assert!(preview_path.starts_with("/imports/files/"), "{preview_path}");
+
+    let (status, preview) = app.get_text(&preview_path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(preview.contains("CSV (semicolon-separated)"), "{preview}");
+    assert!(
+        preview.contains("Cy") && !preview.contains("<b>Cy</b>"),
+        "HTML in a cell is shown as text"
+    );
+    assert!(
+        preview.contains("<option value=\"mis_id\" selected>"),
+        "Learner Ref recognised"
+    );
+    let csrf = csrf_from(&preview).expect("csrf");
+    let mapping = [
+        ("column-0", "mis_id"),
+        ("column-1", "given_name"),
+        ("column-2", "family_name"),
+        ("column-3", "date_of_birth"),
+        ("column-4", "programme"),
+        ("column-5", "start_date"),
+        ("column-6", "planned_end_date"),
+        ("column-7", ""),
+    ];
+    let mut fields: Vec<(&str, &str)> = mapping.to_vec();
+    fields.extend([
+        ("csrf", csrf.as_str()),
+        ("on_error", "skip"),
+        ("mapping_name", "Arbor"),
+        ("action", "check"),
+    ]);
+    let response = app.post_form(&format!("{preview_path}/run"), &fields).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let check = finished_run_page(&app, &location(&response)).await;
+    assert!(check.contains("Nothing has been imported yet"), "{check}");
+    assert!(
+        check.contains("not a real date (no day 31 in month 2 of 2009)"),
+        "{check}"
+    );
+    assert!(check.contains("Favourite colour"), "unrecognised column reported");
+    assert_eq!(
+        count_learners(app.db.conn(), org).await.expect("count"),
+        0,
+        "a check writes nothing"
+    );
+
+    let confirm_path = format!("{}/confirm", location(&response));
+    let csrf = csrf_from(&check).expect("csrf");
+    let response = app.post_form(&confirm_path, &[("csrf", &csrf)]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let done = finished_run_page(&app, &location(&response)).await;
+    assert!(done.contains("The file was imported."), "{done}");
+    assert_eq!(
+        count_learners(app.db.conn(), org).await.expect("count"),
+        2,
+        "the bad row is skipped"
+    );
+
+    let (status, report) = app.get_text(&format!("{}/issues.csv", location(&response))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(report.starts_with("row,column,value,severity,reason"), "{report}");
+    assert!(report.contains("3,D (DOB),31/02/2009,error"), "{report}");
+
+    let (_, index) = app.get_text("/imports").await;
+    assert!(
+        index.contains("arbor.csv") && index.contains("Finished"),
+        "{index}"
+    );
+    let (_, again) = app.get_text(&format!("{preview_path}?mapping=Arbor")).await;
+    assert!(
+        again.contains("<option value=\"Arbor\" selected>"),
+        "the mapping was saved by name"
+    );
+}
+
+async fn unusable_uploads_get_a_clear_message(db: TestDatabase) {
+    let (app, _) = signed_in(db, Role::Admin).await;
+    let response = upload(&app, "empty.csv", Vec::new()).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await.expect("body").contains("The file is empty"));
+
+    let huge = vec![b'a'; onward_web::UPLOAD_LIMIT_BYTES + 10];
+    let response = upload(&app, "huge.csv", huge).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.expect("body");
+    assert!(
+        page.contains("larger than 100 MB") && page.contains("onward import learners"),
+        "{page}"
+    );
+
+    let response = upload(&app, "photo.xlsx", b"\x89PNG\r\n\x1a\n\0\0".to_vec()).await;
+    let (_, preview) = app.get_text(&location(&response)).await;
+    assert!(
+        preview.contains("not a text or spreadsheet file (an image)"),
+        "{preview}"
+    );
+
+    let response = upload(&app, "colours.csv", b"Colour,Shape\nred,square\n".to_vec()).await;
+    let preview_path = location(&response);
+    let (_, preview) = app.get_text(&preview_path).await;
+    assert!(preview.contains("no column is recognised"), "{preview}");
+    let csrf = csrf_from(&preview).expect("csrf");
+    let response = app
+        .post_form(
+            &format!("{preview_path}/run"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("column-0", ""),
+                ("column-1", ""),
+                ("on_error", "skip"),
+                ("action", "import"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "nothing queued without names and an id"
+    );
+}
+
+async fn only_administrators_import(db: TestDatabase) {
+    let (app, _) = signed_in(db, Role::ProgressionLead).await;
+    assert_eq!(app.get("/imports").await.status(), StatusCode::FORBIDDEN);
+    let (_, home) = app.get_text("/").await;
+    assert!(
+        !home.contains("href=\"/imports\""),
+        "no menu item without the permission"
+    );
+}
+
+onward_test_support::on_both_backends!(
+    an_admin_uploads_checks_and_imports_a_file,
+    unusable_uploads_get_a_clear_message,
+    only_administrators_import,
+);
