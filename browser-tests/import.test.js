@@ -2,7 +2,8 @@
 // semicolon-separated export, checks the detected columns and the first rows,
 // checks the whole file (a dry run that imports nothing) and reads the error
 // table, imports the file and finds an imported learner; a PNG renamed .csv
-// is refused with a clear message; the Import page works on a phone.
+// is refused with a clear message; columns are adjusted, a saved mapping is
+// reused and a file with errors is refused whole; the Import page works on a phone.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
@@ -18,6 +19,13 @@ const EXPORT = [
   '1000000051;IMP-0002;Idris;Trevelyan;31/02/2009;A levels;01/09/2025;30/06/2027;9',
   '1234567890;IMP-0003;Maelle;Achterberg;02/11/2008;BTEC Engineering;01/09/2025;30/06/2027;7',
   '1000000078;IMP-0004;Tamsin;Quiller;2009-05-21;BTEC Engineering;01/09/2025;30/06/2027;6',
+].join('\r\n');
+
+// Good rows and one with an impossible date: refused whole when asked to.
+const REFUSED_EXPORT = [
+  'ULN;Learner Ref;Forename;Surname;DOB;Course;Start date;Planned end date;Shoe size',
+  '1000000086;IMP-0101;Bronwen;Carrow;03/04/2009;A levels;01/09/2025;30/06/2027;4',
+  '1000000094;IMP-0102;Kenver;Rosewarne;30/02/2009;A levels;01/09/2025;30/06/2027;8',
 ].join('\r\n');
 
 // The eight-byte PNG signature and the start of an IHDR chunk.
@@ -71,7 +79,7 @@ for (const backend of backends()) {
       await page.getByLabel('Choose the file').setInputFiles(file);
       await page.getByRole('button', { name: 'Upload and preview' }).click();
       await page.getByRole('heading', { name: 'Check the columns', level: 1 }).waitFor();
-      assert.match(await page.locator('main').innerText(), /Read as semicolon/);
+      assert.match(await page.locator('main').innerText(), /Read as CSV \(semicolon-separated\)/);
       // The detected mapping: one select per column, unrecognised ones "Not imported".
       const expected = ['uln', 'mis_id', 'given_name', 'family_name', 'date_of_birth', 'programme', 'start_date', 'planned_end_date', ''];
       for (const [index, field] of expected.entries()) {
@@ -86,6 +94,7 @@ for (const backend of backends()) {
         ['1000000043', 'IMP-0001', 'Ffion', 'Penhaligon', '14/03/2009', 'A levels', '01/09/2025', '30/06/2027', '5']);
       assert.ok(await page.getByLabel('Import the other rows and report the rows with errors').isChecked(), 'skip is the default');
       await expectNoAxeViolations(page, assert);
+      await page.getByLabel('Save these columns as (optional)').fill('SIMS');
 
       // Check the whole file: a dry run that names each problem and imports nothing.
       await page.getByRole('button', { name: 'Check the whole file' }).click();
@@ -109,6 +118,8 @@ for (const backend of backends()) {
       const shoeSize = issueRows.find((cells) => cells[1] === 'Shoe size');
       assert.ok(shoeSize, `the unrecognised column is reported in ${JSON.stringify(issueRows)}`);
       assert.match(shoeSize[3], /Warning.*not recognised/);
+      const warnings = issueRows.filter((cells) => /^Warning/.test(cells[3])).length;
+      assert.equal(await summary(page, 'Warnings'), String(warnings), 'the summary counts the warnings the table lists');
       const download = page.getByRole('link', { name: 'Download them all (CSV)' });
       const report = await page.request.get(new URL(await download.getAttribute('href'), page.url()).href);
       assert.equal(report.status(), 200);
@@ -148,11 +159,69 @@ for (const backend of backends()) {
       assert.match(await page.locator('main').innerText(), /1000000043/);
       await expectNoAxeViolations(page, assert);
 
+      // Importing the same file again changes nothing.
+      await page.getByRole('link', { name: 'Import', exact: true }).click();
+      await page.getByLabel('Choose the file').setInputFiles(file);
+      await page.getByRole('button', { name: 'Upload and preview' }).click();
+      await page.getByRole('button', { name: 'Import now' }).click();
+      await waitForRun(page);
+      assert.match(await page.locator('.govuk-notification-banner').innerText(), /The file was imported\./);
+      assert.equal(await summary(page, 'Rows imported'), '2');
+      assert.equal(await summary(page, 'Learners'), 'created 0, updated 0, unchanged 2');
+      assert.equal(await summary(page, 'Enrolments'), 'created 0, updated 0, unchanged 2');
+
       // The runs are listed on the Import page.
       await page.getByRole('link', { name: 'Import', exact: true }).click();
       const recent = page.locator('table tbody tr', { hasText: 'sims-export.csv' });
-      assert.equal(await recent.count(), 2, 'the check and the import are listed');
+      assert.equal(await recent.count(), 3, 'the check and the two imports are listed');
+      assert.match(await recent.last().innerText(), /sims-export\.csv \(check only\)/);
       await expectNoAxeViolations(page, assert);
+      await page.close();
+    });
+
+    test('columns can be adjusted, a saved mapping reused, and a file with errors refused whole', async () => {
+      const file = join(dir, 'arbor-export.csv');
+      writeFileSync(file, REFUSED_EXPORT);
+      const page = await newPage(browser);
+      await signIn(page, onward.baseUrl, 'admin@northfield.example');
+      await page.goto(`${onward.baseUrl}/imports`);
+      await page.getByLabel('Choose the file').setInputFiles(file);
+      await page.getByRole('button', { name: 'Upload and preview' }).click();
+      await page.getByRole('heading', { name: 'Check the columns', level: 1 }).waitFor();
+      // The mapping saved by the first journey is offered.
+      const saved = page.getByLabel('Start from a saved mapping');
+      assert.deepEqual(await saved.locator('option').allInnerTexts(), ['Recognised by Onward', 'SIMS']);
+      await saved.selectOption('SIMS');
+      await page.getByRole('button', { name: 'Show' }).click();
+      await page.getByRole('heading', { name: 'Check the columns', level: 1 }).waitFor();
+      assert.equal(await page.getByLabel('Start from a saved mapping').inputValue(), 'SIMS');
+      assert.equal(await page.locator('#column-1').inputValue(), 'mis_id');
+
+      // A mapping without a forename column is refused before anything runs.
+      await page.locator('#column-2').selectOption('');
+      await page.getByRole('button', { name: 'Check the whole file' }).click();
+      const problem = page.locator('.govuk-error-summary');
+      await problem.waitFor();
+      assert.match(await problem.innerText(), /Choose the columns to import: a column for the learner's forename is needed/);
+      assert.match(await page.title(), /^Error: /);
+      assert.equal(await page.locator('#column-2').inputValue(), '', 'the choice made is kept');
+      await expectNoAxeViolations(page, assert);
+
+      // Put it back and refuse the whole file if any row has an error.
+      await page.locator('#column-2').selectOption('given_name');
+      await page.getByLabel('Import nothing if any row has an error').check();
+      await page.getByRole('button', { name: 'Import now' }).click();
+      await waitForRun(page);
+      assert.equal(await page.locator('h1').innerText(), 'Import');
+      const refused = page.locator('.govuk-error-summary');
+      assert.match(await refused.innerText(), /The file was not imported/);
+      assert.match(await refused.innerText(), /errors were found and errors were set to refuse the whole file/);
+      assert.equal(await summary(page, 'Status'), 'Refused');
+      assert.equal(await summary(page, 'Rows imported'), '0');
+      assert.equal(await page.getByRole('button', { name: 'Import this file' }).count(), 0);
+      await expectNoAxeViolations(page, assert);
+      await page.goto(`${onward.baseUrl}/learners?q=Carrow`);
+      assert.equal(await page.locator('tbody tr', { hasText: 'Carrow' }).count(), 0, 'nothing from the refused file was imported');
       await page.close();
     });
 

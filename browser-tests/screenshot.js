@@ -1,4 +1,7 @@
 // Takes screenshots of Onward pages for the user guide: node browser-tests/screenshot.js
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startOnward, launchBrowser, newPage, signIn } from './harness.js';
 
 const out = new URL('../docs/images/', import.meta.url).pathname;
@@ -40,6 +43,36 @@ try {
   const phone = await newPage(browser, { viewport: { width: 390, height: 844 } });
   await signIn(phone, onward.baseUrl, 'admin@salt-training.example');
   await phone.screenshot({ path: `${out}cohorts-phone.png`, fullPage: true });
+  // MIS import (docs/import.md): the upload page, the preview and a check with errors.
+  const exportDir = mkdtempSync(join(tmpdir(), 'onward-screenshot-'));
+  try {
+    const file = join(exportDir, 'sims-export.csv');
+    writeFileSync(file, [
+      'ULN;Learner Ref;Forename;Surname;DOB;Course;Start date;Planned end date;Shoe size',
+      '1000000043;IMP-0001;Ffion;Penhaligon;14/03/2009;A levels;01/09/2025;30/06/2027;5',
+      '1000000051;IMP-0002;Idris;Trevelyan;31/02/2009;A levels;01/09/2025;30/06/2027;9',
+      '1234567890;IMP-0003;Maelle;Achterberg;02/11/2008;BTEC Engineering;01/09/2025;30/06/2027;7',
+      '1000000078;IMP-0004;Tamsin;Quiller;2009-05-21;BTEC Engineering;01/09/2025;30/06/2027;6',
+    ].join('\r\n'));
+    const admin = await newPage(browser, { viewport: { width: 1100, height: 800 } });
+    await signIn(admin, onward.baseUrl, 'admin@northfield.example');
+    await admin.goto(`${onward.baseUrl}/imports`);
+    await admin.screenshot({ path: `${out}import-upload.png` });
+    await admin.getByLabel('Choose the file').setInputFiles(file);
+    await admin.getByRole('button', { name: 'Upload and preview' }).click();
+    await admin.getByRole('heading', { name: 'Check the columns', level: 1 }).waitFor();
+    await admin.screenshot({ path: `${out}import-preview.png`, fullPage: true });
+    await admin.getByRole('button', { name: 'Check the whole file' }).click();
+    await admin.getByRole('heading', { name: 'Check of the file', level: 1 }).waitFor();
+    while ((await admin.locator('meta[http-equiv="refresh"]').count()) > 0) {
+      await admin.waitForTimeout(500);
+      await admin.getByRole('heading', { name: 'Check of the file', level: 1 }).waitFor();
+    }
+    await admin.evaluate(() => document.activeElement?.blur());
+    await admin.screenshot({ path: `${out}import-check.png`, fullPage: true });
+  } finally {
+    rmSync(exportDir, { recursive: true, force: true });
+  }
 } finally {
   await browser.close();
   await onward.stop();

@@ -13,6 +13,14 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // Probable duplicates are found by name and date of birth together.
+        manager
+            .create_index(index(
+                "learners_name_birth",
+                "learners",
+                &["organisation_id", "search_name", "date_of_birth"],
+            ))
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -165,6 +173,9 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(Index::drop().name("learners_name_birth").table("learners").to_owned())
+            .await?;
         for table in [
             "probable_duplicates",
             "import_mappings",

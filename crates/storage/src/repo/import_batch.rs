@@ -12,7 +12,7 @@ use onward_domain::contact::ContactPointKind;
 use onward_domain::enrolment::CompletionStatus;
 use onward_domain::import::{EnrolmentRow, ImportRow};
 use onward_domain::learner::NewLearner;
-use sea_orm::sea_query::{Expr, OnConflict, Query, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Value};
 use serde::{Deserialize, Serialize};
 
@@ -573,10 +573,12 @@ async fn flag_probable_duplicates(
     if candidates.is_empty() {
         return Ok(0);
     }
-    let names: HashSet<&str> = candidates.iter().map(|(_, name, _)| name.as_str()).collect();
-    let names: Vec<&str> = names.into_iter().collect();
+    // Looked up by (name, date of birth) pairs on their own index: a common
+    // name alone can be held by thousands of learners.
+    let wanted: HashSet<(&str, NaiveDate)> = candidates.iter().map(|(_, name, born)| (name.as_str(), *born)).collect();
+    let wanted: Vec<(&str, NaiveDate)> = wanted.into_iter().collect();
     let mut holders: HashMap<(String, NaiveDate), Vec<i64>> = HashMap::new();
-    for chunk in names.chunks(ROWS_PER_STATEMENT * 5) {
+    for chunk in wanted.chunks(ROWS_PER_STATEMENT) {
         let found: Vec<(i64, String, Option<NaiveDate>)> = learner::Entity::find()
             .select_only()
             .columns([
@@ -585,7 +587,17 @@ async fn flag_probable_duplicates(
                 learner::Column::DateOfBirth,
             ])
             .filter(learner::Column::OrganisationId.eq(org.0))
-            .filter(learner::Column::SearchName.is_in(chunk.iter().copied()))
+            .filter(
+                Expr::tuple([
+                    Expr::col(learner::Column::SearchName),
+                    Expr::col(learner::Column::DateOfBirth),
+                ])
+                .in_tuples(
+                    chunk
+                        .iter()
+                        .map(|(name, born)| (Value::from((*name).to_owned()), Value::from(*born))),
+                ),
+            )
             .into_tuple()
             .all(conn)
             .await?;
