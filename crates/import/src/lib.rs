@@ -44,7 +44,7 @@ use crate::row::{Issue, RowValidator, Severity};
 
 /// Rows written per transaction: large enough that commits do not dominate,
 /// small enough that a batch's statements and memory stay modest.
-pub const DEFAULT_BATCH_ROWS: usize = 5_000;
+pub const DEFAULT_BATCH_ROWS: usize = 10_000;
 /// Issues kept with a run in the database; the CLI's `--report` has them all.
 pub const STORED_ISSUES_LIMIT: u64 = 10_000;
 
