@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use onward_domain::organisation::CountryCode;
-use onward_storage::repo::imports::{self, RunProgress, RunStatus};
+use onward_storage::repo::imports;
 use onward_storage::repo::organisations;
 use onward_storage::{DatabaseConnection, ImportRunId, OrganisationId};
 
@@ -25,7 +25,20 @@ impl IssueSink for Discard {
 /// Claims and runs queued imports until the process stops; idle, it looks
 /// for new work every second.
 pub async fn run_queued_imports(db: DatabaseConnection) {
+    let mut idle_checks = 0u32;
     loop {
+        // Now and then (and at start): runs whose process stopped are shown as interrupted.
+        if idle_checks % 60 == 0 {
+            match imports::mark_abandoned_runs(&db).await {
+                Ok(0) => {}
+                Ok(marked) => tracing::info!(
+                    marked,
+                    "import runs left running by a stopped process marked interrupted"
+                ),
+                Err(err) => tracing::warn!(error = %err, "cannot mark abandoned import runs"),
+            }
+        }
+        idle_checks = idle_checks.wrapping_add(1);
         match run_next_queued_import(&db).await {
             Ok(Some(_)) => {}
             Ok(None) => tokio::time::sleep(Duration::from_secs(1)).await,
@@ -45,17 +58,12 @@ pub async fn run_next_queued_import(db: &DatabaseConnection) -> Result<Option<Im
     match run_claimed(db, org, run).await {
         Ok(outcome) => Ok(Some(outcome)),
         Err(err) => {
-            // Never leave a claimed run looking as if it were still going.
-            let message = format!("the import failed: {err}");
-            imports::finish_run(
-                db,
-                org,
-                run,
-                RunStatus::Refused,
-                &RunProgress::default(),
-                Some(&message),
-            )
-            .await?;
+            // Never leave a claimed run looking as if it were still going; the
+            // batches it committed stay, with the progress recorded for them.
+            let message = format!(
+                "the import stopped: {err}. The rows already imported are kept; import the same file again to complete it"
+            );
+            imports::interrupt_run(db, org, run, &message).await?;
             Err(err)
         }
     }

@@ -33,7 +33,7 @@ use onward_storage::repo::import_batch::{ImportActor, ImportCaches, apply_import
 use onward_storage::repo::imports::{self, NewRun, RunProgress, RunStatus, StoredIssue};
 use onward_storage::{
     DatabaseConnection, DatabaseTransaction, ImportFileId, ImportRunId, OrganisationId, StorageError,
-    TransactionTrait, UserId,
+    TransactionTrait, UserId, begin_write,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -44,7 +44,7 @@ use crate::row::{Issue, RowValidator, Severity};
 
 /// Rows written per transaction: large enough that commits do not dominate,
 /// small enough that a batch's statements and memory stay modest.
-pub const DEFAULT_BATCH_ROWS: usize = 5_000;
+pub const DEFAULT_BATCH_ROWS: usize = 10_000;
 /// Issues kept with a run in the database; the CLI's `--report` has them all.
 pub const STORED_ISSUES_LIMIT: u64 = 10_000;
 
@@ -420,19 +420,21 @@ pub async fn import_learners(
     let notices = table.notices.clone();
     let total_rows = table.total_rows;
     let mut issues = IssueLog::new(request.dry_run || request.on_error == OnError::Abort);
+    let mut state = RunProgress {
+        rows_total: total_rows,
+        ..RunProgress::default()
+    };
     for column in mapping.unrecognised() {
-        issues.found(
-            sink,
-            Issue {
-                row: 0,
-                column: column.to_owned(),
-                value: String::new(),
-                reason:
-                    "this column is not recognised and was not imported; map it to a field if it holds one"
-                        .to_owned(),
-                severity: Severity::Warning,
-            },
-        );
+        let issue = Issue {
+            row: 0,
+            column: column.to_owned(),
+            value: String::new(),
+            reason: "this column is not recognised and was not imported; map it to a field if it holds one"
+                .to_owned(),
+            severity: Severity::Warning,
+        };
+        state.count(&issue);
+        issues.found(sink, issue);
     }
 
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<Message>(2);
@@ -446,10 +448,6 @@ pub async fn import_learners(
         })
         .map_err(|err| ImportError::Internal(err.to_string()))?;
 
-    let mut state = RunProgress {
-        rows_total: total_rows,
-        ..RunProgress::default()
-    };
     let mut caches = ImportCaches::load(db, request.org).await?;
     let actor = ImportActor {
         user: request.user,
@@ -493,7 +491,7 @@ pub async fn import_learners(
         } else {
             let txn = match whole.take() {
                 Some(txn) => txn,
-                None => db.begin().await?,
+                None => begin_write(db).await?,
             };
             let (counts, found) =
                 apply_import_batch(&txn, request.org, actor, &mut caches, &batch.rows).await?;
@@ -642,7 +640,7 @@ async fn finish(
     outcome: &ImportOutcome,
     sha256: Option<&str>,
 ) -> Result<(), ImportError> {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let mapping_json = outcome
         .mapping
         .as_ref()

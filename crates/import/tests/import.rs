@@ -429,3 +429,61 @@ on_both_backends!(
     a_saved_mapping_is_reused_by_name,
     a_spreadsheet_imports_like_its_csv,
 );
+
+async fn a_queued_run_is_done_by_the_worker_and_abandoned_runs_are_marked(db: TestDatabase) {
+    use onward_storage::entities::import_run;
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+
+    let org = fixtures::organisation(db.conn(), "college").await;
+    let file = imports::store_file(db.conn(), org.id, None, "web.csv", "0", good_file().into_bytes())
+        .await
+        .expect("file");
+    let queued = imports::create_run(
+        db.conn(),
+        org.id,
+        &imports::NewRun {
+            user: None,
+            file: Some(file),
+            file_name: "web.csv".to_owned(),
+            sheet: None,
+            sha256: None,
+            mapping_name: None,
+            mapping: "{}".to_owned(),
+            dry_run: false,
+            on_error: "skip".to_owned(),
+            status: RunStatus::Queued,
+        },
+    )
+    .await
+    .expect("queued run");
+    let outcome = onward_import::jobs::run_next_queued_import(db.conn())
+        .await
+        .expect("worker")
+        .expect("one run to do");
+    assert_eq!(outcome.run, queued);
+    assert_eq!(outcome.progress.counts.learners_created, 3);
+    assert!(
+        onward_import::jobs::run_next_queued_import(db.conn())
+            .await
+            .expect("worker")
+            .is_none()
+    );
+
+    // A run left `running` by a process that stopped long ago is marked interrupted.
+    let mut stale: import_run::ActiveModel = import_run::Entity::find_by_id(queued.0)
+        .one(db.conn())
+        .await
+        .expect("read")
+        .expect("run")
+        .into();
+    stale.status = Set("running".to_owned());
+    stale.updated_at = Set(chrono::Utc::now() - chrono::Duration::hours(1));
+    stale.update(db.conn()).await.expect("make it stale");
+    assert_eq!(imports::mark_abandoned_runs(db.conn()).await.expect("mark"), 1);
+    let run = imports::run(db.conn(), org.id, queued).await.expect("run");
+    assert_eq!(run.status, RunStatus::Interrupted);
+    assert_eq!(run.counts.learners_created, 3, "its recorded progress is kept");
+    assert_eq!(imports::mark_abandoned_runs(db.conn()).await.expect("mark"), 0);
+}
+
+on_both_backends!(a_queued_run_is_done_by_the_worker_and_abandoned_runs_are_marked);

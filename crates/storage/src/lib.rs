@@ -17,5 +17,17 @@ pub use error::StorageError;
 pub use repo::ids::*;
 pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 
+/// Starts a transaction that will write. On SQLite it takes the write lock at
+/// `BEGIN` (IMMEDIATE), waiting for it under the busy timeout: a deferred
+/// transaction that read first could not later write once another connection
+/// had committed (SQLITE_BUSY_SNAPSHOT), which concurrent web requests cause.
+pub async fn begin_write(conn: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    conn.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
 /// Result type of every storage call.
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;

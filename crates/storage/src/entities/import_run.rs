@@ -25,6 +25,9 @@ pub struct Model {
     pub warnings: i64,
     pub message: Option<String>,
     pub started_at: DateTimeUtc,
+    /// Moved on by every committed batch: a `running` run not updated for a
+    /// while belongs to a process that stopped.
+    pub updated_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,
 }
 

@@ -60,6 +60,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer("warnings"))
                     .col(text_null("message"))
                     .col(timestamp_with_time_zone("started_at"))
+                    .col(timestamp_with_time_zone("updated_at"))
                     .col(timestamp_with_time_zone_null("finished_at"))
                     .foreign_key(&mut organisation_ref("import_runs"))
                     .foreign_key(&mut reference(
@@ -174,7 +175,12 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .drop_index(Index::drop().name("learners_name_birth").table("learners").to_owned())
+            .drop_index(
+                Index::drop()
+                    .name("learners_name_birth")
+                    .table("learners")
+                    .to_owned(),
+            )
             .await?;
         for table in [
             "probable_duplicates",

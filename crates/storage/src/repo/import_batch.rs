@@ -575,7 +575,10 @@ async fn flag_probable_duplicates(
     }
     // Looked up by (name, date of birth) pairs on their own index: a common
     // name alone can be held by thousands of learners.
-    let wanted: HashSet<(&str, NaiveDate)> = candidates.iter().map(|(_, name, born)| (name.as_str(), *born)).collect();
+    let wanted: HashSet<(&str, NaiveDate)> = candidates
+        .iter()
+        .map(|(_, name, born)| (name.as_str(), *born))
+        .collect();
     let wanted: Vec<(&str, NaiveDate)> = wanted.into_iter().collect();
     let mut holders: HashMap<(String, NaiveDate), Vec<i64>> = HashMap::new();
     for chunk in wanted.chunks(ROWS_PER_STATEMENT) {

@@ -178,6 +178,7 @@ pub async fn create_run(
         warnings: Set(0),
         message: Set(None),
         started_at: Set(now()),
+        updated_at: Set(now()),
         finished_at: Set(None),
         ..Default::default()
     }
@@ -210,6 +211,7 @@ pub async fn record_progress(
         .value(import_run::Column::Counts, counts_json(&progress.counts))
         .value(import_run::Column::Errors, to_i64(progress.errors))
         .value(import_run::Column::Warnings, to_i64(progress.warnings))
+        .value(import_run::Column::UpdatedAt, Expr::val(now()))
         .and_where(import_run::Column::Id.eq(run.0))
         .and_where(import_run::Column::OrganisationId.eq(org.0))
         .to_owned();
@@ -238,20 +240,45 @@ pub async fn finish_run(
     Ok(())
 }
 
-/// Marks runs left `running` by a process that stopped (called when a worker
-/// starts): they are reported as interrupted rather than running forever.
-pub async fn mark_abandoned_runs(conn: &impl ConnectionTrait, org: OrganisationId) -> Result<u64> {
+/// How long a `running` run may go without committing a batch before it is
+/// taken to belong to a process that stopped.
+pub const ABANDONED_AFTER: chrono::Duration = chrono::Duration::minutes(10);
+
+/// Marks runs of any organisation left `running` by a process that stopped
+/// (no batch committed for [`ABANDONED_AFTER`]) as interrupted, so they are
+/// not shown as running for ever. Their committed batches are kept.
+pub async fn mark_abandoned_runs(conn: &impl ConnectionTrait) -> Result<u64> {
     let update = Query::update()
         .table(import_run::Entity)
         .value(import_run::Column::Status, RunStatus::Interrupted.code())
         .value(
             import_run::Column::Message,
-            "the import stopped before it finished; run the same file again to complete it",
+            "the import stopped before it finished; the rows already imported are kept: import the same file again to complete it",
         )
-        .and_where(import_run::Column::OrganisationId.eq(org.0))
+        .value(import_run::Column::FinishedAt, Expr::val(now()))
         .and_where(import_run::Column::Status.eq(RunStatus::Running.code()))
+        .and_where(import_run::Column::UpdatedAt.lt(now() - ABANDONED_AFTER))
         .to_owned();
     Ok(conn.execute(&update).await?.rows_affected())
+}
+
+/// Ends a run that failed part-way, keeping the progress it had recorded.
+pub async fn interrupt_run(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    run: ImportRunId,
+    message: &str,
+) -> Result<()> {
+    let update = Query::update()
+        .table(import_run::Entity)
+        .value(import_run::Column::Status, RunStatus::Interrupted.code())
+        .value(import_run::Column::Message, message)
+        .value(import_run::Column::FinishedAt, Expr::val(now()))
+        .and_where(import_run::Column::Id.eq(run.0))
+        .and_where(import_run::Column::OrganisationId.eq(org.0))
+        .to_owned();
+    conn.execute(&update).await?;
+    Ok(())
 }
 
 pub async fn run(conn: &impl ConnectionTrait, org: OrganisationId, id: ImportRunId) -> Result<ImportRun> {
@@ -296,6 +323,7 @@ pub async fn claim_queued_run(conn: &impl ConnectionTrait) -> Result<Option<(Org
         let claim = Query::update()
             .table(import_run::Entity)
             .value(import_run::Column::Status, RunStatus::Running.code())
+            .value(import_run::Column::UpdatedAt, Expr::val(now()))
             .and_where(import_run::Column::Id.eq(id))
             .and_where(import_run::Column::Status.eq(RunStatus::Queued.code()))
             .to_owned();

@@ -167,10 +167,21 @@ async fn upload(
         match field.name() {
             Some("csrf") => csrf = field.text().await.unwrap_or_default(),
             Some("file") => {
-                let name = field.file_name().unwrap_or("upload").to_owned();
+                let name = field.file_name().unwrap_or_default().to_owned();
                 match field.bytes().await {
+                    // A browser sends an empty, unnamed part when no file was chosen.
+                    Ok(bytes) if bytes.is_empty() && name.is_empty() => {}
                     Ok(bytes) if bytes.len() > UPLOAD_LIMIT_BYTES => problem = Some(too_large()),
-                    Ok(bytes) => file = Some((name, bytes.to_vec())),
+                    Ok(bytes) => {
+                        file = Some((
+                            if name.is_empty() {
+                                "upload".to_owned()
+                            } else {
+                                name
+                            },
+                            bytes.to_vec(),
+                        ))
+                    }
                     Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => problem = Some(too_large()),
                     Err(_) => problem = Some("The upload did not arrive whole; try again.".to_owned()),
                 }

@@ -136,6 +136,16 @@ async fn unusable_uploads_get_a_clear_message(db: TestDatabase) {
     let response = upload(&app, "empty.csv", Vec::new()).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(response.text().await.expect("body").contains("The file is empty"));
+    let response = upload(&app, "", Vec::new()).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response
+            .text()
+            .await
+            .expect("body")
+            .contains("Choose the file to import"),
+        "no file chosen"
+    );
 
     let huge = vec![b'a'; onward_web::UPLOAD_LIMIT_BYTES + 10];
     let response = upload(&app, "huge.csv", huge).await;
