@@ -40,6 +40,22 @@ try {
   }) });
   await adviser.goto(`${onward.baseUrl}/work`);
   await adviser.screenshot({ path: `${out}referrals-work.png` });
+  // Calling learners and tracking plans (staff guide).
+  const caller = await newPage(browser, { viewport: { width: 1100, height: 800 } });
+  await signIn(caller, onward.baseUrl, 'progression.lead@salt-training.example');
+  await caller.goto(`${onward.baseUrl}/work`);
+  await caller.getByRole('link', { name: /Call these learners.*3–6 month follow-up/ }).click();
+  await caller.getByRole('heading', { level: 1 }).waitFor();
+  await caller.screenshot({ path: `${out}call-queue.png`, fullPage: true });
+  const planner = await newPage(browser, { viewport: { width: 1100, height: 800 } });
+  await signIn(planner, onward.baseUrl, 'admin@salt-training.example');
+  await planner.goto(`${onward.baseUrl}/plans`);
+  await planner.getByRole('link', { name: 'Adult provider 5-stage' }).click();
+  await planner.getByRole('link', { name: /Edit.*12-month sustained check/ }).click();
+  await planner.getByLabel('Days after it').fill('30');
+  await planner.getByRole('button', { name: 'Save checkpoint' }).click();
+  await planner.locator('.govuk-error-summary').waitFor();
+  await planner.screenshot({ path: `${out}plan-error.png` });
   const phone = await newPage(browser, { viewport: { width: 390, height: 844 } });
   await signIn(phone, onward.baseUrl, 'admin@salt-training.example');
   await phone.screenshot({ path: `${out}cohorts-phone.png`, fullPage: true });

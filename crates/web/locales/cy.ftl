@@ -628,7 +628,7 @@ call-numbers = Phone numbers
 # untranslated
 call-no-numbers = No phone number they agreed to be called on. Add one on their record, or choose Wrong number to move them to the next channel.
 # untranslated
-call-numbers-without-consent = { $count } more numbers are held without consent to call and are not shown.
+call-numbers-without-consent = Not shown: { $count } held without consent to call.
 # untranslated
 call-open-record = Open their record
 # untranslated
@@ -772,7 +772,7 @@ checkpoint-max-attempts-hint = From 1 to 10
 # untranslated
 checkpoint-position = Place in the plan
 # untranslated
-checkpoint-position-hint = Checkpoints must be in date order
+checkpoint-position-hint = Checkpoints must be in date order. Onward checks the order for a course from 1 September 2025 to 15 July 2026 with results day on 13 August 2026.
 # untranslated
 checkpoint-edit = Edit checkpoint
 # untranslated
