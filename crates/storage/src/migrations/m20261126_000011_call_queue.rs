@@ -2,7 +2,8 @@
 //! call form records one attempt), a learner's "do not contact" and erasure
 //! marks (the queue skips such learners), a short claim on a task while one
 //! caller has it open (so two callers sharing a queue do not ring the same
-//! learner), and an index for a checkpoint's queue.
+//! learner). No new index on `tasks`: the queue's queries use `tasks_due`, and
+//! another index would slow the generation of millions of tasks (bench/).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -58,30 +59,15 @@ impl MigrationTrait for Migration {
                     .take(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("tasks_by_checkpoint")
-                    .table("tasks")
-                    .col("organisation_id")
-                    .col("checkpoint_id")
-                    .col("status")
-                    .col("due_on")
-                    .take(),
-            )
-            .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_index(
-                Index::drop()
-                    .name("tasks_by_checkpoint")
-                    .table("tasks")
-                    .to_owned(),
-            )
-            .await?;
+        for column in ["claimed_until", "claimed_by"] {
+            manager
+                .alter_table(Table::alter().table("tasks").drop_column(column).take())
+                .await?;
+        }
         for column in ["erased_at", "opted_out_at"] {
             manager
                 .alter_table(Table::alter().table("learners").drop_column(column).take())
