@@ -28,7 +28,7 @@ pub async fn run_queued_imports(db: DatabaseConnection) {
     let mut idle_checks = 0u32;
     loop {
         // Now and then (and at start): runs whose process stopped are shown as interrupted.
-        if idle_checks % 60 == 0 {
+        if idle_checks.is_multiple_of(60) {
             match imports::mark_abandoned_runs(&db).await {
                 Ok(0) => {}
                 Ok(marked) => tracing::info!(

@@ -788,7 +788,7 @@ fn read_batches(
             }
             batch.rows.push(row);
         }
-        if rows_read % batch_rows as u64 == 0 {
+        if rows_read.is_multiple_of(batch_rows as u64) {
             batch.rows_read = rows_read;
             batch.bytes_read = file_stats.bytes();
             let full = std::mem::replace(

@@ -129,16 +129,16 @@ pub fn import_csv(rows: u64, out: impl Write) -> std::io::Result<()> {
                     .unwrap_or_default();
                 writeln!(
                     out,
-                    "{},{},{},\"{}\",{},{},{},{},{},{} Mill Lane,{},{},{}.{}{}@example.org,07700 9{:05},{},{},{},{},{},{},{},{},{}",
+                    "{},{},{},\"{}\",{},{},{},{},{},{} Mill Lane,{},{},{}.{}{}@example.org,07700 9{:05},{},{},{},{},{},30/06/2026,{},{},{}",
                     learner.uln.as_ref().map(|u| u.as_str()).unwrap_or_default(),
                     learner.mis_id.as_deref().unwrap_or_default(),
                     learner.given_name,
                     learner.family_name,
                     born,
-                    if number % 2 == 0 { "F" } else { "M" },
+                    if number.is_multiple_of(2) { "F" } else { "M" },
                     ETHNICITIES[(number % ETHNICITIES.len() as u64) as usize],
-                    if number % 7 == 0 { "Y" } else { "N" },
-                    if number % 5 == 0 { "Y" } else { "N" },
+                    if number.is_multiple_of(7) { "Y" } else { "N" },
+                    if number.is_multiple_of(5) { "Y" } else { "N" },
                     1 + number % 200,
                     TOWNS[(number % TOWNS.len() as u64) as usize],
                     learner.postcode.as_deref().unwrap_or_default(),
@@ -155,7 +155,6 @@ pub fn import_csv(rows: u64, out: impl Write) -> std::io::Result<()> {
                     } else {
                         "2025-01-06"
                     },
-                    "30/06/2026",
                     if left_early { "14/02/2025" } else { "" },
                     if left_early { "Withdrawn" } else { "Continuing" },
                     cohort,

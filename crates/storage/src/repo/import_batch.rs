@@ -582,32 +582,8 @@ async fn flag_probable_duplicates(
     let wanted: Vec<(&str, NaiveDate)> = wanted.into_iter().collect();
     let mut holders: HashMap<(String, NaiveDate), Vec<i64>> = HashMap::new();
     for chunk in wanted.chunks(ROWS_PER_STATEMENT) {
-        let found: Vec<(i64, String, Option<NaiveDate>)> = learner::Entity::find()
-            .select_only()
-            .columns([
-                learner::Column::Id,
-                learner::Column::SearchName,
-                learner::Column::DateOfBirth,
-            ])
-            .filter(learner::Column::OrganisationId.eq(org.0))
-            .filter(
-                Expr::tuple([
-                    Expr::col(learner::Column::SearchName),
-                    Expr::col(learner::Column::DateOfBirth),
-                ])
-                .in_tuples(
-                    chunk
-                        .iter()
-                        .map(|(name, born)| (Value::from((*name).to_owned()), Value::from(*born))),
-                ),
-            )
-            .into_tuple()
-            .all(conn)
-            .await?;
-        for (id, name, born) in found {
-            if let Some(born) = born {
-                holders.entry((name, born)).or_default().push(id);
-            }
+        for (id, name, born) in learners_named_and_born(conn, org, chunk).await? {
+            holders.entry((name, born)).or_default().push(id);
         }
     }
     let mut pairs = Vec::new();
@@ -674,6 +650,73 @@ async fn flag_probable_duplicates(
         flagged += conn.execute(&insert).await?.rows_affected();
     }
     Ok(flagged)
+}
+
+/// The organisation's learners holding any of the (search name, date of birth)
+/// pairs. SQLite walks its index for a row-value `IN`; PostgreSQL turns a long
+/// one into a filter over every learner, so there the pairs are joined as a
+/// `VALUES` list instead (one index probe each).
+async fn learners_named_and_born(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    pairs: &[(&str, NaiveDate)],
+) -> Result<Vec<(i64, String, NaiveDate)>> {
+    use sea_orm::{DbBackend, Statement};
+    let rows: Vec<(i64, String, Option<NaiveDate>)> = if conn.get_database_backend() == DbBackend::Postgres {
+        let mut values: Vec<Value> = vec![Value::from(org.0)];
+        let mut list = Vec::with_capacity(pairs.len());
+        for (name, born) in pairs {
+            values.push(Value::from((*name).to_owned()));
+            values.push(Value::from(*born));
+            let at = values.len();
+            list.push(format!("(${}, ${}::date)", at - 1, at));
+        }
+        let sql = format!(
+            "SELECT l.id, l.search_name, l.date_of_birth FROM learners l \
+             JOIN (VALUES {}) AS wanted(name, born) ON l.search_name = wanted.name AND l.date_of_birth = wanted.born \
+             WHERE l.organisation_id = $1",
+            list.join(", ")
+        );
+        let statement = Statement::from_sql_and_values(DbBackend::Postgres, sql, values);
+        conn.query_all_raw(statement)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok((
+                    row.try_get("", "id")?,
+                    row.try_get("", "search_name")?,
+                    row.try_get("", "date_of_birth")?,
+                ))
+            })
+            .collect::<Result<Vec<_>, sea_orm::DbErr>>()?
+    } else {
+        learner::Entity::find()
+            .select_only()
+            .columns([
+                learner::Column::Id,
+                learner::Column::SearchName,
+                learner::Column::DateOfBirth,
+            ])
+            .filter(learner::Column::OrganisationId.eq(org.0))
+            .filter(
+                Expr::tuple([
+                    Expr::col(learner::Column::SearchName),
+                    Expr::col(learner::Column::DateOfBirth),
+                ])
+                .in_tuples(
+                    pairs
+                        .iter()
+                        .map(|(name, born)| (Value::from((*name).to_owned()), Value::from(*born))),
+                ),
+            )
+            .into_tuple()
+            .all(conn)
+            .await?
+    };
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, name, born)| Some((id, name, born?)))
+        .collect())
 }
 
 async fn stored_contacts(
