@@ -48,7 +48,7 @@ pub struct DemoArgs {
 pub struct WorkerArgs {
     #[command(flatten)]
     database: DatabaseArgs,
-    /// Run one pass and exit, printing what it created.
+    /// Do the queued imports and one scheduler pass, print what they did, and exit.
     #[arg(long)]
     once: bool,
 }
@@ -189,6 +189,14 @@ pub async fn worker(settings: &Settings, args: WorkerArgs) -> anyhow::Result<()>
     let database = open(&database_url(settings, &args.database, DEFAULT_DATABASE_URL)).await?;
     if args.once {
         let started = Instant::now();
+        let mut imports = 0;
+        while let Some(outcome) = onward_import::jobs::run_next_queued_import(database.conn()).await? {
+            println!("Import run {}: {}", outcome.run, outcome.summary());
+            imports += 1;
+        }
+        if imports > 0 {
+            println!("{imports} queued imports done.");
+        }
         let reports = onward_web::scheduler::run_once(&database).await?;
         for pass in &reports {
             println!(
@@ -203,9 +211,12 @@ pub async fn worker(settings: &Settings, args: WorkerArgs) -> anyhow::Result<()>
         );
         return Ok(());
     }
-    println!("Onward worker: running the task scheduler every hour (Ctrl-C to stop).");
+    println!(
+        "Onward worker: running the task scheduler every hour and imports queued on the Import page (Ctrl-C to stop)."
+    );
     tokio::select! {
-        () = onward_web::scheduler::run_forever(database) => {},
+        () = onward_web::scheduler::run_forever(database.clone()) => {},
+        () = onward_import::jobs::run_queued_imports(database.conn().clone()) => {},
         _ = tokio::signal::ctrl_c() => println!("Worker stopped."),
     }
     Ok(())

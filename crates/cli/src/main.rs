@@ -41,7 +41,7 @@ enum Command {
     /// Import learners, programmes and enrolments from an MIS export (CSV or spreadsheet).
     #[command(subcommand)]
     Import(import::ImportCommand),
-    /// Run the task scheduler without serving the web app (for a separate worker process).
+    /// Run the task scheduler and imports queued on the Import page, without serving the web app.
     #[command(
         long_about = "Runs the task scheduler that `onward serve` also runs: it creates the follow-up \
                       tasks that each cohort's tracking plan calls for (one per enrolment and checkpoint, \

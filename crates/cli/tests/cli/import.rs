@@ -163,3 +163,47 @@ onward_test_support::on_both_backends!(
     a_killed_import_run_again_equals_a_clean_import,
     a_refused_file_exits_non_zero_and_a_report_is_written,
 );
+
+async fn the_worker_does_imports_queued_on_the_page(db: TestDatabase) {
+    use onward_storage::repo::imports::{self, NewRun, RunStatus};
+    let org = fixtures::organisation(db.conn(), "college").await;
+    let file = imports::store_file(
+        db.conn(),
+        org.id,
+        None,
+        "queued.csv",
+        "0",
+        b"Learner Ref,Forename,Surname\nQ1,Ada,Lovelace\nQ2,Ben,Okafor\n".to_vec(),
+    )
+    .await
+    .expect("file");
+    let run_id = imports::create_run(
+        db.conn(),
+        org.id,
+        &NewRun {
+            user: None,
+            file: Some(file),
+            file_name: "queued.csv".to_owned(),
+            sheet: None,
+            sha256: None,
+            mapping_name: None,
+            mapping: "{}".to_owned(),
+            dry_run: false,
+            on_error: "skip".to_owned(),
+            status: RunStatus::Queued,
+        },
+    )
+    .await
+    .expect("queued run");
+    let (ok, output) = run(onward().args(["worker", "--once", "--database-url", &db.url]));
+    assert!(ok, "{output}");
+    assert!(
+        output.contains(&format!("Import run {run_id}: Imported: 2 rows read")),
+        "{output}"
+    );
+    assert_eq!(count_learners(db.conn(), org.id).await.expect("count"), 2);
+    let run = imports::run(db.conn(), org.id, run_id).await.expect("run");
+    assert_eq!(run.status, RunStatus::Finished);
+}
+
+onward_test_support::on_both_backends!(the_worker_does_imports_queued_on_the_page);
