@@ -13,7 +13,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use onward_domain::export::spreadsheet_safe;
 use onward_import::mapping::{ColumnMapping, Field, SavedMapping, column_letter};
 use onward_import::reader::RawRow;
 use onward_import::{OnError, preview};
@@ -25,6 +24,7 @@ use tower_sessions::Session;
 
 use super::audit::audit;
 use super::chrome::{Chrome, FieldError, error_for, localised};
+use super::download::CsvDownload;
 use crate::auth::{CurrentUser, verify_csrf};
 use crate::{AppState, WebError};
 
@@ -618,38 +618,15 @@ async fn issues_csv(
         onward_import::STORED_ISSUES_LIMIT,
     )
     .await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let internal = |err: csv::Error| WebError::Internal(err.into());
-    writer
-        .write_record(["row", "column", "value", "severity", "reason"])
-        .map_err(internal)?;
+    let mut file = CsvDownload::new(&["row", "column", "value", "severity", "reason"])?;
     for issue in &issues {
-        writer
-            .write_record([
-                issue.row.to_string(),
-                spreadsheet_safe(&issue.column),
-                spreadsheet_safe(&issue.value),
-                issue.severity.clone(),
-                spreadsheet_safe(&issue.reason),
-            ])
-            .map_err(internal)?;
+        file.row([
+            issue.row.to_string().as_str(),
+            &issue.column,
+            &issue.value,
+            &issue.severity,
+            &issue.reason,
+        ])?;
     }
-    let body = writer
-        .into_inner()
-        .map_err(|err| WebError::Internal(anyhow::anyhow!(err.to_string())))?;
-    let disposition = format!("attachment; filename=\"import-{}-report.csv\"", run.id);
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition).map_err(|err| WebError::Internal(err.into()))?,
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    file.into_response(&format!("import-{}-report.csv", run.id))
 }

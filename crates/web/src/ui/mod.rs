@@ -5,6 +5,7 @@ mod audit;
 mod calls;
 pub(crate) mod chrome;
 mod cohorts;
+mod download;
 mod forms;
 mod home;
 pub(crate) mod imports;

@@ -6,7 +6,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -37,8 +37,8 @@ use tower_sessions::Session;
 
 use super::audit::audit;
 use super::chrome::{Chrome, FieldError, error_for, localised};
+use super::download::CsvDownload;
 use super::forms::{parse_date_input, required_text};
-use super::unknowns::spreadsheet_safe;
 use crate::auth::{CurrentUser, verify_csrf};
 use crate::{AppState, WebError};
 
@@ -1099,24 +1099,18 @@ async fn guarantee_export(
     let conn = state.database.conn();
     let cohort = cohort(conn, user.organisation_id, CohortId(id)).await?;
     let (learners, _) = learners_without_offer(conn, user.organisation_id, cohort.id).await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut write = |row: [String; 7]| writer.write_record(row.iter().map(|cell| spreadsheet_safe(cell)));
-    write(
-        [
-            "Family name",
-            "Given name",
-            "ULN",
-            "MIS id",
-            "Date of birth",
-            "Postcode",
-            "Offers recorded",
-        ]
-        .map(str::to_owned),
-    )
-    .map_err(|err| WebError::Internal(err.into()))?;
+    let mut file = CsvDownload::new(&[
+        "Family name",
+        "Given name",
+        "ULN",
+        "MIS id",
+        "Date of birth",
+        "Postcode",
+        "Offers recorded",
+    ])?;
     for entry in &learners {
         let l = &entry.learner;
-        write([
+        file.row([
             l.family_name.clone(),
             l.given_name.clone(),
             l.uln.clone().unwrap_or_default(),
@@ -1126,12 +1120,8 @@ async fn guarantee_export(
                 .unwrap_or_default(),
             l.postcode.clone().unwrap_or_default(),
             offers_summary(&entry.offers),
-        ])
-        .map_err(|err| WebError::Internal(err.into()))?;
+        ])?;
     }
-    let body = writer
-        .into_inner()
-        .map_err(|err| WebError::Internal(anyhow::anyhow!(err.to_string())))?;
     audit(
         &state,
         &user,
@@ -1141,21 +1131,7 @@ async fn guarantee_export(
         cohort.id.0,
     )
     .await?;
-    let disposition = format!("attachment; filename=\"no-offer-cohort-{}.csv\"", cohort.id);
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition).map_err(|err| WebError::Internal(err.into()))?,
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    file.into_response(&format!("no-offer-cohort-{}.csv", cohort.id))
 }
 
 #[derive(Template, WebTemplate)]

@@ -5,8 +5,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use onward_domain::destination::{
@@ -21,6 +20,7 @@ use tower_sessions::Session;
 
 use super::audit::audit;
 use super::chrome::{Chrome, localised};
+use super::download::CsvDownload;
 use crate::auth::{CurrentUser, verify_csrf};
 use crate::{AppState, WebError};
 
@@ -70,15 +70,6 @@ async fn show(
     })
 }
 
-/// A cell that a spreadsheet would run as a formula is written as text.
-pub(super) fn spreadsheet_safe(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    }
-}
-
 async fn export(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
@@ -88,22 +79,16 @@ async fn export(
     let conn = state.database.conn();
     let cohort = cohort(conn, user.organisation_id, CohortId(id)).await?;
     let learners = unknown_learners(conn, user.organisation_id, cohort.id).await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut write = |row: [String; 6]| writer.write_record(row.iter().map(|cell| spreadsheet_safe(cell)));
-    write(
-        [
-            "Family name",
-            "Given name",
-            "ULN",
-            "MIS id",
-            "Date of birth",
-            "Postcode",
-        ]
-        .map(str::to_owned),
-    )
-    .map_err(|err| WebError::Internal(err.into()))?;
+    let mut file = CsvDownload::new(&[
+        "Family name",
+        "Given name",
+        "ULN",
+        "MIS id",
+        "Date of birth",
+        "Postcode",
+    ])?;
     for l in &learners {
-        write([
+        file.row([
             l.family_name.clone(),
             l.given_name.clone(),
             l.uln.clone().unwrap_or_default(),
@@ -112,12 +97,8 @@ async fn export(
                 .map(|d| d.format("%d/%m/%Y").to_string())
                 .unwrap_or_default(),
             l.postcode.clone().unwrap_or_default(),
-        ])
-        .map_err(|err| WebError::Internal(err.into()))?;
+        ])?;
     }
-    let body = writer
-        .into_inner()
-        .map_err(|err| WebError::Internal(anyhow::anyhow!(err.to_string())))?;
     // An export of named learners is a view of each of them.
     audit(
         &state,
@@ -128,21 +109,7 @@ async fn export(
         cohort.id.0,
     )
     .await?;
-    let disposition = format!("attachment; filename=\"unknowns-cohort-{}.csv\"", cohort.id);
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition).map_err(|err| WebError::Internal(err.into()))?,
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    file.into_response(&format!("unknowns-cohort-{}.csv", cohort.id))
 }
 
 #[derive(Deserialize)]
@@ -211,16 +178,4 @@ async fn record_known(
         Err(_) => format!("/learners/{}", learner.id),
     };
     Ok(Redirect::to(&back))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::spreadsheet_safe;
-
-    #[test]
-    fn formula_looking_cells_are_written_as_text() {
-        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(spreadsheet_safe("O'Brien"), "O'Brien");
-    }
 }
