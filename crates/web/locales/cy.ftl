@@ -409,6 +409,8 @@ import-done = The file was imported.
 # untranslated
 import-rows-imported = Rows imported
 # untranslated
+import-rows-imported-check = Rows that would be imported
+# untranslated
 import-rows-skipped = Rows skipped
 # untranslated
 import-learners = Learners
@@ -422,6 +424,8 @@ import-updated = updated
 import-unchanged = unchanged
 # untranslated
 import-other-records = Also added
+# untranslated
+import-other-records-check = Would also add
 # untranslated
 import-contacts = contact details
 # untranslated
