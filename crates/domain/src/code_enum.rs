@@ -106,6 +106,7 @@ mod tests {
         DestinationCategory, DestinationGroup, DestinationKind, DestinationSource, Verification,
     };
     use crate::enrolment::CompletionStatus;
+    use crate::import::{OnError, RunStatus};
     use crate::learner::{Ethnicity, Lldd, Sex};
     use crate::organisation::OrganisationKind;
     use crate::programme::{ProgrammeType, QualificationLevel, SectorSubjectArea, StudyMode};
@@ -170,6 +171,8 @@ mod tests {
             Verification,
             Anchor,
             TaskStatus,
+            OnError,
+            RunStatus,
         );
     }
 }

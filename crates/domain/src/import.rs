@@ -35,3 +35,39 @@ pub struct ImportRow {
     /// were taken from that row, this one adds only its enrolment and contacts.
     pub repeat_of: Option<u64>,
 }
+
+code_enum! {
+    /// What an import does with rows that have errors.
+    pub enum OnError as "on error" {
+        /// Import the good rows; report and skip the others.
+        Skip = "skip", "Skip rows with errors";
+        /// Refuse the whole file if any row has an error: nothing is written.
+        Abort = "abort", "Refuse the whole file";
+    }
+}
+
+code_enum! {
+    /// Where an import run is.
+    pub enum RunStatus as "import run status" {
+        /// Waiting for a worker (web uploads).
+        Queued = "queued", "Waiting to start";
+        Running = "running", "Running";
+        /// Finished; rows with errors may have been skipped.
+        Finished = "finished", "Finished";
+        /// The whole file was refused (unreadable, unusable mapping, or errors with
+        /// `on_error = abort`): nothing was written.
+        Refused = "refused", "Refused";
+        /// The process stopped mid-run; the committed batches are kept and running
+        /// the same import again completes it.
+        Interrupted = "interrupted", "Interrupted";
+    }
+}
+
+impl RunStatus {
+    pub fn is_over(self) -> bool {
+        matches!(
+            self,
+            RunStatus::Finished | RunStatus::Refused | RunStatus::Interrupted
+        )
+    }
+}

@@ -91,7 +91,7 @@ async fn run_claimed(
     request.mapping_name = run.mapping_name.clone();
     request.mapping_overrides = serde_json::from_str::<SavedMapping>(&run.mapping).ok();
     request.dry_run = run.dry_run;
-    request.on_error = OnError::from_code(&run.on_error).unwrap_or_default();
+    request.on_error = OnError::from_code(&run.on_error).unwrap_or(OnError::Skip);
     request.run = Some(id);
     request.file = Some(file_id);
     import_learners(db, &request, Cursor::new(file.content), &Silent, &mut Discard).await

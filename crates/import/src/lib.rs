@@ -35,7 +35,6 @@ use onward_storage::{
     DatabaseConnection, DatabaseTransaction, ImportFileId, ImportRunId, OrganisationId, StorageError,
     TransactionTrait, UserId, begin_write,
 };
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::mapping::{ColumnMapping, Field, MappingError, SavedMapping};
@@ -48,33 +47,7 @@ pub const DEFAULT_BATCH_ROWS: usize = 10_000;
 /// Issues kept with a run in the database; the CLI's `--report` has them all.
 pub const STORED_ISSUES_LIMIT: u64 = 10_000;
 
-/// What to do with rows that have errors.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OnError {
-    /// Import the good rows; report and skip the others.
-    #[default]
-    Skip,
-    /// Refuse the whole file if any row has an error: nothing is written.
-    Abort,
-}
-
-impl OnError {
-    pub fn code(self) -> &'static str {
-        match self {
-            OnError::Skip => "skip",
-            OnError::Abort => "abort",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        match code {
-            "skip" => Some(OnError::Skip),
-            "abort" => Some(OnError::Abort),
-            _ => None,
-        }
-    }
-}
+pub use onward_domain::import::OnError;
 
 /// Everything an import needs to know besides the file itself.
 #[derive(Clone, Debug)]

@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::import_batch::ImportCounts;
 use super::now;
@@ -16,52 +16,7 @@ use crate::{ImportFileId, ImportRunId, OrganisationId, Result, StorageError, Use
 /// Issues written per statement (8 values a row).
 const ISSUES_PER_STATEMENT: usize = 1000;
 
-/// Where a run is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RunStatus {
-    /// Waiting for a worker (web uploads).
-    Queued,
-    Running,
-    /// Finished; rows with errors may have been skipped.
-    Finished,
-    /// The whole file was refused (unreadable, unusable mapping, or errors with
-    /// `on_error = abort`): nothing was written.
-    Refused,
-    /// The process stopped mid-run; the committed batches are kept and running
-    /// the same import again completes it.
-    Interrupted,
-}
-
-impl RunStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            RunStatus::Queued => "queued",
-            RunStatus::Running => "running",
-            RunStatus::Finished => "finished",
-            RunStatus::Refused => "refused",
-            RunStatus::Interrupted => "interrupted",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        [
-            RunStatus::Queued,
-            RunStatus::Running,
-            RunStatus::Finished,
-            RunStatus::Refused,
-            RunStatus::Interrupted,
-        ]
-        .into_iter()
-        .find(|status| status.code() == code)
-    }
-
-    pub fn is_over(self) -> bool {
-        matches!(
-            self,
-            RunStatus::Finished | RunStatus::Refused | RunStatus::Interrupted
-        )
-    }
-}
+pub use onward_domain::import::RunStatus;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewRun {
