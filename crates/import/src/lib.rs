@@ -307,8 +307,29 @@ struct Batch {
     issues: Vec<Issue>,
     rows_read: u64,
     bytes_read: u64,
-    /// A row with an error was found in this batch.
-    has_errors: bool,
+}
+
+impl Batch {
+    fn new(capacity: usize) -> Self {
+        Self {
+            rows: Vec::with_capacity(capacity),
+            issues: Vec::new(),
+            rows_read: 0,
+            bytes_read: 0,
+        }
+    }
+
+    /// The batch as sent: with how far into the file it reaches.
+    fn sealed(mut self, rows_read: u64, bytes_read: u64) -> Self {
+        self.rows_read = rows_read;
+        self.bytes_read = bytes_read;
+        self
+    }
+
+    /// A row of this batch has an error.
+    fn has_errors(&self) -> bool {
+        self.issues.iter().any(|issue| issue.severity == Severity::Error)
+    }
 }
 
 enum Message {
@@ -406,8 +427,7 @@ pub async fn import_learners(
                 .to_owned(),
             severity: Severity::Warning,
         };
-        state.count(&issue);
-        issues.found(sink, issue);
+        issues.found(sink, &mut state, issue);
     }
 
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<Message>(2);
@@ -452,12 +472,11 @@ pub async fn import_learners(
             .saturating_sub(valid_rows);
         state.rows_read = batch.rows_read;
         state.counts.rows_skipped += invalid_rows;
-        for issue in batch.issues {
-            state.count(&issue);
-            issues.found(sink, issue);
-        }
-        if batch.has_errors && request.on_error == OnError::Abort {
+        if batch.has_errors() && request.on_error == OnError::Abort {
             refused_for_errors = true;
+        }
+        for issue in batch.issues {
+            issues.found(sink, &mut state, issue);
         }
         if refused_for_errors {
             state.counts.rows_skipped += valid_rows;
@@ -484,8 +503,7 @@ pub async fn import_learners(
                 if found.is_error && request.on_error == OnError::Abort {
                     refused_for_errors = true;
                 }
-                state.count(&issue);
-                issues.found(sink, issue);
+                issues.found(sink, &mut state, issue);
             }
             if issues.buffered {
                 whole = Some(txn);
@@ -542,21 +560,8 @@ pub async fn import_learners(
     Ok(outcome)
 }
 
-trait CountIssue {
-    fn count(&mut self, issue: &Issue);
-}
-
-impl CountIssue for RunProgress {
-    fn count(&mut self, issue: &Issue) {
-        match issue.severity {
-            Severity::Error => self.errors += 1,
-            Severity::Warning => self.warnings += 1,
-        }
-    }
-}
-
-/// Issues on their way to the run record: every one to the sink, the first
-/// [`STORED_ISSUES_LIMIT`] to the database.
+/// Issues on their way to the run record: every one counted and told to the
+/// sink, the first [`STORED_ISSUES_LIMIT`] kept for the database.
 struct IssueLog {
     buffered: bool,
     pending: Vec<StoredIssue>,
@@ -572,7 +577,11 @@ impl IssueLog {
         }
     }
 
-    fn found(&mut self, sink: &mut dyn IssueSink, issue: Issue) {
+    fn found(&mut self, sink: &mut dyn IssueSink, progress: &mut RunProgress, issue: Issue) {
+        match issue.severity {
+            Severity::Error => progress.errors += 1,
+            Severity::Warning => progress.warnings += 1,
+        }
         sink.issue(&issue);
         if self.kept < STORED_ISSUES_LIMIT {
             self.kept += 1;
@@ -713,28 +722,19 @@ fn read_batches(
     // Learners seen earlier in the file: identity → (row, fingerprint).
     let mut seen: HashMap<u64, (u64, u64)> = HashMap::new();
     let learner_fields = fields_named(validator.mapping());
-    let mut batch = Batch {
-        rows: Vec::with_capacity(batch_rows),
-        issues: Vec::new(),
-        rows_read: 0,
-        bytes_read: 0,
-        has_errors: false,
-    };
+    let mut batch = Batch::new(batch_rows);
     let mut rows_read = 0u64;
     for raw in table.rows() {
         let raw = match raw {
             Ok(raw) => raw,
             Err(err) => {
-                batch.rows_read = rows_read;
-                batch.bytes_read = file_stats.bytes();
-                let _ = sender.blocking_send(Message::Batch(batch));
+                let _ = sender.blocking_send(Message::Batch(batch.sealed(rows_read, file_stats.bytes())));
                 let _ = sender.blocking_send(Message::Failed(err));
                 return;
             }
         };
         rows_read += 1;
         let (row, issues) = validator.validate(&raw);
-        batch.has_errors |= issues.iter().any(|i| i.severity == Severity::Error);
         batch.issues.extend(issues);
         if let Some(mut row) = row {
             if let Some(id) = identity(&row) {
@@ -762,24 +762,12 @@ fn read_batches(
             batch.rows.push(row);
         }
         if rows_read.is_multiple_of(batch_rows as u64) {
-            batch.rows_read = rows_read;
-            batch.bytes_read = file_stats.bytes();
-            let full = std::mem::replace(
-                &mut batch,
-                Batch {
-                    rows: Vec::with_capacity(batch_rows),
-                    issues: Vec::new(),
-                    rows_read: 0,
-                    bytes_read: 0,
-                    has_errors: false,
-                },
-            );
+            let full =
+                std::mem::replace(&mut batch, Batch::new(batch_rows)).sealed(rows_read, file_stats.bytes());
             if sender.blocking_send(Message::Batch(full)).is_err() {
                 return;
             }
         }
     }
-    batch.rows_read = rows_read;
-    batch.bytes_read = file_stats.bytes();
-    let _ = sender.blocking_send(Message::Batch(batch));
+    let _ = sender.blocking_send(Message::Batch(batch.sealed(rows_read, file_stats.bytes())));
 }

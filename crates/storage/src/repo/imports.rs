@@ -152,15 +152,14 @@ pub struct RunProgress {
     pub warnings: u64,
 }
 
-pub async fn record_progress(
-    conn: &impl ConnectionTrait,
+/// The update that writes a run's progress (and moves its `updated_at` on).
+fn progress_update(
     org: OrganisationId,
     run: ImportRunId,
     progress: &RunProgress,
-) -> Result<()> {
-    let update = Query::update()
+) -> sea_orm::sea_query::UpdateStatement {
+    Query::update()
         .table(import_run::Entity)
-        .value(import_run::Column::Status, RunStatus::Running.code())
         .value(import_run::Column::RowsRead, to_i64(progress.rows_read))
         .value(import_run::Column::RowsTotal, progress.rows_total.map(to_i64))
         .value(import_run::Column::Counts, counts_json(&progress.counts))
@@ -169,11 +168,23 @@ pub async fn record_progress(
         .value(import_run::Column::UpdatedAt, Expr::val(now()))
         .and_where(import_run::Column::Id.eq(run.0))
         .and_where(import_run::Column::OrganisationId.eq(org.0))
+        .to_owned()
+}
+
+pub async fn record_progress(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    run: ImportRunId,
+    progress: &RunProgress,
+) -> Result<()> {
+    let update = progress_update(org, run, progress)
+        .value(import_run::Column::Status, RunStatus::Running.code())
         .to_owned();
     conn.execute(&update).await?;
     Ok(())
 }
 
+/// Ends a run: its final progress, status and message in one update.
 pub async fn finish_run(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
@@ -182,14 +193,10 @@ pub async fn finish_run(
     progress: &RunProgress,
     message: Option<&str>,
 ) -> Result<()> {
-    record_progress(conn, org, run, progress).await?;
-    let update = Query::update()
-        .table(import_run::Entity)
+    let update = progress_update(org, run, progress)
         .value(import_run::Column::Status, status.code())
         .value(import_run::Column::Message, message.map(str::to_owned))
         .value(import_run::Column::FinishedAt, Expr::val(now()))
-        .and_where(import_run::Column::Id.eq(run.0))
-        .and_where(import_run::Column::OrganisationId.eq(org.0))
         .to_owned();
     conn.execute(&update).await?;
     Ok(())
