@@ -96,6 +96,32 @@ fn error(field: &'static str, message: &str) -> FieldError {
     }
 }
 
+/// A date the form's `day` input must hold, within the range `allowed` accepts;
+/// any problem goes to `errors`.
+fn required_date(
+    errors: &mut Vec<FieldError>,
+    parsed: Result<Option<NaiveDate>, FieldError>,
+    missing: &str,
+    allowed: impl Fn(NaiveDate) -> bool,
+    out_of_range: &str,
+) -> Option<NaiveDate> {
+    match parsed {
+        Ok(Some(date)) if allowed(date) => Some(date),
+        Ok(Some(_)) => {
+            errors.push(error("day", out_of_range));
+            None
+        }
+        Ok(None) => {
+            errors.push(error("day", missing));
+            None
+        }
+        Err(err) => {
+            errors.push(err);
+            None
+        }
+    }
+}
+
 fn back_to(learner: LearnerId) -> Response {
     Redirect::to(&format!("/learners/{learner}#support")).into_response()
 }
@@ -333,21 +359,13 @@ fn parse_intention(fields: &IntentionFields, today: NaiveDate) -> Result<NewInte
     if category.is_none() {
         errors.push(error("category", "Select what the learner intends to do"));
     }
-    let as_of = match parse_date_input("day", "The date", &fields.day, &fields.month, &fields.year) {
-        Ok(Some(date)) if date > today => {
-            errors.push(error("day", "The date must be today or in the past"));
-            None
-        }
-        Ok(Some(date)) => Some(date),
-        Ok(None) => {
-            errors.push(error("day", "Enter the date of the conversation"));
-            None
-        }
-        Err(err) => {
-            errors.push(err);
-            None
-        }
-    };
+    let as_of = required_date(
+        &mut errors,
+        parse_date_input("day", "The date", &fields.day, &fields.month, &fields.year),
+        "Enter the date of the conversation",
+        |date| date <= today,
+        "The date must be today or in the past",
+    );
     let place = optional_text("place", "The provider or employer", &fields.place, 200)
         .map_err(|err| errors.push(err))
         .ok()
@@ -797,27 +815,19 @@ fn parse_referral(
     if owner.is_none() {
         errors.push(error("owner", "Select who will follow the referral up"));
     }
-    let follow_up_on = match parse_date_input(
-        "day",
-        "The follow-up date",
-        &fields.day,
-        &fields.month,
-        &fields.year,
-    ) {
-        Ok(Some(date)) if date < today => {
-            errors.push(error("day", "The follow-up date must be today or in the future"));
-            None
-        }
-        Ok(Some(date)) => Some(date),
-        Ok(None) => {
-            errors.push(error("day", "Enter the follow-up date"));
-            None
-        }
-        Err(err) => {
-            errors.push(err);
-            None
-        }
-    };
+    let follow_up_on = required_date(
+        &mut errors,
+        parse_date_input(
+            "day",
+            "The follow-up date",
+            &fields.day,
+            &fields.month,
+            &fields.year,
+        ),
+        "Enter the follow-up date",
+        |date| date >= today,
+        "The follow-up date must be today or in the future",
+    );
     let notes = optional_text("notes", "The notes", &fields.notes, 2000)
         .map_err(|err| errors.push(err))
         .ok()
