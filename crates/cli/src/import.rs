@@ -70,8 +70,8 @@ pub struct LearnersArgs {
     #[arg(long, value_name = "PATH")]
     report: Option<PathBuf>,
     /// Rows committed per transaction.
-    #[arg(long, default_value_t = onward_import::DEFAULT_BATCH_ROWS, hide = true)]
-    batch_rows: usize,
+    #[arg(long, default_value_t = onward_import::DEFAULT_COMMIT_ROWS, hide = true)]
+    commit_rows: usize,
     #[command(flatten)]
     database: DatabaseArgs,
 }
@@ -121,7 +121,8 @@ async fn learners(settings: &Settings, args: LearnersArgs) -> anyhow::Result<()>
         OnErrorArg::Skip => OnError::Skip,
         OnErrorArg::Abort => OnError::Abort,
     };
-    request.batch_rows = args.batch_rows;
+    request.commit_rows = args.commit_rows.max(1);
+    request.batch_rows = request.commit_rows.min(onward_import::DEFAULT_BATCH_ROWS);
     let bar = Bar::new(size);
     let mut collected = Collected::default();
     let outcome = {

@@ -40,13 +40,16 @@ macro_rules! code_enum {
             /// Reads a value as people and other systems write it: the code or the
             /// English label, ignoring case, spaces and punctuation.
             pub fn from_code_or_label(text: &str) -> Option<Self> {
+                if let Some(value) = Self::from_code(text.trim()) {
+                    return Some(value);
+                }
                 let wanted = $crate::code_enum::fold(text);
                 if wanted.is_empty() {
                     return None;
                 }
                 Self::ALL.iter().copied().find(|value| {
-                    $crate::code_enum::fold(value.code()) == wanted
-                        || $crate::code_enum::fold(value.label()) == wanted
+                    $crate::code_enum::folds_to(value.code(), &wanted)
+                        || $crate::code_enum::folds_to(value.label(), &wanted)
                 })
             }
         }
@@ -88,10 +91,19 @@ macro_rules! code_enum {
 
 /// Lower-case letters and digits only: how free text is compared with codes and labels.
 pub fn fold(text: &str) -> String {
-    text.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    folded(text).map(char::from).collect()
+}
+
+fn folded(text: &str) -> impl Iterator<Item = u8> + '_ {
+    text.bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_lowercase())
+}
+
+/// Whether `text` folds to `wanted` (already folded), without allocating: the
+/// import asks this of every code and label for millions of cells.
+pub fn folds_to(text: &str, wanted: &str) -> bool {
+    folded(text).eq(wanted.bytes())
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! generic over [`sea_orm::ConnectionTrait`], so they run the same on a pooled
 //! connection and inside a transaction, on SQLite and on PostgreSQL.
 
+pub mod bulk;
 mod database;
 pub mod entities;
 mod error;

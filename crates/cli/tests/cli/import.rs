@@ -14,8 +14,8 @@ use onward_test_support::{TestDatabase, fixtures, generate};
 use super::{onward, run, scratch_dir};
 
 const ROWS: u64 = 6_000;
-/// Small batches, so the process commits often and can be killed between commits.
-const BATCH_ROWS: &str = "200";
+/// Small transactions, so the process commits often and can be killed between commits.
+const COMMIT_ROWS: &str = "200";
 
 fn import_command(file: &Path, db: &TestDatabase) -> std::process::Command {
     let mut command = onward();
@@ -25,8 +25,8 @@ fn import_command(file: &Path, db: &TestDatabase) -> std::process::Command {
         file.to_str().expect("path"),
         "--org",
         "college",
-        "--batch-rows",
-        BATCH_ROWS,
+        "--commit-rows",
+        COMMIT_ROWS,
         "--database-url",
         &db.url,
     ]);
@@ -64,7 +64,7 @@ async fn kill_when(child: &mut Child, db: &TestDatabase, org: OrganisationId, le
 }
 
 async fn a_killed_import_run_again_equals_a_clean_import(db: TestDatabase) {
-    let file = scratch_dir().join(format!("kill-{}.csv", std::process::id()));
+    let file = scratch_dir().join(format!("kill-{}-{:?}.csv", std::process::id(), db.backend));
     generate::import_csv(ROWS, std::fs::File::create(&file).expect("create file")).expect("write file");
     let learners = ROWS - ROWS / 10;
 
@@ -119,13 +119,13 @@ async fn a_killed_import_run_again_equals_a_clean_import(db: TestDatabase) {
 async fn a_refused_file_exits_non_zero_and_a_report_is_written(db: TestDatabase) {
     fixtures::organisation(db.conn(), "college").await;
     let dir = scratch_dir();
-    let file = dir.join(format!("bad-{}.csv", std::process::id()));
+    let file = dir.join(format!("bad-{}-{:?}.csv", std::process::id(), db.backend));
     std::fs::write(
         &file,
         "ULN,Forename,Surname,DOB\n1234567890,Ada,Lovelace,31/02/2009\n,=HYPERLINK(\"x\"),Smith,\n",
     )
     .expect("write");
-    let report = dir.join(format!("bad-{}-report.csv", std::process::id()));
+    let report = dir.join(format!("bad-{}-{:?}-report.csv", std::process::id(), db.backend));
     let (ok, output) = run(import_command(&file, &db).args([
         "--on-error",
         "abort",

@@ -6,6 +6,7 @@
 //! makes an interrupted import safe to re-run.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use chrono::NaiveDate;
 use onward_domain::contact::ContactPointKind;
@@ -13,19 +14,21 @@ use onward_domain::enrolment::CompletionStatus;
 use onward_domain::import::{EnrolmentRow, ImportRow};
 use onward_domain::learner::NewLearner;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Value};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Value};
 use serde::{Deserialize, Serialize};
 
 use super::learners::search_key;
 use super::now;
+use crate::bulk::{BulkTransaction, Cell};
 use crate::entities::{
     audit_event, cohort, contact_point, enrolment, learner, probable_duplicate, programme,
 };
 use crate::{ImportRunId, OrganisationId, Result, UserId};
 
-/// Learners a statement inserts: 19 values a row stays under SQLite's 32,766.
-const LEARNER_ROWS_PER_STATEMENT: usize = 1000;
+/// Values a lookup statement lists (`IN (...)`, `VALUES (...)`).
 const ROWS_PER_STATEMENT: usize = 2000;
+/// Learners read per statement when a run starts.
+const KNOWN_LEARNERS_PAGE: u64 = 50_000;
 
 /// What an import did (or, in a dry run, would do).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +92,82 @@ pub struct BatchIssue {
 pub struct ImportCaches {
     programmes: HashMap<String, i64>,
     cohorts: HashMap<String, i64>,
+    known: KnownLearners,
+}
+
+/// Fingerprints of the identifiers, and of the (name, date of birth) pairs,
+/// the organisation's learners hold: read once per run and added to as the
+/// run creates learners. A row whose ULN and MIS id are not here is a new
+/// learner without asking the database; a match (or a rare fingerprint
+/// collision) is looked up. About 50 MB for a million learners.
+#[derive(Clone, Debug, Default)]
+struct KnownLearners {
+    ulns: HashSet<u64>,
+    mis_ids: HashSet<u64>,
+    names_born: HashSet<u64>,
+}
+
+fn fingerprint(value: impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+impl KnownLearners {
+    fn add(&mut self, uln: Option<&str>, mis_id: Option<&str>, search_name: &str, born: Option<NaiveDate>) {
+        if let Some(uln) = uln {
+            self.ulns.insert(fingerprint(uln));
+        }
+        if let Some(mis_id) = mis_id {
+            self.mis_ids.insert(fingerprint(mis_id));
+        }
+        if let Some(born) = born {
+            self.names_born.insert(fingerprint((search_name, born)));
+        }
+    }
+
+    /// Whether a stored learner may hold the row's ULN or MIS id.
+    fn may_hold(&self, row: &ImportRow) -> bool {
+        row.learner
+            .uln
+            .as_ref()
+            .is_some_and(|uln| self.ulns.contains(&fingerprint(uln.as_str())))
+            || row
+                .learner
+                .mis_id
+                .as_deref()
+                .is_some_and(|mis| self.mis_ids.contains(&fingerprint(mis)))
+    }
+
+    async fn load(conn: &impl ConnectionTrait, org: OrganisationId) -> Result<Self> {
+        type Known = (i64, Option<String>, Option<String>, String, Option<NaiveDate>);
+        let mut known = Self::default();
+        let mut after = 0i64;
+        loop {
+            let page: Vec<Known> = learner::Entity::find()
+                .select_only()
+                .columns([
+                    learner::Column::Id,
+                    learner::Column::Uln,
+                    learner::Column::MisId,
+                    learner::Column::SearchName,
+                    learner::Column::DateOfBirth,
+                ])
+                .filter(learner::Column::OrganisationId.eq(org.0))
+                .filter(learner::Column::Id.gt(after))
+                .order_by_asc(learner::Column::Id)
+                .limit(KNOWN_LEARNERS_PAGE)
+                .into_tuple()
+                .all(conn)
+                .await?;
+            let Some(last) = page.last() else { break };
+            after = last.0;
+            for (_, uln, mis_id, search_name, born) in &page {
+                known.add(uln.as_deref(), mis_id.as_deref(), search_name, *born);
+            }
+        }
+        Ok(known)
+    }
 }
 
 fn name_key(name: &str) -> String {
@@ -111,7 +190,10 @@ impl ImportCaches {
             .into_tuple()
             .all(conn)
             .await?;
-        let mut caches = Self::default();
+        let mut caches = Self {
+            known: KnownLearners::load(conn, org).await?,
+            ..Self::default()
+        };
         // The oldest programme or cohort wins when two share a name.
         for (id, title) in programmes.into_iter().rev() {
             caches.programmes.insert(name_key(&title), id);
@@ -140,7 +222,7 @@ enum Target {
 /// Writes `rows` (already validated) on `conn`, normally a transaction the
 /// caller commits. Returns the counts and any rows the database refused.
 pub async fn apply_import_batch(
-    conn: &impl ConnectionTrait,
+    conn: &BulkTransaction<'_>,
     org: OrganisationId,
     actor: ImportActor,
     caches: &mut ImportCaches,
@@ -148,7 +230,7 @@ pub async fn apply_import_batch(
 ) -> Result<(ImportCounts, Vec<BatchIssue>)> {
     let mut counts = ImportCounts::default();
     let mut issues = Vec::new();
-    let stored = stored_learners(conn, org, rows).await?;
+    let stored = stored_learners(conn, org, rows.iter().filter(|row| caches.known.may_hold(row))).await?;
 
     // 1. Which learner each row is about.
     let mut new_learners: Vec<&ImportRow> = Vec::new();
@@ -246,8 +328,25 @@ pub async fn apply_import_batch(
 
     // 2. New learners, and probable duplicates among them.
     let new_ids = insert_learners(conn, org, &new_learners).await?;
-    counts.probable_duplicates =
-        flag_probable_duplicates(conn, org, actor, &new_learners, &new_ids, &mut issues).await?;
+    counts.probable_duplicates = flag_probable_duplicates(
+        conn,
+        org,
+        actor,
+        &caches.known,
+        &new_learners,
+        &new_ids,
+        &mut issues,
+    )
+    .await?;
+    for row in &new_learners {
+        let new = &row.learner;
+        caches.known.add(
+            new.uln.as_ref().map(|u| u.as_str()),
+            new.mis_id.as_deref(),
+            &search_key(new.family_name.as_str(), new.given_name.as_str()),
+            new.date_of_birth,
+        );
+    }
     let learner_of = |target: Target| match target {
         Target::Stored(id) => id,
         Target::New(index) => new_ids[index],
@@ -338,16 +437,17 @@ struct StoredLearners {
 }
 
 /// The organisation's learners holding any ULN or MIS id of the batch.
-async fn stored_learners(
+async fn stored_learners<'r>(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
-    rows: &[ImportRow],
+    rows: impl Iterator<Item = &'r ImportRow>,
 ) -> Result<StoredLearners> {
-    let ulns: HashSet<&str> = rows
-        .iter()
-        .filter_map(|r| r.learner.uln.as_ref().map(|u| u.as_str()))
-        .collect();
-    let mis_ids: HashSet<&str> = rows.iter().filter_map(|r| r.learner.mis_id.as_deref()).collect();
+    let mut ulns: HashSet<&str> = HashSet::new();
+    let mut mis_ids: HashSet<&str> = HashSet::new();
+    for row in rows {
+        ulns.extend(row.learner.uln.as_ref().map(|u| u.as_str()));
+        mis_ids.extend(row.learner.mis_id.as_deref());
+    }
     let mut models = HashMap::new();
     for (column, values) in [(learner::Column::Uln, ulns), (learner::Column::MisId, mis_ids)] {
         let values: Vec<&str> = values.into_iter().collect();
@@ -469,82 +569,60 @@ async fn update_learner(
     Ok(())
 }
 
-/// Inserts new learners, returning their ids in the order given.
+/// Inserts new learners with ids reserved up front, returning the ids in the
+/// order given.
 async fn insert_learners(
-    conn: &impl ConnectionTrait,
+    conn: &BulkTransaction<'_>,
     org: OrganisationId,
     rows: &[&ImportRow],
 ) -> Result<Vec<i64>> {
-    use learner::Column as C;
-    let stamp = now();
-    let mut ids = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(LEARNER_ROWS_PER_STATEMENT) {
-        let mut insert = Query::insert()
-            .into_table(learner::Entity)
-            .columns([
-                C::OrganisationId,
-                C::Uln,
-                C::Upn,
-                C::MisId,
-                C::GivenName,
-                C::FamilyName,
-                C::SearchName,
-                C::DateOfBirth,
-                C::Sex,
-                C::Ethnicity,
-                C::Lldd,
-                C::FreeSchoolMeals,
-                C::Postcode,
-                C::CreatedAt,
-                C::UpdatedAt,
-            ])
-            .returning(Query::returning().columns([C::Id, C::Uln, C::MisId]))
-            .to_owned();
-        for row in chunk {
-            let new = &row.learner;
-            insert.values_panic([
-                Expr::val(org.0),
-                Expr::val(new.uln.as_ref().map(|u| u.as_str().to_owned())),
-                Expr::val(new.upn.clone()),
-                Expr::val(new.mis_id.clone()),
-                Expr::val(new.given_name.as_str()),
-                Expr::val(new.family_name.as_str()),
-                Expr::val(search_key(new.family_name.as_str(), new.given_name.as_str())),
-                Expr::val(new.date_of_birth),
-                Expr::val(new.sex.map(|v| v.code())),
-                Expr::val(new.ethnicity.map(|v| v.code())),
-                Expr::val(new.lldd.map(|v| v.code())),
-                Expr::val(new.free_school_meals),
-                Expr::val(new.postcode.clone()),
-                Expr::val(stamp),
-                Expr::val(stamp),
-            ]);
-        }
-        // Returned rows are matched back by identifier: neither backend
-        // promises RETURNING in VALUES order.
-        let mut by_uln = HashMap::new();
-        let mut by_mis = HashMap::new();
-        for result in conn.query_all(&insert).await? {
-            let id: i64 = result.try_get("", "id")?;
-            if let Some(uln) = result.try_get::<Option<String>>("", "uln")? {
-                by_uln.insert(uln, id);
-            }
-            if let Some(mis) = result.try_get::<Option<String>>("", "mis_id")? {
-                by_mis.insert(mis, id);
-            }
-        }
-        for row in chunk {
-            let new = &row.learner;
-            let id = new
-                .uln
-                .as_ref()
-                .and_then(|u| by_uln.get(u.as_str()))
-                .or_else(|| new.mis_id.as_ref().and_then(|m| by_mis.get(m)))
-                .copied()
-                .ok_or_else(|| crate::StorageError::not_found("an inserted learner's id"))?;
-            ids.push(id);
-        }
+    const COLUMNS: [&str; 16] = [
+        "id",
+        "organisation_id",
+        "uln",
+        "upn",
+        "mis_id",
+        "given_name",
+        "family_name",
+        "search_name",
+        "date_of_birth",
+        "sex",
+        "ethnicity",
+        "lldd",
+        "free_school_meals",
+        "postcode",
+        "created_at",
+        "updated_at",
+    ];
+    let ids = conn.reserve_ids("learners", rows.len()).await?;
+    let stamp = Cell::Stamp(now());
+    let search_names: Vec<String> = rows
+        .iter()
+        .map(|row| search_key(row.learner.family_name.as_str(), row.learner.given_name.as_str()))
+        .collect();
+    let mut cells = Vec::with_capacity(rows.len() * COLUMNS.len());
+    for ((row, &id), search_name) in rows.iter().zip(&ids).zip(&search_names) {
+        let new = &row.learner;
+        cells.extend([
+            Cell::Int(id),
+            Cell::Int(org.0),
+            new.uln.as_ref().map(|u| u.as_str()).into(),
+            new.upn.as_deref().into(),
+            new.mis_id.as_deref().into(),
+            Cell::Text(new.given_name.as_str()),
+            Cell::Text(new.family_name.as_str()),
+            Cell::Text(search_name),
+            new.date_of_birth.into(),
+            new.sex.map(|v| v.code()).into(),
+            new.ethnicity.map(|v| v.code()).into(),
+            new.lldd.map(|v| v.code()).into(),
+            new.free_school_meals.into(),
+            new.postcode.as_deref().into(),
+            stamp,
+            stamp,
+        ]);
     }
+    conn.insert_rows("learners", &COLUMNS, &cells).await?;
     Ok(ids)
 }
 
@@ -554,6 +632,7 @@ async fn flag_probable_duplicates(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
     actor: ImportActor,
+    known: &KnownLearners,
     rows: &[&ImportRow],
     ids: &[i64],
     issues: &mut Vec<BatchIssue>,
@@ -573,12 +652,22 @@ async fn flag_probable_duplicates(
     if candidates.is_empty() {
         return Ok(0);
     }
-    // Looked up by (name, date of birth) pairs on their own index: a common
-    // name alone can be held by thousands of learners.
-    let wanted: HashSet<(&str, NaiveDate)> = candidates
-        .iter()
-        .map(|(_, name, born)| (name.as_str(), *born))
+    // Only pairs a learner stored before this batch may hold, or that two
+    // new learners share, can be duplicates. They are looked up by (name,
+    // date of birth) on their own index: a common name alone can be held by
+    // thousands of learners.
+    let mut in_batch: HashMap<(&str, NaiveDate), u32> = HashMap::new();
+    for (_, name, born) in &candidates {
+        *in_batch.entry((name.as_str(), *born)).or_default() += 1;
+    }
+    let wanted: HashSet<(&str, NaiveDate)> = in_batch
+        .into_iter()
+        .filter(|&(pair, seen)| seen > 1 || known.names_born.contains(&fingerprint(pair)))
+        .map(|(pair, _)| pair)
         .collect();
+    if wanted.is_empty() {
+        return Ok(0);
+    }
     let wanted: Vec<(&str, NaiveDate)> = wanted.into_iter().collect();
     let mut holders: HashMap<(String, NaiveDate), Vec<i64>> = HashMap::new();
     for chunk in wanted.chunks(ROWS_PER_STATEMENT) {
@@ -748,41 +837,35 @@ async fn stored_contacts(
 }
 
 async fn insert_contacts(
-    conn: &impl ConnectionTrait,
+    conn: &BulkTransaction<'_>,
     org: OrganisationId,
     contacts: &[(i64, ContactPointKind, String)],
 ) -> Result<u64> {
-    let stamp = now();
-    let mut created = 0;
-    for chunk in contacts.chunks(ROWS_PER_STATEMENT) {
-        let mut insert = Query::insert()
-            .into_table(contact_point::Entity)
-            .columns([
-                contact_point::Column::OrganisationId,
-                contact_point::Column::LearnerId,
-                contact_point::Column::Kind,
-                contact_point::Column::Value,
-                contact_point::Column::Consent,
-                contact_point::Column::Valid,
-                contact_point::Column::CreatedAt,
-            ])
-            .to_owned();
-        for (learner_id, kind, value) in chunk {
-            insert.values_panic([
-                Expr::val(org.0),
-                Expr::val(*learner_id),
-                Expr::val(kind.code()),
-                Expr::val(value.as_str()),
-                // Contact details the provider holds for its learners, for
-                // following up their destinations (see the privacy notice).
-                Expr::val(true),
-                Expr::val(true),
-                Expr::val(stamp),
-            ]);
-        }
-        created += conn.execute(&insert).await?.rows_affected();
+    const COLUMNS: [&str; 7] = [
+        "organisation_id",
+        "learner_id",
+        "kind",
+        "value",
+        "consent",
+        "valid",
+        "created_at",
+    ];
+    let stamp = Cell::Stamp(now());
+    let mut cells = Vec::with_capacity(contacts.len() * COLUMNS.len());
+    for (learner_id, kind, value) in contacts {
+        cells.extend([
+            Cell::Int(org.0),
+            Cell::Int(*learner_id),
+            Cell::Text(kind.code()),
+            Cell::Text(value),
+            // Contact details the provider holds for its learners, for
+            // following up their destinations (see the privacy notice).
+            Cell::Bool(true),
+            Cell::Bool(true),
+            stamp,
+        ]);
     }
-    Ok(created)
+    Ok(conn.insert_rows("contact_points", &COLUMNS, &cells).await?)
 }
 
 async fn programme_id(
@@ -915,41 +998,35 @@ async fn update_enrolment(
 }
 
 async fn insert_enrolments(
-    conn: &impl ConnectionTrait,
+    conn: &BulkTransaction<'_>,
     org: OrganisationId,
     enrolments: &[NewEnrolment],
 ) -> Result<u64> {
-    let stamp = now();
-    let mut created = 0;
-    for chunk in enrolments.chunks(ROWS_PER_STATEMENT) {
-        let mut insert = Query::insert()
-            .into_table(enrolment::Entity)
-            .columns([
-                enrolment::Column::OrganisationId,
-                enrolment::Column::LearnerId,
-                enrolment::Column::ProgrammeId,
-                enrolment::Column::CohortId,
-                enrolment::Column::StartDate,
-                enrolment::Column::PlannedEndDate,
-                enrolment::Column::ActualEndDate,
-                enrolment::Column::CompletionStatus,
-                enrolment::Column::CreatedAt,
-            ])
-            .to_owned();
-        for e in chunk {
-            insert.values_panic([
-                Expr::val(org.0),
-                Expr::val(e.learner_id),
-                Expr::val(e.programme_id),
-                Expr::val(e.cohort_id),
-                Expr::val(e.start),
-                Expr::val(e.planned_end),
-                Expr::val(e.actual_end),
-                Expr::val(e.status.code()),
-                Expr::val(stamp),
-            ]);
-        }
-        created += conn.execute(&insert).await?.rows_affected();
+    const COLUMNS: [&str; 9] = [
+        "organisation_id",
+        "learner_id",
+        "programme_id",
+        "cohort_id",
+        "start_date",
+        "planned_end_date",
+        "actual_end_date",
+        "completion_status",
+        "created_at",
+    ];
+    let stamp = Cell::Stamp(now());
+    let mut cells = Vec::with_capacity(enrolments.len() * COLUMNS.len());
+    for e in enrolments {
+        cells.extend([
+            Cell::Int(org.0),
+            Cell::Int(e.learner_id),
+            Cell::Int(e.programme_id),
+            Cell::Int(e.cohort_id),
+            Cell::Date(e.start),
+            Cell::Date(e.planned_end),
+            e.actual_end.into(),
+            Cell::Text(e.status.code()),
+            stamp,
+        ]);
     }
-    Ok(created)
+    Ok(conn.insert_rows("enrolments", &COLUMNS, &cells).await?)
 }
