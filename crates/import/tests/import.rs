@@ -142,8 +142,8 @@ async fn the_same_learner_twice_with_different_details_is_reported(db: TestDatab
     let org = fixtures::organisation(db.conn(), "college").await;
     let file = format!(
         "{HEADER}\n\
-         ,A1,Ada,Lovelace,10/12/2009,,,A levels,3,01/09/2024,30/06/2026,,,Y13\n\
-         ,A1,Ada,Byron,10/12/2009,,,EPQ,3,01/09/2025,30/06/2026,,,Y13\n"
+         ,A1,Ada,Lovelace,10/12/2009,ada@example.org,,A levels,3,01/09/2024,30/06/2026,,,Y13\n\
+         ,A1,Ada,Byron,10/12/2009,ada.byron@example.org,,EPQ,3,01/09/2025,30/06/2026,,,Y13\n"
     );
     let (outcome, issues) = import(&db, &request(org.id, "twice.csv"), &file).await;
     assert_eq!(outcome.progress.counts.learners_created, 1);
@@ -164,6 +164,12 @@ async fn the_same_learner_twice_with_different_details_is_reported(db: TestDatab
             .iter()
             .any(|l| l.starts_with("learner -/A1 Ada Lovelace")),
         "row 2's details kept"
+    );
+    let contacts: Vec<&String> = snapshot.iter().filter(|l| l.starts_with("contact ")).collect();
+    assert_eq!(
+        contacts,
+        ["contact -/A1 email ada@example.org true true"],
+        "row 2's email kept, row 3's not added"
     );
 }
 

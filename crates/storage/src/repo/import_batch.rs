@@ -6,13 +6,14 @@
 //! makes an interrupted import safe to re-run.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
 use chrono::NaiveDate;
 use onward_domain::contact::ContactPointKind;
 use onward_domain::enrolment::CompletionStatus;
 use onward_domain::import::{EnrolmentRow, ImportRow};
 use onward_domain::learner::NewLearner;
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Value};
 use serde::{Deserialize, Serialize};
@@ -102,13 +103,13 @@ pub struct ImportCaches {
 /// collision) is looked up. About 50 MB for a million learners.
 #[derive(Clone, Debug, Default)]
 struct KnownLearners {
-    ulns: HashSet<u64>,
-    mis_ids: HashSet<u64>,
-    names_born: HashSet<u64>,
+    ulns: FxHashSet<u64>,
+    mis_ids: FxHashSet<u64>,
+    names_born: FxHashSet<u64>,
 }
 
 fn fingerprint(value: impl Hash) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = FxHasher::default();
     value.hash(&mut hasher);
     hasher.finish()
 }
@@ -234,8 +235,8 @@ pub async fn apply_import_batch(
 
     // 1. Which learner each row is about.
     let mut new_learners: Vec<&ImportRow> = Vec::new();
-    let mut new_by_uln: HashMap<&str, usize> = HashMap::new();
-    let mut new_by_mis: HashMap<&str, usize> = HashMap::new();
+    let mut new_by_uln: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut new_by_mis: FxHashMap<&str, usize> = FxHashMap::default();
     let mut targets: Vec<Option<Target>> = Vec::with_capacity(rows.len());
     let mut updates: Vec<(i64, Vec<(learner::Column, Value)>)> = Vec::new();
     let mut seen_stored: HashSet<i64> = HashSet::new();
@@ -359,14 +360,21 @@ pub async fn apply_import_batch(
 
     // 4. Contact points not yet held.
     let stored_ids: Vec<i64> = seen_stored.iter().copied().collect();
-    let mut contacts_held = stored_contacts(conn, org, &stored_ids).await?;
+    let stored_held = stored_contacts(conn, org, &stored_ids).await?;
+    let mut batch_held: FxHashSet<(i64, ContactPointKind, &str)> = FxHashSet::default();
     let mut new_contacts = Vec::new();
     for (row, target) in rows.iter().zip(&targets) {
-        let Some(target) = target else { continue };
+        // A learner's later rows in the file do not change the details the
+        // first row gave (the reader warns when they differ).
+        let (Some(target), None) = (target, row.repeat_of) else {
+            continue;
+        };
         let learner_id = learner_of(*target);
+        let held = stored_held.get(&learner_id);
         for (kind, value) in &row.contacts {
-            if contacts_held.insert((learner_id, kind.code(), value.clone())) {
-                new_contacts.push((learner_id, *kind, value.clone()));
+            let stored = held.is_some_and(|held| held.iter().any(|(k, v)| k == kind && v == value));
+            if !stored && batch_held.insert((learner_id, *kind, value.as_str())) {
+                new_contacts.push((learner_id, *kind, value.as_str()));
             }
         }
     }
@@ -375,7 +383,7 @@ pub async fn apply_import_batch(
     // 5. Programmes, cohorts and enrolments.
     let mut held = stored_enrolments(conn, org, &stored_ids).await?;
     let mut new_enrolments: Vec<NewEnrolment> = Vec::new();
-    let mut pending: HashMap<(i64, i64, NaiveDate), (usize, u64)> = HashMap::new();
+    let mut pending: FxHashMap<(i64, i64, NaiveDate), (usize, u64)> = FxHashMap::default();
     for (row, target) in rows.iter().zip(&targets) {
         let (Some(target), Some(enrolment)) = (target, &row.enrolment) else {
             continue;
@@ -812,8 +820,8 @@ async fn stored_contacts(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
     learner_ids: &[i64],
-) -> Result<HashSet<(i64, &'static str, String)>> {
-    let mut held = HashSet::new();
+) -> Result<HashMap<i64, Vec<(ContactPointKind, String)>>> {
+    let mut held: HashMap<i64, Vec<(ContactPointKind, String)>> = HashMap::new();
     for chunk in learner_ids.chunks(ROWS_PER_STATEMENT * 5) {
         let found: Vec<(i64, String, String)> = contact_point::Entity::find()
             .select_only()
@@ -829,7 +837,7 @@ async fn stored_contacts(
             .await?;
         for (learner_id, kind, value) in found {
             if let Some(kind) = ContactPointKind::from_code(&kind) {
-                held.insert((learner_id, kind.code(), value));
+                held.entry(learner_id).or_default().push((kind, value));
             }
         }
     }
@@ -839,7 +847,7 @@ async fn stored_contacts(
 async fn insert_contacts(
     conn: &BulkTransaction<'_>,
     org: OrganisationId,
-    contacts: &[(i64, ContactPointKind, String)],
+    contacts: &[(i64, ContactPointKind, &str)],
 ) -> Result<u64> {
     const COLUMNS: [&str; 7] = [
         "organisation_id",
