@@ -173,6 +173,42 @@ async fn the_same_learner_twice_with_different_details_is_reported(db: TestDatab
     );
 }
 
+async fn identifiers_held_by_other_learners_are_errors(db: TestDatabase) {
+    let org = fixtures::organisation(db.conn(), "college").await;
+    import(&db, &request(org.id, "learners.csv"), &good_file()).await;
+    let before = organisation_snapshot(db.conn(), org.id).await;
+    // Ada's ULN with Ben's MIS id; a new ULN with Ada's MIS id.
+    let file = format!(
+        "{HEADER}\n\
+         1000000043,B2,Ada,Lovelace,10/12/2009,,,A levels,3,01/09/2024,30/06/2026,,,Year 13 leavers 2026\n\
+         1000000078,A1,Ada,Lovelace,10/12/2009,,,A levels,3,01/09/2024,30/06/2026,,,Year 13 leavers 2026\n"
+    );
+    let (outcome, issues) = import(&db, &request(org.id, "clash.csv"), &file).await;
+    assert_eq!(outcome.progress.counts.rows_skipped, 2, "{issues:?}");
+    let reasons: Vec<(u64, &str)> = issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .map(|i| (i.row, i.reason.as_str()))
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(
+        reasons[0].0 == 2 && reasons[0].1.contains("belong to two different learners"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[1].0 == 3
+            && reasons[1]
+                .1
+                .contains("belongs to a learner whose ULN is 1000000043"),
+        "{reasons:?}"
+    );
+    assert_eq!(
+        organisation_snapshot(db.conn(), org.id).await,
+        before,
+        "nothing changed"
+    );
+}
+
 async fn abort_refuses_the_whole_file_and_dry_run_writes_nothing(db: TestDatabase) {
     let org = fixtures::organisation(db.conn(), "college").await;
     let bad = format!("{}\n,D4,Dan,Smith,31/02/2025,,,,,,,,,\n", good_file().trim_end());
@@ -429,6 +465,7 @@ on_both_backends!(
     changed_values_update_the_learner_and_are_audited,
     a_same_name_and_birth_date_learner_is_flagged_not_merged,
     the_same_learner_twice_with_different_details_is_reported,
+    identifiers_held_by_other_learners_are_errors,
     abort_refuses_the_whole_file_and_dry_run_writes_nothing,
     bad_files_are_refused_with_a_reason,
     bad_rows_are_reported_and_risky_text_kept_inert,

@@ -450,41 +450,73 @@ async fn stored_learners<'r>(
     org: OrganisationId,
     rows: impl Iterator<Item = &'r ImportRow>,
 ) -> Result<StoredLearners> {
-    let mut ulns: HashSet<&str> = HashSet::new();
-    let mut mis_ids: HashSet<&str> = HashSet::new();
-    for row in rows {
-        ulns.extend(row.learner.uln.as_ref().map(|u| u.as_str()));
-        mis_ids.extend(row.learner.mis_id.as_deref());
-    }
+    let rows: Vec<&ImportRow> = rows.collect();
+    let ulns: HashSet<&str> = rows
+        .iter()
+        .filter_map(|row| row.learner.uln.as_ref().map(|u| u.as_str()))
+        .collect();
     let mut models = HashMap::new();
-    for (column, values) in [(learner::Column::Uln, ulns), (learner::Column::MisId, mis_ids)] {
-        let values: Vec<&str> = values.into_iter().collect();
-        for chunk in values.chunks(ROWS_PER_STATEMENT * 5) {
-            for model in learner::Entity::find()
-                .filter(learner::Column::OrganisationId.eq(org.0))
-                .filter(column.is_in(chunk.iter().copied()))
-                .all(conn)
-                .await?
-            {
-                models.insert(model.id, model);
-            }
-        }
+    for model in learners_where(conn, org, learner::Column::Uln, ulns).await? {
+        models.insert(model.id, model);
     }
-    let mut by_uln = HashMap::new();
-    let mut by_mis = HashMap::new();
+    let mut by_uln: HashMap<String, i64> = HashMap::new();
     for model in models.values() {
         if let Some(uln) = &model.uln {
             by_uln.insert(uln.clone(), model.id);
         }
-        if let Some(mis) = &model.mis_id {
-            by_mis.insert(mis.clone(), model.id);
-        }
     }
+    // An MIS id needs looking up unless the learner found by the row's ULN
+    // holds it already (MIS ids are unique, so no one else can): on a
+    // re-import of the same export that is every row.
+    let mis_ids: HashSet<&str> = rows
+        .iter()
+        .filter_map(|row| {
+            let mis = row.learner.mis_id.as_deref()?;
+            let settled = row
+                .learner
+                .uln
+                .as_ref()
+                .and_then(|uln| by_uln.get(uln.as_str()))
+                .is_some_and(|id| models[id].mis_id.as_deref() == Some(mis));
+            (!settled).then_some(mis)
+        })
+        .collect();
+    for model in learners_where(conn, org, learner::Column::MisId, mis_ids).await? {
+        if let Some(uln) = &model.uln {
+            by_uln.insert(uln.clone(), model.id);
+        }
+        models.insert(model.id, model);
+    }
+    let by_mis = models
+        .values()
+        .filter_map(|model| Some((model.mis_id.clone()?, model.id)))
+        .collect();
     Ok(StoredLearners {
         models,
         by_uln,
         by_mis,
     })
+}
+
+/// The organisation's learners whose `column` holds one of `values`.
+async fn learners_where(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    column: learner::Column,
+    values: HashSet<&str>,
+) -> Result<Vec<learner::Model>> {
+    let values: Vec<&str> = values.into_iter().collect();
+    let mut found = Vec::new();
+    for chunk in values.chunks(ROWS_PER_STATEMENT * 5) {
+        found.extend(
+            learner::Entity::find()
+                .filter(learner::Column::OrganisationId.eq(org.0))
+                .filter(column.is_in(chunk.iter().copied()))
+                .all(conn)
+                .await?,
+        );
+    }
+    Ok(found)
 }
 
 /// The columns a row would change. A blank cell never erases a stored value.
