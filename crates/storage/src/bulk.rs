@@ -253,9 +253,16 @@ impl BulkTransaction<'_> {
         match &mut *held {
             HeldConnection::Sqlite(conn) => {
                 let per_statement = SQLITE_ROWS_PER_STATEMENT.min(SQLITE_MAX_VALUES / width).max(1);
+                // Every chunk but the last has the same statement, prepared once.
+                let full = sqlite_insert(table, columns, per_statement);
                 let mut inserted = 0;
                 for chunk in cells.chunks(per_statement * width) {
-                    let sql = sqlite_insert(table, columns, chunk.len() / width);
+                    let rows = chunk.len() / width;
+                    let sql = if rows == per_statement {
+                        full.clone()
+                    } else {
+                        sqlite_insert(table, columns, rows)
+                    };
                     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
                     for cell in chunk {
                         query = match *cell {
@@ -351,15 +358,11 @@ fn copy_text_row(buffer: &mut String, row: &[Cell<'_>]) {
     buffer.push('\n');
 }
 
-fn sqlx_query(stmt: &Statement) -> sqlx::query::Query<'_, Sqlite, SqlxValues> {
-    let values = stmt
-        .values
-        .clone()
-        .unwrap_or(sea_orm::sea_query::Values(Vec::new()));
-    sqlx::query_with(sqlx::AssertSqlSafe(stmt.sql.as_str()), SqlxValues(values))
-}
-
-fn pg_query(stmt: &Statement) -> sqlx::query::Query<'_, Postgres, SqlxValues> {
+/// A SeaORM statement as a sqlx query with its values bound, for either backend.
+fn bound<DB: sqlx::Database>(stmt: &Statement) -> sqlx::query::Query<'_, DB, SqlxValues>
+where
+    SqlxValues: sqlx::IntoArguments<DB>,
+{
     let values = stmt
         .values
         .clone()
@@ -388,12 +391,12 @@ impl ConnectionTrait for BulkTransaction<'_> {
     async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
         let mut held = self.conn.held.lock().await;
         match &mut *held {
-            HeldConnection::Sqlite(conn) => sqlx_query(&stmt)
+            HeldConnection::Sqlite(conn) => bound::<Sqlite>(&stmt)
                 .execute(&mut **conn)
                 .await
                 .map(ExecResult::from)
                 .map_err(exec_err),
-            HeldConnection::Postgres(conn) => pg_query(&stmt)
+            HeldConnection::Postgres(conn) => bound::<Postgres>(&stmt)
                 .execute(&mut **conn)
                 .await
                 .map(ExecResult::from)
@@ -421,12 +424,12 @@ impl ConnectionTrait for BulkTransaction<'_> {
     async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
         let mut held = self.conn.held.lock().await;
         match &mut *held {
-            HeldConnection::Sqlite(conn) => sqlx_query(&stmt)
+            HeldConnection::Sqlite(conn) => bound::<Sqlite>(&stmt)
                 .fetch_optional(&mut **conn)
                 .await
                 .map(|row: Option<SqliteRow>| row.map(QueryResult::from))
                 .map_err(query_err),
-            HeldConnection::Postgres(conn) => pg_query(&stmt)
+            HeldConnection::Postgres(conn) => bound::<Postgres>(&stmt)
                 .fetch_optional(&mut **conn)
                 .await
                 .map(|row: Option<PgRow>| row.map(QueryResult::from))
@@ -437,12 +440,12 @@ impl ConnectionTrait for BulkTransaction<'_> {
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
         let mut held = self.conn.held.lock().await;
         match &mut *held {
-            HeldConnection::Sqlite(conn) => sqlx_query(&stmt)
+            HeldConnection::Sqlite(conn) => bound::<Sqlite>(&stmt)
                 .fetch_all(&mut **conn)
                 .await
                 .map(|rows| rows.into_iter().map(QueryResult::from).collect())
                 .map_err(query_err),
-            HeldConnection::Postgres(conn) => pg_query(&stmt)
+            HeldConnection::Postgres(conn) => bound::<Postgres>(&stmt)
                 .fetch_all(&mut **conn)
                 .await
                 .map(|rows| rows.into_iter().map(QueryResult::from).collect())

@@ -328,23 +328,27 @@ pub async fn apply_import_batch(
     }
 
     // 2. New learners, and probable duplicates among them.
-    let new_ids = insert_learners(conn, org, &new_learners).await?;
+    let new_names: Vec<String> = new_learners
+        .iter()
+        .map(|row| search_key(row.learner.family_name.as_str(), row.learner.given_name.as_str()))
+        .collect();
+    let new_ids = insert_learners(conn, org, &new_learners, &new_names).await?;
     counts.probable_duplicates = flag_probable_duplicates(
         conn,
         org,
         actor,
         &caches.known,
-        &new_learners,
+        (&new_learners, &new_names),
         &new_ids,
         &mut issues,
     )
     .await?;
-    for row in &new_learners {
+    for (row, search_name) in new_learners.iter().zip(&new_names) {
         let new = &row.learner;
         caches.known.add(
             new.uln.as_ref().map(|u| u.as_str()),
             new.mis_id.as_deref(),
-            &search_key(new.family_name.as_str(), new.given_name.as_str()),
+            search_name,
             new.date_of_birth,
         );
     }
@@ -609,12 +613,13 @@ async fn update_learner(
     Ok(())
 }
 
-/// Inserts new learners with ids reserved up front, returning the ids in the
-/// order given.
+/// Inserts new learners (with their search names) with ids reserved up
+/// front, returning the ids in the order given.
 async fn insert_learners(
     conn: &BulkTransaction<'_>,
     org: OrganisationId,
     rows: &[&ImportRow],
+    search_names: &[String],
 ) -> Result<Vec<i64>> {
     const COLUMNS: [&str; 16] = [
         "id",
@@ -636,12 +641,8 @@ async fn insert_learners(
     ];
     let ids = conn.reserve_ids("learners", rows.len()).await?;
     let stamp = Cell::Stamp(now());
-    let search_names: Vec<String> = rows
-        .iter()
-        .map(|row| search_key(row.learner.family_name.as_str(), row.learner.given_name.as_str()))
-        .collect();
     let mut cells = Vec::with_capacity(rows.len() * COLUMNS.len());
-    for ((row, &id), search_name) in rows.iter().zip(&ids).zip(&search_names) {
+    for ((row, &id), search_name) in rows.iter().zip(&ids).zip(search_names) {
         let new = &row.learner;
         cells.extend([
             Cell::Int(id),
@@ -673,21 +674,15 @@ async fn flag_probable_duplicates(
     org: OrganisationId,
     actor: ImportActor,
     known: &KnownLearners,
-    rows: &[&ImportRow],
+    (rows, search_names): (&[&ImportRow], &[String]),
     ids: &[i64],
     issues: &mut Vec<BatchIssue>,
 ) -> Result<u64> {
-    let candidates: Vec<(usize, String, NaiveDate)> = rows
+    let candidates: Vec<(usize, &str, NaiveDate)> = rows
         .iter()
+        .zip(search_names)
         .enumerate()
-        .filter_map(|(i, row)| {
-            let born = row.learner.date_of_birth?;
-            Some((
-                i,
-                search_key(row.learner.family_name.as_str(), row.learner.given_name.as_str()),
-                born,
-            ))
-        })
+        .filter_map(|(i, (row, name))| Some((i, name.as_str(), row.learner.date_of_birth?)))
         .collect();
     if candidates.is_empty() {
         return Ok(0);
@@ -697,8 +692,8 @@ async fn flag_probable_duplicates(
     // date of birth) on their own index: a common name alone can be held by
     // thousands of learners.
     let mut in_batch: HashMap<(&str, NaiveDate), u32> = HashMap::new();
-    for (_, name, born) in &candidates {
-        *in_batch.entry((name.as_str(), *born)).or_default() += 1;
+    for &(_, name, born) in &candidates {
+        *in_batch.entry((name, born)).or_default() += 1;
     }
     let wanted: HashSet<(&str, NaiveDate)> = in_batch
         .into_iter()
@@ -708,19 +703,22 @@ async fn flag_probable_duplicates(
     if wanted.is_empty() {
         return Ok(0);
     }
-    let wanted: Vec<(&str, NaiveDate)> = wanted.into_iter().collect();
+    let wanted_list: Vec<(&str, NaiveDate)> = wanted.iter().copied().collect();
     let mut holders: HashMap<(String, NaiveDate), Vec<i64>> = HashMap::new();
-    for chunk in wanted.chunks(ROWS_PER_STATEMENT) {
+    for chunk in wanted_list.chunks(ROWS_PER_STATEMENT) {
         for (id, name, born) in learners_named_and_born(conn, org, chunk).await? {
             holders.entry((name, born)).or_default().push(id);
         }
     }
     let mut pairs = Vec::new();
     for (index, name, born) in candidates {
+        if !wanted.contains(&(name, born)) {
+            continue;
+        }
         let id = ids[index];
         // The earliest other learner (lowest id) is the one to compare with.
         let Some(&other) = holders
-            .get(&(name, born))
+            .get(&(name.to_owned(), born))
             .and_then(|ids| ids.iter().filter(|&&other| other != id).min())
         else {
             continue;
