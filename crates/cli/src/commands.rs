@@ -8,9 +8,9 @@ use clap::{Args, Subcommand};
 use onward_domain::email::EmailAddress;
 use onward_domain::organisation::{CountryCode, OrgSlug, OrganisationKind};
 use onward_domain::role::Role;
-use onward_storage::Database;
 use onward_storage::repo::organisations::{self, NewOrganisation};
 use onward_storage::repo::users::{self, NewUser};
+use onward_storage::{Actor, Database};
 use onward_web::passwords::hash_password;
 use onward_web::{Application, WebConfig};
 
@@ -249,7 +249,18 @@ pub async fn org(settings: &Settings, command: OrgCommand) -> anyhow::Result<()>
         country: CountryCode::parse(&country).context("invalid --country")?,
     };
     let database = open(&database_url(settings, &database, DEFAULT_DATABASE_URL)).await?;
-    let organisation = organisations::create_organisation(database.conn(), &new).await?;
+    let mut write = database.write_unattributed().await?;
+    let organisation = organisations::create_organisation(&write, &new).await?;
+    write.act_for(Actor::system(organisation.id));
+    write
+        .audit_detail(
+            "organisation.create",
+            "organisation",
+            organisation.id.0,
+            "onward org add",
+        )
+        .await?;
+    write.commit().await?;
     println!(
         "Added organisation {} ({}).",
         organisation.name, organisation.slug
@@ -287,7 +298,17 @@ pub async fn user(settings: &Settings, command: UserCommand) -> anyhow::Result<(
         role,
         password_hash,
     };
-    let user = users::create_user(database.conn(), organisation.id, &new).await?;
+    let write = database.write(Actor::system(organisation.id)).await?;
+    let user = users::create_user(&write, organisation.id, &new).await?;
+    write
+        .audit_detail(
+            "user.create",
+            "user",
+            user.id.0,
+            format!("onward user add, role {}", role.code()),
+        )
+        .await?;
+    write.commit().await?;
     println!(
         "Added {} ({}) to {} as {}.",
         user.display_name,

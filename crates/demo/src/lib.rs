@@ -32,7 +32,7 @@ use onward_storage::repo::organisations::{NewOrganisation, create_organisation};
 use onward_storage::repo::plans::install_plan;
 use onward_storage::repo::programmes::{NewProgramme, create_programme};
 use onward_storage::repo::users::{NewUser, create_user};
-use onward_storage::{Database, OrganisationId, StorageError, TrackingPlanId, TransactionTrait, UserId};
+use onward_storage::{Database, OrganisationId, StorageError, TrackingPlanId, UserId, Write};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -350,7 +350,7 @@ fn weighted<T: Copy>(rng: &mut StdRng, choices: &[(T, u32)]) -> Result<T, DemoEr
 /// Creates both demo organisations in one transaction: on any failure nothing is left behind.
 pub async fn seed(database: &Database, password_hash: &str) -> Result<DemoSummary, DemoError> {
     let mut rng = StdRng::seed_from_u64(SEED);
-    let txn = database.conn().begin().await?;
+    let txn = database.write_unattributed().await?;
     let mut organisations = Vec::new();
     for spec in specs()? {
         organisations.push(seed_organisation(&txn, &mut rng, &spec, password_hash).await?);
@@ -360,7 +360,7 @@ pub async fn seed(database: &Database, password_hash: &str) -> Result<DemoSummar
 }
 
 async fn seed_organisation(
-    txn: &onward_storage::DatabaseTransaction,
+    txn: &Write,
     rng: &mut StdRng,
     spec: &OrganisationSpec,
     password_hash: &str,
@@ -432,7 +432,7 @@ async fn seed_organisation(
 
 #[allow(clippy::too_many_arguments)]
 async fn seed_cohort(
-    txn: &onward_storage::DatabaseTransaction,
+    txn: &Write,
     rng: &mut StdRng,
     spec: &OrganisationSpec,
     org: OrganisationId,
@@ -559,7 +559,7 @@ async fn seed_cohort(
 /// in the call queue (the 1 November demo cut-off keeps the demo the same
 /// whatever day it is made).
 async fn escalate_to_phone(
-    txn: &onward_storage::DatabaseTransaction,
+    txn: &Write,
     org: OrganisationId,
     plan: TrackingPlanId,
     unknown: &std::collections::HashSet<onward_storage::LearnerId>,
@@ -666,7 +666,7 @@ fn new_learner(
 
 /// Records the follow-up: contact attempts, and the actual destination when one was found.
 async fn seed_follow_up(
-    txn: &onward_storage::DatabaseTransaction,
+    txn: &Write,
     rng: &mut StdRng,
     org: OrganisationId,
     learner: onward_storage::LearnerId,

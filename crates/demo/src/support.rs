@@ -12,7 +12,7 @@ use onward_storage::repo::learner_search::{LearnerQuery, search_learners};
 use onward_storage::repo::support::{
     NewReferral, at_risk_in_cohort, close_referral, open_referral, raise_flag,
 };
-use onward_storage::{DatabaseTransaction, LearnerId, OrganisationId, UserId};
+use onward_storage::{LearnerId, OrganisationId, UserId, Write};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -58,7 +58,7 @@ impl Staff {
 }
 
 async fn cohort_learners(
-    txn: &DatabaseTransaction,
+    txn: &Write,
     org: OrganisationId,
     cohort: onward_storage::CohortId,
 ) -> Result<Vec<LearnerId>, DemoError> {
@@ -78,7 +78,7 @@ async fn cohort_learners(
 /// Intentions at each stage for part of every cohort, offers for the Year 11
 /// leavers (some with none), and flags and referrals for some at-risk learners.
 pub(super) async fn seed_support(
-    txn: &DatabaseTransaction,
+    txn: &Write,
     org: OrganisationId,
     spec: &OrganisationSpec,
     staff: &Staff,
@@ -104,7 +104,7 @@ pub(super) async fn seed_support(
 }
 
 async fn seed_intentions(
-    txn: &DatabaseTransaction,
+    txn: &Write,
     rng: &mut StdRng,
     org: OrganisationId,
     cohort: &CohortSpec,
@@ -166,7 +166,7 @@ async fn seed_intentions(
 }
 
 async fn seed_offers(
-    txn: &DatabaseTransaction,
+    txn: &Write,
     rng: &mut StdRng,
     org: OrganisationId,
     learners: &[LearnerId],
@@ -211,7 +211,7 @@ async fn seed_offers(
 }
 
 async fn seed_referrals(
-    txn: &DatabaseTransaction,
+    txn: &Write,
     rng: &mut StdRng,
     org: OrganisationId,
     cohort: onward_storage::CohortId,

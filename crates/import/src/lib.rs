@@ -29,11 +29,10 @@ use chrono::NaiveDate;
 use onward_domain::import::ImportRow;
 use onward_domain::organisation::CountryCode;
 use onward_storage::bulk::{BulkConnection, BulkTransaction};
-use onward_storage::repo::audit::{AuditEvent, record_audit_event};
 use onward_storage::repo::import_batch::{ImportActor, ImportCaches, apply_import_batch};
 use onward_storage::repo::imports::{self, NewRun, RunProgress, RunStatus, StoredIssue};
 use onward_storage::{
-    DatabaseConnection, ImportFileId, ImportRunId, OrganisationId, StorageError, UserId, begin_write,
+    Actor, DatabaseConnection, ImportFileId, ImportRunId, OrganisationId, StorageError, UserId, Write,
 };
 use sha2::{Digest, Sha256};
 
@@ -638,7 +637,15 @@ async fn finish(
     outcome: &ImportOutcome,
     sha256: Option<&str>,
 ) -> Result<(), ImportError> {
-    let txn = begin_write(db).await?;
+    let txn = Write::open(
+        db,
+        Actor {
+            organisation: request.org,
+            user: request.user,
+            remote_addr: None,
+        },
+    )
+    .await?;
     let mapping_json = outcome
         .mapping
         .as_ref()
@@ -657,32 +664,23 @@ async fn finish(
         imports::save_mapping(&txn, request.org, name, json).await?;
     }
     let c = &outcome.progress.counts;
-    record_audit_event(
-        &txn,
-        request.org,
-        &AuditEvent {
-            user: request.user,
-            action: if outcome.dry_run {
-                "import.dry_run"
-            } else {
-                "import.run"
-            },
-            subject_type: "import_run",
-            subject_id: Some(outcome.run.0),
-            detail: Some(format!(
-                "{} ({}): {} rows, {} learners created, {} updated, {} enrolments created, {} errors",
-                request.file_name,
-                outcome.status.code(),
-                outcome.progress.rows_read,
-                c.learners_created,
-                c.learners_updated,
-                c.enrolments_created,
-                outcome.progress.errors
-            )),
-            remote_addr: None,
-        },
-    )
-    .await?;
+    let action = if outcome.dry_run {
+        "import.dry_run"
+    } else {
+        "import.run"
+    };
+    let detail = format!(
+        "{} ({}): {} rows, {} learners created, {} updated, {} enrolments created, {} errors",
+        request.file_name,
+        outcome.status.code(),
+        outcome.progress.rows_read,
+        c.learners_created,
+        c.learners_updated,
+        c.enrolments_created,
+        outcome.progress.errors
+    );
+    txn.audit_detail(action, "import_run", outcome.run.0, detail)
+        .await?;
     txn.commit().await?;
     Ok(())
 }

@@ -28,6 +28,8 @@ pub enum StorageError {
         value: String,
         reason: String,
     },
+    #[error("a change was audited before anyone acted for an organisation (Write::act_for)")]
+    NoActor,
     #[error("database error: {0}")]
     Db(#[from] DbErr),
 }

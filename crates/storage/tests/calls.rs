@@ -23,7 +23,7 @@ use onward_storage::repo::plans::{
     update_plan_details,
 };
 use onward_storage::repo::tasks::generate_tasks;
-use onward_storage::{CheckpointId, LearnerId, OrganisationId, TaskId, TransactionTrait, UserId};
+use onward_storage::{Actor, CheckpointId, LearnerId, OrganisationId, TaskId, UserId};
 use onward_test_support::{TestDatabase, fixtures, on_both_backends};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -156,8 +156,8 @@ fn call(
 }
 
 async fn save(db: &TestDatabase, org: OrganisationId, call: &RecordedCall) -> CallSaved {
-    let txn = db.conn().begin().await.expect("begin");
-    let saved = record_call(&txn, org, call).await.expect("record call");
+    let txn = db.database.write(Actor::system(org)).await.expect("begin");
+    let saved = record_call(&txn, call).await.expect("record call");
     txn.commit().await.expect("commit");
     saved
 }
@@ -386,15 +386,15 @@ async fn opted_out_erased_and_already_known_learners_are_skipped(db: TestDatabas
     );
     // Another organisation's task cannot be recorded against.
     let outsider = fixtures::organisation(conn, "outsider").await;
-    let txn = conn.begin().await.expect("begin");
-    assert!(
-        record_call(
-            &txn,
-            outsider.id,
-            &call(next.task, "x", ContactOutcome::NoAnswer, w.user, at)
-        )
+    let txn = db
+        .database
+        .write(Actor::system(outsider.id))
         .await
-        .is_err()
+        .expect("begin");
+    assert!(
+        record_call(&txn, &call(next.task, "x", ContactOutcome::NoAnswer, w.user, at))
+            .await
+            .is_err()
     );
 }
 

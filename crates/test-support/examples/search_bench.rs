@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use onward_storage::repo::learner_search::{LearnerQuery, PageAfter, search_learners};
 use onward_storage::repo::learners::{insert_learners_bulk, learner};
-use onward_storage::{LearnerId, TransactionTrait};
+use onward_storage::{Actor, LearnerId};
 use onward_test_support::{TestBackend, TestDatabase, fixtures, generate};
 use sea_orm::{ConnectionTrait, Statement};
 
@@ -54,7 +54,7 @@ async fn main() {
     let mut first = 0;
     while first < total {
         let count = batch.min(total - first);
-        let txn = db.conn().begin().await.expect("begin");
+        let txn = db.database.write(Actor::system(org.id)).await.expect("begin");
         insert_learners_bulk(&txn, org.id, &generate::learners(7, first, count))
             .await
             .expect("insert");

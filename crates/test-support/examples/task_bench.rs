@@ -15,7 +15,7 @@ use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolments_bulk};
 use onward_storage::repo::learners::insert_learners_bulk;
 use onward_storage::repo::plans::install_plan;
 use onward_storage::repo::tasks::generate_tasks;
-use onward_storage::{CohortId, LearnerId, ProgrammeId, TransactionTrait};
+use onward_storage::{Actor, CohortId, LearnerId, ProgrammeId};
 use onward_test_support::{TestBackend, TestDatabase, fixtures, generate};
 
 #[tokio::main]
@@ -57,7 +57,7 @@ async fn main() {
     let mut first = 0;
     while first < total {
         let count = batch.min(total - first);
-        let txn = db.conn().begin().await.expect("begin");
+        let txn = db.database.write(Actor::system(org.id)).await.expect("begin");
         insert_learners_bulk(&txn, org.id, &generate::learners(11, first, count))
             .await
             .expect("learners");
@@ -75,7 +75,7 @@ async fn main() {
         let rows: Vec<NewEnrolment> = (first..first + count)
             .map(|n| enrolment(n, start, programme, cohort))
             .collect();
-        let txn = db.conn().begin().await.expect("begin");
+        let txn = db.database.write(Actor::system(org.id)).await.expect("begin");
         insert_enrolments_bulk(&txn, org.id, &rows)
             .await
             .expect("enrolments");

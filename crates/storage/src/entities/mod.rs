@@ -8,6 +8,7 @@ pub mod contact_point;
 pub mod destination_record;
 pub mod enrolment;
 pub mod guarantee_offer;
+pub mod idempotency_key;
 pub mod import_file;
 pub mod import_issue;
 pub mod import_mapping;

@@ -21,9 +21,10 @@ use crate::entities::{
     checkpoint, contact_attempt, contact_point, destination_record, enrolment, learner as learner_entity,
     task,
 };
+use crate::write::Claim;
 use crate::{
     CheckpointId, CohortId, ContactAttemptId, ContactPointId, LearnerId, OrganisationId, Result,
-    StorageError, TaskId, TrackingPlanId, UserId,
+    StorageError, TaskId, TrackingPlanId, UserId, Write,
 };
 
 /// A checkpoint as its call queue shows it.
@@ -424,30 +425,22 @@ pub enum CallSaved {
     AlreadyRecorded { learner: LearnerId },
 }
 
-async fn attempt_with_key(
-    conn: &impl ConnectionTrait,
-    org: OrganisationId,
-    key: &str,
-) -> Result<Option<LearnerId>> {
-    Ok(contact_attempt::Entity::find()
-        .filter(contact_attempt::Column::OrganisationId.eq(org.0))
-        .filter(contact_attempt::Column::IdempotencyKey.eq(key))
-        .one(conn)
-        .await?
-        .map(|model| LearnerId(model.learner_id)))
-}
+/// The idempotency scope of a recorded call's form key.
+const CALL_KEY: &str = "call";
 
 /// Records a call: the contact attempt, a wrong number marked as such, the
 /// destination learned (if any), the learner's opt-out, and the task's new
-/// status and channel (domain escalation). Run it inside a transaction so it
-/// all happens or none of it does. A key already used records nothing.
-pub async fn record_call(
-    conn: &impl ConnectionTrait,
-    org: OrganisationId,
-    call: &RecordedCall,
-) -> Result<CallSaved> {
-    if let Some(learner) = attempt_with_key(conn, org, &call.idempotency_key).await? {
-        return Ok(CallSaved::AlreadyRecorded { learner });
+/// status and channel (domain escalation), all in the caller's unit of work.
+/// The form's key is claimed first: a key already used records nothing.
+pub async fn record_call(write: &Write, call: &RecordedCall) -> Result<CallSaved> {
+    let org = write.organisation()?;
+    let conn = write;
+    if let Claim::Done { subject } = write.claim(CALL_KEY, &call.idempotency_key).await? {
+        let learner =
+            subject.ok_or_else(|| StorageError::not_found("the call recorded with this form key"))?;
+        return Ok(CallSaved::AlreadyRecorded {
+            learner: LearnerId(learner),
+        });
     }
     let task_model = task::Entity::find_by_id(call.task.0)
         .filter(task::Column::OrganisationId.eq(org.0))
@@ -540,6 +533,9 @@ pub async fn record_call(
         )
         .filter(task::Column::Id.eq(task_model.id))
         .exec(conn)
+        .await?;
+    write
+        .settle(CALL_KEY, &call.idempotency_key, learner_id.0)
         .await?;
     Ok(CallSaved::Recorded {
         learner: learner_id,

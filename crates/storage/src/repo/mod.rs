@@ -7,6 +7,7 @@ pub mod contacts;
 pub mod destinations;
 pub mod enrolments;
 pub mod guarantee;
+pub(crate) mod idempotency;
 pub mod ids;
 pub mod import_batch;
 pub mod imports;

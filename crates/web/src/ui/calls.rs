@@ -6,34 +6,29 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::Router;
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
 use chrono::{TimeZone, Utc};
 use onward_domain::contact::ContactOutcome;
 use onward_domain::destination::{
     DestinationCategory, DestinationGroup, DestinationKind, DestinationRecord, DestinationSource,
     Verification,
 };
-use onward_storage::repo::audit::{AuditEvent, record_audit_event};
 use onward_storage::repo::calls::{
     CallCandidate, CallSaved, QueueCheckpoint, QueueCounts, QueueFilter, RecordedCall, call_for_task,
     next_call, queue_checkpoint, queue_counts, record_call,
 };
 use onward_storage::repo::cohorts::{CohortSummary, cohort};
 use onward_storage::repo::learners::learner;
-use onward_storage::{
-    CheckpointId, CohortId, ContactPointId, LearnerId, StorageError, TaskId, TransactionTrait,
-};
+use onward_storage::{CheckpointId, CohortId, ContactPointId, LearnerId, StorageError, TaskId};
 use serde::Deserialize;
-use tower_sessions::Session;
 
-use super::audit::audit;
 use super::chrome::{Chrome, FieldError, error_for};
 use super::forms::parse_date_input;
-use crate::auth::{CurrentUser, verify_csrf};
+use super::staff::{CsrfForm, Staff};
 use crate::{AppState, WebError};
 
 super::chrome::localised! {
@@ -66,8 +61,6 @@ struct QueueParams {
 /// What the caller typed, kept to show again on an error.
 #[derive(Deserialize, Default, Clone)]
 struct CallFields {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     key: String,
     #[serde(default)]
@@ -158,14 +151,10 @@ fn parse_id(text: &str) -> Option<i64> {
     text.trim().parse().ok()
 }
 
-async fn queue_cohort(
-    state: &AppState,
-    user: &CurrentUser,
-    text: &str,
-) -> Result<Option<CohortSummary>, WebError> {
+async fn queue_cohort(staff: &Staff, text: &str) -> Result<Option<CohortSummary>, WebError> {
     match parse_id(text) {
         Some(id) => Ok(Some(
-            cohort(state.database.conn(), user.organisation_id, CohortId(id)).await?,
+            cohort(staff.conn(), staff.organisation(), CohortId(id)).await?,
         )),
         None => Ok(None),
     }
@@ -180,12 +169,8 @@ enum Shown {
 }
 
 /// Builds the page for the next learner and audits the view of their record.
-#[allow(clippy::too_many_arguments)]
 async fn call_page(
-    state: &AppState,
-    peer: std::net::SocketAddr,
-    user: CurrentUser,
-    session: &Session,
+    staff: &Staff,
     checkpoint: QueueCheckpoint,
     cohort: Option<CohortSummary>,
     shown: Shown,
@@ -193,8 +178,9 @@ async fn call_page(
     fields: CallFields,
     errors: Vec<FieldError>,
 ) -> Result<CallPage, WebError> {
-    let conn = state.database.conn();
-    let org = user.organisation_id;
+    let conn = staff.conn();
+    let org = staff.organisation();
+    let user = &staff.user;
     let filter = QueueFilter {
         cohort: cohort.as_ref().map(|c| c.id),
         after: match shown {
@@ -212,15 +198,9 @@ async fn call_page(
     };
     let counts = queue_counts(conn, org, &checkpoint, &filter).await?;
     if let Some(candidate) = &candidate {
-        audit(
-            state,
-            &user,
-            peer,
-            "learner.view",
-            "learner",
-            candidate.learner.id.0,
-        )
-        .await?;
+        staff
+            .audit_view("learner.view", "learner", candidate.learner.id.0)
+            .await?;
     }
     let saved = match saved {
         Some(id) => match learner(conn, org, id).await {
@@ -240,7 +220,7 @@ async fn call_page(
         ..fields
     };
     Ok(CallPage {
-        chrome: Chrome::new(user, session, "work").await?,
+        chrome: staff.chrome("work").await?,
         checkpoint,
         cohort,
         counts,
@@ -254,20 +234,14 @@ async fn call_page(
 }
 
 async fn show(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
     Query(params): Query<QueueParams>,
 ) -> Result<CallPage, WebError> {
-    let checkpoint = queue_checkpoint(state.database.conn(), user.organisation_id, CheckpointId(id)).await?;
-    let cohort = queue_cohort(&state, &user, &params.cohort).await?;
+    let checkpoint = queue_checkpoint(staff.conn(), staff.organisation(), CheckpointId(id)).await?;
+    let cohort = queue_cohort(&staff, &params.cohort).await?;
     call_page(
-        &state,
-        peer,
-        user,
-        &session,
+        &staff,
         checkpoint,
         cohort,
         Shown::NextAfter(parse_id(&params.after).map(TaskId)),
@@ -368,17 +342,13 @@ fn parse_call(
 }
 
 async fn save(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<CallFields>,
+    CsrfForm(fields): CsrfForm<CallFields>,
 ) -> Result<Response, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    let org = user.organisation_id;
-    let checkpoint = queue_checkpoint(state.database.conn(), org, CheckpointId(id)).await?;
-    let cohort = queue_cohort(&state, &user, &fields.cohort).await?;
+    let org = staff.organisation();
+    let checkpoint = queue_checkpoint(staff.conn(), org, CheckpointId(id)).await?;
+    let cohort = queue_cohort(&staff, &fields.cohort).await?;
     let key = fields.key.trim().to_owned();
     let task = parse_id(&fields.task).map(TaskId);
     let (Some(task), false) = (task, key.is_empty() || key.len() > 64) else {
@@ -388,15 +358,12 @@ async fn save(
     };
     // The call's learner and the kind of answer (intended or actual) come from
     // the task, never from the form.
-    let shown = call_for_task(state.database.conn(), org, &checkpoint, task).await?;
+    let shown = call_for_task(staff.conn(), org, &checkpoint, task).await?;
     let (outcome, destination) = match parse_call(&fields, shown.kind) {
         Ok(parsed) => parsed,
         Err(errors) => {
             let page = call_page(
-                &state,
-                peer,
-                user,
-                &session,
+                &staff,
                 checkpoint,
                 cohort,
                 Shown::Task(Box::new(shown)),
@@ -419,38 +386,26 @@ async fn save(
         },
         destination,
         opt_out: fields.opt_out == "yes",
-        user: user.id,
+        user: staff.user.id,
         at: onward_storage::repo::now(),
     };
-    let txn = state.database.conn().begin().await.map_err(StorageError::from)?;
-    let learner = match record_call(&txn, org, &call).await {
-        Ok(CallSaved::Recorded { learner, .. }) => {
-            record_audit_event(
-                &txn,
-                org,
-                &AuditEvent {
-                    user: Some(user.id),
-                    action: "learner.call_recorded",
-                    subject_type: "learner",
-                    subject_id: Some(learner.0),
-                    detail: Some(format!("{} (task {})", outcome.code(), task)),
-                    remote_addr: Some(peer.ip().to_string()),
-                },
-            )
-            .await?;
-            txn.commit().await.map_err(StorageError::from)?;
+    // The form's key is claimed first, so a double submission (or two callers
+    // saving one form) records the call once; the repeat finds its learner.
+    let write = staff.write().await?;
+    let learner = match record_call(&write, &call).await? {
+        CallSaved::Recorded { learner, .. } => {
+            write
+                .audit_detail(
+                    "learner.call_recorded",
+                    "learner",
+                    learner.0,
+                    format!("{} (task {})", outcome.code(), task),
+                )
+                .await?;
+            write.commit().await?;
             learner
         }
-        Ok(CallSaved::AlreadyRecorded { learner }) => learner,
-        // Another submission with the same key won the race: it recorded the call.
-        Err(StorageError::Duplicate { .. }) => {
-            drop(txn);
-            let conn = state.database.conn();
-            match record_call(conn, org, &call).await? {
-                CallSaved::AlreadyRecorded { learner } | CallSaved::Recorded { learner, .. } => learner,
-            }
-        }
-        Err(err) => return Err(err.into()),
+        CallSaved::AlreadyRecorded { learner } => learner,
     };
     let base = match &cohort {
         Some(cohort) => format!("/calls/{}?cohort={}&saved={learner}", checkpoint.id, cohort.id),

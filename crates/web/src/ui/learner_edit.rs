@@ -3,27 +3,25 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::Router;
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use chrono::Datelike;
 use onward_domain::learner::{Ethnicity, NewLearner, Sex};
 use onward_domain::organisation::CountryCode;
 use onward_domain::person::PersonName;
 use onward_domain::postcode::Postcode;
 use onward_domain::uln::Uln;
-use onward_storage::repo::audit::{AuditEvent, record_audit_event};
 use onward_storage::repo::learners::{Learner, learner, update_learner};
 use onward_storage::repo::organisations::organisation;
 use onward_storage::{LearnerId, StorageError};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use super::chrome::{Chrome, FieldError, error_for, localised};
 use super::forms::parse_date_input;
-use crate::auth::{CurrentUser, verify_csrf};
+use super::staff::{CsrfForm, Staff};
 use crate::{AppState, WebError};
 
 localised! {
@@ -38,8 +36,6 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Deserialize, Default, Clone)]
 struct Fields {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     given_name: String,
     #[serde(default)]
@@ -96,7 +92,6 @@ impl LearnerForm {
 fn fields_of(learner: &Learner) -> Fields {
     let dob = learner.date_of_birth;
     Fields {
-        csrf: String::new(),
         given_name: learner.given_name.clone(),
         family_name: learner.family_name.clone(),
         uln: learner.uln.clone().unwrap_or_default(),
@@ -111,14 +106,13 @@ fn fields_of(learner: &Learner) -> Fields {
 }
 
 async fn form(
-    user: CurrentUser,
-    session: &Session,
+    staff: &Staff,
     id: LearnerId,
     fields: Fields,
     errors: Vec<FieldError>,
 ) -> Result<LearnerForm, WebError> {
     Ok(LearnerForm {
-        chrome: Chrome::new(user, session, "learners").await?,
+        chrome: staff.chrome("learners").await?,
         id,
         day: fields.day.clone(),
         month: fields.month.clone(),
@@ -130,14 +124,9 @@ async fn form(
     })
 }
 
-async fn edit(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-    Path(id): Path<i64>,
-) -> Result<LearnerForm, WebError> {
-    let learner = learner(state.database.conn(), user.organisation_id, LearnerId(id)).await?;
-    form(user, &session, learner.id, fields_of(&learner), Vec::new()).await
+async fn edit(staff: Staff, Path(id): Path<i64>) -> Result<LearnerForm, WebError> {
+    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
+    form(&staff, learner.id, fields_of(&learner), Vec::new()).await
 }
 
 /// Parses the form over the stored record (fields not on the form are kept).
@@ -218,46 +207,38 @@ fn parse(fields: &Fields, existing: &Learner, country: &CountryCode) -> Result<N
 }
 
 async fn save(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<Fields>,
+    CsrfForm(fields): CsrfForm<Fields>,
 ) -> Result<Response, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    let conn = state.database.conn();
-    let existing = learner(conn, user.organisation_id, LearnerId(id)).await?;
-    let country = CountryCode::parse(&organisation(conn, user.organisation_id).await?.country)
-        .unwrap_or_else(|_| CountryCode::gb());
+    let conn = staff.conn();
+    let org = staff.organisation();
+    let existing = learner(conn, org, LearnerId(id)).await?;
+    let country =
+        CountryCode::parse(&organisation(conn, org).await?.country).unwrap_or_else(|_| CountryCode::gb());
     let errors = match parse(&fields, &existing, &country) {
-        Ok(new) => match update_learner(conn, user.organisation_id, existing.id, &new).await {
-            Ok(changed) => {
-                if !changed.is_empty() {
-                    record_audit_event(
-                        conn,
-                        user.organisation_id,
-                        &AuditEvent {
-                            user: Some(user.id),
-                            action: "learner.update",
-                            subject_type: "learner",
-                            subject_id: Some(existing.id.0),
-                            detail: Some(format!("changed: {}", changed.join(", "))),
-                            remote_addr: Some(peer.ip().to_string()),
-                        },
-                    )
-                    .await?;
+        Ok(new) => {
+            let write = staff.write().await?;
+            match update_learner(&write, org, existing.id, &new).await {
+                Ok(changed) => {
+                    if !changed.is_empty() {
+                        let detail = format!("changed: {}", changed.join(", "));
+                        write
+                            .audit_detail("learner.update", "learner", existing.id.0, detail)
+                            .await?;
+                        write.commit().await?;
+                    }
+                    return Ok(Redirect::to(&format!("/learners/{}", existing.id)).into_response());
                 }
-                return Ok(Redirect::to(&format!("/learners/{}", existing.id)).into_response());
+                Err(StorageError::Duplicate { .. }) => vec![FieldError {
+                    field: "uln",
+                    message: "Another learner already has this ULN or MIS id".to_owned(),
+                }],
+                Err(err) => return Err(err.into()),
             }
-            Err(StorageError::Duplicate { .. }) => vec![FieldError {
-                field: "uln",
-                message: "Another learner already has this ULN or MIS id".to_owned(),
-            }],
-            Err(err) => return Err(err.into()),
-        },
+        }
         Err(errors) => errors,
     };
-    let page = form(user, &session, existing.id, fields, errors).await?;
+    let page = form(&staff, existing.id, fields, errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }

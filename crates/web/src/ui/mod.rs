@@ -16,6 +16,7 @@ mod manage;
 mod plans;
 mod settings;
 mod sign_in;
+pub(crate) mod staff;
 mod support;
 mod unknowns;
 mod users;

@@ -3,23 +3,25 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use std::net::SocketAddr;
+
+use axum::Router;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use chrono::Duration;
 use onward_domain::email::EmailAddress;
 use onward_domain::role::Role;
 use onward_storage::repo::tokens::{consume_user_token, create_user_token, peek_user_token};
 use onward_storage::repo::users::{self, NewUser, User};
-use onward_storage::{StorageError, TransactionTrait, UserId};
+use onward_storage::{Actor, StorageError, UserId};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::audit::audit;
 use super::chrome::{Chrome, FieldError, error_for};
-use crate::auth::{CurrentUser, csrf_token, verify_csrf};
+use super::staff::{CsrfForm, Staff};
+use crate::auth::csrf_token;
 use crate::passwords::{MIN_PASSWORD_LENGTH, hash_password};
 use crate::tokens::{new_token, token_hash};
 use crate::{AppState, WebError};
@@ -65,10 +67,10 @@ impl UsersPage {
     }
 }
 
-async fn users_page(state: &AppState, user: CurrentUser, session: &Session) -> Result<UsersPage, WebError> {
+async fn users_page(staff: &Staff) -> Result<UsersPage, WebError> {
     Ok(UsersPage {
-        users: users::list_users(state.database.conn(), user.organisation_id).await?,
-        chrome: Chrome::new(user, session, "users").await?,
+        users: users::list_users(staff.conn(), staff.organisation()).await?,
+        chrome: staff.chrome("users").await?,
         roles: Role::ALL,
         errors: Vec::new(),
         email: String::new(),
@@ -79,18 +81,12 @@ async fn users_page(state: &AppState, user: CurrentUser, session: &Session) -> R
     })
 }
 
-async fn list_users(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-) -> Result<UsersPage, WebError> {
-    users_page(&state, user, &session).await
+async fn list_users(staff: Staff) -> Result<UsersPage, WebError> {
+    users_page(&staff).await
 }
 
 #[derive(Deserialize)]
 struct InviteFields {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     email: String,
     #[serde(default)]
@@ -100,14 +96,10 @@ struct InviteFields {
 }
 
 async fn invite_user(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    staff: Staff,
     headers: axum::http::HeaderMap,
-    user: CurrentUser,
-    session: Session,
-    Form(fields): Form<InviteFields>,
+    CsrfForm(fields): CsrfForm<InviteFields>,
 ) -> Result<Response, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
     let mut errors = Vec::new();
     let email = EmailAddress::parse(&fields.email).map_err(|_| FieldError {
         field: "email",
@@ -132,16 +124,16 @@ async fn invite_user(
             errors.sort_by_key(|error| ["email", "name", "role"].iter().position(|f| *f == error.field));
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                invite_form_again(&state, user, &session, fields, errors).await?,
+                invite_form_again(&staff, fields, errors).await?,
             )
                 .into_response());
         }
     };
     let token = new_token();
-    let txn = state.database.conn().begin().await.map_err(StorageError::from)?;
+    let write = staff.write().await?;
     let created = users::create_user(
-        &txn,
-        user.organisation_id,
+        &write,
+        staff.organisation(),
         &NewUser {
             email,
             display_name: name.to_owned(),
@@ -159,45 +151,34 @@ async fn invite_user(
             }];
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                invite_form_again(&state, user, &session, fields, errors).await?,
+                invite_form_again(&staff, fields, errors).await?,
             )
                 .into_response());
         }
         Err(err) => return Err(err.into()),
     };
     create_user_token(
-        &txn,
-        user.organisation_id,
+        &write,
+        staff.organisation(),
         invited.id,
         "invite",
         &token_hash(&token),
         onward_storage::repo::now() + Duration::days(INVITE_DAYS),
     )
     .await?;
-    txn.commit().await.map_err(StorageError::from)?;
-    audit(&state, &user, peer, "user.invite", "user", invited.id.0).await?;
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = if state.config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    let mut page = users_page(&state, user, &session).await?;
-    page.invite_link = Some(format!("{scheme}://{host}/invite/{token}"));
+    write.audit("user.invite", "user", invited.id.0).await?;
+    write.commit().await?;
+    let mut page = users_page(&staff).await?;
+    page.invite_link = Some(link_to(&staff.state, &headers, "invite", &token));
     Ok(page.into_response())
 }
 
 async fn invite_form_again(
-    state: &AppState,
-    user: CurrentUser,
-    session: &Session,
+    staff: &Staff,
     fields: InviteFields,
     errors: Vec<FieldError>,
 ) -> Result<UsersPage, WebError> {
-    let mut page = users_page(state, user, session).await?;
+    let mut page = users_page(staff).await?;
     page.errors = errors;
     page.email = fields.email;
     page.name = fields.name;
@@ -208,27 +189,25 @@ async fn invite_form_again(
 #[derive(Deserialize)]
 struct RoleFields {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     role: String,
 }
 
 async fn change_role(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<RoleFields>,
+    CsrfForm(fields): CsrfForm<RoleFields>,
 ) -> Result<Redirect, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    let target = users::user_in_organisation(state.database.conn(), user.organisation_id, UserId(id)).await?;
+    let target = users::user_in_organisation(staff.conn(), staff.organisation(), UserId(id)).await?;
     let role = Role::from_code(&fields.role)
         .ok_or(WebError::BadRequest("Go back and choose a role from the list."))?;
     // An administrator cannot demote themselves and leave no one able to administer.
-    if target.id != user.id {
-        users::set_role(state.database.conn(), user.organisation_id, target.id, role).await?;
-        audit(&state, &user, peer, "user.change_role", "user", target.id.0).await?;
+    if target.id != staff.user.id {
+        let write = staff.write().await?;
+        users::set_role(&write, staff.organisation(), target.id, role).await?;
+        write
+            .audit_detail("user.change_role", "user", target.id.0, role.code())
+            .await?;
+        write.commit().await?;
     }
     Ok(Redirect::to("/users"))
 }
@@ -236,22 +215,16 @@ async fn change_role(
 #[derive(Deserialize)]
 struct ActiveFields {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     active: String,
 }
 
 async fn change_active(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<ActiveFields>,
+    CsrfForm(fields): CsrfForm<ActiveFields>,
 ) -> Result<Redirect, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    let target = users::user_in_organisation(state.database.conn(), user.organisation_id, UserId(id)).await?;
-    if target.id != user.id {
+    let target = users::user_in_organisation(staff.conn(), staff.organisation(), UserId(id)).await?;
+    if target.id != staff.user.id {
         let active = match fields.active.as_str() {
             "true" => true,
             "false" => false,
@@ -261,20 +234,15 @@ async fn change_active(
                 ));
             }
         };
-        users::set_active(state.database.conn(), user.organisation_id, target.id, active).await?;
-        audit(
-            &state,
-            &user,
-            peer,
-            if active {
-                "user.reactivate"
-            } else {
-                "user.deactivate"
-            },
-            "user",
-            target.id.0,
-        )
-        .await?;
+        let write = staff.write().await?;
+        users::set_active(&write, staff.organisation(), target.id, active).await?;
+        let action = if active {
+            "user.reactivate"
+        } else {
+            "user.deactivate"
+        };
+        write.audit(action, "user", target.id.0).await?;
+        write.commit().await?;
     }
     Ok(Redirect::to("/users"))
 }
@@ -337,8 +305,6 @@ async fn show_reset(
 #[derive(Deserialize)]
 struct PasswordFields {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     password: String,
     #[serde(default)]
     confirm: String,
@@ -369,31 +335,33 @@ pub(super) fn check_new_password(password: &str, confirm: &str) -> Vec<FieldErro
 
 async fn accept_invite(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     session: Session,
     Path(token): Path<String>,
-    Form(fields): Form<PasswordFields>,
+    CsrfForm(fields): CsrfForm<PasswordFields>,
 ) -> Result<Response, WebError> {
-    accept_link(&state, &session, token, "invite", fields).await
+    accept_link(&state, peer, &session, token, "invite", fields).await
 }
 
 async fn accept_reset(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     session: Session,
     Path(token): Path<String>,
-    Form(fields): Form<PasswordFields>,
+    CsrfForm(fields): CsrfForm<PasswordFields>,
 ) -> Result<Response, WebError> {
-    accept_link(&state, &session, token, "reset", fields).await
+    accept_link(&state, peer, &session, token, "reset", fields).await
 }
 
 /// Sets the password of the link's user and uses the link up, in one transaction.
 async fn accept_link(
     state: &AppState,
+    peer: SocketAddr,
     session: &Session,
     token: String,
     purpose: &'static str,
     fields: PasswordFields,
 ) -> Result<Response, WebError> {
-    verify_csrf(session, &fields.csrf).await?;
     let gone = |token: String, csrf: String| {
         (
             StatusCode::GONE,
@@ -427,48 +395,52 @@ async fn accept_link(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let hash = hash_password(&fields.password).map_err(|err| WebError::Internal(err.into()))?;
-    let txn = state.database.conn().begin().await.map_err(StorageError::from)?;
-    let Some((org, user)) = consume_user_token(&txn, &token_hash(&token), purpose).await? else {
+    // The link names its user only once it is used up, in this unit of work.
+    let mut write = state.database.write_unattributed().await?;
+    let Some((org, user)) = consume_user_token(&write, &token_hash(&token), purpose).await? else {
         return Ok(gone(token, csrf_token(session).await?));
     };
-    users::set_password_hash(&txn, org, user, &hash).await?;
-    txn.commit().await.map_err(StorageError::from)?;
+    write.act_for(Actor::person(org, user, Some(peer.ip().to_string())));
+    users::set_password_hash(&write, org, user, &hash).await?;
+    let action = if purpose == "invite" {
+        "user.accept_invite"
+    } else {
+        "user.reset_password"
+    };
+    write.audit(action, "user", user.0).await?;
+    write.commit().await?;
     Ok(Redirect::to("/login").into_response())
 }
 
 /// How long a password-reset link stays valid.
 const RESET_HOURS: i64 = 24;
 
+/// A form with nothing but its CSRF token (checked by [`CsrfForm`]).
 #[derive(Deserialize)]
-struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
+struct CsrfOnly {}
 
 async fn create_reset_link(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    staff: Staff,
     headers: axum::http::HeaderMap,
-    user: CurrentUser,
-    session: Session,
     Path(id): Path<i64>,
-    Form(fields): Form<CsrfOnly>,
+    CsrfForm(_): CsrfForm<CsrfOnly>,
 ) -> Result<UsersPage, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    let target = users::user_in_organisation(state.database.conn(), user.organisation_id, UserId(id)).await?;
+    let target = users::user_in_organisation(staff.conn(), staff.organisation(), UserId(id)).await?;
     let token = new_token();
+    let write = staff.write().await?;
     create_user_token(
-        state.database.conn(),
-        user.organisation_id,
+        &write,
+        staff.organisation(),
         target.id,
         "reset",
         &token_hash(&token),
         onward_storage::repo::now() + Duration::hours(RESET_HOURS),
     )
     .await?;
-    audit(&state, &user, peer, "user.reset_link", "user", target.id.0).await?;
-    let link = link_to(&state, &headers, "reset", &token);
-    let mut page = users_page(&state, user, &session).await?;
+    write.audit("user.reset_link", "user", target.id.0).await?;
+    write.commit().await?;
+    let link = link_to(&staff.state, &headers, "reset", &token);
+    let mut page = users_page(&staff).await?;
     page.reset_link = Some((target.display_name, link));
     Ok(page)
 }
