@@ -1,4 +1,4 @@
-//! Creating, editing and archiving cohorts and programmes.
+//! Creating, editing and archiving programmes.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -7,285 +7,35 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use chrono::Datelike;
 use onward_domain::programme::{ProgrammeType, QualificationLevel, SectorSubjectArea, StudyMode};
-use onward_storage::repo::cohorts::{
-    NewCohort, cohort_details, create_cohort, set_cohort_archived, update_cohort,
-};
-use onward_storage::repo::plans::list_plans;
+use onward_storage::ProgrammeId;
 use onward_storage::repo::programmes::{
     NewProgramme, Programme, create_programme, list_programmes, programme, set_programme_archived,
     update_programme,
 };
-use onward_storage::{CohortId, ProgrammeId, StorageError, TrackingPlanId};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::audit::audit;
-use super::chrome::{Chrome, FieldError, error_for};
-use super::forms::{parse_date_input, required_text};
+use super::{ArchiveFields, archived_flag};
 use crate::auth::{CurrentUser, verify_csrf};
+use crate::ui::audit::audit;
+use crate::ui::chrome::{Chrome, FieldError, error_for};
+use crate::ui::forms::required_text;
 use crate::{AppState, WebError};
 
-super::chrome::localised! {
-    CohortForm => chrome.tr;
+crate::ui::chrome::localised! {
     ProgrammesPage => chrome.tr;
     ProgrammeForm => chrome.tr;
 }
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
-        .route("/cohorts/new", get(new_cohort))
-        .route("/cohorts", post(create_cohort_submit))
-        .route("/cohorts/{id}/edit", get(edit_cohort))
-        .route("/cohorts/{id}", post(update_cohort_submit))
-        .route("/cohorts/{id}/archive", post(archive_cohort))
         .route("/programmes", get(programmes).post(create_programme_submit))
         .route("/programmes/new", get(new_programme))
         .route("/programmes/{id}/edit", get(edit_programme))
         .route("/programmes/{id}", post(update_programme_submit))
         .route("/programmes/{id}/archive", post(archive_programme))
 }
-
-#[derive(Deserialize, Default)]
-struct ArchiveFields {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    archived: String,
-}
-
-fn archived_flag(fields: &ArchiveFields) -> Result<bool, WebError> {
-    match fields.archived.as_str() {
-        "true" => Ok(true),
-        "false" => Ok(false),
-        _ => Err(WebError::BadRequest(
-            "Go back and use the Archive or Restore button.",
-        )),
-    }
-}
-
-// ---- cohorts ----
-
-#[derive(Template, WebTemplate)]
-#[template(path = "cohort_form.html")]
-struct CohortForm {
-    chrome: Chrome,
-    /// `None` when creating.
-    id: Option<CohortId>,
-    plans: Vec<(TrackingPlanId, String)>,
-    name: String,
-    plan: String,
-    day: String,
-    month: String,
-    year: String,
-    errors: Vec<FieldError>,
-}
-
-impl CohortForm {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-
-    fn action(&self) -> String {
-        self.id
-            .map_or_else(|| "/cohorts".to_owned(), |id| format!("/cohorts/{id}"))
-    }
-}
-
-#[derive(Deserialize, Default)]
-struct CohortFields {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    plan: String,
-    #[serde(default)]
-    day: String,
-    #[serde(default)]
-    month: String,
-    #[serde(default)]
-    year: String,
-}
-
-async fn cohort_form(
-    state: &AppState,
-    user: CurrentUser,
-    session: &Session,
-    id: Option<CohortId>,
-    fields: CohortFields,
-    errors: Vec<FieldError>,
-) -> Result<CohortForm, WebError> {
-    Ok(CohortForm {
-        plans: list_plans(state.database.conn(), user.organisation_id).await?,
-        chrome: Chrome::new(user, session, "cohorts").await?,
-        id,
-        name: fields.name,
-        plan: fields.plan,
-        day: fields.day,
-        month: fields.month,
-        year: fields.year,
-        errors,
-    })
-}
-
-async fn new_cohort(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-) -> Result<CohortForm, WebError> {
-    cohort_form(&state, user, &session, None, CohortFields::default(), Vec::new()).await
-}
-
-async fn edit_cohort(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-    Path(id): Path<i64>,
-) -> Result<CohortForm, WebError> {
-    let details = cohort_details(state.database.conn(), user.organisation_id, CohortId(id)).await?;
-    let day = details.results_day;
-    let fields = CohortFields {
-        name: details.name,
-        plan: details
-            .tracking_plan
-            .map(|plan| plan.to_string())
-            .unwrap_or_default(),
-        day: day.map(|d| d.day().to_string()).unwrap_or_default(),
-        month: day.map(|d| d.month().to_string()).unwrap_or_default(),
-        year: day.map(|d| d.year().to_string()).unwrap_or_default(),
-        ..CohortFields::default()
-    };
-    cohort_form(&state, user, &session, Some(CohortId(id)), fields, Vec::new()).await
-}
-
-async fn parse_cohort(
-    state: &AppState,
-    user: &CurrentUser,
-    fields: &CohortFields,
-) -> Result<Result<NewCohort, Vec<FieldError>>, WebError> {
-    let mut errors = Vec::new();
-    let name = required_text("name", "a name for the cohort", &fields.name, 200)
-        .map_err(|e| errors.push(e))
-        .ok();
-    let plans = list_plans(state.database.conn(), user.organisation_id).await?;
-    let plan = match fields.plan.trim() {
-        "" => None,
-        text => match text
-            .parse::<i64>()
-            .ok()
-            .filter(|id| plans.iter().any(|(plan, _)| plan.0 == *id))
-        {
-            Some(id) => Some(TrackingPlanId(id)),
-            None => {
-                errors.push(FieldError {
-                    field: "plan",
-                    message: "Select a tracking plan from the list".to_owned(),
-                });
-                None
-            }
-        },
-    };
-    let results_day = parse_date_input("day", "Results day", &fields.day, &fields.month, &fields.year)
-        .map_err(|e| errors.push(e))
-        .ok()
-        .flatten();
-    Ok(match name {
-        Some(name) if errors.is_empty() => Ok(NewCohort {
-            name,
-            tracking_plan: plan,
-            results_day,
-        }),
-        _ => Err(errors),
-    })
-}
-
-async fn save_cohort(
-    state: AppState,
-    peer: std::net::SocketAddr,
-    user: CurrentUser,
-    session: Session,
-    id: Option<CohortId>,
-    fields: CohortFields,
-) -> Result<Response, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    let conn = state.database.conn();
-    let org = user.organisation_id;
-    let errors = match parse_cohort(&state, &user, &fields).await? {
-        Ok(cohort) => {
-            let saved = match id {
-                Some(id) => update_cohort(conn, org, id, &cohort).await.map(|()| id),
-                None => create_cohort(conn, org, &cohort).await,
-            };
-            match saved {
-                Ok(saved_id) => {
-                    let action = if id.is_some() {
-                        "cohort.update"
-                    } else {
-                        "cohort.create"
-                    };
-                    audit(&state, &user, peer, action, "cohort", saved_id.0).await?;
-                    return Ok(Redirect::to(&format!("/cohorts/{saved_id}")).into_response());
-                }
-                Err(StorageError::Duplicate { .. }) => vec![FieldError {
-                    field: "name",
-                    message: "A cohort with this name already exists".to_owned(),
-                }],
-                Err(err) => return Err(err.into()),
-            }
-        }
-        Err(errors) => errors,
-    };
-    let form = cohort_form(&state, user, &session, id, fields, errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response())
-}
-
-async fn create_cohort_submit(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
-    Form(fields): Form<CohortFields>,
-) -> Result<Response, WebError> {
-    save_cohort(state, peer, user, session, None, fields).await
-}
-
-async fn update_cohort_submit(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
-    Path(id): Path<i64>,
-    Form(fields): Form<CohortFields>,
-) -> Result<Response, WebError> {
-    cohort_details(state.database.conn(), user.organisation_id, CohortId(id)).await?;
-    save_cohort(state, peer, user, session, Some(CohortId(id)), fields).await
-}
-
-async fn archive_cohort(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
-    Path(id): Path<i64>,
-    Form(fields): Form<ArchiveFields>,
-) -> Result<Redirect, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    // Another organisation's cohort is "not found" before anything else is checked.
-    cohort_details(state.database.conn(), user.organisation_id, CohortId(id)).await?;
-    set_cohort_archived(
-        state.database.conn(),
-        user.organisation_id,
-        CohortId(id),
-        archived_flag(&fields)?,
-    )
-    .await?;
-    audit(&state, &user, peer, "cohort.archive", "cohort", id).await?;
-    Ok(Redirect::to(&format!("/cohorts/{id}")))
-}
-
-// ---- programmes ----
 
 #[derive(Template, WebTemplate)]
 #[template(path = "programmes.html")]

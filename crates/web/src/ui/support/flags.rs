@@ -1,0 +1,156 @@
+//! Flagging a learner at risk and clearing the flag.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use onward_storage::repo::learners::{Learner, learner};
+use onward_storage::repo::support::{clear_flag, flags_for_learner, raise_flag};
+use onward_storage::{LearnerId, SupportFlagId};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::{Peer, back_to};
+use crate::auth::{CurrentUser, verify_csrf};
+use crate::ui::audit::audit;
+use crate::ui::chrome::{Chrome, FieldError, error_for};
+use crate::ui::forms::required_text;
+use crate::{AppState, WebError};
+
+crate::ui::chrome::localised! {
+    FlagForm => chrome.tr;
+}
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/learners/{id}/flags/new", get(new_flag))
+        .route("/learners/{id}/flags", post(create_flag))
+        .route("/learners/{id}/flags/clear", post(clear))
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct FlagFields {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    flag: String,
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "flag_form.html")]
+struct FlagForm {
+    chrome: Chrome,
+    learner: Learner,
+    reason: String,
+    errors: Vec<FieldError>,
+}
+
+impl FlagForm {
+    fn error(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+}
+
+async fn new_flag(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Result<FlagForm, WebError> {
+    let learner = learner(state.database.conn(), user.organisation_id, LearnerId(id)).await?;
+    Ok(FlagForm {
+        chrome: Chrome::new(user, &session, "learners").await?,
+        learner,
+        reason: String::new(),
+        errors: Vec::new(),
+    })
+}
+
+async fn create_flag(
+    State(state): State<AppState>,
+    ConnectInfo(peer): Peer,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<FlagFields>,
+) -> Result<Response, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    let conn = state.database.conn();
+    let learner = learner(conn, user.organisation_id, LearnerId(id)).await?;
+    match required_text("reason", "why the learner is at risk", &fields.reason, 1000) {
+        Ok(reason) => {
+            raise_flag(conn, user.organisation_id, learner.id, &reason, Some(user.id)).await?;
+            audit(
+                &state,
+                &user,
+                peer,
+                "learner.flag_raised",
+                "learner",
+                learner.id.0,
+            )
+            .await?;
+            Ok(back_to(learner.id))
+        }
+        Err(err) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FlagForm {
+                chrome: Chrome::new(user, &session, "learners").await?,
+                learner,
+                reason: fields.reason,
+                errors: vec![err],
+            },
+        )
+            .into_response()),
+    }
+}
+
+async fn clear(
+    State(state): State<AppState>,
+    ConnectInfo(peer): Peer,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<FlagFields>,
+) -> Result<Response, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    let conn = state.database.conn();
+    let learner = learner(conn, user.organisation_id, LearnerId(id)).await?;
+    let flag = fields
+        .flag
+        .trim()
+        .parse::<i64>()
+        .map(SupportFlagId)
+        .map_err(|_| WebError::BadRequest("Go back and choose the flag to clear."))?;
+    let note = fields.note.trim();
+    if note.chars().count() > 1000 {
+        return Err(WebError::BadRequest(
+            "Go back and shorten the note to 1,000 characters or fewer.",
+        ));
+    }
+    let note = (!note.is_empty()).then_some(note);
+    // A flag already cleared (a second click) is simply not cleared again.
+    let still_open = flags_for_learner(conn, user.organisation_id, learner.id)
+        .await?
+        .iter()
+        .any(|f| f.id == flag && f.is_open());
+    if still_open {
+        clear_flag(conn, user.organisation_id, learner.id, flag, note, Some(user.id)).await?;
+        audit(
+            &state,
+            &user,
+            peer,
+            "learner.flag_cleared",
+            "learner",
+            learner.id.0,
+        )
+        .await?;
+    }
+    Ok(back_to(learner.id))
+}

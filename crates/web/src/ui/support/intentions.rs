@@ -1,0 +1,197 @@
+//! Recording a learner's intended destination.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::{Datelike, NaiveDate};
+use onward_domain::destination::DestinationCategory;
+use onward_domain::support::IntentionStage;
+use onward_storage::LearnerId;
+use onward_storage::repo::intentions::{NewIntention, record_intention};
+use onward_storage::repo::learners::{Learner, learner};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::{Peer, back_to, error, optional_text, required_date};
+use crate::auth::{CurrentUser, verify_csrf};
+use crate::ui::audit::audit;
+use crate::ui::chrome::{Chrome, FieldError, error_for};
+use crate::ui::forms::parse_date_input;
+use crate::{AppState, WebError};
+
+crate::ui::chrome::localised! {
+    IntentionForm => chrome.tr;
+}
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/learners/{id}/intentions/new", get(new_intention))
+        .route("/learners/{id}/intentions", post(create_intention))
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct IntentionFields {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    stage: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    month: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    aspiration: String,
+    #[serde(default)]
+    notes: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "intention_form.html")]
+struct IntentionForm {
+    chrome: Chrome,
+    learner: Learner,
+    fields: IntentionFields,
+    day: String,
+    month: String,
+    year: String,
+    stages: &'static [IntentionStage],
+    categories: &'static [DestinationCategory],
+    errors: Vec<FieldError>,
+}
+
+impl IntentionForm {
+    fn error(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+}
+
+fn intention_form(
+    chrome: Chrome,
+    learner: Learner,
+    fields: IntentionFields,
+    errors: Vec<FieldError>,
+) -> IntentionForm {
+    IntentionForm {
+        chrome,
+        learner,
+        day: fields.day.clone(),
+        month: fields.month.clone(),
+        year: fields.year.clone(),
+        fields,
+        stages: IntentionStage::ALL,
+        categories: DestinationCategory::ALL,
+        errors,
+    }
+}
+
+fn parse_intention(fields: &IntentionFields, today: NaiveDate) -> Result<NewIntention, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let stage = IntentionStage::from_code(fields.stage.trim());
+    if stage.is_none() {
+        errors.push(error("stage", "Select when the intention was recorded"));
+    }
+    let category = DestinationCategory::from_code(fields.category.trim());
+    if category.is_none() {
+        errors.push(error("category", "Select what the learner intends to do"));
+    }
+    let as_of = required_date(
+        &mut errors,
+        parse_date_input("day", "The date", &fields.day, &fields.month, &fields.year),
+        "Enter the date of the conversation",
+        |date| date <= today,
+        "The date must be today or in the past",
+    );
+    let place = optional_text("place", "The provider or employer", &fields.place, 200)
+        .map_err(|err| errors.push(err))
+        .ok()
+        .flatten();
+    let aspiration = optional_text("aspiration", "The aspiration", &fields.aspiration, 1000)
+        .map_err(|err| errors.push(err))
+        .ok()
+        .flatten();
+    let notes = optional_text("notes", "The notes", &fields.notes, 1000)
+        .map_err(|err| errors.push(err))
+        .ok()
+        .flatten();
+    match (stage, category, as_of) {
+        (Some(stage), Some(category), Some(as_of)) if errors.is_empty() => Ok(NewIntention {
+            stage,
+            category,
+            as_of,
+            place,
+            aspiration,
+            notes,
+        }),
+        _ => Err(errors),
+    }
+}
+
+async fn new_intention(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Result<IntentionForm, WebError> {
+    let learner = learner(state.database.conn(), user.organisation_id, LearnerId(id)).await?;
+    let today = chrono::Utc::now().date_naive();
+    let fields = IntentionFields {
+        day: today.day().to_string(),
+        month: today.month().to_string(),
+        year: today.year().to_string(),
+        ..Default::default()
+    };
+    Ok(intention_form(
+        Chrome::new(user, &session, "learners").await?,
+        learner,
+        fields,
+        Vec::new(),
+    ))
+}
+
+async fn create_intention(
+    State(state): State<AppState>,
+    ConnectInfo(peer): Peer,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<IntentionFields>,
+) -> Result<Response, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    let conn = state.database.conn();
+    let learner = learner(conn, user.organisation_id, LearnerId(id)).await?;
+    match parse_intention(&fields, chrono::Utc::now().date_naive()) {
+        Ok(new) => {
+            record_intention(conn, user.organisation_id, learner.id, &new, Some(user.id)).await?;
+            audit(
+                &state,
+                &user,
+                peer,
+                "learner.intention_recorded",
+                "learner",
+                learner.id.0,
+            )
+            .await?;
+            Ok(back_to(learner.id))
+        }
+        Err(errors) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            intention_form(
+                Chrome::new(user, &session, "learners").await?,
+                learner,
+                fields,
+                errors,
+            ),
+        )
+            .into_response()),
+    }
+}

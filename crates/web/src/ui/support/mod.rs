@@ -1,0 +1,87 @@
+//! Intentions, the September Guarantee and support for non-progressors on the
+//! learner record, and the cohort lists that go with them: learners with no
+//! offer (printable, CSV) and learners at risk. Referrals appear in their
+//! owner's My work (`ui::work`).
+
+use axum::Router;
+use axum::extract::ConnectInfo;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use onward_storage::LearnerId;
+
+use super::chrome::FieldError;
+use crate::AppState;
+
+mod cohort_lists;
+mod flags;
+mod intentions;
+mod offers;
+mod record;
+mod referrals;
+
+pub use record::{LearnerSupport, learner_support};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(intentions::router())
+        .merge(offers::router())
+        .merge(flags::router())
+        .merge(referrals::router())
+        .merge(cohort_lists::router())
+}
+
+type Peer = ConnectInfo<std::net::SocketAddr>;
+
+/// An optional, trimmed text of at most `max` characters.
+fn optional_text(
+    field: &'static str,
+    label: &str,
+    value: &str,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
+    let value = value.trim();
+    if value.chars().count() > max {
+        return Err(FieldError {
+            field,
+            message: format!("{label} must be {max} characters or fewer"),
+        });
+    }
+    Ok((!value.is_empty()).then(|| value.to_owned()))
+}
+
+fn error(field: &'static str, message: &str) -> FieldError {
+    FieldError {
+        field,
+        message: message.to_owned(),
+    }
+}
+
+/// A date the form's `day` input must hold, within the range `allowed` accepts;
+/// any problem goes to `errors`.
+fn required_date(
+    errors: &mut Vec<FieldError>,
+    parsed: Result<Option<NaiveDate>, FieldError>,
+    missing: &str,
+    allowed: impl Fn(NaiveDate) -> bool,
+    out_of_range: &str,
+) -> Option<NaiveDate> {
+    match parsed {
+        Ok(Some(date)) if allowed(date) => Some(date),
+        Ok(Some(_)) => {
+            errors.push(error("day", out_of_range));
+            None
+        }
+        Ok(None) => {
+            errors.push(error("day", missing));
+            None
+        }
+        Err(err) => {
+            errors.push(err);
+            None
+        }
+    }
+}
+
+fn back_to(learner: LearnerId) -> Response {
+    Redirect::to(&format!("/learners/{learner}#support")).into_response()
+}

@@ -1,0 +1,173 @@
+//! September Guarantee offers on the learner record.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use onward_domain::support::OfferStatus;
+use onward_storage::repo::guarantee::{NewOffer, record_offer, update_offer_status};
+use onward_storage::repo::learners::{Learner, learner};
+use onward_storage::{LearnerId, OfferId};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::{Peer, back_to, error, optional_text};
+use crate::auth::{CurrentUser, verify_csrf};
+use crate::ui::audit::audit;
+use crate::ui::chrome::{Chrome, FieldError, error_for};
+use crate::ui::forms::required_text;
+use crate::{AppState, WebError};
+
+crate::ui::chrome::localised! {
+    OfferForm => chrome.tr;
+}
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/learners/{id}/offers/new", get(new_offer))
+        .route("/learners/{id}/offers", post(create_offer))
+        .route("/learners/{id}/offers/status", post(change_offer_status))
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct OfferFields {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    provider: String,
+    #[serde(default)]
+    course: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    offer: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "offer_form.html")]
+struct OfferForm {
+    chrome: Chrome,
+    learner: Learner,
+    fields: OfferFields,
+    statuses: &'static [OfferStatus],
+    errors: Vec<FieldError>,
+}
+
+impl OfferForm {
+    fn error(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+}
+
+fn parse_offer(fields: &OfferFields) -> Result<NewOffer, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let provider = required_text("provider", "the provider", &fields.provider, 200)
+        .map_err(|err| errors.push(err))
+        .ok();
+    let course = optional_text("course", "The course", &fields.course, 200)
+        .map_err(|err| errors.push(err))
+        .ok()
+        .flatten();
+    let status = OfferStatus::from_code(fields.status.trim());
+    if status.is_none() {
+        errors.push(error("status", "Select where the offer stands"));
+    }
+    match (provider, status) {
+        (Some(provider), Some(status)) if errors.is_empty() => Ok(NewOffer {
+            provider,
+            course,
+            status,
+        }),
+        _ => Err(errors),
+    }
+}
+
+async fn new_offer(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Result<OfferForm, WebError> {
+    let learner = learner(state.database.conn(), user.organisation_id, LearnerId(id)).await?;
+    Ok(OfferForm {
+        chrome: Chrome::new(user, &session, "learners").await?,
+        learner,
+        fields: OfferFields::default(),
+        statuses: OfferStatus::ALL,
+        errors: Vec::new(),
+    })
+}
+
+async fn create_offer(
+    State(state): State<AppState>,
+    ConnectInfo(peer): Peer,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<OfferFields>,
+) -> Result<Response, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    let conn = state.database.conn();
+    let learner = learner(conn, user.organisation_id, LearnerId(id)).await?;
+    match parse_offer(&fields) {
+        Ok(new) => {
+            record_offer(conn, user.organisation_id, learner.id, &new, Some(user.id)).await?;
+            audit(
+                &state,
+                &user,
+                peer,
+                "learner.offer_recorded",
+                "learner",
+                learner.id.0,
+            )
+            .await?;
+            Ok(back_to(learner.id))
+        }
+        Err(errors) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            OfferForm {
+                chrome: Chrome::new(user, &session, "learners").await?,
+                learner,
+                fields,
+                statuses: OfferStatus::ALL,
+                errors,
+            },
+        )
+            .into_response()),
+    }
+}
+
+async fn change_offer_status(
+    State(state): State<AppState>,
+    ConnectInfo(peer): Peer,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<OfferFields>,
+) -> Result<Response, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    let conn = state.database.conn();
+    let learner = learner(conn, user.organisation_id, LearnerId(id)).await?;
+    let offer = fields
+        .offer
+        .trim()
+        .parse::<i64>()
+        .map(OfferId)
+        .map_err(|_| WebError::BadRequest("Go back and choose an offer to update."))?;
+    let status = OfferStatus::from_code(fields.status.trim())
+        .ok_or(WebError::BadRequest("Go back and choose where the offer stands."))?;
+    update_offer_status(conn, user.organisation_id, learner.id, offer, status).await?;
+    audit(
+        &state,
+        &user,
+        peer,
+        "learner.offer_updated",
+        "learner",
+        learner.id.0,
+    )
+    .await?;
+    Ok(back_to(learner.id))
+}

@@ -1,0 +1,176 @@
+//! What the learner record shows about intentions, offers, flags, referrals
+//! and the support log.
+
+use chrono::NaiveDate;
+use onward_domain::destination::{DestinationCategory, current_destination};
+use onward_domain::organisation::OrganisationKind;
+use onward_domain::support::{IntentionMatch, IntentionStage, OfferStatus, compare_intention};
+use onward_storage::LearnerId;
+use onward_storage::repo::destinations::StoredDestination;
+use onward_storage::repo::guarantee::{Offer, offers_for_learner};
+use onward_storage::repo::intentions::{Intention, intentions_for_learner};
+use onward_storage::repo::organisations::organisation;
+use onward_storage::repo::support::{
+    Flag, Referral, flags_for_learner, learner_at_risk, referrals_for_learner,
+};
+
+use crate::auth::CurrentUser;
+use crate::{AppState, WebError};
+
+/// One stage of the "intended vs actual" summary.
+pub struct StageRow {
+    pub stage: IntentionStage,
+    pub intention: Option<Intention>,
+    pub comparison: Option<IntentionMatch>,
+}
+
+impl StageRow {
+    /// The GOV.UK tag colour for the comparison.
+    pub fn tag_class(&self) -> &'static str {
+        match self.comparison {
+            Some(IntentionMatch::Matches) => "govuk-tag--green",
+            Some(IntentionMatch::SameGroup) => "govuk-tag--turquoise",
+            Some(IntentionMatch::Differs) => "govuk-tag--orange",
+            _ => "govuk-tag--grey",
+        }
+    }
+}
+
+/// One dated line of the support log.
+pub struct LogEntry {
+    pub date: NaiveDate,
+    pub title: String,
+    pub detail: String,
+}
+
+/// Everything the learner record shows about intentions, offers and support.
+pub struct LearnerSupport {
+    pub at_risk: Vec<String>,
+    pub current: Option<DestinationCategory>,
+    pub stages: Vec<StageRow>,
+    pub intentions: Vec<Intention>,
+    pub show_offers: bool,
+    pub offers: Vec<Offer>,
+    pub offer_statuses: &'static [OfferStatus],
+    pub open_flags: Vec<Flag>,
+    pub open_referrals: Vec<Referral>,
+    pub log: Vec<LogEntry>,
+    pub today: NaiveDate,
+}
+
+/// Loads the learner record's intentions, offers and support log.
+pub async fn learner_support(
+    state: &AppState,
+    user: &CurrentUser,
+    learner: LearnerId,
+    destinations: &[StoredDestination],
+) -> Result<LearnerSupport, WebError> {
+    let conn = state.database.conn();
+    let org = user.organisation_id;
+    let today = chrono::Utc::now().date_naive();
+    let current = current_destination(destinations.iter().map(|d| &d.record)).map(|record| record.category);
+    let at_risk = learner_at_risk(conn, org, learner, current, today)
+        .await?
+        .iter()
+        .map(|reason| reason.describe())
+        .collect();
+    let intentions = intentions_for_learner(conn, org, learner).await?;
+    let stages = IntentionStage::ALL
+        .iter()
+        .map(|stage| {
+            // The latest intention at each stage (the list is oldest first).
+            let intention = intentions.iter().rev().find(|i| i.stage == *stage).cloned();
+            StageRow {
+                stage: *stage,
+                comparison: intention
+                    .as_ref()
+                    .map(|i| compare_intention(i.record.category, current)),
+                intention,
+            }
+        })
+        .collect();
+    let offers = offers_for_learner(conn, org, learner).await?;
+    let kind = organisation(conn, org).await?.kind;
+    let show_offers =
+        !offers.is_empty() || matches!(kind, OrganisationKind::School | OrganisationKind::College);
+    let flags = flags_for_learner(conn, org, learner).await?;
+    let referrals = referrals_for_learner(conn, org, learner).await?;
+    let mut log = Vec::new();
+    for flag in &flags {
+        log.push(LogEntry {
+            date: flag.raised_at.date_naive(),
+            title: "Flagged at risk".to_owned(),
+            detail: format!(
+                "{} ({})",
+                flag.reason,
+                flag.raised_by_name.as_deref().unwrap_or("staff")
+            ),
+        });
+        if let Some(cleared) = flag.cleared_at {
+            log.push(LogEntry {
+                date: cleared.date_naive(),
+                title: "Flag cleared".to_owned(),
+                detail: format!(
+                    "{}{} ({})",
+                    flag.reason,
+                    flag.cleared_note
+                        .as_deref()
+                        .map(|note| format!(": {note}"))
+                        .unwrap_or_default(),
+                    flag.cleared_by_name.as_deref().unwrap_or("staff")
+                ),
+            });
+        }
+    }
+    for referral in &referrals {
+        log.push(LogEntry {
+            date: referral.opened_at.date_naive(),
+            title: format!("Referred: {}", referral.referral_type.label()),
+            detail: format!(
+                "Owner: {}. Follow up by {}.{}",
+                referral.owner_name.as_deref().unwrap_or("none"),
+                referral.follow_up_on.format("%d/%m/%Y"),
+                referral
+                    .notes
+                    .as_deref()
+                    .map(|notes| format!(" {notes}"))
+                    .unwrap_or_default()
+            ),
+        });
+        if let (Some(closed), Some(outcome)) = (referral.closed_at, referral.outcome) {
+            log.push(LogEntry {
+                date: closed.date_naive(),
+                title: format!(
+                    "Referral closed ({}): {}",
+                    referral.referral_type.label(),
+                    outcome.label()
+                ),
+                detail: format!(
+                    "{}{}",
+                    referral.outcome_note.as_deref().unwrap_or_default(),
+                    referral
+                        .closed_by_name
+                        .as_deref()
+                        .map(|name| format!(" ({name})"))
+                        .unwrap_or_default()
+                )
+                .trim()
+                .to_owned(),
+            });
+        }
+    }
+    log.sort_by_key(|entry| std::cmp::Reverse(entry.date));
+    Ok(LearnerSupport {
+        at_risk,
+        current,
+        stages,
+        intentions,
+        show_offers,
+        offers,
+        offer_statuses: OfferStatus::ALL,
+        open_flags: flags.into_iter().filter(Flag::is_open).collect(),
+        open_referrals: referrals.into_iter().filter(Referral::is_open).collect(),
+        log,
+        today,
+    })
+}

@@ -1,0 +1,360 @@
+//! Referrals for support: opening and closing them.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::{Datelike, NaiveDate};
+use onward_domain::permissions::{Action, allows};
+use onward_domain::support::{ReferralOutcome, ReferralType};
+use onward_storage::repo::learners::{Learner, learner};
+use onward_storage::repo::support::{NewReferral, Referral, close_referral, open_referral, referral};
+use onward_storage::repo::users::list_users;
+use onward_storage::{LearnerId, ReferralId, UserId};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::{Peer, back_to, error, optional_text, required_date};
+use crate::auth::{CurrentUser, verify_csrf};
+use crate::ui::audit::audit;
+use crate::ui::chrome::{Chrome, FieldError, error_for};
+use crate::ui::forms::parse_date_input;
+use crate::{AppState, WebError};
+
+crate::ui::chrome::localised! {
+    ReferralForm => chrome.tr;
+    CloseReferralForm => chrome.tr;
+}
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/learners/{id}/referrals/new", get(new_referral))
+        .route("/learners/{id}/referrals", post(create_referral))
+        .route("/learners/{id}/referrals/close", get(close_form).post(close))
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct ReferralFields {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    referral_type: String,
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    month: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    notes: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "referral_form.html")]
+struct ReferralForm {
+    chrome: Chrome,
+    learner: Learner,
+    fields: ReferralFields,
+    day: String,
+    month: String,
+    year: String,
+    types: &'static [ReferralType],
+    /// Staff who can follow a referral up: (id, name, role).
+    owners: Vec<(UserId, String, String)>,
+    errors: Vec<FieldError>,
+}
+
+impl ReferralForm {
+    fn error(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+}
+
+/// Active staff whose role may follow up referrals.
+async fn possible_owners(
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<Vec<(UserId, String, String)>, WebError> {
+    Ok(list_users(state.database.conn(), user.organisation_id)
+        .await?
+        .into_iter()
+        .filter(|u| u.active && allows(u.role, Action::ManageReferrals))
+        .map(|u| (u.id, u.display_name, u.role.label().to_owned()))
+        .collect())
+}
+
+async fn referral_form(
+    state: &AppState,
+    user: CurrentUser,
+    session: &Session,
+    learner: Learner,
+    fields: ReferralFields,
+    errors: Vec<FieldError>,
+) -> Result<ReferralForm, WebError> {
+    let owners = possible_owners(state, &user).await?;
+    Ok(ReferralForm {
+        chrome: Chrome::new(user, session, "learners").await?,
+        learner,
+        day: fields.day.clone(),
+        month: fields.month.clone(),
+        year: fields.year.clone(),
+        fields,
+        types: ReferralType::ALL,
+        owners,
+        errors,
+    })
+}
+
+fn parse_referral(
+    fields: &ReferralFields,
+    owners: &[(UserId, String, String)],
+    today: NaiveDate,
+) -> Result<NewReferral, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let referral_type = ReferralType::from_code(fields.referral_type.trim());
+    if referral_type.is_none() {
+        errors.push(error("referral_type", "Select what the learner is referred to"));
+    }
+    let owner = fields
+        .owner
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .map(UserId)
+        .filter(|id| owners.iter().any(|(owner, _, _)| owner == id));
+    if owner.is_none() {
+        errors.push(error("owner", "Select who will follow the referral up"));
+    }
+    let follow_up_on = required_date(
+        &mut errors,
+        parse_date_input(
+            "day",
+            "The follow-up date",
+            &fields.day,
+            &fields.month,
+            &fields.year,
+        ),
+        "Enter the follow-up date",
+        |date| date >= today,
+        "The follow-up date must be today or in the future",
+    );
+    let notes = optional_text("notes", "The notes", &fields.notes, 2000)
+        .map_err(|err| errors.push(err))
+        .ok()
+        .flatten();
+    match (referral_type, owner, follow_up_on) {
+        (Some(referral_type), Some(owner), Some(follow_up_on)) if errors.is_empty() => Ok(NewReferral {
+            referral_type,
+            owner,
+            follow_up_on,
+            notes,
+        }),
+        _ => Err(errors),
+    }
+}
+
+async fn new_referral(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Result<ReferralForm, WebError> {
+    let learner = learner(state.database.conn(), user.organisation_id, LearnerId(id)).await?;
+    // A fortnight is a usual first follow-up.
+    let follow_up = chrono::Utc::now().date_naive() + chrono::Duration::days(14);
+    let fields = ReferralFields {
+        owner: user.id.to_string(),
+        day: follow_up.day().to_string(),
+        month: follow_up.month().to_string(),
+        year: follow_up.year().to_string(),
+        ..Default::default()
+    };
+    referral_form(&state, user, &session, learner, fields, Vec::new()).await
+}
+
+async fn create_referral(
+    State(state): State<AppState>,
+    ConnectInfo(peer): Peer,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<ReferralFields>,
+) -> Result<Response, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    let conn = state.database.conn();
+    let learner = learner(conn, user.organisation_id, LearnerId(id)).await?;
+    let owners = possible_owners(&state, &user).await?;
+    match parse_referral(&fields, &owners, chrono::Utc::now().date_naive()) {
+        Ok(new) => {
+            open_referral(conn, user.organisation_id, learner.id, &new, Some(user.id)).await?;
+            audit(
+                &state,
+                &user,
+                peer,
+                "learner.referral_opened",
+                "learner",
+                learner.id.0,
+            )
+            .await?;
+            Ok(back_to(learner.id))
+        }
+        Err(errors) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            referral_form(&state, user, &session, learner, fields, errors).await?,
+        )
+            .into_response()),
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct CloseFields {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    referral: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "referral_close.html")]
+struct CloseReferralForm {
+    chrome: Chrome,
+    learner: Learner,
+    referral: Referral,
+    fields: CloseFields,
+    outcomes: &'static [ReferralOutcome],
+    errors: Vec<FieldError>,
+}
+
+impl CloseReferralForm {
+    fn error(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+}
+
+fn referral_id(value: &str) -> Result<ReferralId, WebError> {
+    value
+        .trim()
+        .parse::<i64>()
+        .map(ReferralId)
+        .map_err(|_| WebError::BadRequest("Go back and choose the referral to close."))
+}
+
+#[derive(Deserialize)]
+struct CloseQuery {
+    #[serde(default)]
+    referral: String,
+}
+
+async fn close_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Query(query): Query<CloseQuery>,
+) -> Result<Response, WebError> {
+    let conn = state.database.conn();
+    let learner = learner(conn, user.organisation_id, LearnerId(id)).await?;
+    let referral = referral(
+        conn,
+        user.organisation_id,
+        learner.id,
+        referral_id(&query.referral)?,
+    )
+    .await?;
+    if !referral.is_open() {
+        return Ok(back_to(learner.id));
+    }
+    Ok(CloseReferralForm {
+        chrome: Chrome::new(user, &session, "learners").await?,
+        learner,
+        fields: CloseFields {
+            referral: referral.id.to_string(),
+            ..Default::default()
+        },
+        referral,
+        outcomes: ReferralOutcome::ALL,
+        errors: Vec::new(),
+    }
+    .into_response())
+}
+
+async fn close(
+    State(state): State<AppState>,
+    ConnectInfo(peer): Peer,
+    user: CurrentUser,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(fields): Form<CloseFields>,
+) -> Result<Response, WebError> {
+    verify_csrf(&session, &fields.csrf).await?;
+    let conn = state.database.conn();
+    let learner = learner(conn, user.organisation_id, LearnerId(id)).await?;
+    let referral = referral(
+        conn,
+        user.organisation_id,
+        learner.id,
+        referral_id(&fields.referral)?,
+    )
+    .await?;
+    if !referral.is_open() {
+        // Closed already (a double submission): the first outcome stands.
+        return Ok(back_to(learner.id));
+    }
+    let mut errors = Vec::new();
+    let outcome = ReferralOutcome::from_code(fields.outcome.trim());
+    if outcome.is_none() {
+        errors.push(error("outcome", "Select the outcome of the referral"));
+    }
+    let note = optional_text("note", "The note", &fields.note, 2000)
+        .map_err(|err| errors.push(err))
+        .ok()
+        .flatten();
+    if outcome == Some(ReferralOutcome::Other) && note.is_none() && errors.is_empty() {
+        errors.push(error("note", "Describe the outcome"));
+    }
+    match outcome {
+        Some(outcome) if errors.is_empty() => {
+            close_referral(
+                conn,
+                user.organisation_id,
+                learner.id,
+                referral.id,
+                outcome,
+                note.as_deref(),
+                Some(user.id),
+            )
+            .await?;
+            audit(
+                &state,
+                &user,
+                peer,
+                "learner.referral_closed",
+                "learner",
+                learner.id.0,
+            )
+            .await?;
+            Ok(back_to(learner.id))
+        }
+        _ => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            CloseReferralForm {
+                chrome: Chrome::new(user, &session, "learners").await?,
+                learner,
+                referral,
+                fields,
+                outcomes: ReferralOutcome::ALL,
+                errors,
+            },
+        )
+            .into_response()),
+    }
+}
