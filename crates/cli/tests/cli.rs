@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use onward_test_support::{TestBackend, TestClient, TestDatabase, on_both_backends};
+use onward_domain::role::Role;
+use onward_storage::repo::audit::count_audit_events;
+use onward_storage::repo::learners::insert_learner;
+use onward_test_support::{TestBackend, TestClient, TestDatabase, csrf_from, fixtures, on_both_backends};
 
 #[path = "cli/import.rs"]
 mod import;
@@ -180,7 +183,12 @@ impl Drop for Server {
 
 /// Starts `onward serve` on a free port and waits for its "serving at" line.
 fn serve(url: &str) -> (Server, String) {
+    serve_with(url, &[])
+}
+
+fn serve_with(url: &str, env: &[(&str, &str)]) -> (Server, String) {
     let mut child = onward()
+        .envs(env.iter().copied())
         .args(["serve", "--database-url", url, "--bind", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -283,13 +291,89 @@ async fn demo_seeds_and_serve_serves_it(db: TestDatabase) {
     let _ = std::io::stdout().flush();
 }
 
+/// Saves a learner edit with `env` set on the server; returns whether the POST
+/// got an answer, and the server (still running or not).
+async fn edit_learner_on(url: &str, env: &[(&str, &str)], learner: i64, given: &str) -> (bool, Server) {
+    let (server, base) = serve_with(url, env);
+    let address = base.trim_start_matches("http://").parse().expect("socket address");
+    let staff = TestClient::new(address);
+    assert_eq!(staff.sign_in("lead@kill.example", fixtures::PASSWORD).await.status(), 303);
+    let (status, page) = staff.get_text(&format!("/learners/{learner}/edit")).await;
+    assert_eq!(status, 200, "{page}");
+    let csrf = csrf_from(&page).expect("csrf");
+    let answered = staff
+        .client
+        .post(staff.url(&format!("/learners/{learner}/details")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("given_name", given),
+            ("family_name", "Leaver"),
+            ("mis_id", "K1"),
+        ])
+        .send()
+        .await
+        .is_ok();
+    (answered, server)
+}
+
+/// The process dies between a change and its commit (a fail point in test
+/// builds aborts it there): afterwards neither the change nor its audit event
+/// exists. The same edit on a healthy server then commits both, once.
+async fn a_crash_before_commit_leaves_neither_change_nor_audit_event(db: TestDatabase) {
+    let org = fixtures::organisation(db.conn(), "kill").await;
+    fixtures::user(db.conn(), &org, Role::ProgressionLead, "lead@kill.example").await;
+    let learner = insert_learner(db.conn(), org.id, &fixtures::new_learner("Ada", "Leaver", None, Some("K1")))
+        .await
+        .expect("learner");
+    let stored_name = |db: &TestDatabase| {
+        let conn = db.conn().clone();
+        async move {
+            onward_storage::repo::learners::learner(&conn, org.id, learner)
+                .await
+                .expect("learner")
+                .given_name
+        }
+    };
+
+    let (answered, mut server) = edit_learner_on(
+        &db.url,
+        &[("ONWARD_ABORT_BEFORE_COMMIT", "learner.update")],
+        learner.0,
+        "Crashed",
+    )
+    .await;
+    assert!(!answered, "the server died before answering");
+    let status = server.0.wait().expect("server exit");
+    assert!(!status.success(), "aborted: {status:?}");
+    assert_eq!(stored_name(&db).await, "Ada", "the change was not committed");
+    assert_eq!(
+        count_audit_events(db.conn(), org.id, "learner.update", Some(learner.0))
+            .await
+            .expect("count"),
+        0,
+        "nor its audit event"
+    );
+
+    let (answered, server) = edit_learner_on(&db.url, &[], learner.0, "Saved").await;
+    assert!(answered);
+    drop(server);
+    assert_eq!(stored_name(&db).await, "Saved");
+    assert_eq!(
+        count_audit_events(db.conn(), org.id, "learner.update", Some(learner.0))
+            .await
+            .expect("count"),
+        1
+    );
+}
+
 fn onward_demo_password() -> &'static str {
     "onward-demo-2026"
 }
 
 on_both_backends!(
     user_add_validates_and_refuses_duplicates,
-    demo_seeds_and_serve_serves_it
+    demo_seeds_and_serve_serves_it,
+    a_crash_before_commit_leaves_neither_change_nor_audit_event
 );
 
 #[test]

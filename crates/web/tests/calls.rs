@@ -1,6 +1,7 @@
 //! The call queue and plan editing over HTTP, on both backends.
 
 use chrono::NaiveDate;
+use futures::future::join_all;
 use onward_domain::contact::ContactPointKind;
 use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
 use onward_domain::programme::ProgrammeType;
@@ -12,6 +13,7 @@ use onward_storage::repo::contacts::{NewContactPoint, add_contact_point, contact
 use onward_storage::repo::destinations::destination_history;
 use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolment};
 use onward_storage::repo::learners::insert_learner;
+use onward_storage::repo::organisations::organisation;
 use onward_storage::repo::plans::{install_plan, plan_summaries, stored_plan};
 use onward_storage::repo::tasks::generate_tasks;
 use onward_storage::{CheckpointId, CohortId, LearnerId, OrganisationId};
@@ -327,7 +329,138 @@ async fn admins_create_copy_and_edit_plans_with_clear_errors(db: TestDatabase) {
     assert!(list.contains("Copy of Apprentices"));
 }
 
+/// A name made of letters only (names refuse digits): 0 -> "Aa", 27 -> "Bb".
+fn letters(n: usize) -> String {
+    let letter = |k: usize| char::from(b'a' + u8::try_from(k % 26).expect("letter"));
+    format!("{}{}", letter(n / 26).to_ascii_uppercase(), letter(n))
+}
+
+/// Four callers work one call queue while 50 learner edits (25 learners once,
+/// and one learner 25 times) arrive at the same moment, over real HTTP. Nothing
+/// fails (SQLite used to answer 500 "database is locked"), each call is recorded
+/// once (a form submitted twice at once included) with exactly one audit event,
+/// and each edit is audited once.
+async fn callers_and_editors_working_at_once_get_no_errors(db: TestDatabase) {
+    const CALLERS: usize = 4;
+    const CALLS_EACH: usize = 25;
+    const LEARNERS: usize = CALLERS * CALLS_EACH;
+    let (app, org) = signed_in(db, Role::ProgressionLead).await;
+    let names: Vec<String> = (0..LEARNERS).map(|n| format!("Q{}", letters(n).to_lowercase())).collect();
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let (checkpoint, _, learners) = leavers(&app, org, &name_refs).await;
+    let mut staff = Vec::new();
+    for n in 0..CALLERS + 1 {
+        let email = format!("staff{n}@calls.example");
+        let organisation = organisation(app.db.conn(), org).await.expect("organisation");
+        fixtures::user(app.db.conn(), &organisation, Role::ProgressionLead, &email).await;
+        let client = app.new_client();
+        assert_eq!(
+            client.sign_in(&email, fixtures::PASSWORD).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        staff.push(client);
+    }
+    let editor = staff.pop().expect("an editor");
+    let queue = format!("/calls/{checkpoint}");
+
+    let callers = staff.iter().enumerate().map(|(caller, client)| {
+        let queue = queue.clone();
+        async move {
+            let mut statuses = Vec::new();
+            for call in 0..CALLS_EACH {
+                let (status, page) = client.get_text(&queue).await;
+                statuses.push(status);
+                let Some(csrf) = csrf_from(&page) else { continue };
+                let (key, task) = (hidden(&page, "key"), hidden(&page, "task"));
+                let form = [
+                    ("csrf", csrf.as_str()),
+                    ("key", key.as_str()),
+                    ("task", task.as_str()),
+                    ("outcome", "no_answer"),
+                ];
+                if call == 0 {
+                    // A double click: the same form twice at the same moment.
+                    let (first, second) = tokio::join!(client.post_form(&queue, &form), client.post_form(&queue, &form));
+                    statuses.extend([first.status(), second.status()]);
+                } else {
+                    statuses.push(client.post_form(&queue, &form).await.status());
+                }
+            }
+            (caller, statuses)
+        }
+    });
+    let (edit_page_status, edit_page) = editor.get_text(&format!("/learners/{}/edit", learners[0])).await;
+    assert_eq!(edit_page_status, StatusCode::OK);
+    let csrf = csrf_from(&edit_page).expect("csrf");
+    // 25 learners edited once each, and the last learner 25 times, each with its own new name.
+    let edits = (0..50).map(|n| {
+        let learner = if n < 25 { learners[n] } else { learners[LEARNERS - 1] };
+        let (editor, csrf) = (&editor, csrf.clone());
+        async move {
+            let given = format!("Edit{}", letters(n).to_lowercase());
+            let mis = format!("L{}", learners.iter().position(|l| *l == learner).expect("index"));
+            let form = [
+                ("csrf", csrf.as_str()),
+                ("given_name", given.as_str()),
+                ("family_name", "Leaver"),
+                ("mis_id", mis.as_str()),
+                ("day", "28"),
+                ("month", "2"),
+                ("year", "2010"),
+                ("postcode", "LS6 2AB"),
+            ];
+            editor.post_form(&format!("/learners/{learner}/details"), &form).await.status()
+        }
+    });
+    let (calls, edits) = tokio::join!(
+        join_all(callers.collect()),
+        join_all(edits.collect())
+    );
+
+    for (caller, statuses) in &calls {
+        assert!(
+            statuses.iter().all(|s| !s.is_server_error()),
+            "caller {caller} got {statuses:?}"
+        );
+        assert_eq!(
+            statuses.iter().filter(|s| **s == StatusCode::SEE_OTHER).count(),
+            CALLS_EACH + 1,
+            "caller {caller}: every save (and the repeated one) redirects: {statuses:?}"
+        );
+    }
+    assert!(
+        edits.iter().all(|s| *s == StatusCode::SEE_OTHER),
+        "every edit is saved: {edits:?}"
+    );
+
+    let conn = app.db.conn();
+    let mut attempts = 0;
+    for learner in &learners {
+        let made = contact_attempts(conn, org, *learner).await.expect("attempts").len();
+        assert!(made <= 1, "learner {learner} was called {made} times");
+        attempts += made;
+    }
+    assert_eq!(attempts, LEARNERS, "100 outcomes, each recorded once");
+    assert_eq!(
+        count_audit_events(conn, org, "learner.call_recorded", None).await.expect("count"),
+        LEARNERS as u64,
+        "one audit event per recorded call"
+    );
+    assert_eq!(
+        count_audit_events(conn, org, "learner.update", None).await.expect("count"),
+        50,
+        "one audit event per edit"
+    );
+    assert_eq!(
+        count_audit_events(conn, org, "learner.update", Some(learners[LEARNERS - 1].0))
+            .await
+            .expect("count"),
+        25
+    );
+}
+
 on_both_backends!(
     a_call_is_recorded_once_and_the_queue_moves_on,
+    callers_and_editors_working_at_once_get_no_errors,
     admins_create_copy_and_edit_plans_with_clear_errors,
 );
