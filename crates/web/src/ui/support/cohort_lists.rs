@@ -3,20 +3,18 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::Path;
 use axum::response::Response;
 use axum::routing::get;
 use onward_storage::CohortId;
 use onward_storage::repo::cohorts::{CohortSummary, cohort};
 use onward_storage::repo::guarantee::{LearnerWithoutOffer, Offer, OfferCounts, learners_without_offer};
 use onward_storage::repo::support::{AtRiskLearner, at_risk_in_cohort};
-use tower_sessions::Session;
 
-use super::Peer;
-use crate::auth::CurrentUser;
-use crate::ui::audit::audit;
 use crate::ui::chrome::Chrome;
 use crate::ui::download::CsvDownload;
+use crate::ui::staff::Staff;
+
 use crate::{AppState, WebError};
 
 crate::ui::chrome::localised! {
@@ -58,42 +56,25 @@ impl GuaranteePage {
     }
 }
 
-async fn guarantee(
-    State(state): State<AppState>,
-    ConnectInfo(peer): Peer,
-    user: CurrentUser,
-    session: Session,
-    Path(id): Path<i64>,
-) -> Result<GuaranteePage, WebError> {
-    let conn = state.database.conn();
-    let cohort = cohort(conn, user.organisation_id, CohortId(id)).await?;
-    let (learners, counts) = learners_without_offer(conn, user.organisation_id, cohort.id).await?;
-    audit(
-        &state,
-        &user,
-        peer,
-        "cohort.guarantee_view",
-        "cohort",
-        cohort.id.0,
-    )
-    .await?;
+async fn guarantee(staff: Staff, Path(id): Path<i64>) -> Result<GuaranteePage, WebError> {
+    let conn = staff.conn();
+    let cohort = cohort(conn, staff.organisation(), CohortId(id)).await?;
+    let (learners, counts) = learners_without_offer(conn, staff.organisation(), cohort.id).await?;
+    staff
+        .audit_view("cohort.guarantee_view", "cohort", cohort.id.0)
+        .await?;
     Ok(GuaranteePage {
-        chrome: Chrome::new(user, &session, "cohorts").await?,
+        chrome: staff.chrome("cohorts").await?,
         cohort,
         learners,
         counts,
     })
 }
 
-async fn guarantee_export(
-    State(state): State<AppState>,
-    ConnectInfo(peer): Peer,
-    user: CurrentUser,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
-    let conn = state.database.conn();
-    let cohort = cohort(conn, user.organisation_id, CohortId(id)).await?;
-    let (learners, _) = learners_without_offer(conn, user.organisation_id, cohort.id).await?;
+async fn guarantee_export(staff: Staff, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let conn = staff.conn();
+    let cohort = cohort(conn, staff.organisation(), CohortId(id)).await?;
+    let (learners, _) = learners_without_offer(conn, staff.organisation(), cohort.id).await?;
     let mut file = CsvDownload::new(&[
         "Family name",
         "Given name",
@@ -117,15 +98,9 @@ async fn guarantee_export(
             offers_summary(&entry.offers),
         ])?;
     }
-    audit(
-        &state,
-        &user,
-        peer,
-        "cohort.guarantee_export",
-        "cohort",
-        cohort.id.0,
-    )
-    .await?;
+    staff
+        .audit_view("cohort.guarantee_export", "cohort", cohort.id.0)
+        .await?;
     file.into_response(&format!("no-offer-cohort-{}.csv", cohort.id))
 }
 
@@ -137,25 +112,21 @@ struct AtRiskPage {
     learners: Vec<AtRiskLearner>,
 }
 
-async fn at_risk(
-    State(state): State<AppState>,
-    ConnectInfo(peer): Peer,
-    user: CurrentUser,
-    session: Session,
-    Path(id): Path<i64>,
-) -> Result<AtRiskPage, WebError> {
-    let conn = state.database.conn();
-    let cohort = cohort(conn, user.organisation_id, CohortId(id)).await?;
+async fn at_risk(staff: Staff, Path(id): Path<i64>) -> Result<AtRiskPage, WebError> {
+    let conn = staff.conn();
+    let cohort = cohort(conn, staff.organisation(), CohortId(id)).await?;
     let learners = at_risk_in_cohort(
         conn,
-        user.organisation_id,
+        staff.organisation(),
         cohort.id,
         chrono::Utc::now().date_naive(),
     )
     .await?;
-    audit(&state, &user, peer, "cohort.at_risk_view", "cohort", cohort.id.0).await?;
+    staff
+        .audit_view("cohort.at_risk_view", "cohort", cohort.id.0)
+        .await?;
     Ok(AtRiskPage {
-        chrome: Chrome::new(user, &session, "cohorts").await?,
+        chrome: staff.chrome("cohorts").await?,
         cohort,
         learners,
     })
