@@ -2,18 +2,16 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Form, Router};
 use onward_storage::repo::users;
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use super::chrome::{Chrome, FieldError, error_for};
+use super::staff::{CsrfForm, Staff};
 use super::users::check_new_password;
-use crate::auth::{CurrentUser, verify_csrf};
 use crate::passwords::{hash_password, verify_password};
 use crate::{AppState, WebError};
 
@@ -39,9 +37,9 @@ impl PasswordPage {
     }
 }
 
-async fn show(user: CurrentUser, session: Session) -> Result<PasswordPage, WebError> {
+async fn show(staff: Staff) -> Result<PasswordPage, WebError> {
     Ok(PasswordPage {
-        chrome: Chrome::new(user, &session, "account").await?,
+        chrome: staff.chrome("account").await?,
         errors: Vec::new(),
         changed: false,
     })
@@ -50,8 +48,6 @@ async fn show(user: CurrentUser, session: Session) -> Result<PasswordPage, WebEr
 #[derive(Deserialize)]
 struct Fields {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     current: String,
     #[serde(default)]
     password: String,
@@ -59,15 +55,8 @@ struct Fields {
     confirm: String,
 }
 
-async fn change(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-    Form(fields): Form<Fields>,
-) -> Result<Response, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    let conn = state.database.conn();
-    let stored = users::user_in_organisation(conn, user.organisation_id, user.id).await?;
+async fn change(staff: Staff, CsrfForm(fields): CsrfForm<Fields>) -> Result<Response, WebError> {
+    let stored = users::user_in_organisation(staff.conn(), staff.organisation(), staff.user.id).await?;
     let mut errors = Vec::new();
     if !verify_password(&fields.current, &stored.password_hash) {
         errors.push(FieldError {
@@ -78,16 +67,22 @@ async fn change(
     errors.extend(check_new_password(&fields.password, &fields.confirm));
     if !errors.is_empty() {
         let page = PasswordPage {
-            chrome: Chrome::new(user, &session, "account").await?,
+            chrome: staff.chrome("account").await?,
             errors,
             changed: false,
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let hash = hash_password(&fields.password).map_err(|err| WebError::Internal(err.into()))?;
-    users::set_password_hash(conn, user.organisation_id, user.id, &hash).await?;
+    let write = staff.write().await?;
+    users::set_password_hash(&write, staff.organisation(), staff.user.id, &hash).await?;
+    write
+        .audit("user.change_password", "user", staff.user.id.0)
+        .await?;
+    write.commit().await?;
+
     Ok(PasswordPage {
-        chrome: Chrome::new(user, &session, "account").await?,
+        chrome: staff.chrome("account").await?,
         errors: Vec::new(),
         changed: true,
     }

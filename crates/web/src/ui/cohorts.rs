@@ -3,17 +3,16 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::routing::get;
 use onward_domain::contact::ContactChannel;
 use onward_domain::destination::DestinationGroup;
 use onward_storage::repo::cohorts::{CohortSummary, cohort, cohort_details, destination_counts};
 use onward_storage::repo::plans::stored_plan;
 use onward_storage::{CheckpointId, CohortId};
-use tower_sessions::Session;
 
 use super::chrome::Chrome;
-use crate::auth::CurrentUser;
+use super::staff::Staff;
 use crate::{AppState, WebError};
 
 super::chrome::localised! {
@@ -34,21 +33,16 @@ struct CohortPage {
     call_queues: Vec<(CheckpointId, String)>,
 }
 
-async fn show_cohort(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-    Path(id): Path<i64>,
-) -> Result<CohortPage, WebError> {
-    let conn = state.database.conn();
-    let cohort = cohort(conn, user.organisation_id, CohortId(id)).await?;
-    let counts = destination_counts(conn, user.organisation_id, cohort.id).await?;
+async fn show_cohort(staff: Staff, Path(id): Path<i64>) -> Result<CohortPage, WebError> {
+    let conn = staff.conn();
+    let cohort = cohort(conn, staff.organisation(), CohortId(id)).await?;
+    let counts = destination_counts(conn, staff.organisation(), cohort.id).await?;
     let mut call_queues = Vec::new();
-    if let Some(plan) = cohort_details(conn, user.organisation_id, cohort.id)
+    if let Some(plan) = cohort_details(conn, staff.organisation(), cohort.id)
         .await?
         .tracking_plan
     {
-        for stored in stored_plan(conn, user.organisation_id, plan).await?.checkpoints {
+        for stored in stored_plan(conn, staff.organisation(), plan).await?.checkpoints {
             if stored.checkpoint.channels.contains(&ContactChannel::Phone) {
                 call_queues.push((stored.id, stored.checkpoint.name));
             }
@@ -56,7 +50,7 @@ async fn show_cohort(
     }
     Ok(CohortPage {
         call_queues,
-        chrome: Chrome::new(user, &session, "cohorts").await?,
+        chrome: staff.chrome("cohorts").await?,
         cohort,
         counts,
     })

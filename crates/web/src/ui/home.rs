@@ -3,14 +3,13 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::State;
+
 use axum::routing::get;
 use onward_domain::permissions::{Action, allows};
 use onward_storage::repo::cohorts::{CohortSummary, list_cohorts};
-use tower_sessions::Session;
 
 use super::chrome::Chrome;
-use crate::auth::CurrentUser;
+use super::staff::Staff;
 use crate::{AppState, WebError};
 
 super::chrome::localised! {
@@ -29,18 +28,14 @@ struct HomePage {
     cohorts: Option<Vec<CohortSummary>>,
 }
 
-async fn home(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-) -> Result<HomePage, WebError> {
-    let cohorts = if allows(user.role, Action::ViewCohorts) {
-        Some(list_cohorts(state.database.conn(), user.organisation_id).await?)
+async fn home(staff: Staff) -> Result<HomePage, WebError> {
+    let cohorts = if allows(staff.user.role, Action::ViewCohorts) {
+        Some(list_cohorts(staff.conn(), staff.organisation()).await?)
     } else {
         None
     };
     Ok(HomePage {
-        chrome: Chrome::new(user, &session, "cohorts").await?,
+        chrome: staff.chrome("cohorts").await?,
         cohorts,
     })
 }

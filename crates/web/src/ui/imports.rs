@@ -8,11 +8,11 @@ use std::io::Cursor;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use onward_import::mapping::{ColumnMapping, Field, SavedMapping, column_letter};
 use onward_import::reader::RawRow;
 use onward_import::{OnError, preview};
@@ -20,12 +20,11 @@ use onward_storage::repo::imports::{self, ImportRun, NewRun, RunStatus, StoredIs
 use onward_storage::{ImportFileId, ImportRunId};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use tower_sessions::Session;
 
-use super::audit::audit;
 use super::chrome::{Chrome, FieldError, error_for, localised};
 use super::download::CsvDownload;
-use crate::auth::{CurrentUser, verify_csrf};
+use super::staff::{CsrfForm, Staff};
+use crate::auth::verify_csrf;
 use crate::{AppState, WebError};
 
 /// The largest file the page takes; larger exports go through `onward import`.
@@ -90,27 +89,18 @@ impl ImportsPage {
     }
 }
 
-async fn index(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-) -> Result<ImportsPage, WebError> {
-    imports_page(&state, user, &session, Vec::new()).await
+async fn index(staff: Staff) -> Result<ImportsPage, WebError> {
+    imports_page(&staff, Vec::new()).await
 }
 
-async fn imports_page(
-    state: &AppState,
-    user: CurrentUser,
-    session: &Session,
-    errors: Vec<FieldError>,
-) -> Result<ImportsPage, WebError> {
-    let runs = imports::recent_runs(state.database.conn(), user.organisation_id, 20)
+async fn imports_page(staff: &Staff, errors: Vec<FieldError>) -> Result<ImportsPage, WebError> {
+    let runs = imports::recent_runs(staff.conn(), staff.organisation(), 20)
         .await?
         .into_iter()
         .map(|run| RunRow { run })
         .collect();
     Ok(ImportsPage {
-        chrome: Chrome::new(user, session, "imports").await?,
+        chrome: staff.chrome("imports").await?,
         runs,
         fields: onward_import::template::template_fields(),
         errors,
@@ -136,12 +126,7 @@ async fn template() -> Response {
 }
 
 /// The upload: the file is kept (with its SHA-256) until a run reads it.
-async fn upload(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-    mut multipart: Multipart,
-) -> Result<Response, WebError> {
+async fn upload(staff: Staff, mut multipart: Multipart) -> Result<Response, WebError> {
     let mut csrf = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
     let too_large = || {
@@ -190,7 +175,7 @@ async fn upload(
         }
     }
     if problem.is_none() {
-        verify_csrf(&session, &csrf).await?;
+        verify_csrf(&staff.session, &csrf).await?;
     }
     let problem = problem.or_else(|| match &file {
         None => Some("Choose the file to import.".to_owned()),
@@ -201,9 +186,7 @@ async fn upload(
     });
     if let Some(message) = problem {
         let page = imports_page(
-            &state,
-            user,
-            &session,
+            &staff,
             vec![FieldError {
                 field: "file",
                 message,
@@ -219,15 +202,18 @@ async fn upload(
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
+    let write = staff.write().await?;
     let id = imports::store_file(
-        state.database.conn(),
-        user.organisation_id,
-        Some(user.id),
+        &write,
+        staff.organisation(),
+        Some(staff.user.id),
         &name,
         &sha256,
         bytes,
     )
     .await?;
+    write.audit("import.file_uploaded", "import_file", id.0).await?;
+    write.commit().await?;
     Ok(Redirect::to(&format!("/imports/files/{id}")).into_response())
 }
 
@@ -278,22 +264,18 @@ struct PreviewQuery {
 }
 
 async fn show_preview(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
     Query(query): Query<PreviewQuery>,
 ) -> Result<PreviewPage, WebError> {
     let saved = match query.mapping.trim() {
         "" => None,
-        name => imports::mapping(state.database.conn(), user.organisation_id, name)
+        name => imports::mapping(staff.conn(), staff.organisation(), name)
             .await?
             .and_then(|json| serde_json::from_str::<SavedMapping>(&json).ok()),
     };
     preview_page(
-        &state,
-        user,
-        &session,
+        &staff,
         ImportFileId(id),
         PreviewChoices {
             sheet: query.sheet,
@@ -316,16 +298,14 @@ struct PreviewChoices {
 }
 
 async fn preview_page(
-    state: &AppState,
-    user: CurrentUser,
-    session: &Session,
+    staff: &Staff,
     id: ImportFileId,
     choices: PreviewChoices,
     mut errors: Vec<FieldError>,
 ) -> Result<PreviewPage, WebError> {
-    let conn = state.database.conn();
-    let file = imports::file(conn, user.organisation_id, id).await?;
-    let saved_mappings = imports::mapping_names(conn, user.organisation_id).await?;
+    let conn = staff.conn();
+    let file = imports::file(conn, staff.organisation(), id).await?;
+    let saved_mappings = imports::mapping_names(conn, staff.organisation()).await?;
     let sheet = (!choices.sheet.trim().is_empty()).then(|| choices.sheet.trim().to_owned());
     let opened = preview(
         Cursor::new(file.content),
@@ -335,7 +315,7 @@ async fn preview_page(
         choices.overrides.as_ref(),
         PREVIEW_ROWS,
     );
-    let chrome = Chrome::new(user, session, "imports").await?;
+    let chrome = staff.chrome("imports").await?;
     let mut page = PreviewPage {
         chrome,
         file_id: id,
@@ -392,12 +372,9 @@ fn columns_of(mapping: &ColumnMapping) -> Vec<PreviewColumn> {
 
 /// The mapping form: `column-N` is the field key chosen for column N ("" = not imported).
 async fn start_run(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<Vec<(String, String)>>,
+    CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let value = |name: &str| {
         fields
@@ -406,9 +383,7 @@ async fn start_run(
             .map(|(_, value)| value.trim().to_owned())
             .unwrap_or_default()
     };
-    verify_csrf(&session, &value("csrf")).await?;
-    let conn = state.database.conn();
-    let file = imports::file(conn, user.organisation_id, ImportFileId(id)).await?;
+    let file = imports::file(staff.conn(), staff.organisation(), ImportFileId(id)).await?;
     let sheet = value("sheet");
     let headers = match preview(
         Cursor::new(file.content),
@@ -460,9 +435,7 @@ async fn start_run(
     };
     if !errors.is_empty() {
         let page = preview_page(
-            &state,
-            user,
-            &session,
+            &staff,
             ImportFileId(id),
             PreviewChoices {
                 sheet,
@@ -478,10 +451,9 @@ async fn start_run(
     }
     let dry_run = value("action") != "import";
     let run = queue_run(
-        &state,
-        &user,
+        &staff,
         NewRun {
-            user: Some(user.id),
+            user: Some(staff.user.id),
             file: Some(file.id),
             file_name: file.file_name,
             sheet: (!sheet.is_empty()).then_some(sheet),
@@ -492,26 +464,22 @@ async fn start_run(
             on_error: on_error.code().to_owned(),
             status: RunStatus::Queued,
         },
-        peer,
     )
     .await?;
     Ok(Redirect::to(&format!("/imports/runs/{run}")).into_response())
 }
 
-async fn queue_run(
-    state: &AppState,
-    user: &CurrentUser,
-    new: NewRun,
-    peer: std::net::SocketAddr,
-) -> Result<ImportRunId, WebError> {
+async fn queue_run(staff: &Staff, new: NewRun) -> Result<ImportRunId, WebError> {
     let dry_run = new.dry_run;
-    let run = imports::create_run(state.database.conn(), user.organisation_id, &new).await?;
+    let write = staff.write().await?;
+    let run = imports::create_run(&write, staff.organisation(), &new).await?;
     let action = if dry_run {
         "import.dry_run_queued"
     } else {
         "import.queued"
     };
-    audit(state, user, peer, action, "import_run", run.0).await?;
+    write.audit(action, "import_run", run.0).await?;
+    write.commit().await?;
     Ok(run)
 }
 
@@ -538,18 +506,13 @@ impl RunPage {
     }
 }
 
-async fn show_run(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-    Path(id): Path<i64>,
-) -> Result<RunPage, WebError> {
-    let conn = state.database.conn();
-    let run = imports::run(conn, user.organisation_id, ImportRunId(id)).await?;
-    let issues = imports::run_issues(conn, user.organisation_id, run.id, 0, ISSUES_SHOWN).await?;
-    let issue_count = imports::count_run_issues(conn, user.organisation_id, run.id).await?;
+async fn show_run(staff: Staff, Path(id): Path<i64>) -> Result<RunPage, WebError> {
+    let conn = staff.conn();
+    let run = imports::run(conn, staff.organisation(), ImportRunId(id)).await?;
+    let issues = imports::run_issues(conn, staff.organisation(), run.id, 0, ISSUES_SHOWN).await?;
+    let issue_count = imports::count_run_issues(conn, staff.organisation(), run.id).await?;
     Ok(RunPage {
-        chrome: Chrome::new(user, &session, "imports").await?,
+        chrome: staff.chrome("imports").await?,
         refresh: !run.status.is_over(),
         can_confirm: run.dry_run && run.status == RunStatus::Finished && run.file.is_some(),
         run: RunRow { run },
@@ -559,33 +522,26 @@ async fn show_run(
     })
 }
 
+/// The confirmation form carries only its CSRF token.
 #[derive(Deserialize)]
-struct ConfirmFields {
-    #[serde(default)]
-    csrf: String,
-}
+struct ConfirmFields {}
 
 /// Imports for real the file a clean dry run checked, with the same choices.
 async fn confirm_run(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<ConfirmFields>,
+    CsrfForm(_): CsrfForm<ConfirmFields>,
 ) -> Result<Redirect, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    let checked = imports::run(state.database.conn(), user.organisation_id, ImportRunId(id)).await?;
+    let checked = imports::run(staff.conn(), staff.organisation(), ImportRunId(id)).await?;
     if !checked.dry_run || checked.status != RunStatus::Finished || checked.file.is_none() {
         return Err(WebError::BadRequest(
             "Only a finished check of a file can be confirmed; upload the file again.",
         ));
     }
     let run = queue_run(
-        &state,
-        &user,
+        &staff,
         NewRun {
-            user: Some(user.id),
+            user: Some(staff.user.id),
             file: checked.file,
             file_name: checked.file_name,
             sheet: checked.sheet,
@@ -596,23 +552,18 @@ async fn confirm_run(
             on_error: checked.on_error,
             status: RunStatus::Queued,
         },
-        peer,
     )
     .await?;
     Ok(Redirect::to(&format!("/imports/runs/{run}")))
 }
 
 /// Every stored issue of a run, formula-looking cells made inert.
-async fn issues_csv(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
-    let conn = state.database.conn();
-    let run = imports::run(conn, user.organisation_id, ImportRunId(id)).await?;
+async fn issues_csv(staff: Staff, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let conn = staff.conn();
+    let run = imports::run(conn, staff.organisation(), ImportRunId(id)).await?;
     let issues = imports::run_issues(
         conn,
-        user.organisation_id,
+        staff.organisation(),
         run.id,
         0,
         onward_import::STORED_ISSUES_LIMIT,

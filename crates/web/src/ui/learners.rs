@@ -3,10 +3,10 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::Router;
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use chrono::NaiveDate;
 use onward_domain::contact::ContactPointKind;
 use onward_domain::email::EmailAddress;
@@ -25,11 +25,9 @@ use onward_storage::repo::organisations::organisation;
 use onward_storage::repo::programmes::{Programme, list_programmes};
 use onward_storage::{CohortId, LearnerId, ProgrammeId};
 use serde::Deserialize;
-use tower_sessions::Session;
 
-use super::audit::audit;
 use super::chrome::{Chrome, FieldError, error_for};
-use crate::auth::{CurrentUser, verify_csrf};
+use super::staff::{CsrfForm, Staff};
 use crate::{AppState, WebError};
 
 super::chrome::localised! {
@@ -117,13 +115,8 @@ fn percent_encode(value: &str) -> String {
         .collect()
 }
 
-async fn search(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-    Query(params): Query<SearchParams>,
-) -> Result<SearchPage, WebError> {
-    let conn = state.database.conn();
+async fn search(staff: Staff, Query(params): Query<SearchParams>) -> Result<SearchPage, WebError> {
+    let conn = staff.conn();
     let cohort = params.cohort.trim().parse::<i64>().ok().map(CohortId);
     let status = CompletionStatus::from_code(params.status.trim());
     let programme = params.programme.trim().parse::<i64>().ok().map(ProgrammeId);
@@ -140,7 +133,7 @@ async fn search(
         status,
     };
     let mut learners =
-        search_learners(conn, user.organisation_id, &query, after.as_ref(), PAGE_SIZE + 1).await?;
+        search_learners(conn, staff.organisation(), &query, after.as_ref(), PAGE_SIZE + 1).await?;
     let next_page = if learners.len() as u64 > PAGE_SIZE {
         learners.truncate(PAGE_SIZE as usize);
         learners
@@ -150,9 +143,9 @@ async fn search(
         None
     };
     Ok(SearchPage {
-        cohorts: list_cohorts(conn, user.organisation_id).await?,
-        programmes: list_programmes(conn, user.organisation_id).await?,
-        chrome: Chrome::new(user, &session, "learners").await?,
+        cohorts: list_cohorts(conn, staff.organisation()).await?,
+        programmes: list_programmes(conn, staff.organisation()).await?,
+        chrome: staff.chrome("learners").await?,
         q: query.text,
         cohort,
         programme,
@@ -186,23 +179,17 @@ struct LearnerPage {
     opted_out: Option<NaiveDate>,
 }
 
-async fn show_learner(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
-    Path(id): Path<i64>,
-) -> Result<LearnerPage, WebError> {
-    let conn = state.database.conn();
-    let org = user.organisation_id;
+async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, WebError> {
+    let conn = staff.conn();
+    let org = staff.organisation();
     let learner = learner(conn, org, LearnerId(id)).await?;
-    audit(&state, &user, peer, "learner.view", "learner", learner.id.0).await?;
+    staff.audit_view("learner.view", "learner", learner.id.0).await?;
     let enrolments = enrolments_for_learner(conn, org, learner.id).await?;
     let destinations = destination_history(conn, org, learner.id).await?;
     let attempts = contact_attempts(conn, org, learner.id).await?;
     let current = onward_domain::destination::current_destination(destinations.iter().map(|d| &d.record))
         .map(|record| record.category.label().to_owned());
-    let support = super::support::learner_support(&state, &user, learner.id, &destinations).await?;
+    let support = super::support::learner_support(&staff, learner.id, &destinations).await?;
     let stages = onward_storage::repo::intentions::intention_stages(conn, org, learner.id).await?;
 
     let mut timeline = Vec::new();
@@ -270,7 +257,7 @@ async fn show_learner(
             .await?
             .map(|at| at.date_naive()),
         contacts: contact_points(conn, org, learner.id).await?,
-        chrome: Chrome::new(user, &session, "learners").await?,
+        chrome: staff.chrome("learners").await?,
         learner,
         enrolments,
         current,
@@ -297,15 +284,10 @@ impl ContactForm {
     }
 }
 
-async fn new_contact(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-    Path(id): Path<i64>,
-) -> Result<ContactForm, WebError> {
-    let learner = learner(state.database.conn(), user.organisation_id, LearnerId(id)).await?;
+async fn new_contact(staff: Staff, Path(id): Path<i64>) -> Result<ContactForm, WebError> {
+    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
     Ok(ContactForm {
-        chrome: Chrome::new(user, &session, "learners").await?,
+        chrome: staff.chrome("learners").await?,
         learner,
         kinds: ContactPointKind::ALL,
         kind: String::new(),
@@ -317,8 +299,6 @@ async fn new_contact(
 
 #[derive(Deserialize)]
 struct ContactFields {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     kind: String,
     #[serde(default)]
@@ -364,36 +344,28 @@ fn parse_contact(fields: &ContactFields, country: &CountryCode) -> Result<NewCon
 }
 
 async fn create_contact(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<ContactFields>,
+    CsrfForm(fields): CsrfForm<ContactFields>,
 ) -> Result<Response, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    let conn = state.database.conn();
-    let learner = learner(conn, user.organisation_id, LearnerId(id)).await?;
-    let country = CountryCode::parse(&organisation(conn, user.organisation_id).await?.country)
+    let conn = staff.conn();
+    let learner = learner(conn, staff.organisation(), LearnerId(id)).await?;
+    let country = CountryCode::parse(&organisation(conn, staff.organisation()).await?.country)
         .unwrap_or_else(|_| CountryCode::gb());
     match parse_contact(&fields, &country) {
         Ok(contact) => {
-            add_contact_point(conn, user.organisation_id, learner.id, &contact).await?;
-            audit(
-                &state,
-                &user,
-                peer,
-                "learner.contact_added",
-                "learner",
-                learner.id.0,
-            )
-            .await?;
+            let write = staff.write().await?;
+            add_contact_point(&write, staff.organisation(), learner.id, &contact).await?;
+            write
+                .audit("learner.contact_added", "learner", learner.id.0)
+                .await?;
+            write.commit().await?;
             Ok(Redirect::to(&format!("/learners/{}", learner.id)).into_response())
         }
         Err(errors) => Ok((
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             ContactForm {
-                chrome: Chrome::new(user, &session, "learners").await?,
+                chrome: staff.chrome("learners").await?,
                 learner,
                 kinds: ContactPointKind::ALL,
                 kind: fields.kind,
@@ -412,7 +384,6 @@ mod tests {
 
     fn fields(kind: &str, value: &str) -> ContactFields {
         ContactFields {
-            csrf: String::new(),
             kind: kind.to_owned(),
             value: value.to_owned(),
             consent: Some("yes".to_owned()),

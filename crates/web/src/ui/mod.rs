@@ -1,7 +1,6 @@
 //! Staff pages: server-rendered, working without JavaScript.
 
 mod account;
-mod audit;
 mod calls;
 pub(crate) mod chrome;
 mod cohorts;

@@ -5,11 +5,11 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::Router;
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use chrono::NaiveDate;
 use onward_domain::DomainError;
 use onward_domain::contact::ContactChannel;
@@ -21,12 +21,10 @@ use onward_storage::repo::plans::{
 };
 use onward_storage::{CheckpointId, TrackingPlanId};
 use serde::Deserialize;
-use tower_sessions::Session;
 
-use super::audit::audit;
 use super::chrome::{Chrome, FieldError, error_for};
 use super::forms::required_text;
-use crate::auth::{CurrentUser, verify_csrf};
+use super::staff::{CsrfForm, Staff};
 use crate::{AppState, WebError};
 
 super::chrome::localised! {
@@ -55,11 +53,9 @@ pub fn router() -> Router<AppState> {
         .route("/checkpoints/{id}/remove", post(remove))
 }
 
+/// A form whose only field is its CSRF token.
 #[derive(Deserialize, Default)]
-struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
+struct CsrfOnly {}
 
 /// "90 days after leaving date", "1 November, the first after leaving", …
 fn describe_when(tr: &crate::i18n::Translator, point: &Checkpoint) -> String {
@@ -96,14 +92,10 @@ struct PlansPage {
     plans: Vec<PlanSummary>,
 }
 
-async fn list(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-) -> Result<PlansPage, WebError> {
+async fn list(staff: Staff) -> Result<PlansPage, WebError> {
     Ok(PlansPage {
-        plans: plan_summaries(state.database.conn(), user.organisation_id).await?,
-        chrome: Chrome::new(user, &session, "plans").await?,
+        plans: plan_summaries(staff.conn(), staff.organisation()).await?,
+        chrome: staff.chrome("plans").await?,
     })
 }
 
@@ -127,48 +119,34 @@ impl PlanPage {
     }
 }
 
-async fn plan_page(
-    state: &AppState,
-    user: CurrentUser,
-    session: &Session,
-    id: TrackingPlanId,
-    errors: Vec<FieldError>,
-) -> Result<PlanPage, WebError> {
+async fn plan_page(staff: &Staff, id: TrackingPlanId, errors: Vec<FieldError>) -> Result<PlanPage, WebError> {
     Ok(PlanPage {
-        plan: stored_plan(state.database.conn(), user.organisation_id, id).await?,
-        chrome: Chrome::new(user, session, "plans").await?,
+        plan: stored_plan(staff.conn(), staff.organisation(), id).await?,
+        chrome: staff.chrome("plans").await?,
         errors,
     })
 }
 
-async fn show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-    Path(id): Path<i64>,
-) -> Result<PlanPage, WebError> {
-    plan_page(&state, user, &session, TrackingPlanId(id), Vec::new()).await
+async fn show(staff: Staff, Path(id): Path<i64>) -> Result<PlanPage, WebError> {
+    plan_page(&staff, TrackingPlanId(id), Vec::new()).await
 }
 
 async fn copy(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<CsrfOnly>,
+    CsrfForm(_): CsrfForm<CsrfOnly>,
 ) -> Result<Redirect, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    let conn = state.database.conn();
-    let original = stored_plan(conn, user.organisation_id, TrackingPlanId(id)).await?;
+    let original = stored_plan(staff.conn(), staff.organisation(), TrackingPlanId(id)).await?;
+    let write = staff.write().await?;
     let copied = copy_plan(
-        conn,
-        user.organisation_id,
+        &write,
+        staff.organisation(),
         original.id,
         &format!("Copy of {}", original.name),
     )
     .await?;
-    audit(&state, &user, peer, "plan.copy", "tracking_plan", copied.0).await?;
+    write.audit("plan.copy", "tracking_plan", copied.0).await?;
+    write.commit().await?;
     Ok(Redirect::to(&format!("/plans/{copied}")))
 }
 
@@ -444,8 +422,6 @@ impl PlanForm {
 #[derive(Deserialize, Default)]
 struct PlanFields {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     plan_name: String,
     #[serde(default)]
     description: String,
@@ -453,9 +429,9 @@ struct PlanFields {
     cp: CheckpointFields,
 }
 
-async fn new_plan(user: CurrentUser, session: Session) -> Result<PlanForm, WebError> {
+async fn new_plan(staff: Staff) -> Result<PlanForm, WebError> {
     Ok(PlanForm {
-        chrome: Chrome::new(user, &session, "plans").await?,
+        chrome: staff.chrome("plans").await?,
         id: None,
         plan_name: String::new(),
         description: String::new(),
@@ -465,15 +441,10 @@ async fn new_plan(user: CurrentUser, session: Session) -> Result<PlanForm, WebEr
     })
 }
 
-async fn edit_details(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-    Path(id): Path<i64>,
-) -> Result<PlanForm, WebError> {
-    let plan = stored_plan(state.database.conn(), user.organisation_id, TrackingPlanId(id)).await?;
+async fn edit_details(staff: Staff, Path(id): Path<i64>) -> Result<PlanForm, WebError> {
+    let plan = stored_plan(staff.conn(), staff.organisation(), TrackingPlanId(id)).await?;
     Ok(PlanForm {
-        chrome: Chrome::new(user, &session, "plans").await?,
+        chrome: staff.chrome("plans").await?,
         id: Some(plan.id),
         plan_name: plan.name,
         description: plan.description,
@@ -497,14 +468,7 @@ fn plan_text(fields: &PlanFields, errors: &mut Vec<FieldError>) -> (String, Stri
     (name, description)
 }
 
-async fn create(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
-    Form(fields): Form<PlanFields>,
-) -> Result<Response, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
+async fn create(staff: Staff, CsrfForm(fields): CsrfForm<PlanFields>) -> Result<Response, WebError> {
     let mut errors = Vec::new();
     let (name, description) = plan_text(&fields, &mut errors);
     let point = fields.cp.parse(1).map_err(|e| errors.extend(e)).ok();
@@ -517,15 +481,17 @@ async fn create(
         };
         match plan.validate() {
             Ok(()) => {
-                let id = install_plan(state.database.conn(), user.organisation_id, &plan).await?;
-                audit(&state, &user, peer, "plan.create", "tracking_plan", id.0).await?;
+                let write = staff.write().await?;
+                let id = install_plan(&write, staff.organisation(), &plan).await?;
+                write.audit("plan.create", "tracking_plan", id.0).await?;
+                write.commit().await?;
                 return Ok(Redirect::to(&format!("/plans/{id}")).into_response());
             }
             Err(err) => errors.push(plan_error(&err)),
         }
     }
     let form = PlanForm {
-        chrome: Chrome::new(user, &session, "plans").await?,
+        chrome: staff.chrome("plans").await?,
         id: None,
         plan_name: fields.plan_name,
         description: fields.description,
@@ -537,22 +503,19 @@ async fn create(
 }
 
 async fn update_details(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<PlanFields>,
+    CsrfForm(fields): CsrfForm<PlanFields>,
 ) -> Result<Response, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    let conn = state.database.conn();
-    let plan = stored_plan(conn, user.organisation_id, TrackingPlanId(id)).await?;
+    let plan = stored_plan(staff.conn(), staff.organisation(), TrackingPlanId(id)).await?;
     let mut errors = Vec::new();
     let (name, description) = plan_text(&fields, &mut errors);
     if errors.is_empty() {
-        match update_plan_details(conn, user.organisation_id, plan.id, &name, &description).await {
+        let write = staff.write().await?;
+        match update_plan_details(&write, staff.organisation(), plan.id, &name, &description).await {
             Ok(()) => {
-                audit(&state, &user, peer, "plan.update", "tracking_plan", plan.id.0).await?;
+                write.audit("plan.update", "tracking_plan", plan.id.0).await?;
+                write.commit().await?;
                 return Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response());
             }
             Err(PlanEditError::Invalid(err)) => errors.push(plan_error(&err)),
@@ -561,7 +524,7 @@ async fn update_details(
         }
     }
     let form = PlanForm {
-        chrome: Chrome::new(user, &session, "plans").await?,
+        chrome: staff.chrome("plans").await?,
         id: Some(plan.id),
         plan_name: fields.plan_name,
         description: fields.description,
@@ -610,8 +573,6 @@ impl CheckpointForm {
 
 #[derive(Deserialize, Default)]
 struct CheckpointSubmit {
-    #[serde(default)]
-    csrf: String,
     #[serde(flatten)]
     cp: CheckpointFields,
 }
@@ -638,16 +599,11 @@ fn checkpoint_form(
     }
 }
 
-async fn new_checkpoint(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-    Path(id): Path<i64>,
-) -> Result<CheckpointForm, WebError> {
-    let plan = stored_plan(state.database.conn(), user.organisation_id, TrackingPlanId(id)).await?;
+async fn new_checkpoint(staff: Staff, Path(id): Path<i64>) -> Result<CheckpointForm, WebError> {
+    let plan = stored_plan(staff.conn(), staff.organisation(), TrackingPlanId(id)).await?;
     let blank = CheckpointFields::blank(plan.checkpoints.len());
     Ok(checkpoint_form(
-        Chrome::new(user, &session, "plans").await?,
+        staff.chrome("plans").await?,
         &plan,
         None,
         blank,
@@ -655,18 +611,13 @@ async fn new_checkpoint(
     ))
 }
 
-async fn edit_checkpoint(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-    Path(id): Path<i64>,
-) -> Result<CheckpointForm, WebError> {
-    let conn = state.database.conn();
-    let (plan_id, index) = checkpoint_place(conn, user.organisation_id, CheckpointId(id)).await?;
-    let plan = stored_plan(conn, user.organisation_id, plan_id).await?;
+async fn edit_checkpoint(staff: Staff, Path(id): Path<i64>) -> Result<CheckpointForm, WebError> {
+    let conn = staff.conn();
+    let (plan_id, index) = checkpoint_place(conn, staff.organisation(), CheckpointId(id)).await?;
+    let plan = stored_plan(conn, staff.organisation(), plan_id).await?;
     let fields = CheckpointFields::from_checkpoint(&plan.checkpoints[index].checkpoint, index);
     Ok(checkpoint_form(
-        Chrome::new(user, &session, "plans").await?,
+        staff.chrome("plans").await?,
         &plan,
         Some(CheckpointId(id)),
         fields,
@@ -675,35 +626,24 @@ async fn edit_checkpoint(
 }
 
 async fn save_checkpoint_form(
-    state: AppState,
-    peer: std::net::SocketAddr,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     plan: StoredPlan,
     id: Option<CheckpointId>,
     fields: CheckpointSubmit,
 ) -> Result<Response, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
     let places = plan.checkpoints.len() + usize::from(id.is_none());
     let errors = match fields.cp.parse(places) {
         Ok((point, position)) => {
-            match save_checkpoint(
-                state.database.conn(),
-                user.organisation_id,
-                plan.id,
-                id,
-                position,
-                point,
-            )
-            .await
-            {
+            let write = staff.write().await?;
+            match save_checkpoint(&write, staff.organisation(), plan.id, id, position, point).await {
                 Ok(saved) => {
                     let action = if id.is_some() {
                         "checkpoint.update"
                     } else {
                         "checkpoint.create"
                     };
-                    audit(&state, &user, peer, action, "checkpoint", saved.0).await?;
+                    write.audit(action, "checkpoint", saved.0).await?;
+                    write.commit().await?;
                     return Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response());
                 }
                 Err(PlanEditError::Invalid(err)) => vec![plan_error(&err)],
@@ -713,56 +653,41 @@ async fn save_checkpoint_form(
         }
         Err(errors) => errors,
     };
-    let form = checkpoint_form(
-        Chrome::new(user, &session, "plans").await?,
-        &plan,
-        id,
-        fields.cp,
-        errors,
-    );
+    let form = checkpoint_form(staff.chrome("plans").await?, &plan, id, fields.cp, errors);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response())
 }
 
 async fn add_checkpoint(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<CheckpointSubmit>,
+    CsrfForm(fields): CsrfForm<CheckpointSubmit>,
 ) -> Result<Response, WebError> {
-    let plan = stored_plan(state.database.conn(), user.organisation_id, TrackingPlanId(id)).await?;
-    save_checkpoint_form(state, peer, user, session, plan, None, fields).await
+    let plan = stored_plan(staff.conn(), staff.organisation(), TrackingPlanId(id)).await?;
+    save_checkpoint_form(staff, plan, None, fields).await
 }
 
 async fn update_checkpoint(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<CheckpointSubmit>,
+    CsrfForm(fields): CsrfForm<CheckpointSubmit>,
 ) -> Result<Response, WebError> {
-    let conn = state.database.conn();
-    let (plan_id, _) = checkpoint_place(conn, user.organisation_id, CheckpointId(id)).await?;
-    let plan = stored_plan(conn, user.organisation_id, plan_id).await?;
-    save_checkpoint_form(state, peer, user, session, plan, Some(CheckpointId(id)), fields).await
+    let conn = staff.conn();
+    let (plan_id, _) = checkpoint_place(conn, staff.organisation(), CheckpointId(id)).await?;
+    let plan = stored_plan(conn, staff.organisation(), plan_id).await?;
+    save_checkpoint_form(staff, plan, Some(CheckpointId(id)), fields).await
 }
 
 async fn remove(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<CsrfOnly>,
+    CsrfForm(_): CsrfForm<CsrfOnly>,
 ) -> Result<Response, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    let conn = state.database.conn();
-    let (plan_id, _) = checkpoint_place(conn, user.organisation_id, CheckpointId(id)).await?;
-    let message = match remove_checkpoint(conn, user.organisation_id, CheckpointId(id)).await {
+    let (plan_id, _) = checkpoint_place(staff.conn(), staff.organisation(), CheckpointId(id)).await?;
+    let write = staff.write().await?;
+    let message = match remove_checkpoint(&write, staff.organisation(), CheckpointId(id)).await {
         Ok(plan) => {
-            audit(&state, &user, peer, "checkpoint.remove", "tracking_plan", plan.0).await?;
+            write.audit("checkpoint.remove", "tracking_plan", plan.0).await?;
+            write.commit().await?;
             return Ok(Redirect::to(&format!("/plans/{plan}")).into_response());
         }
         Err(PlanEditError::HasTasks(tasks)) => format!(
@@ -771,10 +696,9 @@ async fn remove(
         Err(PlanEditError::Invalid(err)) => plan_error(&err).message,
         Err(PlanEditError::Storage(err)) => return Err(err.into()),
     };
+    drop(write);
     let page = plan_page(
-        &state,
-        user,
-        &session,
+        &staff,
         plan_id,
         vec![FieldError {
             field: "checkpoints",

@@ -2,19 +2,17 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::Router;
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
 use onward_storage::repo::organisations::{Organisation, organisation, update_settings};
 use serde::Deserialize;
-use tower_sessions::Session;
 
-use super::audit::audit;
 use super::chrome::{Chrome, FieldError, error_for, localised};
 use super::forms::required_text;
-use crate::auth::{CurrentUser, verify_csrf};
+use super::staff::{CsrfForm, Staff};
 use crate::i18n::LOCALES;
 use crate::{AppState, WebError};
 
@@ -60,15 +58,10 @@ fn locale_choices() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-async fn page(
-    state: &AppState,
-    user: CurrentUser,
-    session: &Session,
-    saved: bool,
-) -> Result<SettingsPage, WebError> {
-    let organisation = organisation(state.database.conn(), user.organisation_id).await?;
+async fn page(staff: &Staff, saved: bool) -> Result<SettingsPage, WebError> {
+    let organisation = organisation(staff.conn(), staff.organisation()).await?;
     Ok(SettingsPage {
-        chrome: Chrome::new(user, session, "settings").await?,
+        chrome: staff.chrome("settings").await?,
         name: organisation.name.clone(),
         locale: organisation.default_locale.clone(),
         organisation,
@@ -83,33 +76,19 @@ struct ShowParams {
     saved: Option<String>,
 }
 
-async fn show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-    Query(params): Query<ShowParams>,
-) -> Result<SettingsPage, WebError> {
-    page(&state, user, &session, params.saved.is_some()).await
+async fn show(staff: Staff, Query(params): Query<ShowParams>) -> Result<SettingsPage, WebError> {
+    page(&staff, params.saved.is_some()).await
 }
 
 #[derive(Deserialize)]
 struct Fields {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
     locale: String,
 }
 
-async fn save(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
-    Form(fields): Form<Fields>,
-) -> Result<Response, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
+async fn save(staff: Staff, CsrfForm(fields): CsrfForm<Fields>) -> Result<Response, WebError> {
     let mut errors = Vec::new();
     let name = required_text("name", "the organisation's name", &fields.name, 200)
         .map_err(|error| errors.push(error))
@@ -121,21 +100,17 @@ async fn save(
         });
     }
     let Some(name) = name.filter(|_| errors.is_empty()) else {
-        let mut form = page(&state, user, &session, false).await?;
+        let mut form = page(&staff, false).await?;
         form.name = fields.name;
         form.locale = fields.locale;
         form.errors = errors;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response());
     };
-    update_settings(state.database.conn(), user.organisation_id, &name, &fields.locale).await?;
-    audit(
-        &state,
-        &user,
-        peer,
-        "organisation.settings",
-        "organisation",
-        user.organisation_id.0,
-    )
-    .await?;
+    let write = staff.write().await?;
+    update_settings(&write, staff.organisation(), &name, &fields.locale).await?;
+    write
+        .audit("organisation.settings", "organisation", staff.organisation().0)
+        .await?;
+    write.commit().await?;
     Ok(Redirect::to("/settings?saved=1").into_response())
 }

@@ -2,17 +2,18 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::{ConnectInfo, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use onward_domain::email::EmailAddress;
-use onward_storage::repo::audit::{AuditEvent, record_audit_event};
+use onward_storage::Actor;
 use onward_storage::repo::users;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::auth::{csrf_token, sign_in, sign_out, verify_csrf};
+use super::staff::CsrfForm;
+use crate::auth::{csrf_token, sign_in, sign_out};
 use crate::passwords::{decoy_hash, verify_password};
 use crate::{AppState, WebError};
 
@@ -50,17 +51,14 @@ struct SignInForm {
     email: String,
     #[serde(default)]
     password: String,
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn submit_sign_in(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     session: Session,
-    Form(form): Form<SignInForm>,
+    CsrfForm(form): CsrfForm<SignInForm>,
 ) -> Result<Response, WebError> {
-    verify_csrf(&session, &form.csrf).await?;
     if state.sign_in_limiter.check_key(&peer.ip()).is_err() {
         return refuse(&session, form.email, TOO_MANY).await;
     }
@@ -76,47 +74,32 @@ async fn submit_sign_in(
             false
         }
     };
-    let conn = state.database.conn();
     if let Some(user) = &user
         && user.locked_until.is_some_and(|until| until > chrono::Utc::now())
     {
         return refuse(&session, form.email, TOO_MANY).await;
     }
+    // A sign-in attempt is an event of the account's organisation; the
+    // failure counter and its audit event commit together.
+    let actor =
+        |user: &users::User| Actor::person(user.organisation_id, user.id, Some(peer.ip().to_string()));
     match user {
         Some(user) if password_ok && user.active => {
-            users::record_successful_sign_in(conn, user.id).await?;
+            let write = state.database.write(actor(&user)).await?;
+            users::record_successful_sign_in(&write, user.id).await?;
+            write.audit("user.sign_in", "user", user.id.0).await?;
+            write.commit().await?;
             sign_in(&session, &user).await?;
-            record_audit_event(
-                conn,
-                user.organisation_id,
-                &AuditEvent {
-                    user: Some(user.id),
-                    action: "user.sign_in",
-                    subject_type: "user",
-                    subject_id: Some(user.id.0),
-                    detail: None,
-                    remote_addr: Some(peer.ip().to_string()),
-                },
-            )
-            .await?;
             Ok(Redirect::to("/").into_response())
         }
         Some(user) => {
-            let locked = users::record_failed_sign_in(conn, user.id, MAX_FAILED_SIGN_INS, LOCKOUT).await?;
+            let write = state.database.write(actor(&user)).await?;
+            let locked = users::record_failed_sign_in(&write, user.id, MAX_FAILED_SIGN_INS, LOCKOUT).await?;
             if locked {
-                record_audit_event(
-                    conn,
-                    user.organisation_id,
-                    &AuditEvent {
-                        user: Some(user.id),
-                        action: "user.locked_out",
-                        subject_type: "user",
-                        subject_id: Some(user.id.0),
-                        detail: None,
-                        remote_addr: Some(peer.ip().to_string()),
-                    },
-                )
-                .await?;
+                write.audit("user.locked_out", "user", user.id.0).await?;
+            }
+            write.commit().await?;
+            if locked {
                 return refuse(&session, form.email, TOO_MANY).await;
             }
             refuse(&session, form.email, WRONG_CREDENTIALS).await
@@ -146,14 +129,12 @@ async fn refuse(session: &Session, email: String, error: &'static str) -> Result
     Ok((status, page).into_response())
 }
 
+/// The sign-out form carries only its CSRF token.
 #[derive(Deserialize)]
-struct SignOutForm {
-    #[serde(default)]
-    csrf: String,
-}
+struct SignOutForm {}
 
-async fn submit_sign_out(session: Session, Form(form): Form<SignOutForm>) -> Result<Redirect, WebError> {
-    verify_csrf(&session, &form.csrf).await?;
+async fn submit_sign_out(session: Session, CsrfForm(_): CsrfForm<SignOutForm>) -> Result<Redirect, WebError> {
     sign_out(&session).await?;
+
     Ok(Redirect::to("/login"))
 }

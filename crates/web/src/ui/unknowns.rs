@@ -4,10 +4,10 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::Router;
+use axum::extract::Path;
 use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use onward_domain::destination::{
     DestinationCategory, DestinationKind, DestinationRecord, DestinationSource, Verification,
 };
@@ -16,12 +16,10 @@ use onward_storage::repo::destinations::append_destination;
 use onward_storage::repo::learners::{Learner, learner};
 use onward_storage::{CohortId, LearnerId};
 use serde::Deserialize;
-use tower_sessions::Session;
 
-use super::audit::audit;
 use super::chrome::{Chrome, localised};
 use super::download::CsvDownload;
-use crate::auth::{CurrentUser, verify_csrf};
+use super::staff::{CsrfForm, Staff};
 use crate::{AppState, WebError};
 
 localised! {
@@ -52,17 +50,12 @@ struct UnknownsPage {
     sources: &'static [DestinationSource],
 }
 
-async fn show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-    Path(id): Path<i64>,
-) -> Result<UnknownsPage, WebError> {
-    let conn = state.database.conn();
-    let cohort = cohort(conn, user.organisation_id, CohortId(id)).await?;
-    let learners = unknown_learners(conn, user.organisation_id, cohort.id).await?;
+async fn show(staff: Staff, Path(id): Path<i64>) -> Result<UnknownsPage, WebError> {
+    let conn = staff.conn();
+    let cohort = cohort(conn, staff.organisation(), CohortId(id)).await?;
+    let learners = unknown_learners(conn, staff.organisation(), cohort.id).await?;
     Ok(UnknownsPage {
-        chrome: Chrome::new(user, &session, "cohorts").await?,
+        chrome: staff.chrome("cohorts").await?,
         cohort,
         learners,
         categories: DestinationCategory::ALL,
@@ -70,15 +63,10 @@ async fn show(
     })
 }
 
-async fn export(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
-    let conn = state.database.conn();
-    let cohort = cohort(conn, user.organisation_id, CohortId(id)).await?;
-    let learners = unknown_learners(conn, user.organisation_id, cohort.id).await?;
+async fn export(staff: Staff, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let conn = staff.conn();
+    let cohort = cohort(conn, staff.organisation(), CohortId(id)).await?;
+    let learners = unknown_learners(conn, staff.organisation(), cohort.id).await?;
     let mut file = CsvDownload::new(&[
         "Family name",
         "Given name",
@@ -100,22 +88,14 @@ async fn export(
         ])?;
     }
     // An export of named learners is a view of each of them.
-    audit(
-        &state,
-        &user,
-        peer,
-        "cohort.unknowns_export",
-        "cohort",
-        cohort.id.0,
-    )
-    .await?;
+    staff
+        .audit_view("cohort.unknowns_export", "cohort", cohort.id.0)
+        .await?;
     file.into_response(&format!("unknowns-cohort-{}.csv", cohort.id))
 }
 
 #[derive(Deserialize)]
 struct KnownFields {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     category: String,
     #[serde(default)]
@@ -127,16 +107,11 @@ struct KnownFields {
 }
 
 async fn record_known(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<KnownFields>,
+    CsrfForm(fields): CsrfForm<KnownFields>,
 ) -> Result<Redirect, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    let conn = state.database.conn();
-    let learner = learner(conn, user.organisation_id, LearnerId(id)).await?;
+    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
     let category = DestinationCategory::from_code(&fields.category).ok_or(WebError::BadRequest(
         "Go back and choose what the learner is doing.",
     ))?;
@@ -163,16 +138,19 @@ async fn record_known(
         verification: Verification::Unverified,
         notes: (!notes.is_empty()).then(|| notes.to_owned()),
     };
-    append_destination(conn, user.organisation_id, learner.id, &record, Some(user.id)).await?;
-    audit(
-        &state,
-        &user,
-        peer,
-        "learner.destination_recorded",
-        "learner",
-        learner.id.0,
+    let write = staff.write().await?;
+    append_destination(
+        &write,
+        staff.organisation(),
+        learner.id,
+        &record,
+        Some(staff.user.id),
     )
     .await?;
+    write
+        .audit("learner.destination_recorded", "learner", learner.id.0)
+        .await?;
+    write.commit().await?;
     let back = match fields.cohort.parse::<i64>() {
         Ok(cohort) => format!("/cohorts/{cohort}/unknowns"),
         Err(_) => format!("/learners/{}", learner.id),

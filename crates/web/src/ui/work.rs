@@ -4,16 +4,15 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::State;
+
 use axum::routing::get;
 use onward_storage::CheckpointId;
 use onward_storage::repo::calls::queue_checkpoint;
 use onward_storage::repo::support::{Referral, open_referrals_for_owner};
 use onward_storage::repo::tasks::{DueTask, due_tasks_for_role};
-use tower_sessions::Session;
 
 use super::chrome::{Chrome, localised};
-use crate::auth::CurrentUser;
+use super::staff::Staff;
 use crate::{AppState, WebError};
 
 localised! {
@@ -49,27 +48,16 @@ struct WorkPage {
     today: chrono::NaiveDate,
 }
 
-async fn my_work(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-) -> Result<WorkPage, WebError> {
+async fn my_work(staff: Staff) -> Result<WorkPage, WebError> {
     let today = chrono::Utc::now().date_naive();
-    let tasks = due_tasks_for_role(
-        state.database.conn(),
-        user.organisation_id,
-        user.role,
-        today,
-        SHOWN,
-    )
-    .await?;
+    let tasks = due_tasks_for_role(staff.conn(), staff.organisation(), staff.user.role, today, SHOWN).await?;
     let total = tasks.len();
     let mut groups: Vec<Group> = Vec::new();
     for task in tasks {
         match groups.last_mut() {
             Some(group) if group.checkpoint_id == task.checkpoint => group.tasks.push(task),
             _ => {
-                let phone = queue_checkpoint(state.database.conn(), user.organisation_id, task.checkpoint)
+                let phone = queue_checkpoint(staff.conn(), staff.organisation(), task.checkpoint)
                     .await?
                     .uses_phone();
                 groups.push(Group {
@@ -82,10 +70,10 @@ async fn my_work(
         }
     }
     let referrals =
-        open_referrals_for_owner(state.database.conn(), user.organisation_id, user.id, SHOWN).await?;
+        open_referrals_for_owner(staff.conn(), staff.organisation(), staff.user.id, SHOWN).await?;
     let referrals_due = referrals.iter().filter(|r| r.follow_up_on <= today).count();
     Ok(WorkPage {
-        chrome: Chrome::new(user, &session, "work").await?,
+        chrome: staff.chrome("work").await?,
         groups,
         total,
         referrals,

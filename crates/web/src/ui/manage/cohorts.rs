@@ -2,11 +2,11 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::Router;
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use chrono::Datelike;
 use onward_storage::repo::cohorts::{
     NewCohort, cohort_details, create_cohort, set_cohort_archived, update_cohort,
@@ -14,13 +14,12 @@ use onward_storage::repo::cohorts::{
 use onward_storage::repo::plans::list_plans;
 use onward_storage::{CohortId, StorageError, TrackingPlanId};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use super::{ArchiveFields, archived_flag};
-use crate::auth::{CurrentUser, verify_csrf};
-use crate::ui::audit::audit;
+use crate::auth::CurrentUser;
 use crate::ui::chrome::{Chrome, FieldError, error_for};
 use crate::ui::forms::{parse_date_input, required_text};
+use crate::ui::staff::{CsrfForm, Staff};
 use crate::{AppState, WebError};
 
 crate::ui::chrome::localised! {
@@ -65,8 +64,6 @@ impl CohortForm {
 #[derive(Deserialize, Default)]
 struct CohortFields {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     name: String,
     #[serde(default)]
     plan: String,
@@ -79,16 +76,14 @@ struct CohortFields {
 }
 
 async fn cohort_form(
-    state: &AppState,
-    user: CurrentUser,
-    session: &Session,
+    staff: &Staff,
     id: Option<CohortId>,
     fields: CohortFields,
     errors: Vec<FieldError>,
 ) -> Result<CohortForm, WebError> {
     Ok(CohortForm {
-        plans: list_plans(state.database.conn(), user.organisation_id).await?,
-        chrome: Chrome::new(user, session, "cohorts").await?,
+        plans: list_plans(staff.conn(), staff.organisation()).await?,
+        chrome: staff.chrome("cohorts").await?,
         id,
         name: fields.name,
         plan: fields.plan,
@@ -99,21 +94,12 @@ async fn cohort_form(
     })
 }
 
-async fn new_cohort(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-) -> Result<CohortForm, WebError> {
-    cohort_form(&state, user, &session, None, CohortFields::default(), Vec::new()).await
+async fn new_cohort(staff: Staff) -> Result<CohortForm, WebError> {
+    cohort_form(&staff, None, CohortFields::default(), Vec::new()).await
 }
 
-async fn edit_cohort(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-    Path(id): Path<i64>,
-) -> Result<CohortForm, WebError> {
-    let details = cohort_details(state.database.conn(), user.organisation_id, CohortId(id)).await?;
+async fn edit_cohort(staff: Staff, Path(id): Path<i64>) -> Result<CohortForm, WebError> {
+    let details = cohort_details(staff.conn(), staff.organisation(), CohortId(id)).await?;
     let day = details.results_day;
     let fields = CohortFields {
         name: details.name,
@@ -126,7 +112,7 @@ async fn edit_cohort(
         year: day.map(|d| d.year().to_string()).unwrap_or_default(),
         ..CohortFields::default()
     };
-    cohort_form(&state, user, &session, Some(CohortId(id)), fields, Vec::new()).await
+    cohort_form(&staff, Some(CohortId(id)), fields, Vec::new()).await
 }
 
 async fn parse_cohort(
@@ -170,22 +156,14 @@ async fn parse_cohort(
     })
 }
 
-async fn save_cohort(
-    state: AppState,
-    peer: std::net::SocketAddr,
-    user: CurrentUser,
-    session: Session,
-    id: Option<CohortId>,
-    fields: CohortFields,
-) -> Result<Response, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    let conn = state.database.conn();
-    let org = user.organisation_id;
-    let errors = match parse_cohort(&state, &user, &fields).await? {
+async fn save_cohort(staff: Staff, id: Option<CohortId>, fields: CohortFields) -> Result<Response, WebError> {
+    let org = staff.organisation();
+    let errors = match parse_cohort(&staff.state, &staff.user, &fields).await? {
         Ok(cohort) => {
+            let write = staff.write().await?;
             let saved = match id {
-                Some(id) => update_cohort(conn, org, id, &cohort).await.map(|()| id),
-                None => create_cohort(conn, org, &cohort).await,
+                Some(id) => update_cohort(&write, org, id, &cohort).await.map(|()| id),
+                None => create_cohort(&write, org, &cohort).await,
             };
             match saved {
                 Ok(saved_id) => {
@@ -194,7 +172,8 @@ async fn save_cohort(
                     } else {
                         "cohort.create"
                     };
-                    audit(&state, &user, peer, action, "cohort", saved_id.0).await?;
+                    write.audit(action, "cohort", saved_id.0).await?;
+                    write.commit().await?;
                     return Ok(Redirect::to(&format!("/cohorts/{saved_id}")).into_response());
                 }
                 Err(StorageError::Duplicate { .. }) => vec![FieldError {
@@ -206,50 +185,42 @@ async fn save_cohort(
         }
         Err(errors) => errors,
     };
-    let form = cohort_form(&state, user, &session, id, fields, errors).await?;
+    let form = cohort_form(&staff, id, fields, errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response())
 }
 
 async fn create_cohort_submit(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
-    Form(fields): Form<CohortFields>,
+    staff: Staff,
+    CsrfForm(fields): CsrfForm<CohortFields>,
 ) -> Result<Response, WebError> {
-    save_cohort(state, peer, user, session, None, fields).await
+    save_cohort(staff, None, fields).await
 }
 
 async fn update_cohort_submit(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<CohortFields>,
+    CsrfForm(fields): CsrfForm<CohortFields>,
 ) -> Result<Response, WebError> {
-    cohort_details(state.database.conn(), user.organisation_id, CohortId(id)).await?;
-    save_cohort(state, peer, user, session, Some(CohortId(id)), fields).await
+    cohort_details(staff.conn(), staff.organisation(), CohortId(id)).await?;
+    save_cohort(staff, Some(CohortId(id)), fields).await
 }
 
 async fn archive_cohort(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<ArchiveFields>,
+    CsrfForm(fields): CsrfForm<ArchiveFields>,
 ) -> Result<Redirect, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
     // Another organisation's cohort is "not found" before anything else is checked.
-    cohort_details(state.database.conn(), user.organisation_id, CohortId(id)).await?;
+    cohort_details(staff.conn(), staff.organisation(), CohortId(id)).await?;
+    let write = staff.write().await?;
     set_cohort_archived(
-        state.database.conn(),
-        user.organisation_id,
+        &write,
+        staff.organisation(),
         CohortId(id),
         archived_flag(&fields)?,
     )
     .await?;
-    audit(&state, &user, peer, "cohort.archive", "cohort", id).await?;
+    write.audit("cohort.archive", "cohort", id).await?;
+    write.commit().await?;
     Ok(Redirect::to(&format!("/cohorts/{id}")))
 }

@@ -15,8 +15,6 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize, Default)]
 struct ArchiveFields {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     archived: String,
 }
 

@@ -2,11 +2,11 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::Router;
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use onward_domain::programme::{ProgrammeType, QualificationLevel, SectorSubjectArea, StudyMode};
 use onward_storage::ProgrammeId;
 use onward_storage::repo::programmes::{
@@ -14,13 +14,11 @@ use onward_storage::repo::programmes::{
     update_programme,
 };
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use super::{ArchiveFields, archived_flag};
-use crate::auth::{CurrentUser, verify_csrf};
-use crate::ui::audit::audit;
 use crate::ui::chrome::{Chrome, FieldError, error_for};
 use crate::ui::forms::required_text;
+use crate::ui::staff::{CsrfForm, Staff};
 use crate::{AppState, WebError};
 
 crate::ui::chrome::localised! {
@@ -44,14 +42,10 @@ struct ProgrammesPage {
     programmes: Vec<Programme>,
 }
 
-async fn programmes(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-) -> Result<ProgrammesPage, WebError> {
+async fn programmes(staff: Staff) -> Result<ProgrammesPage, WebError> {
     Ok(ProgrammesPage {
-        programmes: list_programmes(state.database.conn(), user.organisation_id).await?,
-        chrome: Chrome::new(user, &session, "programmes").await?,
+        programmes: list_programmes(staff.conn(), staff.organisation()).await?,
+        chrome: staff.chrome("programmes").await?,
     })
 }
 
@@ -82,8 +76,6 @@ impl ProgrammeForm {
 #[derive(Deserialize, Default, Clone)]
 struct ProgrammeFields {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     title: String,
     #[serde(default)]
     programme_type: String,
@@ -98,14 +90,13 @@ struct ProgrammeFields {
 }
 
 async fn programme_form(
-    user: CurrentUser,
-    session: &Session,
+    staff: &Staff,
     id: Option<ProgrammeId>,
     fields: ProgrammeFields,
     errors: Vec<FieldError>,
 ) -> Result<ProgrammeForm, WebError> {
     Ok(ProgrammeForm {
-        chrome: Chrome::new(user, session, "programmes").await?,
+        chrome: staff.chrome("programmes").await?,
         id,
         types: ProgrammeType::ALL,
         levels: QualificationLevel::ALL,
@@ -116,20 +107,14 @@ async fn programme_form(
     })
 }
 
-async fn new_programme(user: CurrentUser, session: Session) -> Result<ProgrammeForm, WebError> {
-    programme_form(user, &session, None, ProgrammeFields::default(), Vec::new()).await
+async fn new_programme(staff: Staff) -> Result<ProgrammeForm, WebError> {
+    programme_form(&staff, None, ProgrammeFields::default(), Vec::new()).await
 }
 
-async fn edit_programme(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-    Path(id): Path<i64>,
-) -> Result<ProgrammeForm, WebError> {
-    let stored = programme(state.database.conn(), user.organisation_id, ProgrammeId(id)).await?;
+async fn edit_programme(staff: Staff, Path(id): Path<i64>) -> Result<ProgrammeForm, WebError> {
+    let stored = programme(staff.conn(), staff.organisation(), ProgrammeId(id)).await?;
     let details = stored.details;
     let fields = ProgrammeFields {
-        csrf: String::new(),
         title: details.title,
         programme_type: details.programme_type.code().to_owned(),
         level: details.level.map(|v| v.code().to_owned()).unwrap_or_default(),
@@ -140,7 +125,7 @@ async fn edit_programme(
         mode: details.mode.code().to_owned(),
         funding_stream: details.funding_stream.unwrap_or_default(),
     };
-    programme_form(user, &session, Some(stored.id), fields, Vec::new()).await
+    programme_form(&staff, Some(stored.id), fields, Vec::new()).await
 }
 
 fn parse_programme(fields: &ProgrammeFields) -> Result<NewProgramme, Vec<FieldError>> {
@@ -203,76 +188,65 @@ fn parse_programme(fields: &ProgrammeFields) -> Result<NewProgramme, Vec<FieldEr
 }
 
 async fn save_programme(
-    state: AppState,
-    peer: std::net::SocketAddr,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     id: Option<ProgrammeId>,
     fields: ProgrammeFields,
 ) -> Result<Response, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    let conn = state.database.conn();
     match parse_programme(&fields) {
         Ok(new) => {
+            let write = staff.write().await?;
             let (action, saved) = match id {
                 Some(id) => {
-                    update_programme(conn, user.organisation_id, id, &new).await?;
+                    update_programme(&write, staff.organisation(), id, &new).await?;
                     ("programme.update", id)
                 }
                 None => (
                     "programme.create",
-                    create_programme(conn, user.organisation_id, &new).await?,
+                    create_programme(&write, staff.organisation(), &new).await?,
                 ),
             };
-            audit(&state, &user, peer, action, "programme", saved.0).await?;
+            write.audit(action, "programme", saved.0).await?;
+            write.commit().await?;
             Ok(Redirect::to("/programmes").into_response())
         }
         Err(errors) => {
-            let form = programme_form(user, &session, id, fields, errors).await?;
+            let form = programme_form(&staff, id, fields, errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response())
         }
     }
 }
 
 async fn create_programme_submit(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
-    Form(fields): Form<ProgrammeFields>,
+    staff: Staff,
+    CsrfForm(fields): CsrfForm<ProgrammeFields>,
 ) -> Result<Response, WebError> {
-    save_programme(state, peer, user, session, None, fields).await
+    save_programme(staff, None, fields).await
 }
 
 async fn update_programme_submit(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<ProgrammeFields>,
+    CsrfForm(fields): CsrfForm<ProgrammeFields>,
 ) -> Result<Response, WebError> {
-    programme(state.database.conn(), user.organisation_id, ProgrammeId(id)).await?;
-    save_programme(state, peer, user, session, Some(ProgrammeId(id)), fields).await
+    programme(staff.conn(), staff.organisation(), ProgrammeId(id)).await?;
+    save_programme(staff, Some(ProgrammeId(id)), fields).await
 }
 
 async fn archive_programme(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<ArchiveFields>,
+    CsrfForm(fields): CsrfForm<ArchiveFields>,
 ) -> Result<Redirect, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    programme(state.database.conn(), user.organisation_id, ProgrammeId(id)).await?;
+    programme(staff.conn(), staff.organisation(), ProgrammeId(id)).await?;
+    let write = staff.write().await?;
     set_programme_archived(
-        state.database.conn(),
-        user.organisation_id,
+        &write,
+        staff.organisation(),
         ProgrammeId(id),
         archived_flag(&fields)?,
     )
     .await?;
-    audit(&state, &user, peer, "programme.archive", "programme", id).await?;
+    write.audit("programme.archive", "programme", id).await?;
+    write.commit().await?;
     Ok(Redirect::to("/programmes"))
 }

@@ -2,22 +2,20 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::Router;
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use onward_storage::repo::learners::{Learner, learner};
 use onward_storage::repo::support::{clear_flag, flags_for_learner, raise_flag};
 use onward_storage::{LearnerId, SupportFlagId};
 use serde::Deserialize;
-use tower_sessions::Session;
 
-use super::{Peer, back_to};
-use crate::auth::{CurrentUser, verify_csrf};
-use crate::ui::audit::audit;
+use super::back_to;
 use crate::ui::chrome::{Chrome, FieldError, error_for};
 use crate::ui::forms::required_text;
+use crate::ui::staff::{CsrfForm, Staff};
 use crate::{AppState, WebError};
 
 crate::ui::chrome::localised! {
@@ -33,8 +31,6 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Deserialize, Default, Clone)]
 struct FlagFields {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     reason: String,
     #[serde(default)]
@@ -58,15 +54,10 @@ impl FlagForm {
     }
 }
 
-async fn new_flag(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-    Path(id): Path<i64>,
-) -> Result<FlagForm, WebError> {
-    let learner = learner(state.database.conn(), user.organisation_id, LearnerId(id)).await?;
+async fn new_flag(staff: Staff, Path(id): Path<i64>) -> Result<FlagForm, WebError> {
+    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
     Ok(FlagForm {
-        chrome: Chrome::new(user, &session, "learners").await?,
+        chrome: staff.chrome("learners").await?,
         learner,
         reason: String::new(),
         errors: Vec::new(),
@@ -74,34 +65,32 @@ async fn new_flag(
 }
 
 async fn create_flag(
-    State(state): State<AppState>,
-    ConnectInfo(peer): Peer,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<FlagFields>,
+    CsrfForm(fields): CsrfForm<FlagFields>,
 ) -> Result<Response, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    let conn = state.database.conn();
-    let learner = learner(conn, user.organisation_id, LearnerId(id)).await?;
+    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
     match required_text("reason", "why the learner is at risk", &fields.reason, 1000) {
         Ok(reason) => {
-            raise_flag(conn, user.organisation_id, learner.id, &reason, Some(user.id)).await?;
-            audit(
-                &state,
-                &user,
-                peer,
-                "learner.flag_raised",
-                "learner",
-                learner.id.0,
+            let write = staff.write().await?;
+            raise_flag(
+                &write,
+                staff.organisation(),
+                learner.id,
+                &reason,
+                Some(staff.user.id),
             )
             .await?;
+            write
+                .audit("learner.flag_raised", "learner", learner.id.0)
+                .await?;
+            write.commit().await?;
             Ok(back_to(learner.id))
         }
         Err(err) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             FlagForm {
-                chrome: Chrome::new(user, &session, "learners").await?,
+                chrome: staff.chrome("learners").await?,
                 learner,
                 reason: fields.reason,
                 errors: vec![err],
@@ -112,16 +101,11 @@ async fn create_flag(
 }
 
 async fn clear(
-    State(state): State<AppState>,
-    ConnectInfo(peer): Peer,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<FlagFields>,
+    CsrfForm(fields): CsrfForm<FlagFields>,
 ) -> Result<Response, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    let conn = state.database.conn();
-    let learner = learner(conn, user.organisation_id, LearnerId(id)).await?;
+    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
     let flag = fields
         .flag
         .trim()
@@ -135,22 +119,27 @@ async fn clear(
         ));
     }
     let note = (!note.is_empty()).then_some(note);
-    // A flag already cleared (a second click) is simply not cleared again.
-    let still_open = flags_for_learner(conn, user.organisation_id, learner.id)
+    // A flag already cleared (a second click) is simply not cleared again:
+    // nothing changes, nothing is audited and the write is rolled back.
+    let write = staff.write().await?;
+    let still_open = flags_for_learner(&write, staff.organisation(), learner.id)
         .await?
         .iter()
         .any(|f| f.id == flag && f.is_open());
     if still_open {
-        clear_flag(conn, user.organisation_id, learner.id, flag, note, Some(user.id)).await?;
-        audit(
-            &state,
-            &user,
-            peer,
-            "learner.flag_cleared",
-            "learner",
-            learner.id.0,
+        clear_flag(
+            &write,
+            staff.organisation(),
+            learner.id,
+            flag,
+            note,
+            Some(staff.user.id),
         )
         .await?;
+        write
+            .audit("learner.flag_cleared", "learner", learner.id.0)
+            .await?;
+        write.commit().await?;
     }
     Ok(back_to(learner.id))
 }

@@ -2,11 +2,11 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::Router;
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use chrono::{Datelike, NaiveDate};
 use onward_domain::destination::DestinationCategory;
 use onward_domain::support::IntentionStage;
@@ -14,13 +14,11 @@ use onward_storage::LearnerId;
 use onward_storage::repo::intentions::{NewIntention, record_intention};
 use onward_storage::repo::learners::{Learner, learner};
 use serde::Deserialize;
-use tower_sessions::Session;
 
-use super::{Peer, back_to, error, optional_text, required_date};
-use crate::auth::{CurrentUser, verify_csrf};
-use crate::ui::audit::audit;
+use super::{back_to, error, optional_text, required_date};
 use crate::ui::chrome::{Chrome, FieldError, error_for};
 use crate::ui::forms::parse_date_input;
+use crate::ui::staff::{CsrfForm, Staff};
 use crate::{AppState, WebError};
 
 crate::ui::chrome::localised! {
@@ -35,8 +33,6 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Deserialize, Default, Clone)]
 struct IntentionFields {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     stage: String,
     #[serde(default)]
@@ -136,13 +132,8 @@ fn parse_intention(fields: &IntentionFields, today: NaiveDate) -> Result<NewInte
     }
 }
 
-async fn new_intention(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-    Path(id): Path<i64>,
-) -> Result<IntentionForm, WebError> {
-    let learner = learner(state.database.conn(), user.organisation_id, LearnerId(id)).await?;
+async fn new_intention(staff: Staff, Path(id): Path<i64>) -> Result<IntentionForm, WebError> {
+    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
     let today = chrono::Utc::now().date_naive();
     let fields = IntentionFields {
         day: today.day().to_string(),
@@ -151,7 +142,7 @@ async fn new_intention(
         ..Default::default()
     };
     Ok(intention_form(
-        Chrome::new(user, &session, "learners").await?,
+        staff.chrome("learners").await?,
         learner,
         fields,
         Vec::new(),
@@ -159,39 +150,69 @@ async fn new_intention(
 }
 
 async fn create_intention(
-    State(state): State<AppState>,
-    ConnectInfo(peer): Peer,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<IntentionFields>,
+    CsrfForm(fields): CsrfForm<IntentionFields>,
 ) -> Result<Response, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    let conn = state.database.conn();
-    let learner = learner(conn, user.organisation_id, LearnerId(id)).await?;
+    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
     match parse_intention(&fields, chrono::Utc::now().date_naive()) {
         Ok(new) => {
-            record_intention(conn, user.organisation_id, learner.id, &new, Some(user.id)).await?;
-            audit(
-                &state,
-                &user,
-                peer,
-                "learner.intention_recorded",
-                "learner",
-                learner.id.0,
+            let write = staff.write().await?;
+            record_intention(
+                &write,
+                staff.organisation(),
+                learner.id,
+                &new,
+                Some(staff.user.id),
             )
             .await?;
+            write
+                .audit("learner.intention_recorded", "learner", learner.id.0)
+                .await?;
+            write.commit().await?;
             Ok(back_to(learner.id))
         }
         Err(errors) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            intention_form(
-                Chrome::new(user, &session, "learners").await?,
-                learner,
-                fields,
-                errors,
-            ),
+            intention_form(staff.chrome("learners").await?, learner, fields, errors),
         )
             .into_response()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    #[test]
+    fn intentions_need_a_stage_a_destination_and_a_past_date() {
+        let today = day(2026, 11, 26);
+        let fields = IntentionFields {
+            stage: "ilp_review".to_owned(),
+            category: "apprenticeship".to_owned(),
+            day: "2".to_owned(),
+            month: "3".to_owned(),
+            year: "2026".to_owned(),
+            aspiration: "  Electrician ".to_owned(),
+            ..Default::default()
+        };
+        let parsed = parse_intention(&fields, today).expect("valid");
+        assert_eq!(parsed.stage, IntentionStage::IlpReview);
+        assert_eq!(parsed.aspiration.as_deref(), Some("Electrician"));
+        let future = IntentionFields {
+            year: "2027".to_owned(),
+            ..fields.clone()
+        };
+        assert_eq!(
+            parse_intention(&future, today).expect_err("future")[0].field,
+            "day"
+        );
+        let empty = parse_intention(&IntentionFields::default(), today).expect_err("empty");
+        let fields: Vec<&str> = empty.iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["stage", "category", "day"]);
     }
 }

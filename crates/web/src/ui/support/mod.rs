@@ -4,7 +4,6 @@
 //! owner's My work (`ui::work`).
 
 use axum::Router;
-use axum::extract::ConnectInfo;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use onward_storage::LearnerId;
@@ -29,8 +28,6 @@ pub fn router() -> Router<AppState> {
         .merge(referrals::router())
         .merge(cohort_lists::router())
 }
-
-type Peer = ConnectInfo<std::net::SocketAddr>;
 
 /// An optional, trimmed text of at most `max` characters.
 fn optional_text(

@@ -2,23 +2,22 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::Router;
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use onward_domain::support::OfferStatus;
 use onward_storage::repo::guarantee::{NewOffer, record_offer, update_offer_status};
 use onward_storage::repo::learners::{Learner, learner};
 use onward_storage::{LearnerId, OfferId};
 use serde::Deserialize;
-use tower_sessions::Session;
 
-use super::{Peer, back_to, error, optional_text};
-use crate::auth::{CurrentUser, verify_csrf};
-use crate::ui::audit::audit;
+use super::{back_to, error, optional_text};
 use crate::ui::chrome::{Chrome, FieldError, error_for};
 use crate::ui::forms::required_text;
+use crate::ui::staff::{CsrfForm, Staff};
+
 use crate::{AppState, WebError};
 
 crate::ui::chrome::localised! {
@@ -34,8 +33,6 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Deserialize, Default, Clone)]
 struct OfferFields {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     provider: String,
     #[serde(default)]
@@ -85,15 +82,10 @@ fn parse_offer(fields: &OfferFields) -> Result<NewOffer, Vec<FieldError>> {
     }
 }
 
-async fn new_offer(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-    Path(id): Path<i64>,
-) -> Result<OfferForm, WebError> {
-    let learner = learner(state.database.conn(), user.organisation_id, LearnerId(id)).await?;
+async fn new_offer(staff: Staff, Path(id): Path<i64>) -> Result<OfferForm, WebError> {
+    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
     Ok(OfferForm {
-        chrome: Chrome::new(user, &session, "learners").await?,
+        chrome: staff.chrome("learners").await?,
         learner,
         fields: OfferFields::default(),
         statuses: OfferStatus::ALL,
@@ -102,34 +94,32 @@ async fn new_offer(
 }
 
 async fn create_offer(
-    State(state): State<AppState>,
-    ConnectInfo(peer): Peer,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<OfferFields>,
+    CsrfForm(fields): CsrfForm<OfferFields>,
 ) -> Result<Response, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    let conn = state.database.conn();
-    let learner = learner(conn, user.organisation_id, LearnerId(id)).await?;
+    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
     match parse_offer(&fields) {
         Ok(new) => {
-            record_offer(conn, user.organisation_id, learner.id, &new, Some(user.id)).await?;
-            audit(
-                &state,
-                &user,
-                peer,
-                "learner.offer_recorded",
-                "learner",
-                learner.id.0,
+            let write = staff.write().await?;
+            record_offer(
+                &write,
+                staff.organisation(),
+                learner.id,
+                &new,
+                Some(staff.user.id),
             )
             .await?;
+            write
+                .audit("learner.offer_recorded", "learner", learner.id.0)
+                .await?;
+            write.commit().await?;
             Ok(back_to(learner.id))
         }
         Err(errors) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             OfferForm {
-                chrome: Chrome::new(user, &session, "learners").await?,
+                chrome: staff.chrome("learners").await?,
                 learner,
                 fields,
                 statuses: OfferStatus::ALL,
@@ -141,16 +131,11 @@ async fn create_offer(
 }
 
 async fn change_offer_status(
-    State(state): State<AppState>,
-    ConnectInfo(peer): Peer,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<OfferFields>,
+    CsrfForm(fields): CsrfForm<OfferFields>,
 ) -> Result<Response, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    let conn = state.database.conn();
-    let learner = learner(conn, user.organisation_id, LearnerId(id)).await?;
+    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
     let offer = fields
         .offer
         .trim()
@@ -159,15 +144,32 @@ async fn change_offer_status(
         .map_err(|_| WebError::BadRequest("Go back and choose an offer to update."))?;
     let status = OfferStatus::from_code(fields.status.trim())
         .ok_or(WebError::BadRequest("Go back and choose where the offer stands."))?;
-    update_offer_status(conn, user.organisation_id, learner.id, offer, status).await?;
-    audit(
-        &state,
-        &user,
-        peer,
-        "learner.offer_updated",
-        "learner",
-        learner.id.0,
-    )
-    .await?;
+    let write = staff.write().await?;
+    update_offer_status(&write, staff.organisation(), learner.id, offer, status).await?;
+    write
+        .audit("learner.offer_updated", "learner", learner.id.0)
+        .await?;
+    write.commit().await?;
     Ok(back_to(learner.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offers_need_a_provider_and_status() {
+        let errors = parse_offer(&OfferFields::default()).expect_err("empty");
+        assert_eq!(
+            errors.iter().map(|e| e.field).collect::<Vec<_>>(),
+            vec!["provider", "status"]
+        );
+        let offer = parse_offer(&OfferFields {
+            provider: "Leeds City College".to_owned(),
+            status: "offered".to_owned(),
+            ..Default::default()
+        })
+        .expect("valid");
+        assert_eq!(offer.course, None);
+    }
 }

@@ -14,8 +14,8 @@ use onward_storage::repo::support::{
     Flag, Referral, flags_for_learner, learner_at_risk, referrals_for_learner,
 };
 
-use crate::auth::CurrentUser;
-use crate::{AppState, WebError};
+use crate::WebError;
+use crate::ui::staff::Staff;
 
 /// One stage of the "intended vs actual" summary.
 pub struct StageRow {
@@ -60,13 +60,13 @@ pub struct LearnerSupport {
 
 /// Loads the learner record's intentions, offers and support log.
 pub async fn learner_support(
-    state: &AppState,
-    user: &CurrentUser,
+    staff: &Staff,
     learner: LearnerId,
     destinations: &[StoredDestination],
 ) -> Result<LearnerSupport, WebError> {
-    let conn = state.database.conn();
-    let org = user.organisation_id;
+    let conn = staff.conn();
+    let org = staff.organisation();
+
     let today = chrono::Utc::now().date_naive();
     let current = current_destination(destinations.iter().map(|d| &d.record)).map(|record| record.category);
     let at_risk = learner_at_risk(conn, org, learner, current, today)

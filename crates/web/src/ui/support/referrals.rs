@@ -2,26 +2,24 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::Router;
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use chrono::{Datelike, NaiveDate};
 use onward_domain::permissions::{Action, allows};
 use onward_domain::support::{ReferralOutcome, ReferralType};
 use onward_storage::repo::learners::{Learner, learner};
 use onward_storage::repo::support::{NewReferral, Referral, close_referral, open_referral, referral};
 use onward_storage::repo::users::list_users;
-use onward_storage::{LearnerId, ReferralId, UserId};
+use onward_storage::{LearnerId, ReferralId, StorageError, UserId};
 use serde::Deserialize;
-use tower_sessions::Session;
 
-use super::{Peer, back_to, error, optional_text, required_date};
-use crate::auth::{CurrentUser, verify_csrf};
-use crate::ui::audit::audit;
+use super::{back_to, error, optional_text, required_date};
 use crate::ui::chrome::{Chrome, FieldError, error_for};
 use crate::ui::forms::parse_date_input;
+use crate::ui::staff::{CsrfForm, Staff};
 use crate::{AppState, WebError};
 
 crate::ui::chrome::localised! {
@@ -38,8 +36,6 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Deserialize, Default, Clone)]
 struct ReferralFields {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     referral_type: String,
     #[serde(default)]
@@ -76,11 +72,8 @@ impl ReferralForm {
 }
 
 /// Active staff whose role may follow up referrals.
-async fn possible_owners(
-    state: &AppState,
-    user: &CurrentUser,
-) -> Result<Vec<(UserId, String, String)>, WebError> {
-    Ok(list_users(state.database.conn(), user.organisation_id)
+async fn possible_owners(staff: &Staff) -> Result<Vec<(UserId, String, String)>, WebError> {
+    Ok(list_users(staff.conn(), staff.organisation())
         .await?
         .into_iter()
         .filter(|u| u.active && allows(u.role, Action::ManageReferrals))
@@ -89,16 +82,14 @@ async fn possible_owners(
 }
 
 async fn referral_form(
-    state: &AppState,
-    user: CurrentUser,
-    session: &Session,
+    staff: &Staff,
     learner: Learner,
     fields: ReferralFields,
     errors: Vec<FieldError>,
 ) -> Result<ReferralForm, WebError> {
-    let owners = possible_owners(state, &user).await?;
+    let owners = possible_owners(staff).await?;
     Ok(ReferralForm {
-        chrome: Chrome::new(user, session, "learners").await?,
+        chrome: staff.chrome("learners").await?,
         learner,
         day: fields.day.clone(),
         month: fields.month.clone(),
@@ -158,54 +149,47 @@ fn parse_referral(
     }
 }
 
-async fn new_referral(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
-    Path(id): Path<i64>,
-) -> Result<ReferralForm, WebError> {
-    let learner = learner(state.database.conn(), user.organisation_id, LearnerId(id)).await?;
+async fn new_referral(staff: Staff, Path(id): Path<i64>) -> Result<ReferralForm, WebError> {
+    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
     // A fortnight is a usual first follow-up.
     let follow_up = chrono::Utc::now().date_naive() + chrono::Duration::days(14);
     let fields = ReferralFields {
-        owner: user.id.to_string(),
+        owner: staff.user.id.to_string(),
         day: follow_up.day().to_string(),
         month: follow_up.month().to_string(),
         year: follow_up.year().to_string(),
         ..Default::default()
     };
-    referral_form(&state, user, &session, learner, fields, Vec::new()).await
+    referral_form(&staff, learner, fields, Vec::new()).await
 }
 
 async fn create_referral(
-    State(state): State<AppState>,
-    ConnectInfo(peer): Peer,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<ReferralFields>,
+    CsrfForm(fields): CsrfForm<ReferralFields>,
 ) -> Result<Response, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    let conn = state.database.conn();
-    let learner = learner(conn, user.organisation_id, LearnerId(id)).await?;
-    let owners = possible_owners(&state, &user).await?;
+    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
+    let owners = possible_owners(&staff).await?;
     match parse_referral(&fields, &owners, chrono::Utc::now().date_naive()) {
         Ok(new) => {
-            open_referral(conn, user.organisation_id, learner.id, &new, Some(user.id)).await?;
-            audit(
-                &state,
-                &user,
-                peer,
-                "learner.referral_opened",
-                "learner",
-                learner.id.0,
+            let write = staff.write().await?;
+            open_referral(
+                &write,
+                staff.organisation(),
+                learner.id,
+                &new,
+                Some(staff.user.id),
             )
             .await?;
+            write
+                .audit("learner.referral_opened", "learner", learner.id.0)
+                .await?;
+            write.commit().await?;
             Ok(back_to(learner.id))
         }
         Err(errors) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            referral_form(&state, user, &session, learner, fields, errors).await?,
+            referral_form(&staff, learner, fields, errors).await?,
         )
             .into_response()),
     }
@@ -213,8 +197,6 @@ async fn create_referral(
 
 #[derive(Deserialize, Default, Clone)]
 struct CloseFields {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     referral: String,
     #[serde(default)]
@@ -255,17 +237,15 @@ struct CloseQuery {
 }
 
 async fn close_form(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
     Query(query): Query<CloseQuery>,
 ) -> Result<Response, WebError> {
-    let conn = state.database.conn();
-    let learner = learner(conn, user.organisation_id, LearnerId(id)).await?;
+    let conn = staff.conn();
+    let learner = learner(conn, staff.organisation(), LearnerId(id)).await?;
     let referral = referral(
         conn,
-        user.organisation_id,
+        staff.organisation(),
         learner.id,
         referral_id(&query.referral)?,
     )
@@ -274,7 +254,7 @@ async fn close_form(
         return Ok(back_to(learner.id));
     }
     Ok(CloseReferralForm {
-        chrome: Chrome::new(user, &session, "learners").await?,
+        chrome: staff.chrome("learners").await?,
         learner,
         fields: CloseFields {
             referral: referral.id.to_string(),
@@ -288,19 +268,15 @@ async fn close_form(
 }
 
 async fn close(
-    State(state): State<AppState>,
-    ConnectInfo(peer): Peer,
-    user: CurrentUser,
-    session: Session,
+    staff: Staff,
     Path(id): Path<i64>,
-    Form(fields): Form<CloseFields>,
+    CsrfForm(fields): CsrfForm<CloseFields>,
 ) -> Result<Response, WebError> {
-    verify_csrf(&session, &fields.csrf).await?;
-    let conn = state.database.conn();
-    let learner = learner(conn, user.organisation_id, LearnerId(id)).await?;
+    let conn = staff.conn();
+    let learner = learner(conn, staff.organisation(), LearnerId(id)).await?;
     let referral = referral(
         conn,
-        user.organisation_id,
+        staff.organisation(),
         learner.id,
         referral_id(&fields.referral)?,
     )
@@ -323,31 +299,35 @@ async fn close(
     }
     match outcome {
         Some(outcome) if errors.is_empty() => {
-            close_referral(
-                conn,
-                user.organisation_id,
+            let write = staff.write().await?;
+            let closed = close_referral(
+                &write,
+                staff.organisation(),
                 learner.id,
                 referral.id,
                 outcome,
                 note.as_deref(),
-                Some(user.id),
+                Some(staff.user.id),
             )
-            .await?;
-            audit(
-                &state,
-                &user,
-                peer,
-                "learner.referral_closed",
-                "learner",
-                learner.id.0,
-            )
-            .await?;
+            .await;
+            match closed {
+                Ok(()) => {}
+                // Closed meanwhile by another submission: the first outcome
+                // stands, nothing changed and nothing is audited.
+                Err(StorageError::NotFound { .. }) => return Ok(back_to(learner.id)),
+                Err(err) => return Err(err.into()),
+            }
+            write
+                .audit("learner.referral_closed", "learner", learner.id.0)
+                .await?;
+
+            write.commit().await?;
             Ok(back_to(learner.id))
         }
         _ => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             CloseReferralForm {
-                chrome: Chrome::new(user, &session, "learners").await?,
+                chrome: staff.chrome("learners").await?,
                 learner,
                 referral,
                 fields,
@@ -356,5 +336,49 @@ async fn close(
             },
         )
             .into_response()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    #[test]
+    fn referrals_need_an_eligible_owner_and_a_future_follow_up() {
+        let today = day(2026, 11, 26);
+        let owners = vec![(UserId(7), "Sam".to_owned(), "IAG adviser".to_owned())];
+        let fields = ReferralFields {
+            referral_type: "careers_guidance".to_owned(),
+            owner: "7".to_owned(),
+            day: "1".to_owned(),
+            month: "12".to_owned(),
+            year: "2026".to_owned(),
+            ..Default::default()
+        };
+        assert_eq!(
+            parse_referral(&fields, &owners, today).expect("valid").owner,
+            UserId(7)
+        );
+        let stranger = ReferralFields {
+            owner: "8".to_owned(),
+            ..fields.clone()
+        };
+        assert_eq!(
+            parse_referral(&stranger, &owners, today).expect_err("owner")[0].field,
+            "owner"
+        );
+        let past = ReferralFields {
+            month: "11".to_owned(),
+            day: "1".to_owned(),
+            ..fields
+        };
+        assert_eq!(
+            parse_referral(&past, &owners, today).expect_err("past")[0].field,
+            "day"
+        );
     }
 }
