@@ -32,7 +32,7 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "guarantee.html")]
+#[template(path = "support/guarantee.html")]
 struct GuaranteePage {
     chrome: Chrome,
     cohort: CohortSummary,
@@ -130,7 +130,7 @@ async fn guarantee_export(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "at_risk.html")]
+#[template(path = "support/at_risk.html")]
 struct AtRiskPage {
     chrome: Chrome,
     cohort: CohortSummary,
@@ -165,87 +165,8 @@ async fn at_risk(
 mod tests {
     use super::*;
 
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).expect("date")
-    }
-
     #[test]
-    fn intentions_need_a_stage_a_destination_and_a_past_date() {
-        let today = day(2026, 11, 26);
-        let fields = IntentionFields {
-            stage: "ilp_review".to_owned(),
-            category: "apprenticeship".to_owned(),
-            day: "2".to_owned(),
-            month: "3".to_owned(),
-            year: "2026".to_owned(),
-            aspiration: "  Electrician ".to_owned(),
-            ..Default::default()
-        };
-        let parsed = parse_intention(&fields, today).expect("valid");
-        assert_eq!(parsed.stage, IntentionStage::IlpReview);
-        assert_eq!(parsed.aspiration.as_deref(), Some("Electrician"));
-        let future = IntentionFields {
-            year: "2027".to_owned(),
-            ..fields.clone()
-        };
-        assert_eq!(
-            parse_intention(&future, today).expect_err("future")[0].field,
-            "day"
-        );
-        let empty = parse_intention(&IntentionFields::default(), today).expect_err("empty");
-        let fields: Vec<&str> = empty.iter().map(|e| e.field).collect();
-        assert_eq!(fields, vec!["stage", "category", "day"]);
-    }
-
-    #[test]
-    fn referrals_need_an_eligible_owner_and_a_future_follow_up() {
-        let today = day(2026, 11, 26);
-        let owners = vec![(UserId(7), "Sam".to_owned(), "IAG adviser".to_owned())];
-        let fields = ReferralFields {
-            referral_type: "careers_guidance".to_owned(),
-            owner: "7".to_owned(),
-            day: "1".to_owned(),
-            month: "12".to_owned(),
-            year: "2026".to_owned(),
-            ..Default::default()
-        };
-        assert_eq!(
-            parse_referral(&fields, &owners, today).expect("valid").owner,
-            UserId(7)
-        );
-        let stranger = ReferralFields {
-            owner: "8".to_owned(),
-            ..fields.clone()
-        };
-        assert_eq!(
-            parse_referral(&stranger, &owners, today).expect_err("owner")[0].field,
-            "owner"
-        );
-        let past = ReferralFields {
-            month: "11".to_owned(),
-            day: "1".to_owned(),
-            ..fields
-        };
-        assert_eq!(
-            parse_referral(&past, &owners, today).expect_err("past")[0].field,
-            "day"
-        );
-    }
-
-    #[test]
-    fn offers_need_a_provider_and_status() {
-        let errors = parse_offer(&OfferFields::default()).expect_err("empty");
-        assert_eq!(
-            errors.iter().map(|e| e.field).collect::<Vec<_>>(),
-            vec!["provider", "status"]
-        );
-        let offer = parse_offer(&OfferFields {
-            provider: "Leeds City College".to_owned(),
-            status: "offered".to_owned(),
-            ..Default::default()
-        })
-        .expect("valid");
-        assert_eq!(offer.course, None);
+    fn no_offers_summarise_as_nothing() {
         assert_eq!(offers_summary(&[]), "");
     }
 }

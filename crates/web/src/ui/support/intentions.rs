@@ -56,7 +56,7 @@ struct IntentionFields {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "intention_form.html")]
+#[template(path = "support/intention_form.html")]
 struct IntentionForm {
     chrome: Chrome,
     learner: Learner,
@@ -193,5 +193,42 @@ async fn create_intention(
             ),
         )
             .into_response()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    #[test]
+    fn intentions_need_a_stage_a_destination_and_a_past_date() {
+        let today = day(2026, 11, 26);
+        let fields = IntentionFields {
+            stage: "ilp_review".to_owned(),
+            category: "apprenticeship".to_owned(),
+            day: "2".to_owned(),
+            month: "3".to_owned(),
+            year: "2026".to_owned(),
+            aspiration: "  Electrician ".to_owned(),
+            ..Default::default()
+        };
+        let parsed = parse_intention(&fields, today).expect("valid");
+        assert_eq!(parsed.stage, IntentionStage::IlpReview);
+        assert_eq!(parsed.aspiration.as_deref(), Some("Electrician"));
+        let future = IntentionFields {
+            year: "2027".to_owned(),
+            ..fields.clone()
+        };
+        assert_eq!(
+            parse_intention(&future, today).expect_err("future")[0].field,
+            "day"
+        );
+        let empty = parse_intention(&IntentionFields::default(), today).expect_err("empty");
+        let fields: Vec<&str> = empty.iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["stage", "category", "day"]);
     }
 }

@@ -47,7 +47,7 @@ struct OfferFields {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "offer_form.html")]
+#[template(path = "support/offer_form.html")]
 struct OfferForm {
     chrome: Chrome,
     learner: Learner,
@@ -170,4 +170,25 @@ async fn change_offer_status(
     )
     .await?;
     Ok(back_to(learner.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offers_need_a_provider_and_status() {
+        let errors = parse_offer(&OfferFields::default()).expect_err("empty");
+        assert_eq!(
+            errors.iter().map(|e| e.field).collect::<Vec<_>>(),
+            vec!["provider", "status"]
+        );
+        let offer = parse_offer(&OfferFields {
+            provider: "Leeds City College".to_owned(),
+            status: "offered".to_owned(),
+            ..Default::default()
+        })
+        .expect("valid");
+        assert_eq!(offer.course, None);
+    }
 }

@@ -55,7 +55,7 @@ struct ReferralFields {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "referral_form.html")]
+#[template(path = "support/referral_form.html")]
 struct ReferralForm {
     chrome: Chrome,
     learner: Learner,
@@ -224,7 +224,7 @@ struct CloseFields {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "referral_close.html")]
+#[template(path = "support/referral_close.html")]
 struct CloseReferralForm {
     chrome: Chrome,
     learner: Learner,
@@ -356,5 +356,49 @@ async fn close(
             },
         )
             .into_response()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    #[test]
+    fn referrals_need_an_eligible_owner_and_a_future_follow_up() {
+        let today = day(2026, 11, 26);
+        let owners = vec![(UserId(7), "Sam".to_owned(), "IAG adviser".to_owned())];
+        let fields = ReferralFields {
+            referral_type: "careers_guidance".to_owned(),
+            owner: "7".to_owned(),
+            day: "1".to_owned(),
+            month: "12".to_owned(),
+            year: "2026".to_owned(),
+            ..Default::default()
+        };
+        assert_eq!(
+            parse_referral(&fields, &owners, today).expect("valid").owner,
+            UserId(7)
+        );
+        let stranger = ReferralFields {
+            owner: "8".to_owned(),
+            ..fields.clone()
+        };
+        assert_eq!(
+            parse_referral(&stranger, &owners, today).expect_err("owner")[0].field,
+            "owner"
+        );
+        let past = ReferralFields {
+            month: "11".to_owned(),
+            day: "1".to_owned(),
+            ..fields
+        };
+        assert_eq!(
+            parse_referral(&past, &owners, today).expect_err("past")[0].field,
+            "day"
+        );
     }
 }
