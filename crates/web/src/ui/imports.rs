@@ -75,7 +75,7 @@ impl RunRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "imports.html")]
+#[template(path = "imports/imports.html")]
 struct ImportsPage {
     chrome: Chrome,
     runs: Vec<RunRow>,
@@ -240,7 +240,7 @@ struct PreviewColumn {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "import_preview.html")]
+#[template(path = "imports/import_preview.html")]
 struct PreviewPage {
     chrome: Chrome,
     file_id: ImportFileId,
@@ -516,7 +516,7 @@ async fn queue_run(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "import_run.html")]
+#[template(path = "imports/import_run.html")]
 struct RunPage {
     chrome: Chrome,
     run: RunRow,

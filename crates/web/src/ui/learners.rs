@@ -64,7 +64,7 @@ struct SearchParams {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "learners.html")]
+#[template(path = "learners/learners.html")]
 struct SearchPage {
     chrome: Chrome,
     q: String,
@@ -173,7 +173,7 @@ struct TimelineEvent {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "learner.html")]
+#[template(path = "learners/learner.html")]
 struct LearnerPage {
     chrome: Chrome,
     learner: Learner,
@@ -280,7 +280,7 @@ async fn show_learner(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "contact_form.html")]
+#[template(path = "learners/contact_form.html")]
 struct ContactForm {
     chrome: Chrome,
     learner: Learner,

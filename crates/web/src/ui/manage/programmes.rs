@@ -38,7 +38,7 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "programmes.html")]
+#[template(path = "admin/programmes.html")]
 struct ProgrammesPage {
     chrome: Chrome,
     programmes: Vec<Programme>,
@@ -56,7 +56,7 @@ async fn programmes(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "programme_form.html")]
+#[template(path = "admin/programme_form.html")]
 struct ProgrammeForm {
     chrome: Chrome,
     id: Option<ProgrammeId>,
