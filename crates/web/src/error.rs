@@ -33,7 +33,7 @@ pub enum WebError {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "error.html")]
+#[template(path = "layout/error.html")]
 struct ErrorPage {
     tr: crate::i18n::Translator,
     title: &'static str,

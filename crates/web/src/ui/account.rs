@@ -24,7 +24,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "account_password.html")]
+#[template(path = "account/account_password.html")]
 struct PasswordPage {
     chrome: Chrome,
     errors: Vec<FieldError>,

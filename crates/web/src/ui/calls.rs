@@ -90,7 +90,7 @@ struct CallFields {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "call.html")]
+#[template(path = "calls/call.html")]
 struct CallPage {
     chrome: Chrome,
     checkpoint: QueueCheckpoint,

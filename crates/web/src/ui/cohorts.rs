@@ -24,7 +24,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "cohort.html")]
+#[template(path = "cohorts/cohort.html")]
 struct CohortPage {
     chrome: Chrome,
     cohort: CohortSummary,

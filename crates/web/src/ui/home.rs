@@ -21,7 +21,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "home.html")]
+#[template(path = "cohorts/home.html")]
 struct HomePage {
     chrome: Chrome,
     /// `None` when the role sees no cohorts (partners see only what is shared with them).

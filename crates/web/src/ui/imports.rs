@@ -74,7 +74,7 @@ impl RunRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "imports.html")]
+#[template(path = "imports/imports.html")]
 struct ImportsPage {
     chrome: Chrome,
     runs: Vec<RunRow>,
@@ -226,7 +226,7 @@ struct PreviewColumn {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "import_preview.html")]
+#[template(path = "imports/import_preview.html")]
 struct PreviewPage {
     chrome: Chrome,
     file_id: ImportFileId,
@@ -484,7 +484,7 @@ async fn queue_run(staff: &Staff, new: NewRun) -> Result<ImportRunId, WebError> 
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "import_run.html")]
+#[template(path = "imports/import_run.html")]
 struct RunPage {
     chrome: Chrome,
     run: RunRow,

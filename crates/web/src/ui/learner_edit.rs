@@ -59,7 +59,7 @@ struct Fields {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "learner_form.html")]
+#[template(path = "learners/learner_form.html")]
 struct LearnerForm {
     chrome: Chrome,
     id: LearnerId,

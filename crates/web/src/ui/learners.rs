@@ -62,7 +62,7 @@ struct SearchParams {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "learners.html")]
+#[template(path = "learners/learners.html")]
 struct SearchPage {
     chrome: Chrome,
     q: String,
@@ -166,7 +166,7 @@ struct TimelineEvent {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "learner.html")]
+#[template(path = "learners/learner.html")]
 struct LearnerPage {
     chrome: Chrome,
     learner: Learner,
@@ -267,7 +267,7 @@ async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, 
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "contact_form.html")]
+#[template(path = "learners/contact_form.html")]
 struct ContactForm {
     chrome: Chrome,
     learner: Learner,

@@ -86,7 +86,7 @@ fn channel_list(point: &Checkpoint) -> String {
 // ---- list ----
 
 #[derive(Template, WebTemplate)]
-#[template(path = "plans.html")]
+#[template(path = "plans/plans.html")]
 struct PlansPage {
     chrome: Chrome,
     plans: Vec<PlanSummary>,
@@ -102,7 +102,7 @@ async fn list(staff: Staff) -> Result<PlansPage, WebError> {
 // ---- one plan ----
 
 #[derive(Template, WebTemplate)]
-#[template(path = "plan.html")]
+#[template(path = "plans/plan.html")]
 struct PlanPage {
     chrome: Chrome,
     plan: StoredPlan,
@@ -390,7 +390,7 @@ impl Choices {
 // ---- create a plan, rename a plan ----
 
 #[derive(Template, WebTemplate)]
-#[template(path = "plan_form.html")]
+#[template(path = "plans/plan_form.html")]
 struct PlanForm {
     chrome: Chrome,
     /// `None` when creating (then the first checkpoint is part of the form).
@@ -538,7 +538,7 @@ async fn update_details(
 // ---- add or edit a checkpoint ----
 
 #[derive(Template, WebTemplate)]
-#[template(path = "checkpoint_form.html")]
+#[template(path = "plans/checkpoint_form.html")]
 struct CheckpointForm {
     chrome: Chrome,
     plan_id: TrackingPlanId,

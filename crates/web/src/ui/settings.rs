@@ -25,7 +25,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "settings.html")]
+#[template(path = "admin/settings.html")]
 struct SettingsPage {
     chrome: Chrome,
     organisation: Organisation,

@@ -28,7 +28,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "sign_in.html")]
+#[template(path = "account/sign_in.html")]
 struct SignInPage {
     tr: crate::i18n::Translator,
     csrf: String,

@@ -41,7 +41,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "unknowns.html")]
+#[template(path = "cohorts/unknowns.html")]
 struct UnknownsPage {
     chrome: Chrome,
     cohort: CohortSummary,

@@ -47,7 +47,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "users.html")]
+#[template(path = "admin/users.html")]
 struct UsersPage {
     chrome: Chrome,
     users: Vec<User>,
@@ -248,7 +248,7 @@ async fn change_active(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "invite.html")]
+#[template(path = "account/invite.html")]
 struct InvitePage {
     tr: crate::i18n::Translator,
     csrf: String,

@@ -36,7 +36,7 @@ struct Group {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "work.html")]
+#[template(path = "calls/work.html")]
 struct WorkPage {
     chrome: Chrome,
     groups: Vec<Group>,

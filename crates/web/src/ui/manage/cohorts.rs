@@ -36,7 +36,7 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "cohort_form.html")]
+#[template(path = "cohorts/cohort_form.html")]
 struct CohortForm {
     chrome: Chrome,
     /// `None` when creating.

@@ -36,7 +36,7 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "programmes.html")]
+#[template(path = "admin/programmes.html")]
 struct ProgrammesPage {
     chrome: Chrome,
     programmes: Vec<Programme>,
@@ -50,7 +50,7 @@ async fn programmes(staff: Staff) -> Result<ProgrammesPage, WebError> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "programme_form.html")]
+#[template(path = "admin/programme_form.html")]
 struct ProgrammeForm {
     chrome: Chrome,
     id: Option<ProgrammeId>,

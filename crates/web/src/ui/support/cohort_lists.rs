@@ -30,7 +30,7 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "guarantee.html")]
+#[template(path = "support/guarantee.html")]
 struct GuaranteePage {
     chrome: Chrome,
     cohort: CohortSummary,
@@ -105,7 +105,7 @@ async fn guarantee_export(staff: Staff, Path(id): Path<i64>) -> Result<Response,
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "at_risk.html")]
+#[template(path = "support/at_risk.html")]
 struct AtRiskPage {
     chrome: Chrome,
     cohort: CohortSummary,

@@ -40,7 +40,7 @@ struct FlagFields {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "flag_form.html")]
+#[template(path = "support/flag_form.html")]
 struct FlagForm {
     chrome: Chrome,
     learner: Learner,

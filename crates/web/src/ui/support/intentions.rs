@@ -52,7 +52,7 @@ struct IntentionFields {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "intention_form.html")]
+#[template(path = "support/intention_form.html")]
 struct IntentionForm {
     chrome: Chrome,
     learner: Learner,

@@ -44,7 +44,7 @@ struct OfferFields {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "offer_form.html")]
+#[template(path = "support/offer_form.html")]
 struct OfferForm {
     chrome: Chrome,
     learner: Learner,

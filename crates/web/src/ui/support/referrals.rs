@@ -51,7 +51,7 @@ struct ReferralFields {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "referral_form.html")]
+#[template(path = "support/referral_form.html")]
 struct ReferralForm {
     chrome: Chrome,
     learner: Learner,
@@ -206,7 +206,7 @@ struct CloseFields {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "referral_close.html")]
+#[template(path = "support/referral_close.html")]
 struct CloseReferralForm {
     chrome: Chrome,
     learner: Learner,
