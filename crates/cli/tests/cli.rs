@@ -295,9 +295,18 @@ async fn demo_seeds_and_serve_serves_it(db: TestDatabase) {
 /// got an answer, and the server (still running or not).
 async fn edit_learner_on(url: &str, env: &[(&str, &str)], learner: i64, given: &str) -> (bool, Server) {
     let (server, base) = serve_with(url, env);
-    let address = base.trim_start_matches("http://").parse().expect("socket address");
+    let address = base
+        .trim_start_matches("http://")
+        .parse()
+        .expect("socket address");
     let staff = TestClient::new(address);
-    assert_eq!(staff.sign_in("lead@kill.example", fixtures::PASSWORD).await.status(), 303);
+    assert_eq!(
+        staff
+            .sign_in("lead@kill.example", fixtures::PASSWORD)
+            .await
+            .status(),
+        303
+    );
     let (status, page) = staff.get_text(&format!("/learners/{learner}/edit")).await;
     assert_eq!(status, 200, "{page}");
     let csrf = csrf_from(&page).expect("csrf");
@@ -322,9 +331,13 @@ async fn edit_learner_on(url: &str, env: &[(&str, &str)], learner: i64, given: &
 async fn a_crash_before_commit_leaves_neither_change_nor_audit_event(db: TestDatabase) {
     let org = fixtures::organisation(db.conn(), "kill").await;
     fixtures::user(db.conn(), &org, Role::ProgressionLead, "lead@kill.example").await;
-    let learner = insert_learner(db.conn(), org.id, &fixtures::new_learner("Ada", "Leaver", None, Some("K1")))
-        .await
-        .expect("learner");
+    let learner = insert_learner(
+        db.conn(),
+        org.id,
+        &fixtures::new_learner("Ada", "Leaver", None, Some("K1")),
+    )
+    .await
+    .expect("learner");
     let stored_name = |db: &TestDatabase| {
         let conn = db.conn().clone();
         async move {

@@ -314,7 +314,9 @@ pub async fn next_call(
                 continue;
             }
             if let Some((user, now)) = filter.claim_for {
-                // Conditional, so of two callers asking at once only one gets the learner.
+                // Conditional, so of two callers asking at once only one gets the
+                // learner; it checks again that nobody has rung them meanwhile (a
+                // call saved after this query read the task clears its claim).
                 let claimed = task::Entity::update_many()
                     .col_expr(task::Column::ClaimedBy, Expr::value(user.0))
                     .col_expr(
@@ -323,6 +325,7 @@ pub async fn next_call(
                     )
                     .filter(task::Column::Id.eq(model.id))
                     .filter(claimable(user, now))
+                    .filter(waiting_condition(filter.tried_since))
                     .exec(conn)
                     .await?
                     .rows_affected;
