@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use onward_test_support::{TestBackend, TestClient, TestDatabase, on_both_backends};
 
-#[path = "cli/import.rs"]
 mod import;
 
 fn onward() -> Command {

@@ -59,69 +59,13 @@ struct World {
 async fn world(db: &TestDatabase, plan: &TrackingPlan, names: &[&str]) -> World {
     let conn = db.conn();
     let organisation = fixtures::organisation(conn, "calls").await;
-    let org = organisation.id;
     let user = fixtures::user(conn, &organisation, Role::ProgressionLead, "lead@calls.example").await;
-    let plan_id = install_plan(conn, org, plan).await.expect("plan");
-    let programme = fixtures::programme(conn, org, "Bootcamp", ProgrammeType::SkillsBootcamp).await;
-    let cohort = create_cohort(
-        conn,
-        org,
-        &NewCohort {
-            name: "Bootcamp 2025".to_owned(),
-            tracking_plan: Some(plan_id),
-            results_day: None,
-        },
-    )
-    .await
-    .expect("cohort");
-    let mut learners = Vec::new();
-    for (index, name) in names.iter().enumerate() {
-        let learner = insert_learner(
-            conn,
-            org,
-            &fixtures::new_learner(name, "Caller", None, Some(&format!("C{index}"))),
-        )
-        .await
-        .expect("learner");
-        add_contact_point(
-            conn,
-            org,
-            learner,
-            &NewContactPoint {
-                kind: ContactPointKind::Phone,
-                value: format!("+4477009000{index:02}"),
-                consent: true,
-            },
-        )
-        .await
-        .expect("phone");
-        insert_enrolment(
-            conn,
-            org,
-            &NewEnrolment {
-                learner,
-                programme,
-                cohort,
-                dates: EnrolmentDates {
-                    start: date(2025, 1, 6),
-                    // One day apart, so the queue order is the order of `names`.
-                    planned_end: date(2025, 3, 1) + Duration::days(index as i64),
-                    actual_end: None,
-                },
-                status: CompletionStatus::Completed,
-            },
-        )
-        .await
-        .expect("enrolment");
-        learners.push(learner);
-    }
-    generate_tasks(conn, org).await.expect("tasks");
-    let checkpoint = stored_plan(conn, org, plan_id).await.expect("plan").checkpoints[0].id;
+    let queue = fixtures::leavers_due_a_call(conn, organisation.id, plan, names).await;
     World {
-        org,
+        org: organisation.id,
         user: user.id,
-        checkpoint,
-        learners,
+        checkpoint: queue.plan.checkpoints[0].id,
+        learners: queue.learners,
     }
 }
 

@@ -19,13 +19,7 @@ use onward_test_support::{TestApp, TestDatabase, csrf_from, fixtures, on_both_ba
 use reqwest::StatusCode;
 
 async fn signed_in(db: TestDatabase, role: Role) -> (TestApp, OrganisationId) {
-    let org = fixtures::organisation(db.conn(), "calls").await;
-    fixtures::user(db.conn(), &org, role, "me@calls.example").await;
-    let app = TestApp::spawn(db).await;
-    assert_eq!(
-        app.sign_in("me@calls.example", fixtures::PASSWORD).await.status(),
-        StatusCode::SEE_OTHER
-    );
+    let (app, org) = TestApp::signed_in(db, "calls", role).await;
     (app, org.id)
 }
 
@@ -36,66 +30,11 @@ async fn leavers(
     org: OrganisationId,
     names: &[&str],
 ) -> (CheckpointId, CohortId, Vec<LearnerId>) {
-    let conn = app.db.conn();
     let mut plan = shipped_plans().remove(0);
     // This organisation rings first for the follow-up.
     plan.checkpoints[3].channels = vec![onward_domain::contact::ContactChannel::Phone];
-    let plan_id = install_plan(conn, org, &plan).await.expect("plan");
-    let programme = fixtures::programme(conn, org, "Bootcamp", ProgrammeType::SkillsBootcamp).await;
-    let cohort = create_cohort(
-        conn,
-        org,
-        &NewCohort {
-            name: "Bootcamp Spring 2025".to_owned(),
-            tracking_plan: Some(plan_id),
-            results_day: None,
-        },
-    )
-    .await
-    .expect("cohort");
-    let mut ids = Vec::new();
-    for (index, name) in names.iter().enumerate() {
-        let learner = insert_learner(
-            conn,
-            org,
-            &fixtures::new_learner(name, "Leaver", None, Some(&format!("L{index}"))),
-        )
-        .await
-        .expect("learner");
-        add_contact_point(
-            conn,
-            org,
-            learner,
-            &NewContactPoint {
-                kind: ContactPointKind::Phone,
-                value: format!("+4477009001{index:02}"),
-                consent: true,
-            },
-        )
-        .await
-        .expect("phone");
-        insert_enrolment(
-            conn,
-            org,
-            &NewEnrolment {
-                learner,
-                programme,
-                cohort,
-                dates: EnrolmentDates {
-                    start: NaiveDate::from_ymd_opt(2025, 1, 6).expect("date"),
-                    planned_end: NaiveDate::from_ymd_opt(2025, 3, 1 + index as u32).expect("date"),
-                    actual_end: None,
-                },
-                status: CompletionStatus::Completed,
-            },
-        )
-        .await
-        .expect("enrolment");
-        ids.push(learner);
-    }
-    generate_tasks(conn, org).await.expect("tasks");
-    let stored = stored_plan(conn, org, plan_id).await.expect("plan");
-    (stored.checkpoints[3].id, cohort, ids)
+    let queue = fixtures::leavers_due_a_call(app.db.conn(), org, &plan, names).await;
+    (queue.plan.checkpoints[3].id, queue.cohort, queue.learners)
 }
 
 fn hidden(page: &str, name: &str) -> String {
