@@ -312,7 +312,8 @@ proptest! {
         let Some(uln) = Uln::from_first_nine(first_nine) else {
             // No check digit fits these nine digits: every completion is refused.
             for last in 0..10 {
-                prop_assert!(Uln::parse(&format!("{first_nine}{last}")).is_err());
+                let text = format!("{first_nine}{last}");
+                prop_assert!(Uln::parse(&text).is_err(), "{} accepted", text);
             }
             return Ok(());
         };

@@ -1,26 +1,20 @@
 //! The call queue, escalation and plan editing, on SQLite and PostgreSQL.
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use onward_domain::contact::{ContactChannel, ContactOutcome, ContactPointKind};
+use onward_domain::contact::{ContactChannel, ContactOutcome};
 use onward_domain::destination::{
     DestinationCategory, DestinationKind, DestinationRecord, DestinationSource, Verification,
 };
-use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
-use onward_domain::programme::ProgrammeType;
 use onward_domain::role::Role;
 use onward_domain::tracking::{Anchor, Checkpoint, TaskStatus, TrackingPlan};
 use onward_storage::repo::calls::{
     CallSaved, QueueFilter, RecordedCall, mark_learner, next_call, queue_checkpoint, queue_counts,
     record_call, task_progress,
 };
-use onward_storage::repo::cohorts::{NewCohort, create_cohort};
-use onward_storage::repo::contacts::{NewContactPoint, add_contact_point, contact_attempts, contact_points};
+use onward_storage::repo::contacts::{contact_attempts, contact_points};
 use onward_storage::repo::destinations::destination_history;
-use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolment};
-use onward_storage::repo::learners::insert_learner;
 use onward_storage::repo::plans::{
-    PlanEditError, copy_plan, install_plan, remove_checkpoint, save_checkpoint, stored_plan,
-    update_plan_details,
+    PlanEditError, copy_plan, remove_checkpoint, save_checkpoint, stored_plan, update_plan_details,
 };
 use onward_storage::repo::tasks::generate_tasks;
 use onward_storage::{CheckpointId, LearnerId, OrganisationId, TaskId, TransactionTrait, UserId};

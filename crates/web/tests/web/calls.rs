@@ -1,19 +1,11 @@
 //! The call queue and plan editing over HTTP, on both backends.
 
-use chrono::NaiveDate;
-use onward_domain::contact::ContactPointKind;
-use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
-use onward_domain::programme::ProgrammeType;
 use onward_domain::role::Role;
 use onward_domain::tracking::shipped_plans;
 use onward_storage::repo::audit::count_audit_events;
-use onward_storage::repo::cohorts::{NewCohort, create_cohort};
-use onward_storage::repo::contacts::{NewContactPoint, add_contact_point, contact_attempts};
+use onward_storage::repo::contacts::contact_attempts;
 use onward_storage::repo::destinations::destination_history;
-use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolment};
-use onward_storage::repo::learners::insert_learner;
-use onward_storage::repo::plans::{install_plan, plan_summaries, stored_plan};
-use onward_storage::repo::tasks::generate_tasks;
+use onward_storage::repo::plans::plan_summaries;
 use onward_storage::{CheckpointId, CohortId, LearnerId, OrganisationId};
 use onward_test_support::{TestApp, TestDatabase, csrf_from, fixtures, on_both_backends};
 use reqwest::StatusCode;
