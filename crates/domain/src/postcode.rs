@@ -38,7 +38,9 @@ impl Postcode {
         if compact == "GIR0AA" {
             return Ok(Self("GIR 0AA".to_owned()));
         }
-        let valid = (5..=7).contains(&compact.len()) && {
+        // ASCII first: the split below counts bytes, and a character across it
+        // would panic ("Z\u{1F600}+" is six bytes; found by the import's property tests).
+        let valid = compact.is_ascii() && (5..=7).contains(&compact.len()) && {
             let (outward, inward) = compact.split_at(compact.len() - 3);
             let inward = inward.as_bytes();
             is_uk_outward(outward)

@@ -1,9 +1,11 @@
 use std::net::SocketAddr;
 
+use onward_domain::role::Role;
+use onward_storage::repo::organisations::Organisation;
 use onward_web::{Application, WebConfig};
 use reqwest::redirect::Policy;
 
-use crate::TestDatabase;
+use crate::{TestDatabase, fixtures};
 
 /// The real Onward router served on a random local port against a fresh database.
 pub struct TestApp {
@@ -35,6 +37,18 @@ impl TestApp {
             visitor: TestClient::new(address),
             db,
         }
+    }
+
+    /// Serves an organisation `slug` whose user `me@SLUG.example` of `role` is
+    /// signed in as the default visitor.
+    pub async fn signed_in(db: TestDatabase, slug: &str, role: Role) -> (Self, Organisation) {
+        let organisation = fixtures::organisation(db.conn(), slug).await;
+        let email = format!("me@{slug}.example");
+        fixtures::user(db.conn(), &organisation, role, &email).await;
+        let app = Self::spawn(db).await;
+        let status = app.sign_in(&email, fixtures::PASSWORD).await.status();
+        assert_eq!(status, reqwest::StatusCode::SEE_OTHER, "{email} signs in");
+        (app, organisation)
     }
 
     /// A second visitor with its own session.

@@ -1,14 +1,34 @@
-//! Small, explicit fixtures: an organisation and a user of a given role.
+//! Small, explicit fixtures: an organisation, a user of a given role, learners,
+//! programmes, and learners waiting in the call queue.
 
+use chrono::NaiveDate;
+use onward_domain::contact::ContactPointKind;
 use onward_domain::email::EmailAddress;
+use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
 use onward_domain::organisation::{CountryCode, OrgSlug, OrganisationKind};
+use onward_domain::programme::ProgrammeType;
 use onward_domain::role::Role;
+use onward_domain::tracking::TrackingPlan;
+use onward_storage::repo::cohorts::{NewCohort, create_cohort};
+use onward_storage::repo::contacts::{NewContactPoint, add_contact_point};
+use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolment};
+use onward_storage::repo::learners::insert_learner;
 use onward_storage::repo::organisations::{NewOrganisation, Organisation, create_organisation};
+use onward_storage::repo::plans::{StoredPlan, install_plan, stored_plan};
+use onward_storage::repo::tasks::generate_tasks;
 use onward_storage::repo::users::{NewUser, User, create_user};
-use sea_orm::ConnectionTrait;
+use onward_storage::{CohortId, LearnerId, OrganisationId};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 
 /// The password of every fixture user.
 pub const PASSWORD: &str = "test-password-123";
+
+/// The argon2id PHC hash of [`PASSWORD`], as `onward user add` stores it. A
+/// constant keeps this crate free of the web crate (which owns hashing) and
+/// spares every test process the deliberately slow hash; `TestApp`'s tests
+/// sign in with it, which proves it matches.
+pub const PASSWORD_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$CrrIW6u+WK8fWLz8UQy61A$5B2S4BghUde0nWlrvMUs116/hiGZ66+mc8aFBipccKo";
 
 pub async fn organisation(conn: &impl ConnectionTrait, slug: &str) -> Organisation {
     create_organisation(
@@ -24,10 +44,8 @@ pub async fn organisation(conn: &impl ConnectionTrait, slug: &str) -> Organisati
     .expect("create organisation")
 }
 
-/// A user with [`PASSWORD`]; hashing once per process keeps tests fast.
+/// A user with [`PASSWORD`].
 pub async fn user(conn: &impl ConnectionTrait, organisation: &Organisation, role: Role, email: &str) -> User {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let hash = HASH.get_or_init(|| onward_web::passwords::hash_password(PASSWORD).expect("hash"));
     create_user(
         conn,
         organisation.id,
@@ -35,7 +53,7 @@ pub async fn user(conn: &impl ConnectionTrait, organisation: &Organisation, role
             email: EmailAddress::parse(email).expect("valid email"),
             display_name: format!("{} user", role.code()),
             role,
-            password_hash: hash.clone(),
+            password_hash: PASSWORD_HASH.to_owned(),
         },
     )
     .await
@@ -84,4 +102,88 @@ pub async fn programme(
     )
     .await
     .expect("create programme")
+}
+
+/// Learners waiting in the call queue: what [`leavers_due_a_call`] made.
+pub struct CallQueue {
+    /// The installed plan, with its checkpoints' ids in the plan's order.
+    pub plan: StoredPlan,
+    pub cohort: CohortId,
+    /// In the order of the names given, which is the queue's order.
+    pub learners: Vec<LearnerId>,
+}
+
+/// A cohort tracked by `plan` and one learner per name ("NAME Leaver", MIS id
+/// `L0`, `L1`, …), each with one consented mobile (`+44770090010N`), who
+/// completed a programme in March 2025 one day apart (so the queue order is
+/// the order of `names`); the plan's tasks are generated, so every checkpoint
+/// due by late 2025 is long due.
+pub async fn leavers_due_a_call(
+    conn: &(impl ConnectionTrait + TransactionTrait),
+    org: OrganisationId,
+    plan: &TrackingPlan,
+    names: &[&str],
+) -> CallQueue {
+    let plan_id = install_plan(conn, org, plan).await.expect("plan");
+    let programme = programme(conn, org, "Bootcamp", ProgrammeType::SkillsBootcamp).await;
+    let cohort = create_cohort(
+        conn,
+        org,
+        &NewCohort {
+            name: "Bootcamp 2025".to_owned(),
+            tracking_plan: Some(plan_id),
+            results_day: None,
+        },
+    )
+    .await
+    .expect("cohort");
+    let mut learners = Vec::new();
+    for (index, name) in names.iter().enumerate() {
+        let learner = insert_learner(
+            conn,
+            org,
+            &new_learner(name, "Leaver", None, Some(&format!("L{index}"))),
+        )
+        .await
+        .expect("learner");
+        add_contact_point(
+            conn,
+            org,
+            learner,
+            &NewContactPoint {
+                kind: ContactPointKind::Phone,
+                value: format!("+4477009001{index:02}"),
+                consent: true,
+            },
+        )
+        .await
+        .expect("phone");
+        let start = NaiveDate::from_ymd_opt(2025, 1, 6).expect("date");
+        let planned_end =
+            NaiveDate::from_ymd_opt(2025, 3, 1).expect("date") + chrono::Days::new(index as u64);
+        insert_enrolment(
+            conn,
+            org,
+            &NewEnrolment {
+                learner,
+                programme,
+                cohort,
+                dates: EnrolmentDates {
+                    start,
+                    planned_end,
+                    actual_end: None,
+                },
+                status: CompletionStatus::Completed,
+            },
+        )
+        .await
+        .expect("enrolment");
+        learners.push(learner);
+    }
+    generate_tasks(conn, org).await.expect("tasks");
+    CallQueue {
+        plan: stored_plan(conn, org, plan_id).await.expect("plan"),
+        cohort,
+        learners,
+    }
 }

@@ -1,5 +1,6 @@
 //! Test helpers: a fresh database of either backend per test, the real router
-//! on a random port ([`TestApp`]), and fixtures.
+//! on a random port (`TestApp`, behind the `app` feature so that crates below
+//! the web crate test without building it), and fixtures.
 //!
 //! Every storage and HTTP test runs on SQLite *and* PostgreSQL through
 //! [`on_both_backends!`]. PostgreSQL is found at `ONWARD_TEST_POSTGRES_URL`
@@ -7,12 +8,14 @@
 //! database, dropped afterwards. When PostgreSQL is unreachable the PostgreSQL
 //! variant is skipped with a message, except under `CI=true`, where it fails.
 
+#[cfg(feature = "app")]
 mod app;
 mod database;
 pub mod fixtures;
 pub mod generate;
 pub mod snapshot;
 
+#[cfg(feature = "app")]
 pub use app::{TestApp, TestClient, csrf_from};
 pub use database::{TestBackend, TestDatabase};
 

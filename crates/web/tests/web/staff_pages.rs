@@ -9,7 +9,6 @@ use onward_storage::{LearnerId, OrganisationId};
 use onward_test_support::{TestApp, TestDatabase, csrf_from, fixtures, on_both_backends};
 use reqwest::StatusCode;
 
-#[path = "staff_pages/imports.rs"]
 mod imports;
 
 async fn add_learner(
@@ -29,13 +28,7 @@ async fn add_learner(
 }
 
 async fn signed_in(db: TestDatabase, role: Role) -> (TestApp, OrganisationId) {
-    let org = fixtures::organisation(db.conn(), "staff").await;
-    fixtures::user(db.conn(), &org, role, "me@staff.example").await;
-    let app = TestApp::spawn(db).await;
-    assert_eq!(
-        app.sign_in("me@staff.example", fixtures::PASSWORD).await.status(),
-        StatusCode::SEE_OTHER
-    );
+    let (app, org) = TestApp::signed_in(db, "staff", role).await;
     (app, org.id)
 }
 

@@ -1,26 +1,20 @@
 //! The call queue, escalation and plan editing, on SQLite and PostgreSQL.
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use onward_domain::contact::{ContactChannel, ContactOutcome, ContactPointKind};
+use onward_domain::contact::{ContactChannel, ContactOutcome};
 use onward_domain::destination::{
     DestinationCategory, DestinationKind, DestinationRecord, DestinationSource, Verification,
 };
-use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
-use onward_domain::programme::ProgrammeType;
 use onward_domain::role::Role;
 use onward_domain::tracking::{Anchor, Checkpoint, TaskStatus, TrackingPlan};
 use onward_storage::repo::calls::{
     CallSaved, QueueFilter, RecordedCall, mark_learner, next_call, queue_checkpoint, queue_counts,
     record_call, task_progress,
 };
-use onward_storage::repo::cohorts::{NewCohort, create_cohort};
-use onward_storage::repo::contacts::{NewContactPoint, add_contact_point, contact_attempts, contact_points};
+use onward_storage::repo::contacts::{contact_attempts, contact_points};
 use onward_storage::repo::destinations::destination_history;
-use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolment};
-use onward_storage::repo::learners::insert_learner;
 use onward_storage::repo::plans::{
-    PlanEditError, copy_plan, install_plan, remove_checkpoint, save_checkpoint, stored_plan,
-    update_plan_details,
+    PlanEditError, copy_plan, remove_checkpoint, save_checkpoint, stored_plan, update_plan_details,
 };
 use onward_storage::repo::tasks::generate_tasks;
 use onward_storage::{Actor, CheckpointId, LearnerId, OrganisationId, TaskId, UserId};
@@ -59,69 +53,13 @@ struct World {
 async fn world(db: &TestDatabase, plan: &TrackingPlan, names: &[&str]) -> World {
     let conn = db.conn();
     let organisation = fixtures::organisation(conn, "calls").await;
-    let org = organisation.id;
     let user = fixtures::user(conn, &organisation, Role::ProgressionLead, "lead@calls.example").await;
-    let plan_id = install_plan(conn, org, plan).await.expect("plan");
-    let programme = fixtures::programme(conn, org, "Bootcamp", ProgrammeType::SkillsBootcamp).await;
-    let cohort = create_cohort(
-        conn,
-        org,
-        &NewCohort {
-            name: "Bootcamp 2025".to_owned(),
-            tracking_plan: Some(plan_id),
-            results_day: None,
-        },
-    )
-    .await
-    .expect("cohort");
-    let mut learners = Vec::new();
-    for (index, name) in names.iter().enumerate() {
-        let learner = insert_learner(
-            conn,
-            org,
-            &fixtures::new_learner(name, "Caller", None, Some(&format!("C{index}"))),
-        )
-        .await
-        .expect("learner");
-        add_contact_point(
-            conn,
-            org,
-            learner,
-            &NewContactPoint {
-                kind: ContactPointKind::Phone,
-                value: format!("+4477009000{index:02}"),
-                consent: true,
-            },
-        )
-        .await
-        .expect("phone");
-        insert_enrolment(
-            conn,
-            org,
-            &NewEnrolment {
-                learner,
-                programme,
-                cohort,
-                dates: EnrolmentDates {
-                    start: date(2025, 1, 6),
-                    // One day apart, so the queue order is the order of `names`.
-                    planned_end: date(2025, 3, 1) + Duration::days(index as i64),
-                    actual_end: None,
-                },
-                status: CompletionStatus::Completed,
-            },
-        )
-        .await
-        .expect("enrolment");
-        learners.push(learner);
-    }
-    generate_tasks(conn, org).await.expect("tasks");
-    let checkpoint = stored_plan(conn, org, plan_id).await.expect("plan").checkpoints[0].id;
+    let queue = fixtures::leavers_due_a_call(conn, organisation.id, plan, names).await;
     World {
-        org,
+        org: organisation.id,
         user: user.id,
-        checkpoint,
-        learners,
+        checkpoint: queue.plan.checkpoints[0].id,
+        learners: queue.learners,
     }
 }
 

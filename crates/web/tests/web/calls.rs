@@ -1,33 +1,19 @@
 //! The call queue and plan editing over HTTP, on both backends.
 
-use chrono::NaiveDate;
 use futures::future::join_all;
-use onward_domain::contact::ContactPointKind;
-use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
-use onward_domain::programme::ProgrammeType;
 use onward_domain::role::Role;
 use onward_domain::tracking::shipped_plans;
 use onward_storage::repo::audit::count_audit_events;
-use onward_storage::repo::cohorts::{NewCohort, create_cohort};
-use onward_storage::repo::contacts::{NewContactPoint, add_contact_point, contact_attempts};
+use onward_storage::repo::contacts::contact_attempts;
 use onward_storage::repo::destinations::destination_history;
-use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolment};
-use onward_storage::repo::learners::insert_learner;
 use onward_storage::repo::organisations::organisation;
-use onward_storage::repo::plans::{install_plan, plan_summaries, stored_plan};
-use onward_storage::repo::tasks::generate_tasks;
+use onward_storage::repo::plans::plan_summaries;
 use onward_storage::{CheckpointId, CohortId, LearnerId, OrganisationId};
 use onward_test_support::{TestApp, TestDatabase, csrf_from, fixtures, on_both_backends};
 use reqwest::StatusCode;
 
 async fn signed_in(db: TestDatabase, role: Role) -> (TestApp, OrganisationId) {
-    let org = fixtures::organisation(db.conn(), "calls").await;
-    fixtures::user(db.conn(), &org, role, "me@calls.example").await;
-    let app = TestApp::spawn(db).await;
-    assert_eq!(
-        app.sign_in("me@calls.example", fixtures::PASSWORD).await.status(),
-        StatusCode::SEE_OTHER
-    );
+    let (app, org) = TestApp::signed_in(db, "calls", role).await;
     (app, org.id)
 }
 
@@ -38,66 +24,11 @@ async fn leavers(
     org: OrganisationId,
     names: &[&str],
 ) -> (CheckpointId, CohortId, Vec<LearnerId>) {
-    let conn = app.db.conn();
     let mut plan = shipped_plans().remove(0);
     // This organisation rings first for the follow-up.
     plan.checkpoints[3].channels = vec![onward_domain::contact::ContactChannel::Phone];
-    let plan_id = install_plan(conn, org, &plan).await.expect("plan");
-    let programme = fixtures::programme(conn, org, "Bootcamp", ProgrammeType::SkillsBootcamp).await;
-    let cohort = create_cohort(
-        conn,
-        org,
-        &NewCohort {
-            name: "Bootcamp Spring 2025".to_owned(),
-            tracking_plan: Some(plan_id),
-            results_day: None,
-        },
-    )
-    .await
-    .expect("cohort");
-    let mut ids = Vec::new();
-    for (index, name) in names.iter().enumerate() {
-        let learner = insert_learner(
-            conn,
-            org,
-            &fixtures::new_learner(name, "Leaver", None, Some(&format!("L{index}"))),
-        )
-        .await
-        .expect("learner");
-        add_contact_point(
-            conn,
-            org,
-            learner,
-            &NewContactPoint {
-                kind: ContactPointKind::Phone,
-                value: format!("+4477009001{index:02}"),
-                consent: true,
-            },
-        )
-        .await
-        .expect("phone");
-        insert_enrolment(
-            conn,
-            org,
-            &NewEnrolment {
-                learner,
-                programme,
-                cohort,
-                dates: EnrolmentDates {
-                    start: NaiveDate::from_ymd_opt(2025, 1, 6).expect("date"),
-                    planned_end: NaiveDate::from_ymd_opt(2025, 3, 1 + (index % 28) as u32).expect("date"),
-                    actual_end: None,
-                },
-                status: CompletionStatus::Completed,
-            },
-        )
-        .await
-        .expect("enrolment");
-        ids.push(learner);
-    }
-    generate_tasks(conn, org).await.expect("tasks");
-    let stored = stored_plan(conn, org, plan_id).await.expect("plan");
-    (stored.checkpoints[3].id, cohort, ids)
+    let queue = fixtures::leavers_due_a_call(app.db.conn(), org, &plan, names).await;
+    (queue.plan.checkpoints[3].id, queue.cohort, queue.learners)
 }
 
 fn hidden(page: &str, name: &str) -> String {

@@ -11,7 +11,6 @@ use onward_storage::repo::audit::count_audit_events;
 use onward_storage::repo::learners::insert_learner;
 use onward_test_support::{TestBackend, TestClient, TestDatabase, csrf_from, fixtures, on_both_backends};
 
-#[path = "cli/import.rs"]
 mod import;
 
 fn onward() -> Command {

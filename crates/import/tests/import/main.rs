@@ -1,0 +1,5 @@
+//! Import tests, one binary: whole runs on both backends, and property tests
+//! of the cell value parsers.
+
+mod parsers;
+mod runs;

@@ -1,0 +1,7 @@
+//! HTTP tests against the real router on a random port, one binary: each runs
+//! on SQLite and on PostgreSQL.
+
+mod access_matrix;
+mod app;
+mod calls;
+mod staff_pages;
