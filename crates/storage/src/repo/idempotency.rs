@@ -59,7 +59,7 @@ pub(crate) async fn settle(
     subject: i64,
 ) -> Result<()> {
     idempotency_key::Entity::update_many()
-        .col_expr(Column::SubjectId, Expr::val(subject).into())
+        .col_expr(Column::SubjectId, Expr::val(subject))
         .filter(Column::OrganisationId.eq(org.0))
         .filter(Column::Scope.eq(scope))
         .filter(Column::Key.eq(key))

@@ -110,7 +110,6 @@ async fn edit_cohort(staff: Staff, Path(id): Path<i64>) -> Result<CohortForm, We
         day: day.map(|d| d.day().to_string()).unwrap_or_default(),
         month: day.map(|d| d.month().to_string()).unwrap_or_default(),
         year: day.map(|d| d.year().to_string()).unwrap_or_default(),
-        ..CohortFields::default()
     };
     cohort_form(&staff, Some(CohortId(id)), fields, Vec::new()).await
 }
