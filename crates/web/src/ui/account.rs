@@ -11,10 +11,11 @@ use onward_storage::repo::users;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::chrome::{Chrome, FieldError, error_for};
+use super::chrome::Chrome;
 use super::users::check_new_password;
 use crate::auth::{CurrentUser, verify_csrf};
 use crate::passwords::{hash_password, verify_password};
+use crate::ui::form_errors::FormErrors;
 use crate::{AppState, WebError};
 
 super::chrome::localised! {
@@ -29,20 +30,16 @@ pub fn router() -> Router<AppState> {
 #[template(path = "account/account_password.html")]
 struct PasswordPage {
     chrome: Chrome,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
     changed: bool,
 }
 
-impl PasswordPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-}
+impl PasswordPage {}
 
 async fn show(user: CurrentUser, session: Session) -> Result<PasswordPage, WebError> {
     Ok(PasswordPage {
         chrome: Chrome::new(user, &session, "account").await?,
-        errors: Vec::new(),
+        errors: FormErrors::new(),
         changed: false,
     })
 }
@@ -68,12 +65,9 @@ async fn change(
     verify_csrf(&session, &fields.csrf).await?;
     let conn = state.database.conn();
     let stored = users::user_in_organisation(conn, user.organisation_id, user.id).await?;
-    let mut errors = Vec::new();
+    let mut errors = FormErrors::new();
     if !verify_password(&fields.current, &stored.password_hash) {
-        errors.push(FieldError {
-            field: "current",
-            message: "Your current password is incorrect".to_owned(),
-        });
+        errors.push("current", "Your current password is incorrect".to_owned());
     }
     errors.extend(check_new_password(&fields.password, &fields.confirm));
     if !errors.is_empty() {
@@ -88,7 +82,7 @@ async fn change(
     users::set_password_hash(conn, user.organisation_id, user.id, &hash).await?;
     Ok(PasswordPage {
         chrome: Chrome::new(user, &session, "account").await?,
-        errors: Vec::new(),
+        errors: FormErrors::new(),
         changed: true,
     }
     .into_response())

@@ -23,9 +23,10 @@ use sha2::{Digest, Sha256};
 use tower_sessions::Session;
 
 use super::audit::audit;
-use super::chrome::{Chrome, FieldError, error_for, localised};
+use super::chrome::{Chrome, FieldError, localised};
 use super::download::CsvDownload;
 use crate::auth::{CurrentUser, verify_csrf};
+use crate::ui::form_errors::FormErrors;
 use crate::{AppState, WebError};
 
 /// The largest file the page takes; larger exports go through `onward import`.
@@ -80,29 +81,25 @@ struct ImportsPage {
     chrome: Chrome,
     runs: Vec<RunRow>,
     fields: Vec<(&'static str, &'static str)>,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
     limit_mb: usize,
 }
 
-impl ImportsPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-}
+impl ImportsPage {}
 
 async fn index(
     State(state): State<AppState>,
     user: CurrentUser,
     session: Session,
 ) -> Result<ImportsPage, WebError> {
-    imports_page(&state, user, &session, Vec::new()).await
+    imports_page(&state, user, &session, FormErrors::new()).await
 }
 
 async fn imports_page(
     state: &AppState,
     user: CurrentUser,
     session: &Session,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 ) -> Result<ImportsPage, WebError> {
     let runs = imports::recent_runs(state.database.conn(), user.organisation_id, 20)
         .await?
@@ -204,10 +201,10 @@ async fn upload(
             &state,
             user,
             &session,
-            vec![FieldError {
+            FormErrors::from(FieldError {
                 field: "file",
                 message,
-            }],
+            }),
         )
         .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
@@ -255,15 +252,11 @@ struct PreviewPage {
     saved_mappings: Vec<String>,
     mapping_name: String,
     on_error: &'static str,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
     unreadable: Option<String>,
 }
 
 impl PreviewPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-
     fn cell(&self, row: &RawRow, column: &usize) -> String {
         row.cells.get(*column).cloned().unwrap_or_default()
     }
@@ -302,7 +295,7 @@ async fn show_preview(
             overrides: None,
             on_error: OnError::Skip,
         },
-        Vec::new(),
+        FormErrors::new(),
     )
     .await
 }
@@ -321,7 +314,7 @@ async fn preview_page(
     session: &Session,
     id: ImportFileId,
     choices: PreviewChoices,
-    mut errors: Vec<FieldError>,
+    mut errors: FormErrors,
 ) -> Result<PreviewPage, WebError> {
     let conn = state.database.conn();
     let file = imports::file(conn, user.organisation_id, id).await?;
@@ -350,7 +343,7 @@ async fn preview_page(
         saved_mappings,
         mapping_name: choices.mapping_name,
         on_error: choices.on_error.code(),
-        errors: Vec::new(),
+        errors: FormErrors::new(),
         unreadable: None,
     };
     match opened {
@@ -359,10 +352,7 @@ async fn preview_page(
             if let Some(problem) = &preview.mapping_problem
                 && errors.is_empty()
             {
-                errors.push(FieldError {
-                    field: "column-0",
-                    message: format!("Choose the columns to import: {problem}."),
-                });
+                errors.push("column-0", format!("Choose the columns to import: {problem}."));
             }
             page.format = preview.format.to_string();
             page.notices = preview.notices;
@@ -421,7 +411,7 @@ async fn start_run(
         Ok(preview) => preview.mapping.headers,
         Err(_) => return Ok(Redirect::to(&format!("/imports/files/{id}")).into_response()),
     };
-    let mut errors = Vec::new();
+    let mut errors = FormErrors::new();
     let columns: Vec<(String, Option<Field>)> = headers
         .iter()
         .enumerate()
@@ -436,25 +426,22 @@ async fn start_run(
         fields: overrides.columns.iter().map(|(_, field)| *field).collect(),
     };
     if let Err(err) = mapping.check() {
-        errors.push(FieldError {
-            field: "column-0",
-            message: format!("Choose the columns to import: {err}."),
-        });
+        errors.push("column-0", format!("Choose the columns to import: {err}."));
     }
     let mapping_name = value("mapping_name");
     if mapping_name.chars().count() > 100 {
-        errors.push(FieldError {
-            field: "mapping_name",
-            message: "Enter a mapping name of 100 characters or fewer.".to_owned(),
-        });
+        errors.push(
+            "mapping_name",
+            "Enter a mapping name of 100 characters or fewer.".to_owned(),
+        );
     }
     let on_error = match OnError::from_code(&value("on_error")) {
         Some(choice) => choice,
         None => {
-            errors.push(FieldError {
-                field: "on_error",
-                message: "Choose what to do with rows that have errors.".to_owned(),
-            });
+            errors.push(
+                "on_error",
+                "Choose what to do with rows that have errors.".to_owned(),
+            );
             OnError::Skip
         }
     };

@@ -28,8 +28,9 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::audit::audit;
-use super::chrome::{Chrome, FieldError, error_for};
+use super::chrome::{Chrome, FieldError};
 use crate::auth::{CurrentUser, verify_csrf};
+use crate::ui::form_errors::FormErrors;
 use crate::{AppState, WebError};
 
 super::chrome::localised! {
@@ -288,14 +289,10 @@ struct ContactForm {
     kind: String,
     value: String,
     consent: bool,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 }
 
-impl ContactForm {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-}
+impl ContactForm {}
 
 async fn new_contact(
     State(state): State<AppState>,
@@ -311,7 +308,7 @@ async fn new_contact(
         kind: String::new(),
         value: String::new(),
         consent: false,
-        errors: Vec::new(),
+        errors: FormErrors::new(),
     })
 }
 
@@ -328,12 +325,12 @@ struct ContactFields {
 }
 
 /// Parses the form into a contact point, or the messages to show.
-fn parse_contact(fields: &ContactFields, country: &CountryCode) -> Result<NewContactPoint, Vec<FieldError>> {
+fn parse_contact(fields: &ContactFields, country: &CountryCode) -> Result<NewContactPoint, FormErrors> {
     let Some(kind) = ContactPointKind::from_code(fields.kind.trim()) else {
-        return Err(vec![FieldError {
+        return Err(FormErrors::from(FieldError {
             field: "kind",
             message: "Select the type of contact detail".to_owned(),
-        }]);
+        }));
     };
     let value = fields.value.trim();
     let parsed = match kind {
@@ -356,10 +353,10 @@ fn parse_contact(fields: &ContactFields, country: &CountryCode) -> Result<NewCon
             consent: fields.consent.is_some(),
         })
         .map_err(|message| {
-            vec![FieldError {
+            FormErrors::from(FieldError {
                 field: "value",
                 message,
-            }]
+            })
         })
 }
 

@@ -24,9 +24,10 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::audit::audit;
-use super::chrome::{Chrome, FieldError, error_for};
+use super::chrome::{Chrome, FieldError};
 use super::forms::required_text;
 use crate::auth::{CurrentUser, verify_csrf};
+use crate::ui::form_errors::FormErrors;
 use crate::{AppState, WebError};
 
 super::chrome::localised! {
@@ -114,7 +115,7 @@ async fn list(
 struct PlanPage {
     chrome: Chrome,
     plan: StoredPlan,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 }
 
 impl PlanPage {
@@ -132,7 +133,7 @@ async fn plan_page(
     user: CurrentUser,
     session: &Session,
     id: TrackingPlanId,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 ) -> Result<PlanPage, WebError> {
     Ok(PlanPage {
         plan: stored_plan(state.database.conn(), user.organisation_id, id).await?,
@@ -147,7 +148,7 @@ async fn show(
     session: Session,
     Path(id): Path<i64>,
 ) -> Result<PlanPage, WebError> {
-    plan_page(&state, user, &session, TrackingPlanId(id), Vec::new()).await
+    plan_page(&state, user, &session, TrackingPlanId(id), FormErrors::new()).await
 }
 
 async fn copy(
@@ -256,14 +257,9 @@ impl CheckpointFields {
     }
 
     /// The checkpoint and its 0-based position, or the fields' errors.
-    fn parse(&self, places: usize) -> Result<(Checkpoint, usize), Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let mut error = |field: &'static str, message: &str| {
-            errors.push(FieldError {
-                field,
-                message: message.to_owned(),
-            })
-        };
+    fn parse(&self, places: usize) -> Result<(Checkpoint, usize), FormErrors> {
+        let mut errors = FormErrors::new();
+        let mut error = |field: &'static str, message: &str| errors.push(field, message.to_owned());
         let name = required_text("name", "the checkpoint's name", &self.name, 200)
             .map_err(|e| error(e.field, &e.message))
             .ok();
@@ -421,14 +417,10 @@ struct PlanForm {
     description: String,
     cp: CheckpointFields,
     choices: Choices,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 }
 
 impl PlanForm {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-
     fn action(&self) -> String {
         self.id
             .map_or_else(|| "/plans".to_owned(), |id| format!("/plans/{id}"))
@@ -461,7 +453,7 @@ async fn new_plan(user: CurrentUser, session: Session) -> Result<PlanForm, WebEr
         description: String::new(),
         cp: CheckpointFields::blank(0),
         choices: Choices::new(1),
-        errors: Vec::new(),
+        errors: FormErrors::new(),
     })
 }
 
@@ -479,20 +471,20 @@ async fn edit_details(
         description: plan.description,
         cp: CheckpointFields::default(),
         choices: Choices::new(1),
-        errors: Vec::new(),
+        errors: FormErrors::new(),
     })
 }
 
-fn plan_text(fields: &PlanFields, errors: &mut Vec<FieldError>) -> (String, String) {
+fn plan_text(fields: &PlanFields, errors: &mut FormErrors) -> (String, String) {
     let name = required_text("plan_name", "the plan's name", &fields.plan_name, 200)
-        .map_err(|e| errors.push(e))
+        .map_err(|e| errors.add(e))
         .unwrap_or_default();
     let description = fields.description.trim().to_owned();
     if description.chars().count() > 2000 {
-        errors.push(FieldError {
-            field: "description",
-            message: "The description must be 2000 characters or fewer".to_owned(),
-        });
+        errors.push(
+            "description",
+            "The description must be 2000 characters or fewer".to_owned(),
+        );
     }
     (name, description)
 }
@@ -505,7 +497,7 @@ async fn create(
     Form(fields): Form<PlanFields>,
 ) -> Result<Response, WebError> {
     verify_csrf(&session, &fields.csrf).await?;
-    let mut errors = Vec::new();
+    let mut errors = FormErrors::new();
     let (name, description) = plan_text(&fields, &mut errors);
     let point = fields.cp.parse(1).map_err(|e| errors.extend(e)).ok();
     if let (Some((mut point, _)), true) = (point, errors.is_empty()) {
@@ -521,7 +513,7 @@ async fn create(
                 audit(&state, &user, peer, "plan.create", "tracking_plan", id.0).await?;
                 return Ok(Redirect::to(&format!("/plans/{id}")).into_response());
             }
-            Err(err) => errors.push(plan_error(&err)),
+            Err(err) => errors.add(plan_error(&err)),
         }
     }
     let form = PlanForm {
@@ -547,7 +539,7 @@ async fn update_details(
     verify_csrf(&session, &fields.csrf).await?;
     let conn = state.database.conn();
     let plan = stored_plan(conn, user.organisation_id, TrackingPlanId(id)).await?;
-    let mut errors = Vec::new();
+    let mut errors = FormErrors::new();
     let (name, description) = plan_text(&fields, &mut errors);
     if errors.is_empty() {
         match update_plan_details(conn, user.organisation_id, plan.id, &name, &description).await {
@@ -555,7 +547,7 @@ async fn update_details(
                 audit(&state, &user, peer, "plan.update", "tracking_plan", plan.id.0).await?;
                 return Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response());
             }
-            Err(PlanEditError::Invalid(err)) => errors.push(plan_error(&err)),
+            Err(PlanEditError::Invalid(err)) => errors.add(plan_error(&err)),
             Err(PlanEditError::Storage(err)) => return Err(err.into()),
             Err(PlanEditError::HasTasks(_)) => return Err(WebError::NotFound),
         }
@@ -586,14 +578,10 @@ struct CheckpointForm {
     tasks: u64,
     cp: CheckpointFields,
     choices: Choices,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 }
 
 impl CheckpointForm {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-
     fn action(&self) -> String {
         self.id.map_or_else(
             || format!("/plans/{}/checkpoints", self.plan_id),
@@ -621,7 +609,7 @@ fn checkpoint_form(
     plan: &StoredPlan,
     id: Option<CheckpointId>,
     cp: CheckpointFields,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 ) -> CheckpointForm {
     let places = plan.checkpoints.len() + usize::from(id.is_none());
     CheckpointForm {
@@ -651,7 +639,7 @@ async fn new_checkpoint(
         &plan,
         None,
         blank,
-        Vec::new(),
+        FormErrors::new(),
     ))
 }
 
@@ -670,7 +658,7 @@ async fn edit_checkpoint(
         &plan,
         Some(CheckpointId(id)),
         fields,
-        Vec::new(),
+        FormErrors::new(),
     ))
 }
 
@@ -706,7 +694,7 @@ async fn save_checkpoint_form(
                     audit(&state, &user, peer, action, "checkpoint", saved.0).await?;
                     return Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response());
                 }
-                Err(PlanEditError::Invalid(err)) => vec![plan_error(&err)],
+                Err(PlanEditError::Invalid(err)) => FormErrors::from(plan_error(&err)),
                 Err(PlanEditError::Storage(err)) => return Err(err.into()),
                 Err(PlanEditError::HasTasks(_)) => return Err(WebError::NotFound),
             }
@@ -776,10 +764,10 @@ async fn remove(
         user,
         &session,
         plan_id,
-        vec![FieldError {
+        FormErrors::from(FieldError {
             field: "checkpoints",
             message,
-        }],
+        }),
     )
     .await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())

@@ -12,10 +12,11 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::audit::audit;
-use super::chrome::{Chrome, FieldError, error_for, localised};
+use super::chrome::{Chrome, localised};
 use super::forms::required_text;
 use crate::auth::{CurrentUser, verify_csrf};
 use crate::i18n::LOCALES;
+use crate::ui::form_errors::FormErrors;
 use crate::{AppState, WebError};
 
 localised! {
@@ -34,15 +35,11 @@ struct SettingsPage {
     name: String,
     locale: String,
     locales: Vec<(&'static str, &'static str)>,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
     saved: bool,
 }
 
-impl SettingsPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-}
+impl SettingsPage {}
 
 fn locale_choices() -> Vec<(&'static str, &'static str)> {
     LOCALES
@@ -73,7 +70,7 @@ async fn page(
         locale: organisation.default_locale.clone(),
         organisation,
         locales: locale_choices(),
-        errors: Vec::new(),
+        errors: FormErrors::new(),
         saved,
     })
 }
@@ -110,15 +107,12 @@ async fn save(
     Form(fields): Form<Fields>,
 ) -> Result<Response, WebError> {
     verify_csrf(&session, &fields.csrf).await?;
-    let mut errors = Vec::new();
+    let mut errors = FormErrors::new();
     let name = required_text("name", "the organisation's name", &fields.name, 200)
-        .map_err(|error| errors.push(error))
+        .map_err(|error| errors.add(error))
         .ok();
     if !LOCALES.iter().any(|(code, _)| *code == fields.locale) {
-        errors.push(FieldError {
-            field: "locale",
-            message: "Select a language from the list".to_owned(),
-        });
+        errors.push("locale", "Select a language from the list".to_owned());
     }
     let Some(name) = name.filter(|_| errors.is_empty()) else {
         let mut form = page(&state, user, &session, false).await?;

@@ -16,7 +16,8 @@ use tower_sessions::Session;
 use super::{Peer, back_to};
 use crate::auth::{CurrentUser, verify_csrf};
 use crate::ui::audit::audit;
-use crate::ui::chrome::{Chrome, FieldError, error_for};
+use crate::ui::chrome::Chrome;
+use crate::ui::form_errors::FormErrors;
 use crate::ui::forms::required_text;
 use crate::{AppState, WebError};
 
@@ -49,14 +50,10 @@ struct FlagForm {
     chrome: Chrome,
     learner: Learner,
     reason: String,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 }
 
-impl FlagForm {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-}
+impl FlagForm {}
 
 async fn new_flag(
     State(state): State<AppState>,
@@ -69,7 +66,7 @@ async fn new_flag(
         chrome: Chrome::new(user, &session, "learners").await?,
         learner,
         reason: String::new(),
-        errors: Vec::new(),
+        errors: FormErrors::new(),
     })
 }
 
@@ -104,7 +101,7 @@ async fn create_flag(
                 chrome: Chrome::new(user, &session, "learners").await?,
                 learner,
                 reason: fields.reason,
-                errors: vec![err],
+                errors: err.into(),
             },
         )
             .into_response()),
