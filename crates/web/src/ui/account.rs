@@ -9,10 +9,11 @@ use axum::routing::get;
 use onward_storage::repo::users;
 use serde::Deserialize;
 
-use super::chrome::{Chrome, FieldError, error_for};
+use super::chrome::Chrome;
 use super::staff::{CsrfForm, Staff};
 use super::users::check_new_password;
 use crate::passwords::{hash_password, verify_password};
+use crate::ui::form_errors::FormErrors;
 use crate::{AppState, WebError};
 
 super::chrome::localised! {
@@ -27,20 +28,16 @@ pub fn router() -> Router<AppState> {
 #[template(path = "account/account_password.html")]
 struct PasswordPage {
     chrome: Chrome,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
     changed: bool,
 }
 
-impl PasswordPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-}
+impl PasswordPage {}
 
 async fn show(staff: Staff) -> Result<PasswordPage, WebError> {
     Ok(PasswordPage {
         chrome: staff.chrome("account").await?,
-        errors: Vec::new(),
+        errors: FormErrors::new(),
         changed: false,
     })
 }
@@ -57,12 +54,9 @@ struct Fields {
 
 async fn change(staff: Staff, CsrfForm(fields): CsrfForm<Fields>) -> Result<Response, WebError> {
     let stored = users::user_in_organisation(staff.conn(), staff.organisation(), staff.user.id).await?;
-    let mut errors = Vec::new();
+    let mut errors = FormErrors::new();
     if !verify_password(&fields.current, &stored.password_hash) {
-        errors.push(FieldError {
-            field: "current",
-            message: "Your current password is incorrect".to_owned(),
-        });
+        errors.push("current", "Your current password is incorrect".to_owned());
     }
     errors.extend(check_new_password(&fields.password, &fields.confirm));
     if !errors.is_empty() {
@@ -83,7 +77,7 @@ async fn change(staff: Staff, CsrfForm(fields): CsrfForm<Fields>) -> Result<Resp
 
     Ok(PasswordPage {
         chrome: staff.chrome("account").await?,
-        errors: Vec::new(),
+        errors: FormErrors::new(),
         changed: true,
     }
     .into_response())

@@ -26,9 +26,10 @@ use onward_storage::repo::learners::learner;
 use onward_storage::{CheckpointId, CohortId, ContactPointId, LearnerId, StorageError, TaskId};
 use serde::Deserialize;
 
-use super::chrome::{Chrome, FieldError, error_for};
+use super::chrome::Chrome;
 use super::forms::parse_date_input;
 use super::staff::{CsrfForm, Staff};
+use crate::ui::form_errors::FormErrors;
 use crate::{AppState, WebError};
 
 super::chrome::localised! {
@@ -102,14 +103,10 @@ struct CallPage {
     categories: &'static [DestinationCategory],
     outcomes: &'static [ContactOutcome],
     fields: CallFields,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 }
 
 impl CallPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-
     /// The queue's address with the cohort kept, for links and the form.
     fn queue_url(&self) -> String {
         match &self.cohort {
@@ -176,7 +173,7 @@ async fn call_page(
     shown: Shown,
     saved: Option<LearnerId>,
     fields: CallFields,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 ) -> Result<CallPage, WebError> {
     let conn = staff.conn();
     let org = staff.organisation();
@@ -247,7 +244,7 @@ async fn show(
         Shown::NextAfter(parse_id(&params.after).map(TaskId)),
         parse_id(&params.saved).map(LearnerId),
         CallFields::default(),
-        Vec::new(),
+        FormErrors::new(),
     )
     .await
 }
@@ -256,39 +253,33 @@ async fn show(
 fn parse_call(
     fields: &CallFields,
     kind: DestinationKind,
-) -> Result<(ContactOutcome, Option<DestinationRecord>), Vec<FieldError>> {
-    let mut errors = Vec::new();
+) -> Result<(ContactOutcome, Option<DestinationRecord>), FormErrors> {
+    let mut errors = FormErrors::new();
     let outcome = ContactOutcome::from_code(fields.outcome.trim()).filter(|o| OUTCOMES.contains(o));
     if outcome.is_none() {
-        errors.push(FieldError {
-            field: "outcome",
-            message: "Choose the outcome of the call".to_owned(),
-        });
+        errors.push("outcome", "Choose the outcome of the call".to_owned());
     }
     let category = match fields.category.trim() {
         "" => None,
         code => match DestinationCategory::from_code(code) {
             Some(category) => Some(category),
             None => {
-                errors.push(FieldError {
-                    field: "category",
-                    message: "Choose what the learner is doing from the list".to_owned(),
-                });
+                errors.push(
+                    "category",
+                    "Choose what the learner is doing from the list".to_owned(),
+                );
                 None
             }
         },
     };
     let start = parse_date_input("day", "Start date", &fields.day, &fields.month, &fields.year)
-        .map_err(|e| errors.push(e))
+        .map_err(|e| errors.add(e))
         .ok()
         .flatten();
     let mut text = |field: &'static str, label: &str, value: &str, max: usize| {
         let value = value.trim();
         if value.chars().count() > max {
-            errors.push(FieldError {
-                field,
-                message: format!("{label} must be {max} characters or fewer"),
-            });
+            errors.push(field, format!("{label} must be {max} characters or fewer"));
         }
         (!value.is_empty()).then(|| value.to_owned())
     };
@@ -300,20 +291,14 @@ fn parse_call(
         && outcome != ContactOutcome::Reached
         && gave_details
     {
-        errors.push(FieldError {
-            field: "category",
-            message: "You can only record what they are doing when you reached them: choose Reached, or clear the answers"
-                .to_owned(),
-        });
+        errors.push("category", "You can only record what they are doing when you reached them: choose Reached, or clear the answers"
+                .to_owned());
     }
     if category.is_none()
         && (place.is_some() || job_role.is_some() || start.is_some())
         && outcome == Some(ContactOutcome::Reached)
     {
-        errors.push(FieldError {
-            field: "category",
-            message: "Choose what the learner is doing".to_owned(),
-        });
+        errors.push("category", "Choose what the learner is doing".to_owned());
     }
     let (Some(outcome), true) = (outcome, errors.is_empty()) else {
         return Err(errors);

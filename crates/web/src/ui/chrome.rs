@@ -81,11 +81,3 @@ pub struct FieldError {
     pub field: &'static str,
     pub message: String,
 }
-
-/// Finds the message for a field, for templates.
-pub fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
-    errors
-        .iter()
-        .find(|error| error.field == field)
-        .map(|error| error.message.as_str())
-}

@@ -21,10 +21,11 @@ use onward_storage::{ImportFileId, ImportRunId};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::chrome::{Chrome, FieldError, error_for, localised};
+use super::chrome::{Chrome, FieldError, localised};
 use super::download::CsvDownload;
 use super::staff::{CsrfForm, Staff};
 use crate::auth::verify_csrf;
+use crate::ui::form_errors::FormErrors;
 use crate::{AppState, WebError};
 
 /// The largest file the page takes; larger exports go through `onward import`.
@@ -79,21 +80,17 @@ struct ImportsPage {
     chrome: Chrome,
     runs: Vec<RunRow>,
     fields: Vec<(&'static str, &'static str)>,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
     limit_mb: usize,
 }
 
-impl ImportsPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-}
+impl ImportsPage {}
 
 async fn index(staff: Staff) -> Result<ImportsPage, WebError> {
-    imports_page(&staff, Vec::new()).await
+    imports_page(&staff, FormErrors::new()).await
 }
 
-async fn imports_page(staff: &Staff, errors: Vec<FieldError>) -> Result<ImportsPage, WebError> {
+async fn imports_page(staff: &Staff, errors: FormErrors) -> Result<ImportsPage, WebError> {
     let runs = imports::recent_runs(staff.conn(), staff.organisation(), 20)
         .await?
         .into_iter()
@@ -187,10 +184,10 @@ async fn upload(staff: Staff, mut multipart: Multipart) -> Result<Response, WebE
     if let Some(message) = problem {
         let page = imports_page(
             &staff,
-            vec![FieldError {
+            FormErrors::from(FieldError {
                 field: "file",
                 message,
-            }],
+            }),
         )
         .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
@@ -241,15 +238,11 @@ struct PreviewPage {
     saved_mappings: Vec<String>,
     mapping_name: String,
     on_error: &'static str,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
     unreadable: Option<String>,
 }
 
 impl PreviewPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-
     fn cell(&self, row: &RawRow, column: &usize) -> String {
         row.cells.get(*column).cloned().unwrap_or_default()
     }
@@ -284,7 +277,7 @@ async fn show_preview(
             overrides: None,
             on_error: OnError::Skip,
         },
-        Vec::new(),
+        FormErrors::new(),
     )
     .await
 }
@@ -301,7 +294,7 @@ async fn preview_page(
     staff: &Staff,
     id: ImportFileId,
     choices: PreviewChoices,
-    mut errors: Vec<FieldError>,
+    mut errors: FormErrors,
 ) -> Result<PreviewPage, WebError> {
     let conn = staff.conn();
     let file = imports::file(conn, staff.organisation(), id).await?;
@@ -330,7 +323,7 @@ async fn preview_page(
         saved_mappings,
         mapping_name: choices.mapping_name,
         on_error: choices.on_error.code(),
-        errors: Vec::new(),
+        errors: FormErrors::new(),
         unreadable: None,
     };
     match opened {
@@ -339,10 +332,7 @@ async fn preview_page(
             if let Some(problem) = &preview.mapping_problem
                 && errors.is_empty()
             {
-                errors.push(FieldError {
-                    field: "column-0",
-                    message: format!("Choose the columns to import: {problem}."),
-                });
+                errors.push("column-0", format!("Choose the columns to import: {problem}."));
             }
             page.format = preview.format.to_string();
             page.notices = preview.notices;
@@ -396,7 +386,7 @@ async fn start_run(
         Ok(preview) => preview.mapping.headers,
         Err(_) => return Ok(Redirect::to(&format!("/imports/files/{id}")).into_response()),
     };
-    let mut errors = Vec::new();
+    let mut errors = FormErrors::new();
     let columns: Vec<(String, Option<Field>)> = headers
         .iter()
         .enumerate()
@@ -411,25 +401,22 @@ async fn start_run(
         fields: overrides.columns.iter().map(|(_, field)| *field).collect(),
     };
     if let Err(err) = mapping.check() {
-        errors.push(FieldError {
-            field: "column-0",
-            message: format!("Choose the columns to import: {err}."),
-        });
+        errors.push("column-0", format!("Choose the columns to import: {err}."));
     }
     let mapping_name = value("mapping_name");
     if mapping_name.chars().count() > 100 {
-        errors.push(FieldError {
-            field: "mapping_name",
-            message: "Enter a mapping name of 100 characters or fewer.".to_owned(),
-        });
+        errors.push(
+            "mapping_name",
+            "Enter a mapping name of 100 characters or fewer.".to_owned(),
+        );
     }
     let on_error = match OnError::from_code(&value("on_error")) {
         Some(choice) => choice,
         None => {
-            errors.push(FieldError {
-                field: "on_error",
-                message: "Choose what to do with rows that have errors.".to_owned(),
-            });
+            errors.push(
+                "on_error",
+                "Choose what to do with rows that have errors.".to_owned(),
+            );
             OnError::Skip
         }
     };

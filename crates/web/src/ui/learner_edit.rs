@@ -19,9 +19,10 @@ use onward_storage::repo::organisations::organisation;
 use onward_storage::{LearnerId, StorageError};
 use serde::Deserialize;
 
-use super::chrome::{Chrome, FieldError, error_for, localised};
+use super::chrome::{Chrome, FieldError, localised};
 use super::forms::parse_date_input;
 use super::staff::{CsrfForm, Staff};
+use crate::ui::form_errors::FormErrors;
 use crate::{AppState, WebError};
 
 localised! {
@@ -69,14 +70,10 @@ struct LearnerForm {
     year: String,
     sexes: &'static [Sex],
     ethnicities: &'static [Ethnicity],
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 }
 
 impl LearnerForm {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-
     /// The one-line text fields: (input name, label key, value).
     fn text_fields(&self) -> Vec<(&'static str, &'static str, &str)> {
         vec![
@@ -109,7 +106,7 @@ async fn form(
     staff: &Staff,
     id: LearnerId,
     fields: Fields,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 ) -> Result<LearnerForm, WebError> {
     Ok(LearnerForm {
         chrome: staff.chrome("learners").await?,
@@ -126,20 +123,15 @@ async fn form(
 
 async fn edit(staff: Staff, Path(id): Path<i64>) -> Result<LearnerForm, WebError> {
     let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
-    form(&staff, learner.id, fields_of(&learner), Vec::new()).await
+    form(&staff, learner.id, fields_of(&learner), FormErrors::new()).await
 }
 
 /// Parses the form over the stored record (fields not on the form are kept).
-fn parse(fields: &Fields, existing: &Learner, country: &CountryCode) -> Result<NewLearner, Vec<FieldError>> {
-    let mut errors = Vec::new();
+fn parse(fields: &Fields, existing: &Learner, country: &CountryCode) -> Result<NewLearner, FormErrors> {
+    let mut errors = FormErrors::new();
     let mut name = |field: &'static str, label: &str, value: &str| {
         PersonName::parse(value)
-            .map_err(|err| {
-                errors.push(FieldError {
-                    field,
-                    message: format!("{label}: {}", err.message),
-                })
-            })
+            .map_err(|err| errors.push(field, format!("{label}: {}", err.message)))
             .ok()
     };
     let given_name = name("given_name", "First name", &fields.given_name);
@@ -147,40 +139,24 @@ fn parse(fields: &Fields, existing: &Learner, country: &CountryCode) -> Result<N
     let uln = match fields.uln.trim() {
         "" => None,
         text => Uln::parse(text)
-            .map_err(|err| {
-                errors.push(FieldError {
-                    field: "uln",
-                    message: err.to_string(),
-                })
-            })
+            .map_err(|err| errors.push("uln", err.to_string()))
             .ok(),
     };
     let mis_id = fields.mis_id.trim();
     if mis_id.chars().count() > 50 {
-        errors.push(FieldError {
-            field: "mis_id",
-            message: "MIS id must be 50 characters or fewer".to_owned(),
-        });
+        errors.push("mis_id", "MIS id must be 50 characters or fewer".to_owned());
     }
     if uln.is_none() && fields.uln.trim().is_empty() && mis_id.is_empty() {
-        errors.push(FieldError {
-            field: "uln",
-            message: "Enter a ULN or an MIS id: a learner needs one".to_owned(),
-        });
+        errors.push("uln", "Enter a ULN or an MIS id: a learner needs one".to_owned());
     }
     let date_of_birth = parse_date_input("day", "Date of birth", &fields.day, &fields.month, &fields.year)
-        .map_err(|error| errors.push(error))
+        .map_err(|error| errors.add(error))
         .ok()
         .flatten();
     let postcode = match fields.postcode.trim() {
         "" => None,
         text => Postcode::parse(text, country)
-            .map_err(|_| {
-                errors.push(FieldError {
-                    field: "postcode",
-                    message: "Enter a real postcode, like LS6 2AB".to_owned(),
-                })
-            })
+            .map_err(|_| errors.push("postcode", "Enter a real postcode, like LS6 2AB".to_owned()))
             .ok(),
     };
     let sex = Sex::from_code(&fields.sex);
@@ -230,10 +206,10 @@ async fn save(
                     }
                     return Ok(Redirect::to(&format!("/learners/{}", existing.id)).into_response());
                 }
-                Err(StorageError::Duplicate { .. }) => vec![FieldError {
+                Err(StorageError::Duplicate { .. }) => FormErrors::from(FieldError {
                     field: "uln",
                     message: "Another learner already has this ULN or MIS id".to_owned(),
-                }],
+                }),
                 Err(err) => return Err(err.into()),
             }
         }

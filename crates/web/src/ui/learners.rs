@@ -26,8 +26,9 @@ use onward_storage::repo::programmes::{Programme, list_programmes};
 use onward_storage::{CohortId, LearnerId, ProgrammeId};
 use serde::Deserialize;
 
-use super::chrome::{Chrome, FieldError, error_for};
+use super::chrome::{Chrome, FieldError};
 use super::staff::{CsrfForm, Staff};
+use crate::ui::form_errors::FormErrors;
 use crate::{AppState, WebError};
 
 super::chrome::localised! {
@@ -275,14 +276,10 @@ struct ContactForm {
     kind: String,
     value: String,
     consent: bool,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 }
 
-impl ContactForm {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-}
+impl ContactForm {}
 
 async fn new_contact(staff: Staff, Path(id): Path<i64>) -> Result<ContactForm, WebError> {
     let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
@@ -293,7 +290,7 @@ async fn new_contact(staff: Staff, Path(id): Path<i64>) -> Result<ContactForm, W
         kind: String::new(),
         value: String::new(),
         consent: false,
-        errors: Vec::new(),
+        errors: FormErrors::new(),
     })
 }
 
@@ -308,12 +305,12 @@ struct ContactFields {
 }
 
 /// Parses the form into a contact point, or the messages to show.
-fn parse_contact(fields: &ContactFields, country: &CountryCode) -> Result<NewContactPoint, Vec<FieldError>> {
+fn parse_contact(fields: &ContactFields, country: &CountryCode) -> Result<NewContactPoint, FormErrors> {
     let Some(kind) = ContactPointKind::from_code(fields.kind.trim()) else {
-        return Err(vec![FieldError {
+        return Err(FormErrors::from(FieldError {
             field: "kind",
             message: "Select the type of contact detail".to_owned(),
-        }]);
+        }));
     };
     let value = fields.value.trim();
     let parsed = match kind {
@@ -336,10 +333,10 @@ fn parse_contact(fields: &ContactFields, country: &CountryCode) -> Result<NewCon
             consent: fields.consent.is_some(),
         })
         .map_err(|message| {
-            vec![FieldError {
+            FormErrors::from(FieldError {
                 field: "value",
                 message,
-            }]
+            })
         })
 }
 

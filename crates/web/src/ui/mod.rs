@@ -5,6 +5,7 @@ mod calls;
 pub(crate) mod chrome;
 mod cohorts;
 mod download;
+mod form_errors;
 mod forms;
 mod home;
 pub(crate) mod imports;

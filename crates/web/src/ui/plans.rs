@@ -22,9 +22,10 @@ use onward_storage::repo::plans::{
 use onward_storage::{CheckpointId, TrackingPlanId};
 use serde::Deserialize;
 
-use super::chrome::{Chrome, FieldError, error_for};
+use super::chrome::{Chrome, FieldError};
 use super::forms::required_text;
 use super::staff::{CsrfForm, Staff};
+use crate::ui::form_errors::FormErrors;
 use crate::{AppState, WebError};
 
 super::chrome::localised! {
@@ -106,7 +107,7 @@ async fn list(staff: Staff) -> Result<PlansPage, WebError> {
 struct PlanPage {
     chrome: Chrome,
     plan: StoredPlan,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 }
 
 impl PlanPage {
@@ -119,7 +120,7 @@ impl PlanPage {
     }
 }
 
-async fn plan_page(staff: &Staff, id: TrackingPlanId, errors: Vec<FieldError>) -> Result<PlanPage, WebError> {
+async fn plan_page(staff: &Staff, id: TrackingPlanId, errors: FormErrors) -> Result<PlanPage, WebError> {
     Ok(PlanPage {
         plan: stored_plan(staff.conn(), staff.organisation(), id).await?,
         chrome: staff.chrome("plans").await?,
@@ -128,7 +129,7 @@ async fn plan_page(staff: &Staff, id: TrackingPlanId, errors: Vec<FieldError>) -
 }
 
 async fn show(staff: Staff, Path(id): Path<i64>) -> Result<PlanPage, WebError> {
-    plan_page(&staff, TrackingPlanId(id), Vec::new()).await
+    plan_page(&staff, TrackingPlanId(id), FormErrors::new()).await
 }
 
 async fn copy(
@@ -234,14 +235,9 @@ impl CheckpointFields {
     }
 
     /// The checkpoint and its 0-based position, or the fields' errors.
-    fn parse(&self, places: usize) -> Result<(Checkpoint, usize), Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let mut error = |field: &'static str, message: &str| {
-            errors.push(FieldError {
-                field,
-                message: message.to_owned(),
-            })
-        };
+    fn parse(&self, places: usize) -> Result<(Checkpoint, usize), FormErrors> {
+        let mut errors = FormErrors::new();
+        let mut error = |field: &'static str, message: &str| errors.push(field, message.to_owned());
         let name = required_text("name", "the checkpoint's name", &self.name, 200)
             .map_err(|e| error(e.field, &e.message))
             .ok();
@@ -399,14 +395,10 @@ struct PlanForm {
     description: String,
     cp: CheckpointFields,
     choices: Choices,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 }
 
 impl PlanForm {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-
     fn action(&self) -> String {
         self.id
             .map_or_else(|| "/plans".to_owned(), |id| format!("/plans/{id}"))
@@ -437,7 +429,7 @@ async fn new_plan(staff: Staff) -> Result<PlanForm, WebError> {
         description: String::new(),
         cp: CheckpointFields::blank(0),
         choices: Choices::new(1),
-        errors: Vec::new(),
+        errors: FormErrors::new(),
     })
 }
 
@@ -450,26 +442,26 @@ async fn edit_details(staff: Staff, Path(id): Path<i64>) -> Result<PlanForm, Web
         description: plan.description,
         cp: CheckpointFields::default(),
         choices: Choices::new(1),
-        errors: Vec::new(),
+        errors: FormErrors::new(),
     })
 }
 
-fn plan_text(fields: &PlanFields, errors: &mut Vec<FieldError>) -> (String, String) {
+fn plan_text(fields: &PlanFields, errors: &mut FormErrors) -> (String, String) {
     let name = required_text("plan_name", "the plan's name", &fields.plan_name, 200)
-        .map_err(|e| errors.push(e))
+        .map_err(|e| errors.add(e))
         .unwrap_or_default();
     let description = fields.description.trim().to_owned();
     if description.chars().count() > 2000 {
-        errors.push(FieldError {
-            field: "description",
-            message: "The description must be 2000 characters or fewer".to_owned(),
-        });
+        errors.push(
+            "description",
+            "The description must be 2000 characters or fewer".to_owned(),
+        );
     }
     (name, description)
 }
 
 async fn create(staff: Staff, CsrfForm(fields): CsrfForm<PlanFields>) -> Result<Response, WebError> {
-    let mut errors = Vec::new();
+    let mut errors = FormErrors::new();
     let (name, description) = plan_text(&fields, &mut errors);
     let point = fields.cp.parse(1).map_err(|e| errors.extend(e)).ok();
     if let (Some((mut point, _)), true) = (point, errors.is_empty()) {
@@ -487,7 +479,7 @@ async fn create(staff: Staff, CsrfForm(fields): CsrfForm<PlanFields>) -> Result<
                 write.commit().await?;
                 return Ok(Redirect::to(&format!("/plans/{id}")).into_response());
             }
-            Err(err) => errors.push(plan_error(&err)),
+            Err(err) => errors.add(plan_error(&err)),
         }
     }
     let form = PlanForm {
@@ -508,7 +500,7 @@ async fn update_details(
     CsrfForm(fields): CsrfForm<PlanFields>,
 ) -> Result<Response, WebError> {
     let plan = stored_plan(staff.conn(), staff.organisation(), TrackingPlanId(id)).await?;
-    let mut errors = Vec::new();
+    let mut errors = FormErrors::new();
     let (name, description) = plan_text(&fields, &mut errors);
     if errors.is_empty() {
         let write = staff.write().await?;
@@ -518,7 +510,7 @@ async fn update_details(
                 write.commit().await?;
                 return Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response());
             }
-            Err(PlanEditError::Invalid(err)) => errors.push(plan_error(&err)),
+            Err(PlanEditError::Invalid(err)) => errors.add(plan_error(&err)),
             Err(PlanEditError::Storage(err)) => return Err(err.into()),
             Err(PlanEditError::HasTasks(_)) => return Err(WebError::NotFound),
         }
@@ -549,14 +541,10 @@ struct CheckpointForm {
     tasks: u64,
     cp: CheckpointFields,
     choices: Choices,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 }
 
 impl CheckpointForm {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-
     fn action(&self) -> String {
         self.id.map_or_else(
             || format!("/plans/{}/checkpoints", self.plan_id),
@@ -582,7 +570,7 @@ fn checkpoint_form(
     plan: &StoredPlan,
     id: Option<CheckpointId>,
     cp: CheckpointFields,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 ) -> CheckpointForm {
     let places = plan.checkpoints.len() + usize::from(id.is_none());
     CheckpointForm {
@@ -607,7 +595,7 @@ async fn new_checkpoint(staff: Staff, Path(id): Path<i64>) -> Result<CheckpointF
         &plan,
         None,
         blank,
-        Vec::new(),
+        FormErrors::new(),
     ))
 }
 
@@ -621,7 +609,7 @@ async fn edit_checkpoint(staff: Staff, Path(id): Path<i64>) -> Result<Checkpoint
         &plan,
         Some(CheckpointId(id)),
         fields,
-        Vec::new(),
+        FormErrors::new(),
     ))
 }
 
@@ -646,7 +634,7 @@ async fn save_checkpoint_form(
                     write.commit().await?;
                     return Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response());
                 }
-                Err(PlanEditError::Invalid(err)) => vec![plan_error(&err)],
+                Err(PlanEditError::Invalid(err)) => FormErrors::from(plan_error(&err)),
                 Err(PlanEditError::Storage(err)) => return Err(err.into()),
                 Err(PlanEditError::HasTasks(_)) => return Err(WebError::NotFound),
             }
@@ -700,10 +688,10 @@ async fn remove(
     let page = plan_page(
         &staff,
         plan_id,
-        vec![FieldError {
+        FormErrors::from(FieldError {
             field: "checkpoints",
             message,
-        }],
+        }),
     )
     .await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())

@@ -10,10 +10,11 @@ use axum::routing::get;
 use onward_storage::repo::organisations::{Organisation, organisation, update_settings};
 use serde::Deserialize;
 
-use super::chrome::{Chrome, FieldError, error_for, localised};
+use super::chrome::{Chrome, localised};
 use super::forms::required_text;
 use super::staff::{CsrfForm, Staff};
 use crate::i18n::LOCALES;
+use crate::ui::form_errors::FormErrors;
 use crate::{AppState, WebError};
 
 localised! {
@@ -32,15 +33,11 @@ struct SettingsPage {
     name: String,
     locale: String,
     locales: Vec<(&'static str, &'static str)>,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
     saved: bool,
 }
 
-impl SettingsPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-}
+impl SettingsPage {}
 
 fn locale_choices() -> Vec<(&'static str, &'static str)> {
     LOCALES
@@ -66,7 +63,7 @@ async fn page(staff: &Staff, saved: bool) -> Result<SettingsPage, WebError> {
         locale: organisation.default_locale.clone(),
         organisation,
         locales: locale_choices(),
-        errors: Vec::new(),
+        errors: FormErrors::new(),
         saved,
     })
 }
@@ -89,15 +86,12 @@ struct Fields {
 }
 
 async fn save(staff: Staff, CsrfForm(fields): CsrfForm<Fields>) -> Result<Response, WebError> {
-    let mut errors = Vec::new();
+    let mut errors = FormErrors::new();
     let name = required_text("name", "the organisation's name", &fields.name, 200)
-        .map_err(|error| errors.push(error))
+        .map_err(|error| errors.add(error))
         .ok();
     if !LOCALES.iter().any(|(code, _)| *code == fields.locale) {
-        errors.push(FieldError {
-            field: "locale",
-            message: "Select a language from the list".to_owned(),
-        });
+        errors.push("locale", "Select a language from the list".to_owned());
     }
     let Some(name) = name.filter(|_| errors.is_empty()) else {
         let mut form = page(&staff, false).await?;

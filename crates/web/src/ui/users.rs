@@ -19,11 +19,12 @@ use onward_storage::{Actor, StorageError, UserId};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::chrome::{Chrome, FieldError, error_for};
+use super::chrome::{Chrome, FieldError};
 use super::staff::{CsrfForm, Staff};
 use crate::auth::csrf_token;
 use crate::passwords::{MIN_PASSWORD_LENGTH, hash_password};
 use crate::tokens::{new_token, token_hash};
+use crate::ui::form_errors::FormErrors;
 use crate::{AppState, WebError};
 
 super::chrome::localised! {
@@ -52,7 +53,7 @@ struct UsersPage {
     chrome: Chrome,
     users: Vec<User>,
     roles: &'static [Role],
-    errors: Vec<FieldError>,
+    errors: FormErrors,
     email: String,
     name: String,
     role: String,
@@ -61,18 +62,14 @@ struct UsersPage {
     reset_link: Option<(String, String)>,
 }
 
-impl UsersPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-}
+impl UsersPage {}
 
 async fn users_page(staff: &Staff) -> Result<UsersPage, WebError> {
     Ok(UsersPage {
         users: users::list_users(staff.conn(), staff.organisation()).await?,
         chrome: staff.chrome("users").await?,
         roles: Role::ALL,
-        errors: Vec::new(),
+        errors: FormErrors::new(),
         email: String::new(),
         name: String::new(),
         role: String::new(),
@@ -100,17 +97,17 @@ async fn invite_user(
     headers: axum::http::HeaderMap,
     CsrfForm(fields): CsrfForm<InviteFields>,
 ) -> Result<Response, WebError> {
-    let mut errors = Vec::new();
+    let mut errors = FormErrors::new();
     let email = EmailAddress::parse(&fields.email).map_err(|_| FieldError {
         field: "email",
         message: "Enter an email address in the correct format, like name@example.com".to_owned(),
     });
     let name = fields.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        errors.push(FieldError {
-            field: "name",
-            message: "Enter the person's name (up to 200 characters)".to_owned(),
-        });
+        errors.push(
+            "name",
+            "Enter the person's name (up to 200 characters)".to_owned(),
+        );
     }
     let role = Role::from_code(&fields.role).ok_or(FieldError {
         field: "role",
@@ -121,7 +118,7 @@ async fn invite_user(
         (email, role) => {
             errors.extend(email.err());
             errors.extend(role.err());
-            errors.sort_by_key(|error| ["email", "name", "role"].iter().position(|f| *f == error.field));
+            errors.order_by(&["email", "name", "role"]);
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 invite_form_again(&staff, fields, errors).await?,
@@ -145,10 +142,10 @@ async fn invite_user(
     let invited = match created {
         Ok(invited) => invited,
         Err(StorageError::Duplicate { .. }) => {
-            let errors = vec![FieldError {
+            let errors = FormErrors::from(FieldError {
                 field: "email",
                 message: "A user with this email address already exists".to_owned(),
-            }];
+            });
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 invite_form_again(&staff, fields, errors).await?,
@@ -176,7 +173,7 @@ async fn invite_user(
 async fn invite_form_again(
     staff: &Staff,
     fields: InviteFields,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 ) -> Result<UsersPage, WebError> {
     let mut page = users_page(staff).await?;
     page.errors = errors;
@@ -254,16 +251,12 @@ struct InvitePage {
     csrf: String,
     token: String,
     valid: bool,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
     /// `invite` or `reset`: the link's purpose, also its path.
     purpose: &'static str,
 }
 
-impl InvitePage {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-}
+impl InvitePage {}
 
 async fn show_link(
     state: &AppState,
@@ -279,7 +272,7 @@ async fn show_link(
         csrf: csrf_token(session).await?,
         token,
         valid,
-        errors: Vec::new(),
+        errors: FormErrors::new(),
         purpose,
     };
     let status = if valid { StatusCode::OK } else { StatusCode::GONE };
@@ -311,24 +304,18 @@ struct PasswordFields {
 }
 
 /// Checks a new password and its confirmation; the messages name the field.
-pub(super) fn check_new_password(password: &str, confirm: &str) -> Vec<FieldError> {
-    let mut errors = Vec::new();
+pub(super) fn check_new_password(password: &str, confirm: &str) -> FormErrors {
+    let mut errors = FormErrors::new();
     if password.chars().count() < MIN_PASSWORD_LENGTH {
-        errors.push(FieldError {
-            field: "password",
-            message: format!("Password must be {MIN_PASSWORD_LENGTH} characters or more"),
-        });
+        errors.push(
+            "password",
+            format!("Password must be {MIN_PASSWORD_LENGTH} characters or more"),
+        );
     } else if password.chars().count() > 200 {
-        errors.push(FieldError {
-            field: "password",
-            message: "Password must be 200 characters or fewer".to_owned(),
-        });
+        errors.push("password", "Password must be 200 characters or fewer".to_owned());
     }
     if password != confirm {
-        errors.push(FieldError {
-            field: "confirm",
-            message: "The passwords do not match".to_owned(),
-        });
+        errors.push("confirm", "The passwords do not match".to_owned());
     }
     errors
 }
@@ -370,7 +357,7 @@ async fn accept_link(
                 csrf,
                 token,
                 valid: false,
-                errors: Vec::new(),
+                errors: FormErrors::new(),
                 purpose,
             },
         )

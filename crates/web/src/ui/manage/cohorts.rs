@@ -17,7 +17,8 @@ use serde::Deserialize;
 
 use super::{ArchiveFields, archived_flag};
 use crate::auth::CurrentUser;
-use crate::ui::chrome::{Chrome, FieldError, error_for};
+use crate::ui::chrome::{Chrome, FieldError};
+use crate::ui::form_errors::FormErrors;
 use crate::ui::forms::{parse_date_input, required_text};
 use crate::ui::staff::{CsrfForm, Staff};
 use crate::{AppState, WebError};
@@ -47,14 +48,10 @@ struct CohortForm {
     day: String,
     month: String,
     year: String,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 }
 
 impl CohortForm {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-
     fn action(&self) -> String {
         self.id
             .map_or_else(|| "/cohorts".to_owned(), |id| format!("/cohorts/{id}"))
@@ -79,7 +76,7 @@ async fn cohort_form(
     staff: &Staff,
     id: Option<CohortId>,
     fields: CohortFields,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 ) -> Result<CohortForm, WebError> {
     Ok(CohortForm {
         plans: list_plans(staff.conn(), staff.organisation()).await?,
@@ -95,7 +92,7 @@ async fn cohort_form(
 }
 
 async fn new_cohort(staff: Staff) -> Result<CohortForm, WebError> {
-    cohort_form(&staff, None, CohortFields::default(), Vec::new()).await
+    cohort_form(&staff, None, CohortFields::default(), FormErrors::new()).await
 }
 
 async fn edit_cohort(staff: Staff, Path(id): Path<i64>) -> Result<CohortForm, WebError> {
@@ -111,17 +108,17 @@ async fn edit_cohort(staff: Staff, Path(id): Path<i64>) -> Result<CohortForm, We
         month: day.map(|d| d.month().to_string()).unwrap_or_default(),
         year: day.map(|d| d.year().to_string()).unwrap_or_default(),
     };
-    cohort_form(&staff, Some(CohortId(id)), fields, Vec::new()).await
+    cohort_form(&staff, Some(CohortId(id)), fields, FormErrors::new()).await
 }
 
 async fn parse_cohort(
     state: &AppState,
     user: &CurrentUser,
     fields: &CohortFields,
-) -> Result<Result<NewCohort, Vec<FieldError>>, WebError> {
-    let mut errors = Vec::new();
+) -> Result<Result<NewCohort, FormErrors>, WebError> {
+    let mut errors = FormErrors::new();
     let name = required_text("name", "a name for the cohort", &fields.name, 200)
-        .map_err(|e| errors.push(e))
+        .map_err(|e| errors.add(e))
         .ok();
     let plans = list_plans(state.database.conn(), user.organisation_id).await?;
     let plan = match fields.plan.trim() {
@@ -133,16 +130,13 @@ async fn parse_cohort(
         {
             Some(id) => Some(TrackingPlanId(id)),
             None => {
-                errors.push(FieldError {
-                    field: "plan",
-                    message: "Select a tracking plan from the list".to_owned(),
-                });
+                errors.push("plan", "Select a tracking plan from the list".to_owned());
                 None
             }
         },
     };
     let results_day = parse_date_input("day", "Results day", &fields.day, &fields.month, &fields.year)
-        .map_err(|e| errors.push(e))
+        .map_err(|e| errors.add(e))
         .ok()
         .flatten();
     Ok(match name {
@@ -175,10 +169,10 @@ async fn save_cohort(staff: Staff, id: Option<CohortId>, fields: CohortFields) -
                     write.commit().await?;
                     return Ok(Redirect::to(&format!("/cohorts/{saved_id}")).into_response());
                 }
-                Err(StorageError::Duplicate { .. }) => vec![FieldError {
+                Err(StorageError::Duplicate { .. }) => FormErrors::from(FieldError {
                     field: "name",
                     message: "A cohort with this name already exists".to_owned(),
-                }],
+                }),
                 Err(err) => return Err(err.into()),
             }
         }

@@ -16,7 +16,8 @@ use onward_storage::repo::programmes::{
 use serde::Deserialize;
 
 use super::{ArchiveFields, archived_flag};
-use crate::ui::chrome::{Chrome, FieldError, error_for};
+use crate::ui::chrome::Chrome;
+use crate::ui::form_errors::FormErrors;
 use crate::ui::forms::required_text;
 use crate::ui::staff::{CsrfForm, Staff};
 use crate::{AppState, WebError};
@@ -59,14 +60,10 @@ struct ProgrammeForm {
     areas: &'static [SectorSubjectArea],
     modes: &'static [StudyMode],
     fields: ProgrammeFields,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 }
 
 impl ProgrammeForm {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-
     fn action(&self) -> String {
         self.id
             .map_or_else(|| "/programmes".to_owned(), |id| format!("/programmes/{id}"))
@@ -93,7 +90,7 @@ async fn programme_form(
     staff: &Staff,
     id: Option<ProgrammeId>,
     fields: ProgrammeFields,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 ) -> Result<ProgrammeForm, WebError> {
     Ok(ProgrammeForm {
         chrome: staff.chrome("programmes").await?,
@@ -108,7 +105,7 @@ async fn programme_form(
 }
 
 async fn new_programme(staff: Staff) -> Result<ProgrammeForm, WebError> {
-    programme_form(&staff, None, ProgrammeFields::default(), Vec::new()).await
+    programme_form(&staff, None, ProgrammeFields::default(), FormErrors::new()).await
 }
 
 async fn edit_programme(staff: Staff, Path(id): Path<i64>) -> Result<ProgrammeForm, WebError> {
@@ -125,54 +122,45 @@ async fn edit_programme(staff: Staff, Path(id): Path<i64>) -> Result<ProgrammeFo
         mode: details.mode.code().to_owned(),
         funding_stream: details.funding_stream.unwrap_or_default(),
     };
-    programme_form(&staff, Some(stored.id), fields, Vec::new()).await
+    programme_form(&staff, Some(stored.id), fields, FormErrors::new()).await
 }
 
-fn parse_programme(fields: &ProgrammeFields) -> Result<NewProgramme, Vec<FieldError>> {
-    let mut errors = Vec::new();
+fn parse_programme(fields: &ProgrammeFields) -> Result<NewProgramme, FormErrors> {
+    let mut errors = FormErrors::new();
     let title = required_text("title", "the programme title", &fields.title, 200)
-        .map_err(|e| errors.push(e))
+        .map_err(|e| errors.add(e))
         .ok();
     let programme_type = ProgrammeType::from_code(&fields.programme_type);
     if programme_type.is_none() {
-        errors.push(FieldError {
-            field: "programme_type",
-            message: "Select the type of programme".to_owned(),
-        });
+        errors.push("programme_type", "Select the type of programme".to_owned());
     }
     let level = match fields.level.as_str() {
         "" => None,
         code => QualificationLevel::from_code(code).or_else(|| {
-            errors.push(FieldError {
-                field: "level",
-                message: "Select a level from the list".to_owned(),
-            });
+            errors.push("level", "Select a level from the list".to_owned());
             None
         }),
     };
     let sector_subject_area = match fields.sector_subject_area.as_str() {
         "" => None,
         code => SectorSubjectArea::from_code(code).or_else(|| {
-            errors.push(FieldError {
-                field: "sector_subject_area",
-                message: "Select a sector subject area from the list".to_owned(),
-            });
+            errors.push(
+                "sector_subject_area",
+                "Select a sector subject area from the list".to_owned(),
+            );
             None
         }),
     };
     let mode = StudyMode::from_code(&fields.mode);
     if mode.is_none() {
-        errors.push(FieldError {
-            field: "mode",
-            message: "Select full-time or part-time".to_owned(),
-        });
+        errors.push("mode", "Select full-time or part-time".to_owned());
     }
     let funding = fields.funding_stream.trim();
     if funding.chars().count() > 100 {
-        errors.push(FieldError {
-            field: "funding_stream",
-            message: "Funding stream must be 100 characters or fewer".to_owned(),
-        });
+        errors.push(
+            "funding_stream",
+            "Funding stream must be 100 characters or fewer".to_owned(),
+        );
     }
     match (title, programme_type, mode) {
         (Some(title), Some(programme_type), Some(mode)) if errors.is_empty() => Ok(NewProgramme {

@@ -13,7 +13,8 @@ use onward_storage::{LearnerId, SupportFlagId};
 use serde::Deserialize;
 
 use super::back_to;
-use crate::ui::chrome::{Chrome, FieldError, error_for};
+use crate::ui::chrome::Chrome;
+use crate::ui::form_errors::FormErrors;
 use crate::ui::forms::required_text;
 use crate::ui::staff::{CsrfForm, Staff};
 use crate::{AppState, WebError};
@@ -45,14 +46,10 @@ struct FlagForm {
     chrome: Chrome,
     learner: Learner,
     reason: String,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 }
 
-impl FlagForm {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-}
+impl FlagForm {}
 
 async fn new_flag(staff: Staff, Path(id): Path<i64>) -> Result<FlagForm, WebError> {
     let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
@@ -60,7 +57,7 @@ async fn new_flag(staff: Staff, Path(id): Path<i64>) -> Result<FlagForm, WebErro
         chrome: staff.chrome("learners").await?,
         learner,
         reason: String::new(),
-        errors: Vec::new(),
+        errors: FormErrors::new(),
     })
 }
 
@@ -93,7 +90,7 @@ async fn create_flag(
                 chrome: staff.chrome("learners").await?,
                 learner,
                 reason: fields.reason,
-                errors: vec![err],
+                errors: err.into(),
             },
         )
             .into_response()),

@@ -15,8 +15,9 @@ use onward_storage::repo::intentions::{NewIntention, record_intention};
 use onward_storage::repo::learners::{Learner, learner};
 use serde::Deserialize;
 
-use super::{back_to, error, optional_text, required_date};
-use crate::ui::chrome::{Chrome, FieldError, error_for};
+use super::{back_to, optional_text, required_date};
+use crate::ui::chrome::Chrome;
+use crate::ui::form_errors::FormErrors;
 use crate::ui::forms::parse_date_input;
 use crate::ui::staff::{CsrfForm, Staff};
 use crate::{AppState, WebError};
@@ -62,20 +63,16 @@ struct IntentionForm {
     year: String,
     stages: &'static [IntentionStage],
     categories: &'static [DestinationCategory],
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 }
 
-impl IntentionForm {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-}
+impl IntentionForm {}
 
 fn intention_form(
     chrome: Chrome,
     learner: Learner,
     fields: IntentionFields,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 ) -> IntentionForm {
     IntentionForm {
         chrome,
@@ -90,15 +87,15 @@ fn intention_form(
     }
 }
 
-fn parse_intention(fields: &IntentionFields, today: NaiveDate) -> Result<NewIntention, Vec<FieldError>> {
-    let mut errors = Vec::new();
+fn parse_intention(fields: &IntentionFields, today: NaiveDate) -> Result<NewIntention, FormErrors> {
+    let mut errors = FormErrors::new();
     let stage = IntentionStage::from_code(fields.stage.trim());
     if stage.is_none() {
-        errors.push(error("stage", "Select when the intention was recorded"));
+        errors.push("stage", "Select when the intention was recorded");
     }
     let category = DestinationCategory::from_code(fields.category.trim());
     if category.is_none() {
-        errors.push(error("category", "Select what the learner intends to do"));
+        errors.push("category", "Select what the learner intends to do");
     }
     let as_of = required_date(
         &mut errors,
@@ -108,15 +105,15 @@ fn parse_intention(fields: &IntentionFields, today: NaiveDate) -> Result<NewInte
         "The date must be today or in the past",
     );
     let place = optional_text("place", "The provider or employer", &fields.place, 200)
-        .map_err(|err| errors.push(err))
+        .map_err(|err| errors.add(err))
         .ok()
         .flatten();
     let aspiration = optional_text("aspiration", "The aspiration", &fields.aspiration, 1000)
-        .map_err(|err| errors.push(err))
+        .map_err(|err| errors.add(err))
         .ok()
         .flatten();
     let notes = optional_text("notes", "The notes", &fields.notes, 1000)
-        .map_err(|err| errors.push(err))
+        .map_err(|err| errors.add(err))
         .ok()
         .flatten();
     match (stage, category, as_of) {
@@ -145,7 +142,7 @@ async fn new_intention(staff: Staff, Path(id): Path<i64>) -> Result<IntentionFor
         staff.chrome("learners").await?,
         learner,
         fields,
-        Vec::new(),
+        FormErrors::new(),
     ))
 }
 

@@ -10,6 +10,7 @@ use onward_storage::LearnerId;
 
 use super::chrome::FieldError;
 use crate::AppState;
+use crate::ui::form_errors::FormErrors;
 
 mod cohort_lists;
 mod flags;
@@ -46,17 +47,10 @@ fn optional_text(
     Ok((!value.is_empty()).then(|| value.to_owned()))
 }
 
-fn error(field: &'static str, message: &str) -> FieldError {
-    FieldError {
-        field,
-        message: message.to_owned(),
-    }
-}
-
 /// A date the form's `day` input must hold, within the range `allowed` accepts;
 /// any problem goes to `errors`.
 fn required_date(
-    errors: &mut Vec<FieldError>,
+    errors: &mut FormErrors,
     parsed: Result<Option<NaiveDate>, FieldError>,
     missing: &str,
     allowed: impl Fn(NaiveDate) -> bool,
@@ -65,15 +59,15 @@ fn required_date(
     match parsed {
         Ok(Some(date)) if allowed(date) => Some(date),
         Ok(Some(_)) => {
-            errors.push(error("day", out_of_range));
+            errors.push("day", out_of_range);
             None
         }
         Ok(None) => {
-            errors.push(error("day", missing));
+            errors.push("day", missing);
             None
         }
         Err(err) => {
-            errors.push(err);
+            errors.add(err);
             None
         }
     }

@@ -13,8 +13,9 @@ use onward_storage::repo::learners::{Learner, learner};
 use onward_storage::{LearnerId, OfferId};
 use serde::Deserialize;
 
-use super::{back_to, error, optional_text};
-use crate::ui::chrome::{Chrome, FieldError, error_for};
+use super::{back_to, optional_text};
+use crate::ui::chrome::Chrome;
+use crate::ui::form_errors::FormErrors;
 use crate::ui::forms::required_text;
 use crate::ui::staff::{CsrfForm, Staff};
 
@@ -50,27 +51,23 @@ struct OfferForm {
     learner: Learner,
     fields: OfferFields,
     statuses: &'static [OfferStatus],
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 }
 
-impl OfferForm {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-}
+impl OfferForm {}
 
-fn parse_offer(fields: &OfferFields) -> Result<NewOffer, Vec<FieldError>> {
-    let mut errors = Vec::new();
+fn parse_offer(fields: &OfferFields) -> Result<NewOffer, FormErrors> {
+    let mut errors = FormErrors::new();
     let provider = required_text("provider", "the provider", &fields.provider, 200)
-        .map_err(|err| errors.push(err))
+        .map_err(|err| errors.add(err))
         .ok();
     let course = optional_text("course", "The course", &fields.course, 200)
-        .map_err(|err| errors.push(err))
+        .map_err(|err| errors.add(err))
         .ok()
         .flatten();
     let status = OfferStatus::from_code(fields.status.trim());
     if status.is_none() {
-        errors.push(error("status", "Select where the offer stands"));
+        errors.push("status", "Select where the offer stands");
     }
     match (provider, status) {
         (Some(provider), Some(status)) if errors.is_empty() => Ok(NewOffer {
@@ -89,7 +86,7 @@ async fn new_offer(staff: Staff, Path(id): Path<i64>) -> Result<OfferForm, WebEr
         learner,
         fields: OfferFields::default(),
         statuses: OfferStatus::ALL,
-        errors: Vec::new(),
+        errors: FormErrors::new(),
     })
 }
 

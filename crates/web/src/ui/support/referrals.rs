@@ -16,8 +16,9 @@ use onward_storage::repo::users::list_users;
 use onward_storage::{LearnerId, ReferralId, StorageError, UserId};
 use serde::Deserialize;
 
-use super::{back_to, error, optional_text, required_date};
-use crate::ui::chrome::{Chrome, FieldError, error_for};
+use super::{back_to, optional_text, required_date};
+use crate::ui::chrome::Chrome;
+use crate::ui::form_errors::FormErrors;
 use crate::ui::forms::parse_date_input;
 use crate::ui::staff::{CsrfForm, Staff};
 use crate::{AppState, WebError};
@@ -62,14 +63,10 @@ struct ReferralForm {
     types: &'static [ReferralType],
     /// Staff who can follow a referral up: (id, name, role).
     owners: Vec<(UserId, String, String)>,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 }
 
-impl ReferralForm {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-}
+impl ReferralForm {}
 
 /// Active staff whose role may follow up referrals.
 async fn possible_owners(staff: &Staff) -> Result<Vec<(UserId, String, String)>, WebError> {
@@ -85,7 +82,7 @@ async fn referral_form(
     staff: &Staff,
     learner: Learner,
     fields: ReferralFields,
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 ) -> Result<ReferralForm, WebError> {
     let owners = possible_owners(staff).await?;
     Ok(ReferralForm {
@@ -105,11 +102,11 @@ fn parse_referral(
     fields: &ReferralFields,
     owners: &[(UserId, String, String)],
     today: NaiveDate,
-) -> Result<NewReferral, Vec<FieldError>> {
-    let mut errors = Vec::new();
+) -> Result<NewReferral, FormErrors> {
+    let mut errors = FormErrors::new();
     let referral_type = ReferralType::from_code(fields.referral_type.trim());
     if referral_type.is_none() {
-        errors.push(error("referral_type", "Select what the learner is referred to"));
+        errors.push("referral_type", "Select what the learner is referred to");
     }
     let owner = fields
         .owner
@@ -119,7 +116,7 @@ fn parse_referral(
         .map(UserId)
         .filter(|id| owners.iter().any(|(owner, _, _)| owner == id));
     if owner.is_none() {
-        errors.push(error("owner", "Select who will follow the referral up"));
+        errors.push("owner", "Select who will follow the referral up");
     }
     let follow_up_on = required_date(
         &mut errors,
@@ -135,7 +132,7 @@ fn parse_referral(
         "The follow-up date must be today or in the future",
     );
     let notes = optional_text("notes", "The notes", &fields.notes, 2000)
-        .map_err(|err| errors.push(err))
+        .map_err(|err| errors.add(err))
         .ok()
         .flatten();
     match (referral_type, owner, follow_up_on) {
@@ -160,7 +157,7 @@ async fn new_referral(staff: Staff, Path(id): Path<i64>) -> Result<ReferralForm,
         year: follow_up.year().to_string(),
         ..Default::default()
     };
-    referral_form(&staff, learner, fields, Vec::new()).await
+    referral_form(&staff, learner, fields, FormErrors::new()).await
 }
 
 async fn create_referral(
@@ -213,14 +210,10 @@ struct CloseReferralForm {
     referral: Referral,
     fields: CloseFields,
     outcomes: &'static [ReferralOutcome],
-    errors: Vec<FieldError>,
+    errors: FormErrors,
 }
 
-impl CloseReferralForm {
-    fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
-    }
-}
+impl CloseReferralForm {}
 
 fn referral_id(value: &str) -> Result<ReferralId, WebError> {
     value
@@ -262,7 +255,7 @@ async fn close_form(
         },
         referral,
         outcomes: ReferralOutcome::ALL,
-        errors: Vec::new(),
+        errors: FormErrors::new(),
     }
     .into_response())
 }
@@ -285,17 +278,17 @@ async fn close(
         // Closed already (a double submission): the first outcome stands.
         return Ok(back_to(learner.id));
     }
-    let mut errors = Vec::new();
+    let mut errors = FormErrors::new();
     let outcome = ReferralOutcome::from_code(fields.outcome.trim());
     if outcome.is_none() {
-        errors.push(error("outcome", "Select the outcome of the referral"));
+        errors.push("outcome", "Select the outcome of the referral");
     }
     let note = optional_text("note", "The note", &fields.note, 2000)
-        .map_err(|err| errors.push(err))
+        .map_err(|err| errors.add(err))
         .ok()
         .flatten();
     if outcome == Some(ReferralOutcome::Other) && note.is_none() && errors.is_empty() {
-        errors.push(error("note", "Describe the outcome"));
+        errors.push("note", "Describe the outcome");
     }
     match outcome {
         Some(outcome) if errors.is_empty() => {
