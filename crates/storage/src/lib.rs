@@ -5,16 +5,17 @@
 //! generic over [`sea_orm::ConnectionTrait`], so they run the same on a pooled
 //! connection and inside a transaction, on SQLite and on PostgreSQL.
 
-pub mod bulk;
 mod database;
 pub mod entities;
 mod error;
+pub mod import;
 mod migrations;
 pub mod repo;
 pub mod session_store;
 
 pub use database::{Backend, Database};
 pub use error::StorageError;
+pub use import::bulk;
 pub use repo::ids::*;
 pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 

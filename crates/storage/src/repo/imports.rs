@@ -8,9 +8,9 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::import_batch::ImportCounts;
 use super::now;
 use crate::entities::{import_file, import_issue, import_mapping, import_run};
+use crate::import::batch::ImportCounts;
 use crate::{ImportFileId, ImportRunId, OrganisationId, Result, StorageError, UserId};
 
 /// Issues written per statement (8 values a row).

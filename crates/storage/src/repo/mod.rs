@@ -8,7 +8,6 @@ pub mod destinations;
 pub mod enrolments;
 pub mod guarantee;
 pub mod ids;
-pub mod import_batch;
 pub mod imports;
 pub mod intentions;
 pub mod learner_search;
@@ -20,6 +19,9 @@ pub mod support;
 pub mod tasks;
 pub mod tokens;
 pub mod users;
+
+/// The import writer, at the path it had before it moved to `crate::import`.
+pub use crate::import::batch as import_batch;
 
 use std::str::FromStr;
 

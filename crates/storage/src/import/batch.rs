@@ -18,12 +18,12 @@ use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Value};
 use serde::{Deserialize, Serialize};
 
-use super::learners::search_key;
-use super::now;
-use crate::bulk::{BulkTransaction, Cell};
+use super::bulk::{BulkTransaction, Cell};
 use crate::entities::{
     audit_event, cohort, contact_point, enrolment, learner, probable_duplicate, programme,
 };
+use crate::repo::learners::search_key;
+use crate::repo::now;
 use crate::{ImportRunId, OrganisationId, Result, UserId};
 
 /// Values a lookup statement lists (`IN (...)`, `VALUES (...)`).
@@ -918,10 +918,10 @@ async fn programme_id(
     if let Some(&id) = caches.programmes.get(&key) {
         return Ok(id);
     }
-    let id = super::programmes::create_programme(
+    let id = crate::repo::programmes::create_programme(
         conn,
         org,
-        &super::programmes::NewProgramme {
+        &crate::repo::programmes::NewProgramme {
             title: spec.title.trim().to_owned(),
             programme_type: onward_domain::programme::ProgrammeType::Other,
             level: spec.level,
@@ -947,10 +947,10 @@ async fn cohort_id(
     if let Some(&id) = caches.cohorts.get(&key) {
         return Ok(id);
     }
-    let id = super::cohorts::create_cohort(
+    let id = crate::repo::cohorts::create_cohort(
         conn,
         org,
-        &super::cohorts::NewCohort {
+        &crate::repo::cohorts::NewCohort {
             name: name.trim().to_owned(),
             tracking_plan: None,
             results_day: None,
