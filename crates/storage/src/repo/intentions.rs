@@ -60,19 +60,15 @@ pub async fn record_intention<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    let employment = matches!(
-        new.category.group(),
-        onward_domain::destination::DestinationGroup::Employment
-            | onward_domain::destination::DestinationGroup::Apprenticeship
-    );
+    let (institution, employer) = onward_domain::destination::split_place(new.category, new.place.clone());
     let record = DestinationRecord {
         kind: DestinationKind::Intended,
         category: new.category,
         as_of: new.as_of,
         start_date: None,
         end_date: None,
-        institution: new.place.clone().filter(|_| !employment),
-        employer: new.place.clone().filter(|_| employment),
+        institution,
+        employer,
         job_role: None,
         hours_per_week: None,
         source: DestinationSource::Staff,
