@@ -7,7 +7,6 @@ use std::io::Cursor;
 use std::time::Duration;
 
 use chrono::Utc;
-use onward_domain::organisation::CountryCode;
 use onward_storage::repo::imports;
 use onward_storage::repo::organisations;
 use onward_storage::{DatabaseConnection, ImportRunId, OrganisationId};
@@ -82,7 +81,7 @@ async fn run_claimed(
     let organisation = organisations::organisation(db, org).await?;
     let mut request = ImportRequest::new(
         org,
-        CountryCode::parse(&organisation.country).unwrap_or_else(|_| CountryCode::gb()),
+        organisation.country,
         file.file_name.clone(),
         Utc::now().date_naive(),
     );

@@ -24,6 +24,7 @@ use crate::entities::{
 };
 use crate::repo::learners::search_key;
 use crate::repo::now;
+use crate::repo::tenant::TenantScoped;
 use crate::{OrganisationId, Result};
 
 /// Values a lookup statement lists (`IN (...)`, `VALUES (...)`).
@@ -47,14 +48,14 @@ impl ImportCaches {
         let programmes: Vec<(i64, String)> = programme::Entity::find()
             .select_only()
             .columns([programme::Column::Id, programme::Column::Title])
-            .filter(programme::Column::OrganisationId.eq(org.0))
+            .filter(programme::Entity::in_org(org))
             .into_tuple()
             .all(conn)
             .await?;
         let cohorts: Vec<(i64, String)> = cohort::Entity::find()
             .select_only()
             .columns([cohort::Column::Id, cohort::Column::Name])
-            .filter(cohort::Column::OrganisationId.eq(org.0))
+            .filter(cohort::Entity::in_org(org))
             .into_tuple()
             .all(conn)
             .await?;
@@ -373,8 +374,7 @@ async fn learners_where(
     let mut found = Vec::new();
     for chunk in values.chunks(ROWS_PER_STATEMENT * 5) {
         found.extend(
-            learner::Entity::find()
-                .filter(learner::Column::OrganisationId.eq(org.0))
+            learner::Entity::find_in(org)
                 .filter(column.is_in(chunk.iter().copied()))
                 .all(conn)
                 .await?,
@@ -445,7 +445,7 @@ async fn update_learner(
     update
         .value(learner::Column::UpdatedAt, Expr::val(now()))
         .and_where(learner::Column::Id.eq(id))
-        .and_where(learner::Column::OrganisationId.eq(org.0));
+        .and_where(learner::Entity::in_org(org));
     conn.execute(&update).await?;
     let run = actor.run.map(|r| format!("import run {r}: ")).unwrap_or_default();
     let insert = Query::insert()
@@ -684,7 +684,7 @@ async fn learners_named_and_born(
                 learner::Column::SearchName,
                 learner::Column::DateOfBirth,
             ])
-            .filter(learner::Column::OrganisationId.eq(org.0))
+            .filter(learner::Entity::in_org(org))
             .filter(
                 Expr::tuple([
                     Expr::col(learner::Column::SearchName),
@@ -720,7 +720,7 @@ async fn stored_contacts(
                 contact_point::Column::Kind,
                 contact_point::Column::Value,
             ])
-            .filter(contact_point::Column::OrganisationId.eq(org.0))
+            .filter(contact_point::Entity::in_org(org))
             .filter(contact_point::Column::LearnerId.is_in(chunk.iter().copied()))
             .into_tuple()
             .all(conn)
@@ -847,8 +847,7 @@ async fn stored_enrolments(
 ) -> Result<HashMap<EnrolmentKey, HeldEnrolment>> {
     let mut held = HashMap::new();
     for chunk in learner_ids.chunks(ROWS_PER_STATEMENT * 5) {
-        for model in enrolment::Entity::find()
-            .filter(enrolment::Column::OrganisationId.eq(org.0))
+        for model in enrolment::Entity::find_in(org)
             .filter(enrolment::Column::LearnerId.is_in(chunk.iter().copied()))
             .all(conn)
             .await?
@@ -889,7 +888,7 @@ async fn update_enrolment(
         .value(enrolment::Column::ActualEndDate, wanted.actual_end)
         .value(enrolment::Column::CompletionStatus, wanted.status.code())
         .and_where(enrolment::Column::Id.eq(id))
-        .and_where(enrolment::Column::OrganisationId.eq(org.0))
+        .and_where(enrolment::Entity::in_org(org))
         .to_owned();
     conn.execute(&update).await?;
     Ok(())

@@ -9,6 +9,7 @@ use rustc_hash::{FxHashSet, FxHasher};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::entities::learner;
+use crate::repo::tenant::TenantScoped;
 use crate::{OrganisationId, Result};
 
 /// Learners read per statement when a run starts.
@@ -78,7 +79,7 @@ impl KnownLearners {
                     learner::Column::SearchName,
                     learner::Column::DateOfBirth,
                 ])
-                .filter(learner::Column::OrganisationId.eq(org.0))
+                .filter(learner::Entity::in_org(org))
                 .filter(learner::Column::Id.gt(after))
                 .order_by_asc(learner::Column::Id)
                 .limit(KNOWN_LEARNERS_PAGE)

@@ -15,6 +15,7 @@ use sea_orm::{
 use super::learners::Learner;
 use super::{decode, now};
 use crate::entities::{enrolment, guarantee_offer};
+use crate::repo::tenant::TenantScoped;
 use crate::{CohortId, LearnerId, OfferId, OrganisationId, Result, StorageError, UserId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,7 +90,7 @@ pub async fn update_offer_status(
         .col_expr(guarantee_offer::Column::UpdatedAt, Expr::value(now()))
         .filter(guarantee_offer::Column::Id.eq(offer.0))
         .filter(guarantee_offer::Column::LearnerId.eq(learner.0))
-        .filter(guarantee_offer::Column::OrganisationId.eq(org.0))
+        .filter(guarantee_offer::Entity::in_org(org))
         .exec(conn)
         .await?;
     if result.rows_affected == 0 {
@@ -104,8 +105,7 @@ pub async fn offers_for_learner(
     org: OrganisationId,
     learner: LearnerId,
 ) -> Result<Vec<Offer>> {
-    guarantee_offer::Entity::find()
-        .filter(guarantee_offer::Column::OrganisationId.eq(org.0))
+    guarantee_offer::Entity::find_in(org)
         .filter(guarantee_offer::Column::LearnerId.eq(learner.0))
         .order_by_asc(guarantee_offer::Column::Id)
         .all(conn)
@@ -125,7 +125,7 @@ async fn cohort_offers(
         .select_only()
         .column(enrolment::Column::LearnerId)
         .distinct()
-        .filter(enrolment::Column::OrganisationId.eq(org.0))
+        .filter(enrolment::Entity::in_org(org))
         .filter(enrolment::Column::CohortId.eq(cohort.0))
         .into_tuple()
         .all(conn)
@@ -137,8 +137,7 @@ async fn cohort_offers(
         .and_where(Expr::col(enrolment::Column::CohortId).eq(cohort.0))
         .to_owned();
     let mut by_learner: HashMap<i64, Vec<Offer>> = HashMap::new();
-    for model in guarantee_offer::Entity::find()
-        .filter(guarantee_offer::Column::OrganisationId.eq(org.0))
+    for model in guarantee_offer::Entity::find_in(org)
         .filter(guarantee_offer::Column::LearnerId.in_subquery(in_cohort))
         .order_by_asc(guarantee_offer::Column::Id)
         .all(conn)

@@ -13,13 +13,13 @@ use onward_domain::destination::{
 };
 use onward_domain::support::IntentionStage;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryFilter, Set, TransactionSession, TransactionTrait,
 };
 
 use super::decode;
 use super::destinations::{append_destination, destination_history};
 use crate::entities::intention;
+use crate::repo::tenant::TenantScoped;
 use crate::{IntentionId, LearnerId, OrganisationId, Result, UserId};
 
 /// An intention to record.
@@ -97,8 +97,7 @@ pub async fn intentions_for_learner(
     org: OrganisationId,
     learner: LearnerId,
 ) -> Result<Vec<Intention>> {
-    let stages: std::collections::HashMap<i64, intention::Model> = intention::Entity::find()
-        .filter(intention::Column::OrganisationId.eq(org.0))
+    let stages: std::collections::HashMap<i64, intention::Model> = intention::Entity::find_in(org)
         .filter(intention::Column::LearnerId.eq(learner.0))
         .all(conn)
         .await?
@@ -142,8 +141,7 @@ pub async fn intention_stages(
     org: OrganisationId,
     learner: LearnerId,
 ) -> Result<std::collections::HashMap<crate::DestinationRecordId, IntentionStage>> {
-    intention::Entity::find()
-        .filter(intention::Column::OrganisationId.eq(org.0))
+    intention::Entity::find_in(org)
         .filter(intention::Column::LearnerId.eq(learner.0))
         .all(conn)
         .await?

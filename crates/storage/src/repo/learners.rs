@@ -8,6 +8,7 @@ use sea_orm::{
 
 use super::{decode_opt, now};
 use crate::entities::learner;
+use crate::repo::tenant::{TenantScoped, find_owned};
 use crate::{LearnerId, OrganisationId, Result, StorageError};
 
 /// A learner as stored, with identifiers kept as text (they were validated on the way in).
@@ -111,19 +112,13 @@ pub async fn insert_learner(
 
 /// One learner of the organisation; a learner of another organisation is "not found".
 pub async fn learner(conn: &impl ConnectionTrait, org: OrganisationId, id: LearnerId) -> Result<Learner> {
-    learner::Entity::find_by_id(id.0)
-        .filter(learner::Column::OrganisationId.eq(org.0))
-        .one(conn)
-        .await?
-        .ok_or_else(|| StorageError::not_found(format!("learner {id}")))
+    find_owned::<learner::Entity>(conn, org, id.0, || format!("learner {id}"))
+        .await
         .and_then(from_model)
 }
 
 pub async fn count_learners(conn: &impl ConnectionTrait, org: OrganisationId) -> Result<u64> {
-    Ok(learner::Entity::find()
-        .filter(learner::Column::OrganisationId.eq(org.0))
-        .count(conn)
-        .await?)
+    Ok(learner::Entity::find_in(org).count(conn).await?)
 }
 
 /// Inserts many learners in one multi-row statement per chunk (for imports and
@@ -167,11 +162,7 @@ pub async fn update_learner(
         value: String::new(),
         reason: err.to_string(),
     })?;
-    let existing = learner::Entity::find_by_id(id.0)
-        .filter(learner::Column::OrganisationId.eq(org.0))
-        .one(conn)
-        .await?
-        .ok_or_else(|| StorageError::not_found(format!("learner {id}")))?;
+    let existing = find_owned::<learner::Entity>(conn, org, id.0, || format!("learner {id}")).await?;
     let mut replacement = active_model(org, new);
     replacement.id = Set(existing.id);
     replacement.created_at = Set(existing.created_at);
@@ -231,8 +222,7 @@ pub async fn learners_by_ids(
     // Bounded IN lists: SQLite allows 32,766 bound values per statement.
     for chunk in ids.chunks(10_000) {
         found.extend(
-            learner::Entity::find()
-                .filter(learner::Column::OrganisationId.eq(org.0))
+            learner::Entity::find_in(org)
                 .filter(learner::Column::Id.is_in(chunk.iter().copied()))
                 .order_by_asc(learner::Column::SearchName)
                 .all(conn)

@@ -17,6 +17,7 @@ pub mod plans;
 pub mod programmes;
 pub mod support;
 pub mod tasks;
+pub mod tenant;
 pub mod tokens;
 pub mod users;
 

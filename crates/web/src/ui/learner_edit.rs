@@ -228,8 +228,7 @@ async fn save(
     verify_csrf(&session, &fields.csrf).await?;
     let conn = state.database.conn();
     let existing = learner(conn, user.organisation_id, LearnerId(id)).await?;
-    let country = CountryCode::parse(&organisation(conn, user.organisation_id).await?.country)
-        .unwrap_or_else(|_| CountryCode::gb());
+    let country = organisation(conn, user.organisation_id).await?.country;
     let errors = match parse(&fields, &existing, &country) {
         Ok(new) => match update_learner(conn, user.organisation_id, existing.id, &new).await {
             Ok(changed) => {

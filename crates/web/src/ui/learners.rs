@@ -374,8 +374,7 @@ async fn create_contact(
     verify_csrf(&session, &fields.csrf).await?;
     let conn = state.database.conn();
     let learner = learner(conn, user.organisation_id, LearnerId(id)).await?;
-    let country = CountryCode::parse(&organisation(conn, user.organisation_id).await?.country)
-        .unwrap_or_else(|_| CountryCode::gb());
+    let country = organisation(conn, user.organisation_id).await?.country;
     match parse_contact(&fields, &country) {
         Ok(contact) => {
             add_contact_point(conn, user.organisation_id, learner.id, &contact).await?;
