@@ -13,7 +13,7 @@ use onward_storage::{DatabaseConnection, ImportRunId, OrganisationId};
 
 use crate::mapping::SavedMapping;
 use crate::row::Issue;
-use crate::{ImportError, ImportOutcome, ImportRequest, IssueSink, OnError, Silent, import_learners};
+use crate::{ImportError, ImportOutcome, ImportRequest, IssueSink, Silent, import_learners};
 
 /// Issues go to the run record only.
 struct Discard;
@@ -90,7 +90,7 @@ async fn run_claimed(
     request.mapping_name = run.mapping_name.clone();
     request.mapping_overrides = serde_json::from_str::<SavedMapping>(&run.mapping).ok();
     request.dry_run = run.dry_run;
-    request.on_error = OnError::from_code(&run.on_error).unwrap_or(OnError::Skip);
+    request.on_error = run.on_error;
     request.run = Some(id);
     request.file = Some(file_id);
     import_learners(db, &request, Cursor::new(file.content), &Silent, &mut Discard).await

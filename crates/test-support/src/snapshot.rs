@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use onward_storage::OrganisationId;
 use onward_storage::entities::{cohort, contact_point, enrolment, learner, probable_duplicate, programme};
 use onward_storage::repo::tenant::TenantScoped;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::ConnectionTrait;
 
 /// Learners, contact points, programmes, cohorts, enrolments and probable
 /// duplicates of `org`, one sorted line each.

@@ -17,7 +17,7 @@ use crate::{ImportFileId, ImportRunId, OrganisationId, Result, StorageError, Use
 /// Issues written per statement (8 values a row).
 const ISSUES_PER_STATEMENT: usize = 1000;
 
-pub use onward_domain::import::RunStatus;
+pub use onward_domain::import::{OnError, RunStatus};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewRun {
@@ -31,7 +31,7 @@ pub struct NewRun {
     /// The column mapping used, as JSON.
     pub mapping: String,
     pub dry_run: bool,
-    pub on_error: String,
+    pub on_error: OnError,
     pub status: RunStatus,
 }
 
@@ -47,7 +47,7 @@ pub struct ImportRun {
     pub mapping: String,
     pub status: RunStatus,
     pub dry_run: bool,
-    pub on_error: String,
+    pub on_error: OnError,
     pub rows_read: u64,
     pub rows_total: Option<u64>,
     pub counts: ImportCounts,
@@ -93,7 +93,7 @@ impl TryFrom<import_run::Model> for ImportRun {
             mapping: model.mapping,
             status,
             dry_run: model.dry_run,
-            on_error: model.on_error,
+            on_error: super::decode("import_runs", "on_error", &model.on_error)?,
             rows_read: to_u64(model.rows_read),
             rows_total: model.rows_total.map(to_u64),
             counts,
@@ -126,7 +126,7 @@ pub async fn create_run(
         mapping: Set(new.mapping.clone()),
         status: Set(new.status.code().to_owned()),
         dry_run: Set(new.dry_run),
-        on_error: Set(new.on_error.clone()),
+        on_error: Set(new.on_error.code().to_owned()),
         rows_read: Set(0),
         rows_total: Set(None),
         counts: Set(counts_json(&ImportCounts::default())),

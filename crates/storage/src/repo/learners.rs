@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use onward_domain::learner::{Ethnicity, Lldd, NewLearner, Sex};
+use onward_domain::uln::Uln;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
@@ -11,12 +12,12 @@ use crate::entities::learner;
 use crate::repo::tenant::{TenantScoped, find_owned};
 use crate::{LearnerId, OrganisationId, Result, StorageError};
 
-/// A learner as stored, with identifiers kept as text (they were validated on the way in).
+/// A learner as stored: the ULN as a [`Uln`]; the other identifiers as text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Learner {
     pub id: LearnerId,
     pub organisation_id: OrganisationId,
-    pub uln: Option<String>,
+    pub uln: Option<Uln>,
     pub upn: Option<String>,
     pub mis_id: Option<String>,
     pub given_name: String,
@@ -39,7 +40,7 @@ fn from_model(model: learner::Model) -> Result<Learner> {
         sex: decode_opt("learners", "sex", model.sex.as_deref())?,
         ethnicity: decode_opt("learners", "ethnicity", model.ethnicity.as_deref())?,
         lldd: decode_opt("learners", "lldd", model.lldd.as_deref())?,
-        uln: model.uln,
+        uln: decode_opt("learners", "uln", model.uln.as_deref())?,
         upn: model.upn,
         mis_id: model.mis_id,
         given_name: model.given_name,

@@ -99,7 +99,11 @@ fn fields_of(learner: &Learner) -> Fields {
         csrf: String::new(),
         given_name: learner.given_name.clone(),
         family_name: learner.family_name.clone(),
-        uln: learner.uln.clone().unwrap_or_default(),
+        uln: learner
+            .uln
+            .as_ref()
+            .map(|uln| uln.as_str().to_owned())
+            .unwrap_or_default(),
         mis_id: learner.mis_id.clone().unwrap_or_default(),
         day: dob.map(|d| d.day().to_string()).unwrap_or_default(),
         month: dob.map(|d| d.month().to_string()).unwrap_or_default(),
