@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -110,24 +110,9 @@ pub(crate) async fn histories(
     org: OrganisationId,
     id: CohortId,
 ) -> Result<Vec<(i64, Vec<onward_domain::destination::DestinationRecord>)>> {
-    use sea_orm::sea_query::Query;
-
     use crate::entities::destination_record;
-    let learners: Vec<i64> = enrolment::Entity::find()
-        .select_only()
-        .column(enrolment::Column::LearnerId)
-        .distinct()
-        .filter(enrolment::Entity::in_org(org))
-        .filter(enrolment::Column::CohortId.eq(id.0))
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let in_cohort = Query::select()
-        .column(enrolment::Column::LearnerId)
-        .from(enrolment::Entity)
-        .and_where(Expr::col(enrolment::Column::OrganisationId).eq(org.0))
-        .and_where(Expr::col(enrolment::Column::CohortId).eq(id.0))
-        .to_owned();
+    let learners = super::enrolments::learners_in_cohort(conn, org, id).await?;
+    let in_cohort = super::enrolments::learners_in_cohort_query(org, id);
     let mut by_learner: HashMap<i64, Vec<onward_domain::destination::DestinationRecord>> = HashMap::new();
     for stored in destination_record::Entity::find_in(org)
         .filter(destination_record::Column::LearnerId.in_subquery(in_cohort))

@@ -2,7 +2,8 @@
 
 use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    Set,
 };
 
 use super::now;
@@ -188,4 +189,35 @@ pub async fn insert_enrolments_bulk(
         .await?;
     }
     Ok(())
+}
+
+/// The ids of the learners enrolled in `cohort`, each once: the one "learners
+/// in this cohort" query.
+pub(crate) async fn learners_in_cohort(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    cohort: CohortId,
+) -> Result<Vec<i64>> {
+    Ok(enrolment::Entity::find_in(org)
+        .select_only()
+        .column(enrolment::Column::LearnerId)
+        .distinct()
+        .filter(enrolment::Column::CohortId.eq(cohort.0))
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// [`learners_in_cohort`] as a subquery, for `learner_id IN (...)`.
+pub(crate) fn learners_in_cohort_query(
+    org: OrganisationId,
+    cohort: CohortId,
+) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    Query::select()
+        .column(enrolment::Column::LearnerId)
+        .from(enrolment::Entity)
+        .and_where(Expr::col(enrolment::Column::OrganisationId).eq(org.0))
+        .and_where(Expr::col(enrolment::Column::CohortId).eq(cohort.0))
+        .to_owned()
 }

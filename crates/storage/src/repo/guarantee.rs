@@ -7,14 +7,12 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use onward_domain::support::{OfferStatus, best_offer, has_no_offer};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::learners::Learner;
 use super::{decode, now};
-use crate::entities::{enrolment, guarantee_offer};
+use crate::entities::guarantee_offer;
 use crate::repo::tenant::TenantScoped;
 use crate::{CohortId, LearnerId, OfferId, OrganisationId, Result, StorageError, UserId};
 
@@ -121,21 +119,8 @@ async fn cohort_offers(
     org: OrganisationId,
     cohort: CohortId,
 ) -> Result<(Vec<i64>, HashMap<i64, Vec<Offer>>)> {
-    let learners: Vec<i64> = enrolment::Entity::find()
-        .select_only()
-        .column(enrolment::Column::LearnerId)
-        .distinct()
-        .filter(enrolment::Entity::in_org(org))
-        .filter(enrolment::Column::CohortId.eq(cohort.0))
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let in_cohort = Query::select()
-        .column(enrolment::Column::LearnerId)
-        .from(enrolment::Entity)
-        .and_where(Expr::col(enrolment::Column::OrganisationId).eq(org.0))
-        .and_where(Expr::col(enrolment::Column::CohortId).eq(cohort.0))
-        .to_owned();
+    let learners = super::enrolments::learners_in_cohort(conn, org, cohort).await?;
+    let in_cohort = super::enrolments::learners_in_cohort_query(org, cohort);
     let mut by_learner: HashMap<i64, Vec<Offer>> = HashMap::new();
     for model in guarantee_offer::Entity::find_in(org)
         .filter(guarantee_offer::Column::LearnerId.in_subquery(in_cohort))
