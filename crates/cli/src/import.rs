@@ -9,7 +9,6 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use onward_domain::organisation::CountryCode;
 use onward_import::reader::Format;
 use onward_import::row::Issue;
 use onward_import::{ImportProgress, ImportRequest, IssueSink, OnError, import_learners, template};
@@ -110,7 +109,7 @@ async fn learners(settings: &Settings, args: LearnersArgs) -> anyhow::Result<()>
         .unwrap_or_default();
     let mut request = ImportRequest::new(
         organisation.id,
-        CountryCode::parse(&organisation.country).unwrap_or_else(|_| CountryCode::gb()),
+        organisation.country.clone(),
         file_name,
         chrono::Utc::now().date_naive(),
     );

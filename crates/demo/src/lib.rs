@@ -424,7 +424,7 @@ async fn seed_organisation(
     escalate_to_phone(txn, org, plan_id, &unknown, lead).await?;
     Ok(DemoOrganisation {
         name: organisation.name,
-        slug: organisation.slug,
+        slug: organisation.slug.to_string(),
         learners,
         logins,
     })

@@ -188,9 +188,85 @@ pub fn current_destination<'a>(
         })
 }
 
+/// Where the one free-text "place" a form asks for (an employer or a place of
+/// learning) belongs in a [`DestinationRecord`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlaceRole {
+    Institution,
+    Employer,
+}
+
+impl DestinationCategory {
+    /// The place of an employment, an apprenticeship (the employer, as
+    /// [`DestinationRecord::is_incomplete`] expects) or volunteering (the
+    /// organisation) is an employer; any other place is a place of learning.
+    pub fn place_role(self) -> PlaceRole {
+        match self.group() {
+            DestinationGroup::Employment
+            | DestinationGroup::Apprenticeship
+            | DestinationGroup::Volunteering => PlaceRole::Employer,
+            DestinationGroup::Education
+            | DestinationGroup::Training
+            | DestinationGroup::GapYear
+            | DestinationGroup::Neet
+            | DestinationGroup::Other
+            | DestinationGroup::NotKnown => PlaceRole::Institution,
+        }
+    }
+}
+
+/// Splits a free-text place into a record's `(institution, employer)` by
+/// [`DestinationCategory::place_role`].
+pub fn split_place(category: DestinationCategory, place: Option<String>) -> (Option<String>, Option<String>) {
+    match category.place_role() {
+        PlaceRole::Institution => (place, None),
+        PlaceRole::Employer => (None, place),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_place_is_an_employer_for_work_and_a_place_of_learning_otherwise() {
+        use DestinationCategory as C;
+        let place = || Some("Aire".to_owned());
+        for category in [
+            C::EmploymentFullTime,
+            C::EmploymentPartTime,
+            C::SelfEmployed,
+            C::Apprenticeship,
+            C::Volunteering,
+        ] {
+            assert_eq!(split_place(category, place()), (None, place()), "{category:?}");
+        }
+        for category in [
+            C::EducationFurtherFullTime,
+            C::EducationHigher,
+            C::Traineeship,
+            C::SupportedInternship,
+            C::GapYear,
+            C::NeetSeeking,
+        ] {
+            assert_eq!(split_place(category, place()), (place(), None), "{category:?}");
+        }
+        assert_eq!(split_place(C::Apprenticeship, None), (None, None));
+        // Every category has an answer, and it follows its group.
+        for category in C::ALL {
+            let employer = matches!(
+                category.group(),
+                DestinationGroup::Employment
+                    | DestinationGroup::Apprenticeship
+                    | DestinationGroup::Volunteering
+            );
+            assert_eq!(
+                category.place_role() == PlaceRole::Employer,
+                employer,
+                "{category:?}"
+            );
+        }
+    }
 
     fn record(kind: DestinationKind, category: DestinationCategory, day: u32) -> DestinationRecord {
         DestinationRecord {

@@ -44,6 +44,14 @@ impl OrgSlug {
     }
 }
 
+impl std::str::FromStr for OrgSlug {
+    type Err = DomainError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
 impl std::fmt::Display for OrgSlug {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
@@ -99,6 +107,14 @@ impl CountryCode {
             "EE" => "et",
             _ => "en",
         }
+    }
+}
+
+impl std::str::FromStr for CountryCode {
+    type Err = DomainError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
     }
 }
 

@@ -7,14 +7,13 @@ use std::io::Cursor;
 use std::time::Duration;
 
 use chrono::Utc;
-use onward_domain::organisation::CountryCode;
 use onward_storage::repo::imports;
 use onward_storage::repo::organisations;
 use onward_storage::{DatabaseConnection, ImportRunId, OrganisationId};
 
 use crate::mapping::SavedMapping;
 use crate::row::Issue;
-use crate::{ImportError, ImportOutcome, ImportRequest, IssueSink, OnError, Silent, import_learners};
+use crate::{ImportError, ImportOutcome, ImportRequest, IssueSink, Silent, import_learners};
 
 /// Issues go to the run record only.
 struct Discard;
@@ -82,7 +81,7 @@ async fn run_claimed(
     let organisation = organisations::organisation(db, org).await?;
     let mut request = ImportRequest::new(
         org,
-        CountryCode::parse(&organisation.country).unwrap_or_else(|_| CountryCode::gb()),
+        organisation.country,
         file.file_name.clone(),
         Utc::now().date_naive(),
     );
@@ -91,7 +90,7 @@ async fn run_claimed(
     request.mapping_name = run.mapping_name.clone();
     request.mapping_overrides = serde_json::from_str::<SavedMapping>(&run.mapping).ok();
     request.dry_run = run.dry_run;
-    request.on_error = OnError::from_code(&run.on_error).unwrap_or(OnError::Skip);
+    request.on_error = run.on_error;
     request.run = Some(id);
     request.file = Some(file_id);
     import_learners(db, &request, Cursor::new(file.content), &Silent, &mut Discard).await

@@ -378,7 +378,7 @@ pub async fn import_learners(
                     mapping_name: request.mapping_name.clone(),
                     mapping: "{}".to_owned(),
                     dry_run: request.dry_run,
-                    on_error: request.on_error.code().to_owned(),
+                    on_error: request.on_error,
                     status: RunStatus::Running,
                 },
             )

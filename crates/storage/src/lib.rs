@@ -9,10 +9,10 @@
 //! transaction, the change and its audit event are written in it, and they
 //! commit together. No transaction type is exported.
 
-pub mod bulk;
 mod database;
 pub mod entities;
 mod error;
+pub mod import;
 mod migrations;
 pub mod repo;
 pub mod session_store;
@@ -20,6 +20,7 @@ mod write;
 
 pub use database::{Backend, Database};
 pub use error::StorageError;
+pub use import::bulk;
 pub use repo::ids::*;
 pub use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 pub use write::{Actor, Claim, Write};

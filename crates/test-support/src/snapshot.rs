@@ -5,13 +5,13 @@ use std::collections::HashMap;
 
 use onward_storage::OrganisationId;
 use onward_storage::entities::{cohort, contact_point, enrolment, learner, probable_duplicate, programme};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use onward_storage::repo::tenant::TenantScoped;
+use sea_orm::ConnectionTrait;
 
 /// Learners, contact points, programmes, cohorts, enrolments and probable
 /// duplicates of `org`, one sorted line each.
 pub async fn organisation_snapshot(conn: &impl ConnectionTrait, org: OrganisationId) -> Vec<String> {
-    let learners = learner::Entity::find()
-        .filter(learner::Column::OrganisationId.eq(org.0))
+    let learners = learner::Entity::find_in(org)
         .all(conn)
         .await
         .expect("read learners");
@@ -47,8 +47,7 @@ pub async fn organisation_snapshot(conn: &impl ConnectionTrait, org: Organisatio
             )
         })
         .collect();
-    for c in contact_point::Entity::find()
-        .filter(contact_point::Column::OrganisationId.eq(org.0))
+    for c in contact_point::Entity::find_in(org)
         .all(conn)
         .await
         .expect("read contacts")
@@ -58,8 +57,7 @@ pub async fn organisation_snapshot(conn: &impl ConnectionTrait, org: Organisatio
             key[&c.learner_id], c.kind, c.value, c.consent, c.valid
         ));
     }
-    let programmes: HashMap<i64, String> = programme::Entity::find()
-        .filter(programme::Column::OrganisationId.eq(org.0))
+    let programmes: HashMap<i64, String> = programme::Entity::find_in(org)
         .all(conn)
         .await
         .expect("read programmes")
@@ -72,8 +70,7 @@ pub async fn organisation_snapshot(conn: &impl ConnectionTrait, org: Organisatio
             (p.id, p.title)
         })
         .collect();
-    let cohorts: HashMap<i64, String> = cohort::Entity::find()
-        .filter(cohort::Column::OrganisationId.eq(org.0))
+    let cohorts: HashMap<i64, String> = cohort::Entity::find_in(org)
         .all(conn)
         .await
         .expect("read cohorts")
@@ -83,8 +80,7 @@ pub async fn organisation_snapshot(conn: &impl ConnectionTrait, org: Organisatio
             (c.id, c.name)
         })
         .collect();
-    for e in enrolment::Entity::find()
-        .filter(enrolment::Column::OrganisationId.eq(org.0))
+    for e in enrolment::Entity::find_in(org)
         .all(conn)
         .await
         .expect("read enrolments")
@@ -100,8 +96,7 @@ pub async fn organisation_snapshot(conn: &impl ConnectionTrait, org: Organisatio
             e.completion_status
         ));
     }
-    for d in probable_duplicate::Entity::find()
-        .filter(probable_duplicate::Column::OrganisationId.eq(org.0))
+    for d in probable_duplicate::Entity::find_in(org)
         .all(conn)
         .await
         .expect("read probable duplicates")

@@ -189,7 +189,7 @@ async fn the_worker_does_imports_queued_on_the_page(db: TestDatabase) {
             mapping_name: None,
             mapping: "{}".to_owned(),
             dry_run: false,
-            on_error: "skip".to_owned(),
+            on_error: onward_storage::repo::imports::OnError::Skip,
             status: RunStatus::Queued,
         },
     )

@@ -493,7 +493,7 @@ async fn a_queued_run_is_done_by_the_worker_and_abandoned_runs_are_marked(db: Te
             mapping_name: None,
             mapping: "{}".to_owned(),
             dry_run: false,
-            on_error: "skip".to_owned(),
+            on_error: onward_storage::repo::imports::OnError::Skip,
             status: RunStatus::Queued,
         },
     )

@@ -1,11 +1,10 @@
 //! The audit trail: every view of a named record and every change.
 
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter, Set};
 
 use super::now;
 use crate::entities::audit_event;
+use crate::repo::tenant::TenantScoped;
 use crate::{OrganisationId, Result, UserId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,9 +46,7 @@ pub async fn count_audit_events(
     action: &str,
     subject_id: Option<i64>,
 ) -> Result<u64> {
-    let mut query = audit_event::Entity::find()
-        .filter(audit_event::Column::OrganisationId.eq(org.0))
-        .filter(audit_event::Column::Action.eq(action));
+    let mut query = audit_event::Entity::find_in(org).filter(audit_event::Column::Action.eq(action));
     if let Some(subject) = subject_id {
         query = query.filter(audit_event::Column::SubjectId.eq(subject));
     }

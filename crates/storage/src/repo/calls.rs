@@ -21,6 +21,7 @@ use crate::entities::{
     checkpoint, contact_attempt, contact_point, destination_record, enrolment, learner as learner_entity,
     task,
 };
+use crate::repo::tenant::{TenantScoped, find_owned};
 use crate::write::Claim;
 use crate::{
     CheckpointId, CohortId, ContactAttemptId, ContactPointId, LearnerId, OrganisationId, Result,
@@ -73,11 +74,7 @@ pub async fn queue_checkpoint(
     org: OrganisationId,
     id: CheckpointId,
 ) -> Result<QueueCheckpoint> {
-    let model = checkpoint::Entity::find_by_id(id.0)
-        .filter(checkpoint::Column::OrganisationId.eq(org.0))
-        .one(conn)
-        .await?
-        .ok_or_else(|| StorageError::not_found(format!("checkpoint {id}")))?;
+    let model = find_owned::<checkpoint::Entity>(conn, org, id.0, || format!("checkpoint {id}")).await?;
     Ok(QueueCheckpoint {
         id: CheckpointId(model.id),
         plan: TrackingPlanId(model.tracking_plan_id),
@@ -150,7 +147,7 @@ fn queue_condition(
     today: NaiveDate,
 ) -> Condition {
     let mut condition = Condition::all()
-        .add(task::Column::OrganisationId.eq(org.0))
+        .add(task::Entity::in_org(org))
         .add(task::Column::CheckpointId.eq(point.id.0))
         .add(task::Column::Status.is_in(open_statuses()))
         .add(task::Column::DueOn.lte(today))
@@ -221,8 +218,7 @@ async fn already_known(
     kind: DestinationKind,
     due_on: NaiveDate,
 ) -> Result<bool> {
-    Ok(destination_record::Entity::find()
-        .filter(destination_record::Column::OrganisationId.eq(org.0))
+    Ok(destination_record::Entity::find_in(org)
         .filter(destination_record::Column::LearnerId.eq(learner))
         .filter(destination_record::Column::Kind.eq(kind.code()))
         .filter(destination_record::Column::AsOf.gte(due_on))
@@ -244,7 +240,7 @@ pub async fn next_call(
 ) -> Result<Option<CallCandidate>> {
     let after = match filter.after {
         Some(id) => task::Entity::find_by_id(id.0)
-            .filter(task::Column::OrganisationId.eq(org.0))
+            .filter(task::Entity::in_org(org))
             .one(conn)
             .await?
             .map(|model| (model.due_on, model.id)),
@@ -277,7 +273,7 @@ pub async fn next_call(
         }
         for model in batch {
             let Some(enrolment) = enrolment::Entity::find_by_id(model.enrolment_id)
-                .filter(enrolment::Column::OrganisationId.eq(org.0))
+                .filter(enrolment::Entity::in_org(org))
                 .one(conn)
                 .await?
             else {
@@ -285,7 +281,7 @@ pub async fn next_call(
                 continue;
             };
             let person = learner_entity::Entity::find_by_id(enrolment.learner_id)
-                .filter(learner_entity::Column::OrganisationId.eq(org.0))
+                .filter(learner_entity::Entity::in_org(org))
                 .one(conn)
                 .await?
                 .ok_or_else(|| StorageError::not_found(format!("learner {}", enrolment.learner_id)))?;
@@ -373,16 +369,13 @@ pub async fn call_for_task(
     id: TaskId,
 ) -> Result<CallCandidate> {
     let model = task::Entity::find_by_id(id.0)
-        .filter(task::Column::OrganisationId.eq(org.0))
+        .filter(task::Entity::in_org(org))
         .filter(task::Column::CheckpointId.eq(point.id.0))
         .one(conn)
         .await?
         .ok_or_else(|| StorageError::not_found(format!("task {id}")))?;
-    let enrolment = enrolment::Entity::find_by_id(model.enrolment_id)
-        .filter(enrolment::Column::OrganisationId.eq(org.0))
-        .one(conn)
-        .await?
-        .ok_or_else(|| StorageError::not_found(format!("task {id}")))?;
+    let enrolment =
+        find_owned::<enrolment::Entity>(conn, org, model.enrolment_id, || format!("task {id}")).await?;
     let dates = EnrolmentDates {
         start: enrolment.start_date,
         planned_end: enrolment.planned_end_date,
@@ -446,13 +439,13 @@ pub async fn record_call(write: &Write, call: &RecordedCall) -> Result<CallSaved
         });
     }
     let task_model = task::Entity::find_by_id(call.task.0)
-        .filter(task::Column::OrganisationId.eq(org.0))
+        .filter(task::Entity::in_org(org))
         .one(conn)
         .await?
         .ok_or_else(|| StorageError::not_found(format!("task {}", call.task)))?;
     let point = queue_checkpoint(conn, org, CheckpointId(task_model.checkpoint_id)).await?;
     let learner_id = enrolment::Entity::find_by_id(task_model.enrolment_id)
-        .filter(enrolment::Column::OrganisationId.eq(org.0))
+        .filter(enrolment::Entity::in_org(org))
         .one(conn)
         .await?
         .map(|model| LearnerId(model.learner_id))
@@ -491,7 +484,7 @@ pub async fn record_call(write: &Write, call: &RecordedCall) -> Result<CallSaved
         contact_point::Entity::update_many()
             .col_expr(contact_point::Column::Valid, Expr::value(false))
             .filter(contact_point::Column::Id.eq(number.0))
-            .filter(contact_point::Column::OrganisationId.eq(org.0))
+            .filter(contact_point::Entity::in_org(org))
             .exec(conn)
             .await?;
     }
@@ -502,7 +495,7 @@ pub async fn record_call(write: &Write, call: &RecordedCall) -> Result<CallSaved
         learner_entity::Entity::update_many()
             .col_expr(learner_entity::Column::OptedOutAt, Expr::value(call.at))
             .filter(learner_entity::Column::Id.eq(learner_id.0))
-            .filter(learner_entity::Column::OrganisationId.eq(org.0))
+            .filter(learner_entity::Entity::in_org(org))
             .exec(conn)
             .await?;
     }
@@ -553,11 +546,7 @@ pub async fn task_progress(
     org: OrganisationId,
     id: TaskId,
 ) -> Result<TaskProgress> {
-    let model = task::Entity::find_by_id(id.0)
-        .filter(task::Column::OrganisationId.eq(org.0))
-        .one(conn)
-        .await?
-        .ok_or_else(|| StorageError::not_found(format!("task {id}")))?;
+    let model = find_owned::<task::Entity>(conn, org, id.0, || format!("task {id}")).await?;
     progress_of(&model)
 }
 
@@ -577,7 +566,7 @@ pub async fn mark_learner(
     let stamp = now();
     let mut update = learner_entity::Entity::update_many()
         .filter(learner_entity::Column::Id.eq(id.0))
-        .filter(learner_entity::Column::OrganisationId.eq(org.0));
+        .filter(learner_entity::Entity::in_org(org));
     if opted_out {
         update = update.col_expr(learner_entity::Column::OptedOutAt, Expr::value(stamp));
     }
@@ -599,7 +588,7 @@ pub async fn open_tasks(
     let tasks: Vec<(i64, NaiveDate, i64)> = task::Entity::find()
         .select_only()
         .columns([task::Column::Id, task::Column::DueOn, task::Column::EnrolmentId])
-        .filter(task::Column::OrganisationId.eq(org.0))
+        .filter(task::Entity::in_org(org))
         .filter(task::Column::CheckpointId.eq(checkpoint.0))
         .filter(task::Column::Status.is_in(open_statuses()))
         .filter(task::Column::DueOn.lte(today))
@@ -611,7 +600,7 @@ pub async fn open_tasks(
     let learners: HashMap<i64, i64> = enrolment::Entity::find()
         .select_only()
         .columns([enrolment::Column::Id, enrolment::Column::LearnerId])
-        .filter(enrolment::Column::OrganisationId.eq(org.0))
+        .filter(enrolment::Entity::in_org(org))
         .filter(enrolment::Column::Id.is_in(tasks.iter().map(|(_, _, e)| *e)))
         .into_tuple::<(i64, i64)>()
         .all(conn)
@@ -640,14 +629,10 @@ pub async fn record_task_attempt(
     user: Option<UserId>,
     at: DateTime<Utc>,
 ) -> Result<TaskProgress> {
-    let model = task::Entity::find_by_id(id.0)
-        .filter(task::Column::OrganisationId.eq(org.0))
-        .one(conn)
-        .await?
-        .ok_or_else(|| StorageError::not_found(format!("task {id}")))?;
+    let model = find_owned::<task::Entity>(conn, org, id.0, || format!("task {id}")).await?;
     let point = queue_checkpoint(conn, org, CheckpointId(model.checkpoint_id)).await?;
     let learner_id = enrolment::Entity::find_by_id(model.enrolment_id)
-        .filter(enrolment::Column::OrganisationId.eq(org.0))
+        .filter(enrolment::Entity::in_org(org))
         .one(conn)
         .await?
         .map(|e| LearnerId(e.learner_id))
@@ -697,10 +682,9 @@ pub async fn opted_out_at(
     org: OrganisationId,
     id: LearnerId,
 ) -> Result<Option<DateTime<Utc>>> {
-    Ok(learner_entity::Entity::find_by_id(id.0)
-        .filter(learner_entity::Column::OrganisationId.eq(org.0))
-        .one(conn)
-        .await?
-        .ok_or_else(|| StorageError::not_found(format!("learner {id}")))?
-        .opted_out_at)
+    Ok(
+        find_owned::<learner_entity::Entity>(conn, org, id.0, || format!("learner {id}"))
+            .await?
+            .opted_out_at,
+    )
 }

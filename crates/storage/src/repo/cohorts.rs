@@ -3,13 +3,14 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::now;
 use crate::entities::{cohort, enrolment};
+use crate::repo::tenant::{TenantScoped, find_owned};
 use crate::{CohortId, OrganisationId, Result, StorageError, TrackingPlanId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,8 +52,7 @@ pub async fn create_cohort(
 
 /// The organisation's cohorts by name, each with its learner count.
 pub async fn list_cohorts(conn: &impl ConnectionTrait, org: OrganisationId) -> Result<Vec<CohortSummary>> {
-    let cohorts = cohort::Entity::find()
-        .filter(cohort::Column::OrganisationId.eq(org.0))
+    let cohorts = cohort::Entity::find_in(org)
         .order_by_asc(cohort::Column::Name)
         .all(conn)
         .await?;
@@ -63,7 +63,7 @@ pub async fn list_cohorts(conn: &impl ConnectionTrait, org: OrganisationId) -> R
             Expr::expr(Func::count_distinct(Expr::col(enrolment::Column::LearnerId))),
             "learners",
         )
-        .filter(enrolment::Column::OrganisationId.eq(org.0))
+        .filter(enrolment::Entity::in_org(org))
         .group_by(enrolment::Column::CohortId)
         .into_tuple::<(i64, i64)>()
         .all(conn)
@@ -83,18 +83,14 @@ pub async fn list_cohorts(conn: &impl ConnectionTrait, org: OrganisationId) -> R
 
 /// One cohort of the organisation.
 pub async fn cohort(conn: &impl ConnectionTrait, org: OrganisationId, id: CohortId) -> Result<CohortSummary> {
-    let model = cohort::Entity::find_by_id(id.0)
-        .filter(cohort::Column::OrganisationId.eq(org.0))
-        .one(conn)
-        .await?
-        .ok_or_else(|| StorageError::not_found(format!("cohort {id}")))?;
+    let model = find_owned::<cohort::Entity>(conn, org, id.0, || format!("cohort {id}")).await?;
     let learners = enrolment::Entity::find()
         .select_only()
         .column_as(
             Expr::expr(Func::count_distinct(Expr::col(enrolment::Column::LearnerId))),
             "learners",
         )
-        .filter(enrolment::Column::OrganisationId.eq(org.0))
+        .filter(enrolment::Entity::in_org(org))
         .filter(enrolment::Column::CohortId.eq(id.0))
         .into_tuple::<i64>()
         .one(conn)
@@ -114,27 +110,11 @@ pub(crate) async fn histories(
     org: OrganisationId,
     id: CohortId,
 ) -> Result<Vec<(i64, Vec<onward_domain::destination::DestinationRecord>)>> {
-    use sea_orm::sea_query::Query;
-
     use crate::entities::destination_record;
-    let learners: Vec<i64> = enrolment::Entity::find()
-        .select_only()
-        .column(enrolment::Column::LearnerId)
-        .distinct()
-        .filter(enrolment::Column::OrganisationId.eq(org.0))
-        .filter(enrolment::Column::CohortId.eq(id.0))
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let in_cohort = Query::select()
-        .column(enrolment::Column::LearnerId)
-        .from(enrolment::Entity)
-        .and_where(Expr::col(enrolment::Column::OrganisationId).eq(org.0))
-        .and_where(Expr::col(enrolment::Column::CohortId).eq(id.0))
-        .to_owned();
+    let learners = super::enrolments::learners_in_cohort(conn, org, id).await?;
+    let in_cohort = super::enrolments::learners_in_cohort_query(org, id);
     let mut by_learner: HashMap<i64, Vec<onward_domain::destination::DestinationRecord>> = HashMap::new();
-    for stored in destination_record::Entity::find()
-        .filter(destination_record::Column::OrganisationId.eq(org.0))
+    for stored in destination_record::Entity::find_in(org)
         .filter(destination_record::Column::LearnerId.in_subquery(in_cohort))
         .order_by_asc(destination_record::Column::AsOf)
         .order_by_asc(destination_record::Column::Id)
@@ -229,11 +209,7 @@ pub async fn cohort_details(
     org: OrganisationId,
     id: CohortId,
 ) -> Result<NewCohort> {
-    let model = cohort::Entity::find_by_id(id.0)
-        .filter(cohort::Column::OrganisationId.eq(org.0))
-        .one(conn)
-        .await?
-        .ok_or_else(|| StorageError::not_found(format!("cohort {id}")))?;
+    let model = find_owned::<cohort::Entity>(conn, org, id.0, || format!("cohort {id}")).await?;
     Ok(NewCohort {
         name: model.name,
         tracking_plan: model.tracking_plan_id.map(TrackingPlanId),
@@ -247,11 +223,7 @@ pub async fn update_cohort(
     id: CohortId,
     new: &NewCohort,
 ) -> Result<()> {
-    let model = cohort::Entity::find_by_id(id.0)
-        .filter(cohort::Column::OrganisationId.eq(org.0))
-        .one(conn)
-        .await?
-        .ok_or_else(|| StorageError::not_found(format!("cohort {id}")))?;
+    let model = find_owned::<cohort::Entity>(conn, org, id.0, || format!("cohort {id}")).await?;
     let mut active: cohort::ActiveModel = model.into();
     active.name = Set(new.name.clone());
     active.tracking_plan_id = Set(new.tracking_plan.map(|plan| plan.0));
@@ -272,7 +244,7 @@ pub async fn set_cohort_archived(
     let result = cohort::Entity::update_many()
         .col_expr(cohort::Column::Archived, Expr::value(archived))
         .filter(cohort::Column::Id.eq(id.0))
-        .filter(cohort::Column::OrganisationId.eq(org.0))
+        .filter(cohort::Entity::in_org(org))
         .exec(conn)
         .await?;
     if result.rows_affected == 0 {

@@ -2,10 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use onward_domain::contact::{ContactChannel, ContactDirection, ContactOutcome, ContactPointKind};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, Set};
 
 use super::{decode, now};
 use crate::entities::{contact_attempt, contact_point};
+use crate::repo::tenant::TenantScoped;
 use crate::{ContactAttemptId, ContactPointId, LearnerId, OrganisationId, Result, TaskId, UserId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,8 +53,7 @@ pub async fn contact_points(
     org: OrganisationId,
     learner: LearnerId,
 ) -> Result<Vec<ContactPoint>> {
-    contact_point::Entity::find()
-        .filter(contact_point::Column::OrganisationId.eq(org.0))
+    contact_point::Entity::find_in(org)
         .filter(contact_point::Column::LearnerId.eq(learner.0))
         .order_by_asc(contact_point::Column::Id)
         .all(conn)
@@ -119,8 +119,7 @@ pub async fn contact_attempts(
     learner: LearnerId,
 ) -> Result<Vec<ContactAttempt>> {
     const T: &str = "contact_attempts";
-    contact_attempt::Entity::find()
-        .filter(contact_attempt::Column::OrganisationId.eq(org.0))
+    contact_attempt::Entity::find_in(org)
         .filter(contact_attempt::Column::LearnerId.eq(learner.0))
         .order_by_desc(contact_attempt::Column::AttemptedAt)
         .order_by_desc(contact_attempt::Column::Id)

@@ -3,10 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use onward_domain::destination::DestinationRecord;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, Set};
 
 use super::{decode, now};
 use crate::entities::destination_record;
+use crate::repo::tenant::TenantScoped;
 use crate::{DestinationRecordId, LearnerId, OrganisationId, Result, StorageError, UserId};
 
 /// A stored destination record with who recorded it and when.
@@ -95,8 +96,7 @@ pub async fn destination_history(
     org: OrganisationId,
     learner: LearnerId,
 ) -> Result<Vec<StoredDestination>> {
-    destination_record::Entity::find()
-        .filter(destination_record::Column::OrganisationId.eq(org.0))
+    destination_record::Entity::find_in(org)
         .filter(destination_record::Column::LearnerId.eq(learner.0))
         .order_by_asc(destination_record::Column::AsOf)
         .order_by_asc(destination_record::Column::Id)

@@ -2,11 +2,13 @@
 
 use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    Set,
 };
 
 use super::now;
 use crate::entities::{cohort, enrolment, learner, programme};
+use crate::repo::tenant::TenantScoped;
 use crate::{CohortId, EnrolmentId, LearnerId, OrganisationId, ProgrammeId, Result, StorageError};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,17 +36,17 @@ pub async fn insert_enrolment(
             reason: err.to_string(),
         })?;
     let owned = learner::Entity::find_by_id(new.learner.0)
-        .filter(learner::Column::OrganisationId.eq(org.0))
+        .filter(learner::Entity::in_org(org))
         .count(conn)
         .await?
         == 1
         && programme::Entity::find_by_id(new.programme.0)
-            .filter(programme::Column::OrganisationId.eq(org.0))
+            .filter(programme::Entity::in_org(org))
             .count(conn)
             .await?
             == 1
         && cohort::Entity::find_by_id(new.cohort.0)
-            .filter(cohort::Column::OrganisationId.eq(org.0))
+            .filter(cohort::Entity::in_org(org))
             .count(conn)
             .await?
             == 1;
@@ -90,8 +92,7 @@ pub async fn enrolments_for_learner(
     learner: LearnerId,
 ) -> Result<Vec<EnrolmentView>> {
     use sea_orm::QueryOrder;
-    let rows = enrolment::Entity::find()
-        .filter(enrolment::Column::OrganisationId.eq(org.0))
+    let rows = enrolment::Entity::find_in(org)
         .filter(enrolment::Column::LearnerId.eq(learner.0))
         .order_by_desc(enrolment::Column::StartDate)
         .all(conn)
@@ -99,11 +100,11 @@ pub async fn enrolments_for_learner(
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
         let programme = programme::Entity::find_by_id(row.programme_id)
-            .filter(programme::Column::OrganisationId.eq(org.0))
+            .filter(programme::Entity::in_org(org))
             .one(conn)
             .await?;
         let cohort = cohort::Entity::find_by_id(row.cohort_id)
-            .filter(cohort::Column::OrganisationId.eq(org.0))
+            .filter(cohort::Entity::in_org(org))
             .one(conn)
             .await?;
         views.push(EnrolmentView {
@@ -149,19 +150,16 @@ pub async fn insert_enrolments_bulk(
     let mut learners_found = 0;
     let learner_ids: Vec<i64> = learners.iter().copied().collect();
     for chunk in learner_ids.chunks(10_000) {
-        learners_found += learner::Entity::find()
-            .filter(learner::Column::OrganisationId.eq(org.0))
+        learners_found += learner::Entity::find_in(org)
             .filter(learner::Column::Id.is_in(chunk.iter().copied()))
             .count(conn)
             .await?;
     }
-    let programmes_found = programme::Entity::find()
-        .filter(programme::Column::OrganisationId.eq(org.0))
+    let programmes_found = programme::Entity::find_in(org)
         .filter(programme::Column::Id.is_in(programmes.iter().copied()))
         .count(conn)
         .await?;
-    let cohorts_found = cohort::Entity::find()
-        .filter(cohort::Column::OrganisationId.eq(org.0))
+    let cohorts_found = cohort::Entity::find_in(org)
         .filter(cohort::Column::Id.is_in(cohorts.iter().copied()))
         .count(conn)
         .await?;
@@ -191,4 +189,35 @@ pub async fn insert_enrolments_bulk(
         .await?;
     }
     Ok(())
+}
+
+/// The ids of the learners enrolled in `cohort`, each once: the one "learners
+/// in this cohort" query.
+pub(crate) async fn learners_in_cohort(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    cohort: CohortId,
+) -> Result<Vec<i64>> {
+    Ok(enrolment::Entity::find_in(org)
+        .select_only()
+        .column(enrolment::Column::LearnerId)
+        .distinct()
+        .filter(enrolment::Column::CohortId.eq(cohort.0))
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// [`learners_in_cohort`] as a subquery, for `learner_id IN (...)`.
+pub(crate) fn learners_in_cohort_query(
+    org: OrganisationId,
+    cohort: CohortId,
+) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    Query::select()
+        .column(enrolment::Column::LearnerId)
+        .from(enrolment::Entity)
+        .and_where(Expr::col(enrolment::Column::OrganisationId).eq(org.0))
+        .and_where(Expr::col(enrolment::Column::CohortId).eq(cohort.0))
+        .to_owned()
 }

@@ -7,14 +7,13 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use onward_domain::support::{OfferStatus, best_offer, has_no_offer};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::learners::Learner;
 use super::{decode, now};
-use crate::entities::{enrolment, guarantee_offer};
+use crate::entities::guarantee_offer;
+use crate::repo::tenant::TenantScoped;
 use crate::{CohortId, LearnerId, OfferId, OrganisationId, Result, StorageError, UserId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,7 +88,7 @@ pub async fn update_offer_status(
         .col_expr(guarantee_offer::Column::UpdatedAt, Expr::value(now()))
         .filter(guarantee_offer::Column::Id.eq(offer.0))
         .filter(guarantee_offer::Column::LearnerId.eq(learner.0))
-        .filter(guarantee_offer::Column::OrganisationId.eq(org.0))
+        .filter(guarantee_offer::Entity::in_org(org))
         .exec(conn)
         .await?;
     if result.rows_affected == 0 {
@@ -104,8 +103,7 @@ pub async fn offers_for_learner(
     org: OrganisationId,
     learner: LearnerId,
 ) -> Result<Vec<Offer>> {
-    guarantee_offer::Entity::find()
-        .filter(guarantee_offer::Column::OrganisationId.eq(org.0))
+    guarantee_offer::Entity::find_in(org)
         .filter(guarantee_offer::Column::LearnerId.eq(learner.0))
         .order_by_asc(guarantee_offer::Column::Id)
         .all(conn)
@@ -121,24 +119,10 @@ async fn cohort_offers(
     org: OrganisationId,
     cohort: CohortId,
 ) -> Result<(Vec<i64>, HashMap<i64, Vec<Offer>>)> {
-    let learners: Vec<i64> = enrolment::Entity::find()
-        .select_only()
-        .column(enrolment::Column::LearnerId)
-        .distinct()
-        .filter(enrolment::Column::OrganisationId.eq(org.0))
-        .filter(enrolment::Column::CohortId.eq(cohort.0))
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let in_cohort = Query::select()
-        .column(enrolment::Column::LearnerId)
-        .from(enrolment::Entity)
-        .and_where(Expr::col(enrolment::Column::OrganisationId).eq(org.0))
-        .and_where(Expr::col(enrolment::Column::CohortId).eq(cohort.0))
-        .to_owned();
+    let learners = super::enrolments::learners_in_cohort(conn, org, cohort).await?;
+    let in_cohort = super::enrolments::learners_in_cohort_query(org, cohort);
     let mut by_learner: HashMap<i64, Vec<Offer>> = HashMap::new();
-    for model in guarantee_offer::Entity::find()
-        .filter(guarantee_offer::Column::OrganisationId.eq(org.0))
+    for model in guarantee_offer::Entity::find_in(org)
         .filter(guarantee_offer::Column::LearnerId.in_subquery(in_cohort))
         .order_by_asc(guarantee_offer::Column::Id)
         .all(conn)

@@ -8,15 +8,16 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::import_batch::ImportCounts;
 use super::now;
 use crate::entities::{import_file, import_issue, import_mapping, import_run};
+use crate::import::batch::ImportCounts;
+use crate::repo::tenant::{TenantScoped, find_owned};
 use crate::{ImportFileId, ImportRunId, OrganisationId, Result, StorageError, UserId};
 
 /// Issues written per statement (8 values a row).
 const ISSUES_PER_STATEMENT: usize = 1000;
 
-pub use onward_domain::import::RunStatus;
+pub use onward_domain::import::{OnError, RunStatus};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewRun {
@@ -30,7 +31,7 @@ pub struct NewRun {
     /// The column mapping used, as JSON.
     pub mapping: String,
     pub dry_run: bool,
-    pub on_error: String,
+    pub on_error: OnError,
     pub status: RunStatus,
 }
 
@@ -46,7 +47,7 @@ pub struct ImportRun {
     pub mapping: String,
     pub status: RunStatus,
     pub dry_run: bool,
-    pub on_error: String,
+    pub on_error: OnError,
     pub rows_read: u64,
     pub rows_total: Option<u64>,
     pub counts: ImportCounts,
@@ -92,7 +93,7 @@ impl TryFrom<import_run::Model> for ImportRun {
             mapping: model.mapping,
             status,
             dry_run: model.dry_run,
-            on_error: model.on_error,
+            on_error: super::decode("import_runs", "on_error", &model.on_error)?,
             rows_read: to_u64(model.rows_read),
             rows_total: model.rows_total.map(to_u64),
             counts,
@@ -125,7 +126,7 @@ pub async fn create_run(
         mapping: Set(new.mapping.clone()),
         status: Set(new.status.code().to_owned()),
         dry_run: Set(new.dry_run),
-        on_error: Set(new.on_error.clone()),
+        on_error: Set(new.on_error.code().to_owned()),
         rows_read: Set(0),
         rows_total: Set(None),
         counts: Set(counts_json(&ImportCounts::default())),
@@ -167,7 +168,7 @@ fn progress_update(
         .value(import_run::Column::Warnings, to_i64(progress.warnings))
         .value(import_run::Column::UpdatedAt, Expr::val(now()))
         .and_where(import_run::Column::Id.eq(run.0))
-        .and_where(import_run::Column::OrganisationId.eq(org.0))
+        .and_where(import_run::Entity::in_org(org))
         .to_owned()
 }
 
@@ -237,18 +238,15 @@ pub async fn interrupt_run(
         .value(import_run::Column::Message, message)
         .value(import_run::Column::FinishedAt, Expr::val(now()))
         .and_where(import_run::Column::Id.eq(run.0))
-        .and_where(import_run::Column::OrganisationId.eq(org.0))
+        .and_where(import_run::Entity::in_org(org))
         .to_owned();
     conn.execute(&update).await?;
     Ok(())
 }
 
 pub async fn run(conn: &impl ConnectionTrait, org: OrganisationId, id: ImportRunId) -> Result<ImportRun> {
-    import_run::Entity::find_by_id(id.0)
-        .filter(import_run::Column::OrganisationId.eq(org.0))
-        .one(conn)
+    find_owned::<import_run::Entity>(conn, org, id.0, || format!("import run {id}"))
         .await?
-        .ok_or_else(|| StorageError::not_found(format!("import run {id}")))?
         .try_into()
 }
 
@@ -258,8 +256,7 @@ pub async fn recent_runs(
     org: OrganisationId,
     limit: u64,
 ) -> Result<Vec<ImportRun>> {
-    import_run::Entity::find()
-        .filter(import_run::Column::OrganisationId.eq(org.0))
+    import_run::Entity::find_in(org)
         .order_by_desc(import_run::Column::Id)
         .limit(limit)
         .all(conn)
@@ -350,8 +347,7 @@ pub async fn run_issues(
     offset: u64,
     limit: u64,
 ) -> Result<Vec<StoredIssue>> {
-    Ok(import_issue::Entity::find()
-        .filter(import_issue::Column::OrganisationId.eq(org.0))
+    Ok(import_issue::Entity::find_in(org)
         .filter(import_issue::Column::ImportRunId.eq(run.0))
         .order_by_asc(import_issue::Column::RowNumber)
         .order_by_asc(import_issue::Column::Id)
@@ -375,8 +371,7 @@ pub async fn count_run_issues(
     org: OrganisationId,
     run: ImportRunId,
 ) -> Result<u64> {
-    Ok(import_issue::Entity::find()
-        .filter(import_issue::Column::OrganisationId.eq(org.0))
+    Ok(import_issue::Entity::find_in(org)
         .filter(import_issue::Column::ImportRunId.eq(run.0))
         .count(conn)
         .await?)
@@ -415,11 +410,7 @@ pub struct StoredFile {
 }
 
 pub async fn file(conn: &impl ConnectionTrait, org: OrganisationId, id: ImportFileId) -> Result<StoredFile> {
-    let model = import_file::Entity::find_by_id(id.0)
-        .filter(import_file::Column::OrganisationId.eq(org.0))
-        .one(conn)
-        .await?
-        .ok_or_else(|| StorageError::not_found(format!("uploaded file {id}")))?;
+    let model = find_owned::<import_file::Entity>(conn, org, id.0, || format!("uploaded file {id}")).await?;
     Ok(StoredFile {
         id: ImportFileId(model.id),
         file_name: model.file_name,
@@ -435,8 +426,7 @@ pub async fn save_mapping(
     name: &str,
     mapping: &str,
 ) -> Result<()> {
-    let existing = import_mapping::Entity::find()
-        .filter(import_mapping::Column::OrganisationId.eq(org.0))
+    let existing = import_mapping::Entity::find_in(org)
         .filter(import_mapping::Column::Name.eq(name))
         .one(conn)
         .await?;
@@ -465,8 +455,7 @@ pub async fn save_mapping(
 
 /// The saved mapping's JSON, if one has that name.
 pub async fn mapping(conn: &impl ConnectionTrait, org: OrganisationId, name: &str) -> Result<Option<String>> {
-    Ok(import_mapping::Entity::find()
-        .filter(import_mapping::Column::OrganisationId.eq(org.0))
+    Ok(import_mapping::Entity::find_in(org)
         .filter(import_mapping::Column::Name.eq(name))
         .one(conn)
         .await?
@@ -477,7 +466,7 @@ pub async fn mapping_names(conn: &impl ConnectionTrait, org: OrganisationId) -> 
     Ok(import_mapping::Entity::find()
         .select_only()
         .column(import_mapping::Column::Name)
-        .filter(import_mapping::Column::OrganisationId.eq(org.0))
+        .filter(import_mapping::Entity::in_org(org))
         .order_by_asc(import_mapping::Column::Name)
         .into_tuple()
         .all(conn)
@@ -506,7 +495,7 @@ pub async fn describe_run(
     }
     update
         .and_where(import_run::Column::Id.eq(run.0))
-        .and_where(import_run::Column::OrganisationId.eq(org.0));
+        .and_where(import_run::Entity::in_org(org));
     conn.execute(&update).await?;
     Ok(())
 }

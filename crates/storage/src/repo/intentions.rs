@@ -13,13 +13,13 @@ use onward_domain::destination::{
 };
 use onward_domain::support::IntentionStage;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryFilter, Set, TransactionSession, TransactionTrait,
 };
 
 use super::decode;
 use super::destinations::{append_destination, destination_history};
 use crate::entities::intention;
+use crate::repo::tenant::TenantScoped;
 use crate::{IntentionId, LearnerId, OrganisationId, Result, UserId};
 
 /// An intention to record.
@@ -60,19 +60,15 @@ pub async fn record_intention<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    let employment = matches!(
-        new.category.group(),
-        onward_domain::destination::DestinationGroup::Employment
-            | onward_domain::destination::DestinationGroup::Apprenticeship
-    );
+    let (institution, employer) = onward_domain::destination::split_place(new.category, new.place.clone());
     let record = DestinationRecord {
         kind: DestinationKind::Intended,
         category: new.category,
         as_of: new.as_of,
         start_date: None,
         end_date: None,
-        institution: new.place.clone().filter(|_| !employment),
-        employer: new.place.clone().filter(|_| employment),
+        institution,
+        employer,
         job_role: None,
         hours_per_week: None,
         source: DestinationSource::Staff,
@@ -101,8 +97,7 @@ pub async fn intentions_for_learner(
     org: OrganisationId,
     learner: LearnerId,
 ) -> Result<Vec<Intention>> {
-    let stages: std::collections::HashMap<i64, intention::Model> = intention::Entity::find()
-        .filter(intention::Column::OrganisationId.eq(org.0))
+    let stages: std::collections::HashMap<i64, intention::Model> = intention::Entity::find_in(org)
         .filter(intention::Column::LearnerId.eq(learner.0))
         .all(conn)
         .await?
@@ -146,8 +141,7 @@ pub async fn intention_stages(
     org: OrganisationId,
     learner: LearnerId,
 ) -> Result<std::collections::HashMap<crate::DestinationRecordId, IntentionStage>> {
-    intention::Entity::find()
-        .filter(intention::Column::OrganisationId.eq(org.0))
+    intention::Entity::find_in(org)
         .filter(intention::Column::LearnerId.eq(learner.0))
         .all(conn)
         .await?

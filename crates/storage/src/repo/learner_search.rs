@@ -5,9 +5,10 @@
 use chrono::NaiveDate;
 use onward_domain::enrolment::CompletionStatus;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::entities::{enrolment, learner};
+use crate::repo::tenant::TenantScoped;
 use crate::{CohortId, LearnerId, OrganisationId, ProgrammeId, Result};
 
 /// What the searcher typed and chose. Empty text lists everyone.
@@ -91,7 +92,7 @@ pub async fn search_learners(
     after: Option<&PageAfter>,
     limit: u64,
 ) -> Result<Vec<LearnerSummary>> {
-    let mut select = learner::Entity::find().filter(learner::Column::OrganisationId.eq(org.0));
+    let mut select = learner::Entity::find_in(org);
     if query.cohort.is_some() || query.programme.is_some() || query.status.is_some() {
         let mut enrolled = Query::select()
             .expr(Expr::val(1))

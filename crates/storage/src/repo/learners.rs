@@ -2,20 +2,22 @@
 
 use chrono::NaiveDate;
 use onward_domain::learner::{Ethnicity, Lldd, NewLearner, Sex};
+use onward_domain::uln::Uln;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
 
 use super::{decode_opt, now};
 use crate::entities::learner;
+use crate::repo::tenant::{TenantScoped, find_owned};
 use crate::{LearnerId, OrganisationId, Result, StorageError};
 
-/// A learner as stored, with identifiers kept as text (they were validated on the way in).
+/// A learner as stored: the ULN as a [`Uln`]; the other identifiers as text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Learner {
     pub id: LearnerId,
     pub organisation_id: OrganisationId,
-    pub uln: Option<String>,
+    pub uln: Option<Uln>,
     pub upn: Option<String>,
     pub mis_id: Option<String>,
     pub given_name: String,
@@ -38,7 +40,7 @@ fn from_model(model: learner::Model) -> Result<Learner> {
         sex: decode_opt("learners", "sex", model.sex.as_deref())?,
         ethnicity: decode_opt("learners", "ethnicity", model.ethnicity.as_deref())?,
         lldd: decode_opt("learners", "lldd", model.lldd.as_deref())?,
-        uln: model.uln,
+        uln: decode_opt("learners", "uln", model.uln.as_deref())?,
         upn: model.upn,
         mis_id: model.mis_id,
         given_name: model.given_name,
@@ -111,19 +113,13 @@ pub async fn insert_learner(
 
 /// One learner of the organisation; a learner of another organisation is "not found".
 pub async fn learner(conn: &impl ConnectionTrait, org: OrganisationId, id: LearnerId) -> Result<Learner> {
-    learner::Entity::find_by_id(id.0)
-        .filter(learner::Column::OrganisationId.eq(org.0))
-        .one(conn)
-        .await?
-        .ok_or_else(|| StorageError::not_found(format!("learner {id}")))
+    find_owned::<learner::Entity>(conn, org, id.0, || format!("learner {id}"))
+        .await
         .and_then(from_model)
 }
 
 pub async fn count_learners(conn: &impl ConnectionTrait, org: OrganisationId) -> Result<u64> {
-    Ok(learner::Entity::find()
-        .filter(learner::Column::OrganisationId.eq(org.0))
-        .count(conn)
-        .await?)
+    Ok(learner::Entity::find_in(org).count(conn).await?)
 }
 
 /// Inserts many learners in one multi-row statement per chunk (for imports and
@@ -167,11 +163,7 @@ pub async fn update_learner(
         value: String::new(),
         reason: err.to_string(),
     })?;
-    let existing = learner::Entity::find_by_id(id.0)
-        .filter(learner::Column::OrganisationId.eq(org.0))
-        .one(conn)
-        .await?
-        .ok_or_else(|| StorageError::not_found(format!("learner {id}")))?;
+    let existing = find_owned::<learner::Entity>(conn, org, id.0, || format!("learner {id}")).await?;
     let mut replacement = active_model(org, new);
     replacement.id = Set(existing.id);
     replacement.created_at = Set(existing.created_at);
@@ -231,8 +223,7 @@ pub async fn learners_by_ids(
     // Bounded IN lists: SQLite allows 32,766 bound values per statement.
     for chunk in ids.chunks(10_000) {
         found.extend(
-            learner::Entity::find()
-                .filter(learner::Column::OrganisationId.eq(org.0))
+            learner::Entity::find_in(org)
                 .filter(learner::Column::Id.is_in(chunk.iter().copied()))
                 .order_by_asc(learner::Column::SearchName)
                 .all(conn)

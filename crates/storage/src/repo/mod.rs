@@ -9,7 +9,6 @@ pub mod enrolments;
 pub mod guarantee;
 pub(crate) mod idempotency;
 pub mod ids;
-pub mod import_batch;
 pub mod imports;
 pub mod intentions;
 pub mod learner_search;
@@ -19,8 +18,12 @@ pub mod plans;
 pub mod programmes;
 pub mod support;
 pub mod tasks;
+pub mod tenant;
 pub mod tokens;
 pub mod users;
+
+/// The import writer, at the path it had before it moved to `crate::import`.
+pub use crate::import::batch as import_batch;
 
 use std::str::FromStr;
 

@@ -18,10 +18,10 @@ pub struct NewOrganisation {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Organisation {
     pub id: OrganisationId,
-    pub slug: String,
+    pub slug: OrgSlug,
     pub name: String,
     pub kind: OrganisationKind,
-    pub country: String,
+    pub country: CountryCode,
     pub default_locale: String,
 }
 
@@ -29,9 +29,9 @@ fn from_model(model: organisation::Model) -> Result<Organisation> {
     Ok(Organisation {
         id: OrganisationId(model.id),
         kind: decode("organisations", "kind", &model.kind)?,
-        slug: model.slug,
+        slug: decode("organisations", "slug", &model.slug)?,
         name: model.name,
-        country: model.country,
+        country: decode("organisations", "country", &model.country)?,
         default_locale: model.default_locale,
     })
 }

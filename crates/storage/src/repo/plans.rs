@@ -11,6 +11,7 @@ use sea_orm::{
 
 use super::{decode, now};
 use crate::entities::{checkpoint, tracking_plan};
+use crate::repo::tenant::{TenantScoped, find_owned};
 use crate::{CheckpointId, OrganisationId, Result, StorageError, TrackingPlanId};
 
 /// Stores a validated plan with its checkpoints in order.
@@ -110,14 +111,10 @@ pub async fn tracking_plan(
     org: OrganisationId,
     id: TrackingPlanId,
 ) -> Result<TrackingPlan> {
-    let plan = tracking_plan::Entity::find_by_id(id.0)
-        .filter(tracking_plan::Column::OrganisationId.eq(org.0))
-        .one(conn)
-        .await?
-        .ok_or_else(|| StorageError::not_found(format!("tracking plan {id}")))?;
+    let plan = find_owned::<tracking_plan::Entity>(conn, org, id.0, || format!("tracking plan {id}")).await?;
     let checkpoints = checkpoint::Entity::find()
         .filter(checkpoint::Column::TrackingPlanId.eq(plan.id))
-        .filter(checkpoint::Column::OrganisationId.eq(org.0))
+        .filter(checkpoint::Entity::in_org(org))
         .order_by_asc(checkpoint::Column::Position)
         .all(conn)
         .await?
@@ -136,8 +133,7 @@ pub async fn list_plans(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
 ) -> Result<Vec<(TrackingPlanId, String)>> {
-    Ok(tracking_plan::Entity::find()
-        .filter(tracking_plan::Column::OrganisationId.eq(org.0))
+    Ok(tracking_plan::Entity::find_in(org)
         .order_by_asc(tracking_plan::Column::Name)
         .all(conn)
         .await?
@@ -222,7 +218,7 @@ pub async fn plan_summaries(conn: &impl ConnectionTrait, org: OrganisationId) ->
         checkpoint::Entity::find()
             .select_only()
             .column(checkpoint::Column::TrackingPlanId)
-            .filter(checkpoint::Column::OrganisationId.eq(org.0))
+            .filter(checkpoint::Entity::in_org(org))
             .into_tuple()
             .all(conn)
             .await?,
@@ -231,7 +227,7 @@ pub async fn plan_summaries(conn: &impl ConnectionTrait, org: OrganisationId) ->
         cohort::Entity::find()
             .select_only()
             .column(cohort::Column::TrackingPlanId)
-            .filter(cohort::Column::OrganisationId.eq(org.0))
+            .filter(cohort::Entity::in_org(org))
             .filter(cohort::Column::TrackingPlanId.is_not_null())
             .into_tuple::<Option<i64>>()
             .all(conn)
@@ -240,8 +236,7 @@ pub async fn plan_summaries(conn: &impl ConnectionTrait, org: OrganisationId) ->
             .flatten()
             .collect(),
     );
-    Ok(tracking_plan::Entity::find()
-        .filter(tracking_plan::Column::OrganisationId.eq(org.0))
+    Ok(tracking_plan::Entity::find_in(org)
         .order_by_asc(tracking_plan::Column::Name)
         .all(conn)
         .await?
@@ -263,21 +258,16 @@ pub async fn stored_plan(
     id: TrackingPlanId,
 ) -> Result<StoredPlan> {
     use crate::entities::task;
-    let plan = tracking_plan::Entity::find_by_id(id.0)
-        .filter(tracking_plan::Column::OrganisationId.eq(org.0))
-        .one(conn)
-        .await?
-        .ok_or_else(|| StorageError::not_found(format!("tracking plan {id}")))?;
+    let plan = find_owned::<tracking_plan::Entity>(conn, org, id.0, || format!("tracking plan {id}")).await?;
     let models = checkpoint::Entity::find()
         .filter(checkpoint::Column::TrackingPlanId.eq(plan.id))
-        .filter(checkpoint::Column::OrganisationId.eq(org.0))
+        .filter(checkpoint::Entity::in_org(org))
         .order_by_asc(checkpoint::Column::Position)
         .all(conn)
         .await?;
     let mut checkpoints = Vec::with_capacity(models.len());
     for model in models {
-        let tasks = task::Entity::find()
-            .filter(task::Column::OrganisationId.eq(org.0))
+        let tasks = task::Entity::find_in(org)
             .filter(task::Column::CheckpointId.eq(model.id))
             .count(conn)
             .await?;
@@ -301,11 +291,7 @@ pub async fn checkpoint_place(
     org: OrganisationId,
     id: CheckpointId,
 ) -> Result<(TrackingPlanId, usize)> {
-    let model = checkpoint::Entity::find_by_id(id.0)
-        .filter(checkpoint::Column::OrganisationId.eq(org.0))
-        .one(conn)
-        .await?
-        .ok_or_else(|| StorageError::not_found(format!("checkpoint {id}")))?;
+    let model = find_owned::<checkpoint::Entity>(conn, org, id.0, || format!("checkpoint {id}")).await?;
     let plan = stored_plan(conn, org, TrackingPlanId(model.tracking_plan_id)).await?;
     let index = plan
         .checkpoints
@@ -331,7 +317,7 @@ pub async fn update_plan_details(
         .col_expr(tracking_plan::Column::Name, Expr::value(name))
         .col_expr(tracking_plan::Column::Description, Expr::value(description))
         .filter(tracking_plan::Column::Id.eq(id.0))
-        .filter(tracking_plan::Column::OrganisationId.eq(org.0))
+        .filter(tracking_plan::Entity::in_org(org))
         .exec(conn)
         .await?;
     Ok(())
@@ -422,7 +408,7 @@ where
             Expr::col(checkpoint::Column::Position).mul(-1).sub(1),
         )
         .filter(checkpoint::Column::TrackingPlanId.eq(plan_id.0))
-        .filter(checkpoint::Column::OrganisationId.eq(org.0))
+        .filter(checkpoint::Entity::in_org(org))
         .exec(&txn)
         .await?;
     let mut saved = None;
@@ -472,7 +458,7 @@ where
     let txn = conn.begin().await?;
     checkpoint::Entity::delete_many()
         .filter(checkpoint::Column::Id.eq(id.0))
-        .filter(checkpoint::Column::OrganisationId.eq(org.0))
+        .filter(checkpoint::Entity::in_org(org))
         .exec(&txn)
         .await?;
     for (position, later) in plan.checkpoints.iter().enumerate().skip(index) {

@@ -5,6 +5,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 
 use super::{decode, decode_opt, now};
 use crate::entities::programme;
+use crate::repo::tenant::TenantScoped;
 use crate::{OrganisationId, ProgrammeId, Result};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,8 +67,7 @@ pub async fn create_programme(
 }
 
 pub async fn list_programmes(conn: &impl ConnectionTrait, org: OrganisationId) -> Result<Vec<Programme>> {
-    programme::Entity::find()
-        .filter(programme::Column::OrganisationId.eq(org.0))
+    programme::Entity::find_in(org)
         .order_by_asc(programme::Column::Title)
         .all(conn)
         .await?
@@ -82,7 +82,7 @@ pub async fn programme(
     id: ProgrammeId,
 ) -> Result<Programme> {
     programme::Entity::find_by_id(id.0)
-        .filter(programme::Column::OrganisationId.eq(org.0))
+        .filter(programme::Entity::in_org(org))
         .one(conn)
         .await?
         .ok_or_else(|| crate::StorageError::not_found(format!("programme {id}")))
@@ -96,7 +96,7 @@ pub async fn update_programme(
     new: &NewProgramme,
 ) -> Result<()> {
     let model = programme::Entity::find_by_id(id.0)
-        .filter(programme::Column::OrganisationId.eq(org.0))
+        .filter(programme::Entity::in_org(org))
         .one(conn)
         .await?
         .ok_or_else(|| crate::StorageError::not_found(format!("programme {id}")))?;
@@ -123,7 +123,7 @@ pub async fn set_programme_archived(
             sea_orm::sea_query::Expr::value(archived),
         )
         .filter(programme::Column::Id.eq(id.0))
-        .filter(programme::Column::OrganisationId.eq(org.0))
+        .filter(programme::Entity::in_org(org))
         .exec(conn)
         .await?;
     if result.rows_affected == 0 {

@@ -18,6 +18,7 @@ use sea_orm::{
 use super::learners::Learner;
 use super::{decode, decode_opt, now};
 use crate::entities::{cohort, enrolment, learner, referral, support_flag, user};
+use crate::repo::tenant::TenantScoped;
 use crate::{
     CohortId, LearnerId, OrganisationId, ReferralId, Result, StorageError, SupportFlagId, TrackingPlanId,
     UserId,
@@ -38,7 +39,7 @@ pub(crate) async fn user_names(
     Ok(user::Entity::find()
         .select_only()
         .columns([user::Column::Id, user::Column::DisplayName])
-        .filter(user::Column::OrganisationId.eq(org.0))
+        .filter(user::Entity::in_org(org))
         .filter(user::Column::Id.is_in(ids))
         .into_tuple::<(i64, String)>()
         .all(conn)
@@ -113,7 +114,7 @@ pub async fn clear_flag(
         )
         .filter(support_flag::Column::Id.eq(flag.0))
         .filter(support_flag::Column::LearnerId.eq(learner.0))
-        .filter(support_flag::Column::OrganisationId.eq(org.0))
+        .filter(support_flag::Entity::in_org(org))
         .filter(support_flag::Column::ClearedAt.is_null())
         .exec(conn)
         .await?;
@@ -129,8 +130,7 @@ pub async fn flags_for_learner(
     org: OrganisationId,
     learner: LearnerId,
 ) -> Result<Vec<Flag>> {
-    let models = support_flag::Entity::find()
-        .filter(support_flag::Column::OrganisationId.eq(org.0))
+    let models = support_flag::Entity::find_in(org)
         .filter(support_flag::Column::LearnerId.eq(learner.0))
         .order_by_asc(support_flag::Column::Id)
         .all(conn)
@@ -215,7 +215,7 @@ async fn referrals_from_models(
             learner::Column::GivenName,
             learner::Column::FamilyName,
         ])
-        .filter(learner::Column::OrganisationId.eq(org.0))
+        .filter(learner::Entity::in_org(org))
         .filter(learner::Column::Id.is_in(learner_ids))
         .into_tuple::<(i64, String, String)>()
         .all(conn)
@@ -299,7 +299,7 @@ pub async fn close_referral(
         .col_expr(referral::Column::ClosedAt, Expr::value(now()))
         .filter(referral::Column::Id.eq(id.0))
         .filter(referral::Column::LearnerId.eq(learner.0))
-        .filter(referral::Column::OrganisationId.eq(org.0))
+        .filter(referral::Entity::in_org(org))
         .filter(referral::Column::ClosedAt.is_null())
         .exec(conn)
         .await?;
@@ -317,7 +317,7 @@ pub async fn referral(
     id: ReferralId,
 ) -> Result<Referral> {
     let model = referral::Entity::find_by_id(id.0)
-        .filter(referral::Column::OrganisationId.eq(org.0))
+        .filter(referral::Entity::in_org(org))
         .filter(referral::Column::LearnerId.eq(learner.0))
         .one(conn)
         .await?
@@ -334,8 +334,7 @@ pub async fn referrals_for_learner(
     org: OrganisationId,
     learner: LearnerId,
 ) -> Result<Vec<Referral>> {
-    let models = referral::Entity::find()
-        .filter(referral::Column::OrganisationId.eq(org.0))
+    let models = referral::Entity::find_in(org)
         .filter(referral::Column::LearnerId.eq(learner.0))
         .order_by_asc(referral::Column::Id)
         .all(conn)
@@ -350,8 +349,7 @@ pub async fn open_referrals_for_owner(
     owner: UserId,
     limit: u64,
 ) -> Result<Vec<Referral>> {
-    let models = referral::Entity::find()
-        .filter(referral::Column::OrganisationId.eq(org.0))
+    let models = referral::Entity::find_in(org)
         .filter(referral::Column::OwnerId.eq(owner.0))
         .filter(referral::Column::ClosedAt.is_null())
         .order_by_asc(referral::Column::FollowUpOn)
@@ -383,7 +381,7 @@ async fn cohort_plan(
     id: CohortId,
 ) -> Result<Option<(TrackingPlan, Option<NaiveDate>)>> {
     let Some(model) = cohort::Entity::find_by_id(id.0)
-        .filter(cohort::Column::OrganisationId.eq(org.0))
+        .filter(cohort::Entity::in_org(org))
         .one(conn)
         .await?
     else {
@@ -432,7 +430,7 @@ pub async fn at_risk_in_cohort(
                 enrolment::Column::PlannedEndDate,
                 enrolment::Column::ActualEndDate,
             ])
-            .filter(enrolment::Column::OrganisationId.eq(org.0))
+            .filter(enrolment::Entity::in_org(org))
             .filter(enrolment::Column::CohortId.eq(id.0))
             .into_tuple()
             .all(conn)
@@ -453,7 +451,7 @@ pub async fn at_risk_in_cohort(
     for (learner, reason) in support_flag::Entity::find()
         .select_only()
         .columns([support_flag::Column::LearnerId, support_flag::Column::Reason])
-        .filter(support_flag::Column::OrganisationId.eq(org.0))
+        .filter(support_flag::Entity::in_org(org))
         .filter(support_flag::Column::ClearedAt.is_null())
         .filter(support_flag::Column::LearnerId.in_subquery(in_cohort(org, id)))
         .order_by_asc(support_flag::Column::Id)
@@ -467,7 +465,7 @@ pub async fn at_risk_in_cohort(
     for learner in referral::Entity::find()
         .select_only()
         .column(referral::Column::LearnerId)
-        .filter(referral::Column::OrganisationId.eq(org.0))
+        .filter(referral::Entity::in_org(org))
         .filter(referral::Column::ClosedAt.is_null())
         .filter(referral::Column::LearnerId.in_subquery(in_cohort(org, id)))
         .into_tuple::<i64>()

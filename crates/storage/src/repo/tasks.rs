@@ -16,6 +16,7 @@ use sea_orm::{
 
 use super::{decode, now};
 use crate::entities::{checkpoint, cohort, enrolment, learner, task};
+use crate::repo::tenant::TenantScoped;
 use crate::{CheckpointId, LearnerId, OrganisationId, Result, TaskId, TrackingPlanId};
 
 /// What one generation pass did.
@@ -42,7 +43,7 @@ where
             cohort::Column::TrackingPlanId,
             cohort::Column::ResultsDay,
         ])
-        .filter(cohort::Column::OrganisationId.eq(org.0))
+        .filter(cohort::Entity::in_org(org))
         .filter(cohort::Column::Archived.eq(false))
         .into_tuple()
         .all(conn)
@@ -65,7 +66,7 @@ where
                 enrolment::Column::PlannedEndDate,
                 enrolment::Column::ActualEndDate,
             ])
-            .filter(enrolment::Column::OrganisationId.eq(org.0))
+            .filter(enrolment::Entity::in_org(org))
             .filter(enrolment::Column::CohortId.eq(cohort_id))
             .into_tuple()
             .all(conn)
@@ -73,7 +74,7 @@ where
         let existing: HashSet<(i64, i64)> = task::Entity::find()
             .select_only()
             .columns([task::Column::EnrolmentId, task::Column::CheckpointId])
-            .filter(task::Column::OrganisationId.eq(org.0))
+            .filter(task::Entity::in_org(org))
             .filter(task::Column::CheckpointId.is_in(checkpoints.iter().map(|(id, _)| id.0)))
             .into_tuple()
             .all(conn)
@@ -171,7 +172,7 @@ async fn plan_checkpoints(
     let ids: Vec<i64> = checkpoint::Entity::find()
         .select_only()
         .column(checkpoint::Column::Id)
-        .filter(checkpoint::Column::OrganisationId.eq(org.0))
+        .filter(checkpoint::Entity::in_org(org))
         .filter(checkpoint::Column::TrackingPlanId.eq(plan.0))
         .order_by_asc(checkpoint::Column::Position)
         .into_tuple()
@@ -206,8 +207,7 @@ pub async fn due_tasks_for_role(
     today: NaiveDate,
     limit: u64,
 ) -> Result<Vec<DueTask>> {
-    let checkpoints: HashMap<i64, (String, i32)> = checkpoint::Entity::find()
-        .filter(checkpoint::Column::OrganisationId.eq(org.0))
+    let checkpoints: HashMap<i64, (String, i32)> = checkpoint::Entity::find_in(org)
         .filter(checkpoint::Column::ResponsibleRole.eq(role.code()))
         .all(conn)
         .await?
@@ -217,8 +217,7 @@ pub async fn due_tasks_for_role(
     if checkpoints.is_empty() {
         return Ok(Vec::new());
     }
-    let tasks = task::Entity::find()
-        .filter(task::Column::OrganisationId.eq(org.0))
+    let tasks = task::Entity::find_in(org)
         .filter(task::Column::Status.is_in([TaskStatus::Due.code(), TaskStatus::InProgress.code()]))
         .filter(task::Column::DueOn.lte(today))
         .filter(task::Column::CheckpointId.is_in(checkpoints.keys().copied()))
@@ -231,15 +230,14 @@ pub async fn due_tasks_for_role(
     let learners_of: HashMap<i64, i64> = enrolment::Entity::find()
         .select_only()
         .columns([enrolment::Column::Id, enrolment::Column::LearnerId])
-        .filter(enrolment::Column::OrganisationId.eq(org.0))
+        .filter(enrolment::Entity::in_org(org))
         .filter(enrolment::Column::Id.is_in(enrolment_ids))
         .into_tuple::<(i64, i64)>()
         .all(conn)
         .await?
         .into_iter()
         .collect();
-    let names: HashMap<i64, String> = learner::Entity::find()
-        .filter(learner::Column::OrganisationId.eq(org.0))
+    let names: HashMap<i64, String> = learner::Entity::find_in(org)
         .filter(learner::Column::Id.is_in(learners_of.values().copied()))
         .all(conn)
         .await?

@@ -9,6 +9,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 
 use super::{decode, now};
 use crate::entities::user;
+use crate::repo::tenant::{TenantScoped, find_owned};
 use crate::{OrganisationId, Result, StorageError, UserId};
 
 #[derive(Clone, Debug)]
@@ -100,8 +101,7 @@ pub async fn user_by_id(conn: &impl ConnectionTrait, id: UserId) -> Result<Optio
 }
 
 pub async fn list_users(conn: &impl ConnectionTrait, org: OrganisationId) -> Result<Vec<User>> {
-    user::Entity::find()
-        .filter(user::Column::OrganisationId.eq(org.0))
+    user::Entity::find_in(org)
         .order_by_asc(user::Column::Email)
         .all(conn)
         .await?
@@ -116,11 +116,8 @@ pub async fn user_in_organisation(
     org: OrganisationId,
     id: UserId,
 ) -> Result<User> {
-    user::Entity::find_by_id(id.0)
-        .filter(user::Column::OrganisationId.eq(org.0))
-        .one(conn)
-        .await?
-        .ok_or_else(|| StorageError::not_found(format!("user {id}")))
+    find_owned::<user::Entity>(conn, org, id.0, || format!("user {id}"))
+        .await
         .and_then(from_model)
 }
 
@@ -134,7 +131,7 @@ async fn update_user(
     let result = user::Entity::update_many()
         .col_expr(column, Expr::value(value.into()))
         .filter(user::Column::Id.eq(id.0))
-        .filter(user::Column::OrganisationId.eq(org.0))
+        .filter(user::Entity::in_org(org))
         .exec(conn)
         .await?;
     if result.rows_affected == 0 {

@@ -14,8 +14,7 @@ use axum::routing::get;
 use chrono::{TimeZone, Utc};
 use onward_domain::contact::ContactOutcome;
 use onward_domain::destination::{
-    DestinationCategory, DestinationGroup, DestinationKind, DestinationRecord, DestinationSource,
-    Verification,
+    DestinationCategory, DestinationKind, DestinationRecord, DestinationSource, Verification, split_place,
 };
 use onward_storage::repo::calls::{
     CallCandidate, CallSaved, QueueCheckpoint, QueueCounts, QueueFilter, RecordedCall, call_for_task,
@@ -304,18 +303,15 @@ fn parse_call(
         return Err(errors);
     };
     let destination = category.map(|category| {
-        let learning = matches!(
-            category.group(),
-            DestinationGroup::Education | DestinationGroup::Training
-        );
+        let (institution, employer) = split_place(category, place.clone());
         DestinationRecord {
             kind,
             category,
             as_of: Utc::now().date_naive(),
             start_date: start,
             end_date: None,
-            institution: if learning { place.clone() } else { None },
-            employer: if learning { None } else { place.clone() },
+            institution,
+            employer,
             job_role,
             hours_per_week: None,
             source: DestinationSource::Phone,

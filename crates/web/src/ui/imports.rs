@@ -448,7 +448,7 @@ async fn start_run(
             mapping_name: (!mapping_name.is_empty()).then_some(mapping_name),
             mapping: serde_json::to_string(&overrides).map_err(|err| WebError::Internal(err.into()))?,
             dry_run,
-            on_error: on_error.code().to_owned(),
+            on_error,
             status: RunStatus::Queued,
         },
     )

@@ -91,7 +91,11 @@ fn fields_of(learner: &Learner) -> Fields {
     Fields {
         given_name: learner.given_name.clone(),
         family_name: learner.family_name.clone(),
-        uln: learner.uln.clone().unwrap_or_default(),
+        uln: learner
+            .uln
+            .as_ref()
+            .map(|uln| uln.as_str().to_owned())
+            .unwrap_or_default(),
         mis_id: learner.mis_id.clone().unwrap_or_default(),
         day: dob.map(|d| d.day().to_string()).unwrap_or_default(),
         month: dob.map(|d| d.month().to_string()).unwrap_or_default(),
@@ -190,8 +194,7 @@ async fn save(
     let conn = staff.conn();
     let org = staff.organisation();
     let existing = learner(conn, org, LearnerId(id)).await?;
-    let country =
-        CountryCode::parse(&organisation(conn, org).await?.country).unwrap_or_else(|_| CountryCode::gb());
+    let country = organisation(conn, org).await?.country;
     let errors = match parse(&fields, &existing, &country) {
         Ok(new) => {
             let write = staff.write().await?;

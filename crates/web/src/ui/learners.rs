@@ -347,8 +347,7 @@ async fn create_contact(
 ) -> Result<Response, WebError> {
     let conn = staff.conn();
     let learner = learner(conn, staff.organisation(), LearnerId(id)).await?;
-    let country = CountryCode::parse(&organisation(conn, staff.organisation()).await?.country)
-        .unwrap_or_else(|_| CountryCode::gb());
+    let country = organisation(conn, staff.organisation()).await?.country;
     match parse_contact(&fields, &country) {
         Ok(contact) => {
             let write = staff.write().await?;

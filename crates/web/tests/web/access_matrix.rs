@@ -122,7 +122,7 @@ async fn every_route_for_every_role(db: TestDatabase) {
             mapping_name: None,
             mapping: "{}".to_owned(),
             dry_run: true,
-            on_error: "skip".to_owned(),
+            on_error: onward_storage::repo::imports::OnError::Skip,
             status: imports::RunStatus::Refused,
         },
     )

@@ -572,7 +572,7 @@ async fn learner_details_are_validated_and_changes_audited(db: TestDatabase) {
     let stored = onward_storage::repo::learners::learner(app.db.conn(), org, learner)
         .await
         .expect("learner");
-    assert_eq!(stored.uln.as_deref(), Some("9276308686"));
+    assert_eq!(stored.uln.as_ref().map(|uln| uln.as_str()), Some("9276308686"));
     assert_eq!(stored.postcode.as_deref(), Some("LS6 2AB"));
     assert_eq!(
         count_audit_events(app.db.conn(), org, "learner.update", Some(learner.0))

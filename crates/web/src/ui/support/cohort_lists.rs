@@ -89,7 +89,10 @@ async fn guarantee_export(staff: Staff, Path(id): Path<i64>) -> Result<Response,
         file.row([
             l.family_name.clone(),
             l.given_name.clone(),
-            l.uln.clone().unwrap_or_default(),
+            l.uln
+                .as_ref()
+                .map(|uln| uln.as_str().to_owned())
+                .unwrap_or_default(),
             l.mis_id.clone().unwrap_or_default(),
             l.date_of_birth
                 .map(|d| d.format("%d/%m/%Y").to_string())

@@ -6,86 +6,29 @@
 //! makes an interrupted import safe to re-run.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 
 use chrono::NaiveDate;
 use onward_domain::contact::ContactPointKind;
 use onward_domain::enrolment::CompletionStatus;
 use onward_domain::import::{EnrolmentRow, ImportRow};
 use onward_domain::learner::NewLearner;
-use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use rustc_hash::{FxHashMap, FxHashSet};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Value};
-use serde::{Deserialize, Serialize};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Value};
 
-use super::learners::search_key;
-use super::now;
-use crate::bulk::{BulkTransaction, Cell};
+use super::bulk::{BulkTransaction, Cell};
+use super::known::{KnownLearners, fingerprint};
+pub use super::types::{BatchIssue, ImportActor, ImportCounts};
 use crate::entities::{
     audit_event, cohort, contact_point, enrolment, learner, probable_duplicate, programme,
 };
-use crate::{ImportRunId, OrganisationId, Result, UserId};
+use crate::repo::learners::search_key;
+use crate::repo::now;
+use crate::repo::tenant::TenantScoped;
+use crate::{OrganisationId, Result};
 
 /// Values a lookup statement lists (`IN (...)`, `VALUES (...)`).
 const ROWS_PER_STATEMENT: usize = 2000;
-/// Learners read per statement when a run starts.
-const KNOWN_LEARNERS_PAGE: u64 = 50_000;
-
-/// What an import did (or, in a dry run, would do).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportCounts {
-    pub rows_imported: u64,
-    pub rows_skipped: u64,
-    pub learners_created: u64,
-    pub learners_updated: u64,
-    pub learners_unchanged: u64,
-    pub enrolments_created: u64,
-    pub enrolments_updated: u64,
-    pub enrolments_unchanged: u64,
-    pub contacts_created: u64,
-    pub programmes_created: u64,
-    pub cohorts_created: u64,
-    pub probable_duplicates: u64,
-}
-
-impl ImportCounts {
-    pub fn add(&mut self, other: &ImportCounts) {
-        self.rows_imported += other.rows_imported;
-        self.rows_skipped += other.rows_skipped;
-        self.learners_created += other.learners_created;
-        self.learners_updated += other.learners_updated;
-        self.learners_unchanged += other.learners_unchanged;
-        self.enrolments_created += other.enrolments_created;
-        self.enrolments_updated += other.enrolments_updated;
-        self.enrolments_unchanged += other.enrolments_unchanged;
-        self.contacts_created += other.contacts_created;
-        self.programmes_created += other.programmes_created;
-        self.cohorts_created += other.cohorts_created;
-        self.probable_duplicates += other.probable_duplicates;
-    }
-
-    /// Records created or changed: 0 when a file is imported again unchanged.
-    pub fn changes(&self) -> u64 {
-        self.learners_created
-            + self.learners_updated
-            + self.enrolments_created
-            + self.enrolments_updated
-            + self.contacts_created
-            + self.programmes_created
-            + self.cohorts_created
-    }
-}
-
-/// A problem only the database could reveal (an identifier held by another
-/// learner) or worth a warning (a probable duplicate).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BatchIssue {
-    pub row: u64,
-    pub field: &'static str,
-    pub value: String,
-    pub reason: String,
-    pub is_error: bool,
-}
 
 /// Programmes and cohorts by name, read once per run and added to as the
 /// import creates them.
@@ -94,81 +37,6 @@ pub struct ImportCaches {
     programmes: HashMap<String, i64>,
     cohorts: HashMap<String, i64>,
     known: KnownLearners,
-}
-
-/// Fingerprints of the identifiers, and of the (name, date of birth) pairs,
-/// the organisation's learners hold: read once per run and added to as the
-/// run creates learners. A row whose ULN and MIS id are not here is a new
-/// learner without asking the database; a match (or a rare fingerprint
-/// collision) is looked up. About 50 MB for a million learners.
-#[derive(Clone, Debug, Default)]
-struct KnownLearners {
-    ulns: FxHashSet<u64>,
-    mis_ids: FxHashSet<u64>,
-    names_born: FxHashSet<u64>,
-}
-
-fn fingerprint(value: impl Hash) -> u64 {
-    let mut hasher = FxHasher::default();
-    value.hash(&mut hasher);
-    hasher.finish()
-}
-
-impl KnownLearners {
-    fn add(&mut self, uln: Option<&str>, mis_id: Option<&str>, search_name: &str, born: Option<NaiveDate>) {
-        if let Some(uln) = uln {
-            self.ulns.insert(fingerprint(uln));
-        }
-        if let Some(mis_id) = mis_id {
-            self.mis_ids.insert(fingerprint(mis_id));
-        }
-        if let Some(born) = born {
-            self.names_born.insert(fingerprint((search_name, born)));
-        }
-    }
-
-    /// Whether a stored learner may hold the row's ULN or MIS id.
-    fn may_hold(&self, row: &ImportRow) -> bool {
-        row.learner
-            .uln
-            .as_ref()
-            .is_some_and(|uln| self.ulns.contains(&fingerprint(uln.as_str())))
-            || row
-                .learner
-                .mis_id
-                .as_deref()
-                .is_some_and(|mis| self.mis_ids.contains(&fingerprint(mis)))
-    }
-
-    async fn load(conn: &impl ConnectionTrait, org: OrganisationId) -> Result<Self> {
-        type Known = (i64, Option<String>, Option<String>, String, Option<NaiveDate>);
-        let mut known = Self::default();
-        let mut after = 0i64;
-        loop {
-            let page: Vec<Known> = learner::Entity::find()
-                .select_only()
-                .columns([
-                    learner::Column::Id,
-                    learner::Column::Uln,
-                    learner::Column::MisId,
-                    learner::Column::SearchName,
-                    learner::Column::DateOfBirth,
-                ])
-                .filter(learner::Column::OrganisationId.eq(org.0))
-                .filter(learner::Column::Id.gt(after))
-                .order_by_asc(learner::Column::Id)
-                .limit(KNOWN_LEARNERS_PAGE)
-                .into_tuple()
-                .all(conn)
-                .await?;
-            let Some(last) = page.last() else { break };
-            after = last.0;
-            for (_, uln, mis_id, search_name, born) in &page {
-                known.add(uln.as_deref(), mis_id.as_deref(), search_name, *born);
-            }
-        }
-        Ok(known)
-    }
 }
 
 fn name_key(name: &str) -> String {
@@ -180,14 +48,14 @@ impl ImportCaches {
         let programmes: Vec<(i64, String)> = programme::Entity::find()
             .select_only()
             .columns([programme::Column::Id, programme::Column::Title])
-            .filter(programme::Column::OrganisationId.eq(org.0))
+            .filter(programme::Entity::in_org(org))
             .into_tuple()
             .all(conn)
             .await?;
         let cohorts: Vec<(i64, String)> = cohort::Entity::find()
             .select_only()
             .columns([cohort::Column::Id, cohort::Column::Name])
-            .filter(cohort::Column::OrganisationId.eq(org.0))
+            .filter(cohort::Entity::in_org(org))
             .into_tuple()
             .all(conn)
             .await?;
@@ -204,13 +72,6 @@ impl ImportCaches {
         }
         Ok(caches)
     }
-}
-
-/// Who is importing, for the audit trail and duplicate flags.
-#[derive(Clone, Copy, Debug)]
-pub struct ImportActor {
-    pub user: Option<UserId>,
-    pub run: Option<ImportRunId>,
 }
 
 /// Where a row's learner is: already stored, or the n-th new learner of the batch.
@@ -513,8 +374,7 @@ async fn learners_where(
     let mut found = Vec::new();
     for chunk in values.chunks(ROWS_PER_STATEMENT * 5) {
         found.extend(
-            learner::Entity::find()
-                .filter(learner::Column::OrganisationId.eq(org.0))
+            learner::Entity::find_in(org)
                 .filter(column.is_in(chunk.iter().copied()))
                 .all(conn)
                 .await?,
@@ -585,7 +445,7 @@ async fn update_learner(
     update
         .value(learner::Column::UpdatedAt, Expr::val(now()))
         .and_where(learner::Column::Id.eq(id))
-        .and_where(learner::Column::OrganisationId.eq(org.0));
+        .and_where(learner::Entity::in_org(org));
     conn.execute(&update).await?;
     let run = actor.run.map(|r| format!("import run {r}: ")).unwrap_or_default();
     let insert = Query::insert()
@@ -824,7 +684,7 @@ async fn learners_named_and_born(
                 learner::Column::SearchName,
                 learner::Column::DateOfBirth,
             ])
-            .filter(learner::Column::OrganisationId.eq(org.0))
+            .filter(learner::Entity::in_org(org))
             .filter(
                 Expr::tuple([
                     Expr::col(learner::Column::SearchName),
@@ -860,7 +720,7 @@ async fn stored_contacts(
                 contact_point::Column::Kind,
                 contact_point::Column::Value,
             ])
-            .filter(contact_point::Column::OrganisationId.eq(org.0))
+            .filter(contact_point::Entity::in_org(org))
             .filter(contact_point::Column::LearnerId.is_in(chunk.iter().copied()))
             .into_tuple()
             .all(conn)
@@ -918,10 +778,10 @@ async fn programme_id(
     if let Some(&id) = caches.programmes.get(&key) {
         return Ok(id);
     }
-    let id = super::programmes::create_programme(
+    let id = crate::repo::programmes::create_programme(
         conn,
         org,
-        &super::programmes::NewProgramme {
+        &crate::repo::programmes::NewProgramme {
             title: spec.title.trim().to_owned(),
             programme_type: onward_domain::programme::ProgrammeType::Other,
             level: spec.level,
@@ -947,10 +807,10 @@ async fn cohort_id(
     if let Some(&id) = caches.cohorts.get(&key) {
         return Ok(id);
     }
-    let id = super::cohorts::create_cohort(
+    let id = crate::repo::cohorts::create_cohort(
         conn,
         org,
-        &super::cohorts::NewCohort {
+        &crate::repo::cohorts::NewCohort {
             name: name.trim().to_owned(),
             tracking_plan: None,
             results_day: None,
@@ -987,8 +847,7 @@ async fn stored_enrolments(
 ) -> Result<HashMap<EnrolmentKey, HeldEnrolment>> {
     let mut held = HashMap::new();
     for chunk in learner_ids.chunks(ROWS_PER_STATEMENT * 5) {
-        for model in enrolment::Entity::find()
-            .filter(enrolment::Column::OrganisationId.eq(org.0))
+        for model in enrolment::Entity::find_in(org)
             .filter(enrolment::Column::LearnerId.is_in(chunk.iter().copied()))
             .all(conn)
             .await?
@@ -1029,7 +888,7 @@ async fn update_enrolment(
         .value(enrolment::Column::ActualEndDate, wanted.actual_end)
         .value(enrolment::Column::CompletionStatus, wanted.status.code())
         .and_where(enrolment::Column::Id.eq(id))
-        .and_where(enrolment::Column::OrganisationId.eq(org.0))
+        .and_where(enrolment::Entity::in_org(org))
         .to_owned();
     conn.execute(&update).await?;
     Ok(())
