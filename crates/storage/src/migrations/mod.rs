@@ -7,6 +7,7 @@ mod m20261124_000002_search_and_sign_in;
 mod m20261124_000003_imports;
 mod m20261126_000011_call_queue;
 mod m20261126_000012_support;
+mod m20261202_000013_jobs;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_imports::Migration),
             Box::new(m20261126_000012_support::Migration),
             Box::new(m20261126_000011_call_queue::Migration),
+            Box::new(m20261202_000013_jobs::Migration),
         ]
     }
 }

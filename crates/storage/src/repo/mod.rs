@@ -11,6 +11,7 @@ pub mod ids;
 pub mod import_batch;
 pub mod imports;
 pub mod intentions;
+pub mod jobs;
 pub mod learner_search;
 pub mod learners;
 pub mod organisations;
