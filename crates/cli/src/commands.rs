@@ -48,7 +48,8 @@ pub struct DemoArgs {
 pub struct WorkerArgs {
     #[command(flatten)]
     database: DatabaseArgs,
-    /// Do the queued imports and one scheduler pass, print what they did, and exit.
+    /// Run every recurring job once (queued imports, one task scheduler pass, session clean-up)
+    /// and every other due job, print what they did, and exit.
     #[arg(long)]
     once: bool,
 }
@@ -187,36 +188,39 @@ pub async fn demo(settings: &Settings, args: DemoArgs) -> anyhow::Result<()> {
 
 pub async fn worker(settings: &Settings, args: WorkerArgs) -> anyhow::Result<()> {
     let database = open(&database_url(settings, &args.database, DEFAULT_DATABASE_URL)).await?;
+    let runner = onward_jobs::Runner::new(database.clone(), onward_web::background_jobs());
     if args.once {
         let started = Instant::now();
-        let mut imports = 0;
-        while let Some(outcome) = onward_import::jobs::run_next_queued_import(database.conn()).await? {
-            println!("Import run {}: {}", outcome.run, outcome.summary());
-            imports += 1;
-        }
-        if imports > 0 {
-            println!("{imports} queued imports done.");
-        }
-        let reports = onward_web::scheduler::run_once(&database).await?;
-        for pass in &reports {
-            println!(
-                "{}: {} tasks created, {} without a date (e.g. no results day)",
-                pass.organisation, pass.report.created, pass.report.undated
-            );
+        let finished = runner.run_once().await?;
+        for job in &finished {
+            match &job.outcome {
+                Ok(report) => {
+                    for line in &report.lines {
+                        println!("{line}");
+                    }
+                }
+                Err(err) => println!(
+                    "{} (job {}) failed on attempt {} of {}{}: {err}",
+                    job.job.kind,
+                    job.job.id,
+                    job.job.attempt,
+                    job.job.max_attempts,
+                    if job.will_retry { ", will be retried" } else { "" }
+                ),
+            }
         }
         println!(
-            "Scheduler pass over {} organisations finished in {:.1} s.",
-            reports.len(),
+            "{} jobs done in {:.1} s.",
+            finished.len(),
             started.elapsed().as_secs_f64()
         );
         return Ok(());
     }
     println!(
-        "Onward worker: running the task scheduler every hour and imports queued on the Import page (Ctrl-C to stop)."
+        "Onward worker: running background jobs (queued imports, task generation and session clean-up) until stopped with Ctrl-C."
     );
     tokio::select! {
-        () = onward_web::scheduler::run_forever(database.clone()) => {},
-        () = onward_import::jobs::run_queued_imports(database.conn().clone()) => {},
+        () = runner.run_forever() => {},
         _ = tokio::signal::ctrl_c() => println!("Worker stopped."),
     }
     Ok(())

@@ -41,14 +41,18 @@ enum Command {
     /// Import learners, programmes and enrolments from an MIS export (CSV or spreadsheet).
     #[command(subcommand)]
     Import(import::ImportCommand),
-    /// Run the task scheduler and imports queued on the Import page, without serving the web app.
+    /// Run background jobs (the task scheduler, imports queued on the Import page, session clean-up) without serving the web app.
     #[command(
-        long_about = "Runs the task scheduler that `onward serve` also runs: it creates the follow-up \
+        long_about = "Runs the background jobs that `onward serve` also runs, from the `jobs` table: \
+                      imports queued on the Import page; the task scheduler, which creates the follow-up \
                       tasks that each cohort's tracking plan calls for (one per enrolment and checkpoint, \
-                      dated from the enrolment or the fixed calendar date). It runs a pass at once and \
-                      then every hour until stopped with Ctrl-C. Passes are idempotent, so the worker can \
-                      run beside any number of `serve` instances on the same database.\n\n\
-                      Use --once to run a single pass and exit (for cron or a systemd timer)."
+                      dated from the enrolment or the fixed calendar date), hourly; and the deletion of \
+                      expired sign-in sessions, hourly. A failed job is retried with growing waits and \
+                      kept as dead after its last attempt. Recurring jobs are enqueued once per period and \
+                      each job is claimed by one worker, so the worker can run beside any number of \
+                      `serve` instances on the same database.\n\n\
+                      Use --once to run every recurring job once, then every job that is due, and exit \
+                      (for cron or a systemd timer)."
     )]
     Worker(commands::WorkerArgs),
     /// Manage organisations.

@@ -1,15 +1,18 @@
 //! Imports queued by the web page, run in the background so that a large file
 //! never holds a request open. Runs are rows in `import_runs` (status
 //! `queued`), claimed by one worker each; the uploaded file waits in
-//! `import_files`. `serve` runs [`run_queued_imports`].
+//! `import_files`. [`RunQueuedImports`] is the job that runs them, in `serve`
+//! and in `onward worker`.
 
 use std::io::Cursor;
 use std::time::Duration;
 
 use chrono::Utc;
+use onward_jobs::{Job, JobContext, JobError, JobReport};
 use onward_storage::repo::imports;
 use onward_storage::repo::organisations;
-use onward_storage::{DatabaseConnection, ImportRunId, OrganisationId};
+use onward_storage::{ConnectionTrait, DatabaseConnection, ImportRunId, OrganisationId};
+use serde::{Deserialize, Serialize};
 
 use crate::mapping::SavedMapping;
 use crate::row::Issue;
@@ -21,32 +24,52 @@ impl IssueSink for Discard {
     fn issue(&mut self, _: &Issue) {}
 }
 
-/// Claims and runs queued imports until the process stops; idle, it looks
-/// for new work every second.
-pub async fn run_queued_imports(db: DatabaseConnection) {
-    let mut idle_checks = 0u32;
-    loop {
-        // Now and then (and at start): runs whose process stopped are shown as interrupted.
-        if idle_checks.is_multiple_of(60) {
-            match imports::mark_abandoned_runs(&db).await {
-                Ok(0) => {}
-                Ok(marked) => tracing::info!(
-                    marked,
-                    "import runs left running by a stopped process marked interrupted"
-                ),
-                Err(err) => tracing::warn!(error = %err, "cannot mark abandoned import runs"),
+/// The job: marks runs abandoned by a stopped process `interrupted`, then
+/// runs every queued import, oldest first. The web page enqueues one when it
+/// queues a run ([`wake_import_worker`]); the runner also enqueues one every
+/// minute, which picks up runs queued any other way.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
+pub struct RunQueuedImports;
+
+/// How often the runner looks for queued imports on its own.
+pub const INTERVAL: Duration = Duration::from_secs(60);
+
+impl Job for RunQueuedImports {
+    const KIND: &'static str = "imports.run_queued";
+
+    async fn run(&self, ctx: &JobContext) -> Result<JobReport, JobError> {
+        let db = ctx.database.conn();
+        let mut report = JobReport::default();
+        match imports::mark_abandoned_runs(db).await? {
+            0 => {}
+            marked => report.line(format!(
+                "{marked} import runs left running by a stopped process marked interrupted."
+            )),
+        }
+        let mut done = 0;
+        loop {
+            match run_next_queued_import(db).await {
+                Ok(Some(outcome)) => {
+                    report.line(format!("Import run {}: {}", outcome.run, outcome.summary()));
+                    done += 1;
+                }
+                Ok(None) => break,
+                // The run is marked interrupted (see `run_next_queued_import`);
+                // the job fails so that the failure is seen, and its retry
+                // carries on with the runs still queued.
+                Err(err) => return Err(JobError::failed(err)),
             }
         }
-        idle_checks = idle_checks.wrapping_add(1);
-        match run_next_queued_import(&db).await {
-            Ok(Some(_)) => {}
-            Ok(None) => tokio::time::sleep(Duration::from_secs(1)).await,
-            Err(err) => {
-                tracing::warn!(error = %err, "import worker");
-                tokio::time::sleep(Duration::from_secs(5)).await;
-            }
+        if done > 0 {
+            report.line(format!("{done} queued imports done."));
         }
+        Ok(report)
     }
+}
+
+/// Asks a worker to run the imports now queued (called after queuing a run).
+pub async fn wake_import_worker(conn: &impl ConnectionTrait) -> Result<(), JobError> {
+    onward_jobs::enqueue(conn, &RunQueuedImports).await.map(|_| ())
 }
 
 /// Runs the oldest queued import, if there is one.

@@ -112,12 +112,7 @@ impl Write {
     }
 
     async fn begin(pool: &DatabaseConnection, actor: Option<Actor>) -> Result<Self> {
-        let txn = pool
-            .begin_with_options(TransactionOptions {
-                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                ..Default::default()
-            })
-            .await?;
+        let txn = begin_immediate(pool).await?;
         Ok(Self {
             txn,
             actor,
@@ -230,6 +225,16 @@ impl Write {
             std::process::abort();
         }
     }
+}
+
+/// A transaction that takes SQLite's write lock at `BEGIN`, for storage's own
+/// unaudited bookkeeping (claiming a job) as well as for [`Write`].
+pub(crate) async fn begin_immediate(pool: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    pool.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }
 
 #[async_trait::async_trait]

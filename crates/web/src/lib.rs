@@ -9,7 +9,6 @@ mod error;
 mod health;
 pub mod i18n;
 pub mod passwords;
-pub mod scheduler;
 mod security_headers;
 mod startup;
 mod state;
@@ -17,6 +16,6 @@ mod tokens;
 mod ui;
 
 pub use error::WebError;
-pub use startup::{Application, WebConfig};
+pub use startup::{Application, WebConfig, background_jobs};
 pub use state::AppState;
 pub use ui::imports::UPLOAD_LIMIT_BYTES;

@@ -2,7 +2,6 @@
 //! start exactly the same application.
 
 use std::net::SocketAddr;
-use std::time::Duration;
 
 use axum::Router;
 use onward_storage::Database;
@@ -26,7 +25,6 @@ pub struct WebConfig {
 pub struct Application {
     listener: TcpListener,
     router: Router,
-    session_store: DatabaseSessionStore,
     database: Database,
 }
 
@@ -37,11 +35,10 @@ impl Application {
             .await
             .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", config.bind))?;
         let session_store = DatabaseSessionStore::new(database.clone());
-        let router = router(AppState::new(database.clone(), config), session_store.clone());
+        let router = router(AppState::new(database.clone(), config), session_store);
         Ok(Self {
             listener,
             router,
-            session_store,
             database,
         })
     }
@@ -52,20 +49,7 @@ impl Application {
 
     /// Serves until the process receives Ctrl-C / SIGTERM, then finishes in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        tokio::spawn(crate::scheduler::run_forever(self.database.clone()));
-        tokio::spawn(onward_import::jobs::run_queued_imports(
-            self.database.conn().clone(),
-        ));
-        let store = self.session_store;
-        tokio::spawn(async move {
-            let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
-            loop {
-                every_hour.tick().await;
-                if let Err(err) = store.delete_expired().await {
-                    tracing::warn!(error = %err, "could not delete expired sessions");
-                }
-            }
-        });
+        tokio::spawn(onward_jobs::Runner::new(self.database.clone(), background_jobs()).run_forever());
         axum::serve(
             self.listener,
             self.router.into_make_service_with_connect_info::<SocketAddr>(),
@@ -73,6 +57,19 @@ impl Application {
         .with_graceful_shutdown(shutdown_signal())
         .await
     }
+}
+
+/// Every kind of background job, with the schedules of the recurring ones:
+/// queued imports (every minute), task generation and expired-session clean-up
+/// (hourly). `serve` and `onward worker` run the same set.
+pub fn background_jobs() -> onward_jobs::Registry {
+    let mut registry = onward_jobs::Registry::new();
+    registry.recurring(
+        onward_import::jobs::RunQueuedImports,
+        onward_import::jobs::INTERVAL,
+    );
+    onward_jobs::register_standard_jobs(&mut registry);
+    registry
 }
 
 fn router(state: AppState, session_store: DatabaseSessionStore) -> Router {

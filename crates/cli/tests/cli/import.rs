@@ -164,7 +164,10 @@ onward_test_support::on_both_backends!(
     a_refused_file_exits_non_zero_and_a_report_is_written,
 );
 
-async fn the_worker_does_imports_queued_on_the_page(db: TestDatabase) {
+/// An organisation with a run queued as the Import page queues one (two learners).
+async fn queue_two_learners(
+    db: &TestDatabase,
+) -> (onward_storage::OrganisationId, onward_storage::ImportRunId) {
     use onward_storage::repo::imports::{self, NewRun, RunStatus};
     let org = fixtures::organisation(db.conn(), "college").await;
     let file = imports::store_file(
@@ -195,15 +198,68 @@ async fn the_worker_does_imports_queued_on_the_page(db: TestDatabase) {
     )
     .await
     .expect("queued run");
+    (org.id, run_id)
+}
+
+async fn the_worker_does_imports_queued_on_the_page(db: TestDatabase) {
+    use onward_storage::repo::imports::{self, RunStatus};
+    let (org, run_id) = queue_two_learners(&db).await;
     let (ok, output) = run(onward().args(["worker", "--once", "--database-url", &db.url]));
     assert!(ok, "{output}");
     assert!(
         output.contains(&format!("Import run {run_id}: Imported: 2 rows read")),
         "{output}"
     );
-    assert_eq!(count_learners(db.conn(), org.id).await.expect("count"), 2);
-    let run = imports::run(db.conn(), org.id, run_id).await.expect("run");
+    assert_eq!(count_learners(db.conn(), org).await.expect("count"), 2);
+    let run = imports::run(db.conn(), org, run_id).await.expect("run");
     assert_eq!(run.status, RunStatus::Finished);
 }
 
-onward_test_support::on_both_backends!(the_worker_does_imports_queued_on_the_page);
+/// `onward serve` works the three kinds of background job: a queued import,
+/// task generation and the deletion of expired sessions.
+async fn serve_works_imports_tasks_and_session_clean_up(db: TestDatabase) {
+    use onward_jobs::Job;
+    use onward_storage::ConnectionTrait;
+    use onward_storage::repo::imports::{self, RunStatus};
+    use onward_storage::repo::jobs::{JobStatus, jobs_of_kind};
+    let (org, run_id) = queue_two_learners(&db).await;
+    db.conn()
+        .execute_unprepared(
+            "INSERT INTO sessions (id, data, expires_at) VALUES ('expired', '{}', '2000-01-01 00:00:00+00:00')",
+        )
+        .await
+        .expect("expired session");
+    let app = onward_test_support::TestApp::spawn(db).await;
+    let conn = app.db.conn();
+    let kinds = [
+        onward_import::jobs::RunQueuedImports::KIND,
+        onward_jobs::tasks::GenerateTasks::KIND,
+        onward_jobs::sessions::DeleteExpiredSessions::KIND,
+    ];
+    let mut all_done = false;
+    for _ in 0..200 {
+        all_done = true;
+        for kind in kinds {
+            let jobs = jobs_of_kind(conn, kind).await.expect("jobs");
+            all_done &= !jobs.is_empty() && jobs.iter().all(|job| job.status == JobStatus::Done);
+        }
+        if all_done {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(all_done, "serve ran the three kinds of job within 20 s");
+    assert_eq!(count_learners(conn, org).await.expect("count"), 2);
+    let run = imports::run(conn, org, run_id).await.expect("run");
+    assert_eq!(run.status, RunStatus::Finished);
+    let left = onward_storage::session_store::DatabaseSessionStore::new(app.db.database.clone())
+        .delete_expired()
+        .await
+        .expect("delete");
+    assert_eq!(left, 0, "the expired session was already deleted by the job");
+}
+
+onward_test_support::on_both_backends!(
+    the_worker_does_imports_queued_on_the_page,
+    serve_works_imports_tasks_and_session_clean_up,
+);

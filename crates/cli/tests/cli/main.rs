@@ -460,6 +460,7 @@ async fn worker_once_generates_tasks_idempotently(db: TestDatabase) {
     let (ok, output) = run(onward().args(["worker", "--once", "--database-url", &url]));
     assert!(ok, "{output}");
     assert!(output.contains("worker-college: 5 tasks created"), "{output}");
+    assert!(output.contains("expired sessions deleted."), "{output}");
     let (ok, output) = run(onward().args(["worker", "--once", "--database-url", &url]));
     assert!(ok, "{output}");
     assert!(output.contains("worker-college: 0 tasks created"), "{output}");

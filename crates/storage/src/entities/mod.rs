@@ -14,6 +14,7 @@ pub mod import_issue;
 pub mod import_mapping;
 pub mod import_run;
 pub mod intention;
+pub mod job;
 pub mod learner;
 pub mod organisation;
 pub mod probable_duplicate;

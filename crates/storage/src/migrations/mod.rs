@@ -8,6 +8,7 @@ mod m20261124_000003_imports;
 mod m20261126_000011_call_queue;
 mod m20261126_000012_support;
 mod m20261202_000013_idempotency_keys;
+mod m20261202_000013_jobs;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000012_support::Migration),
             Box::new(m20261126_000011_call_queue::Migration),
             Box::new(m20261202_000013_idempotency_keys::Migration),
+            Box::new(m20261202_000013_jobs::Migration),
         ]
     }
 }

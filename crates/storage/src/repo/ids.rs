@@ -35,4 +35,5 @@ id_type!(
     OfferId,
     SupportFlagId,
     ReferralId,
+    JobId,
 );

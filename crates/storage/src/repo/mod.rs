@@ -11,6 +11,7 @@ pub(crate) mod idempotency;
 pub mod ids;
 pub mod imports;
 pub mod intentions;
+pub mod jobs;
 pub mod learner_search;
 pub mod learners;
 pub mod organisations;

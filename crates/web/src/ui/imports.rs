@@ -1,7 +1,7 @@
 //! The Import page: upload an MIS export, preview its first rows with the
 //! detected column mapping, adjust the mapping, check the file (dry run) with a
 //! row-by-row error table, then import. Runs are queued and done by the
-//! background import worker (`onward_import::jobs`), so a large file never
+//! background job runner (`onward_import::jobs::RunQueuedImports`), so a large file never
 //! holds a request open; the run page refreshes itself until the run is over.
 
 use std::io::Cursor;
@@ -467,6 +467,9 @@ async fn queue_run(staff: &Staff, new: NewRun) -> Result<ImportRunId, WebError> 
     };
     write.audit(action, "import_run", run.0).await?;
     write.commit().await?;
+    onward_import::jobs::wake_import_worker(staff.conn())
+        .await
+        .map_err(|err| WebError::Internal(err.into()))?;
     Ok(run)
 }
 
