@@ -111,7 +111,7 @@ async fn run_claimed(
     request.user = run.user;
     request.sheet = run.sheet.clone();
     request.mapping_name = run.mapping_name.clone();
-    request.mapping_overrides = serde_json::from_str::<SavedMapping>(&run.mapping).ok();
+    request.mapping_overrides = SavedMapping::from_stored("import_runs", "mapping", &run.mapping)?;
     request.dry_run = run.dry_run;
     request.on_error = run.on_error;
     request.run = Some(id);

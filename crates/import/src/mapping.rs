@@ -6,6 +6,7 @@
 use std::fmt;
 
 use onward_domain::code_enum::fold;
+use onward_storage::StorageError;
 use serde::{Deserialize, Serialize};
 
 /// A learner, enrolment or contact field an import can fill.
@@ -432,7 +433,27 @@ impl ColumnMapping {
 /// A mapping kept under a name (one per MIS or source) and reused next time.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedMapping {
+    #[serde(default)]
     pub columns: Vec<(String, Option<Field>)>,
+}
+
+impl SavedMapping {
+    /// Decodes a mapping stored as JSON in `table.column`. One that does not
+    /// decode is an error naming where it is stored, never silently dropped;
+    /// an empty one (`{}`, a run without choices) is `None`.
+    pub fn from_stored(
+        table: &'static str,
+        column: &'static str,
+        json: &str,
+    ) -> Result<Option<Self>, StorageError> {
+        let mapping: Self = serde_json::from_str(json).map_err(|err| StorageError::InvalidStoredValue {
+            table,
+            column,
+            value: json.chars().take(200).collect(),
+            reason: err.to_string(),
+        })?;
+        Ok((!mapping.columns.is_empty()).then_some(mapping))
+    }
 }
 
 /// "column 3 (Surname)": how reports name a column.

@@ -339,9 +339,10 @@ pub async fn import_learners(
     sink: &mut dyn IssueSink,
 ) -> Result<ImportOutcome, ImportError> {
     let saved = match &request.mapping_name {
-        Some(name) => imports::mapping(db, request.org, name)
-            .await?
-            .and_then(|json| serde_json::from_str::<SavedMapping>(&json).ok()),
+        Some(name) => match imports::mapping(db, request.org, name).await? {
+            Some(json) => SavedMapping::from_stored("import_mappings", "mapping", &json)?,
+            None => None,
+        },
         None => None,
     };
     let (source, file_stats) = FileReader::new(source);
@@ -443,7 +444,7 @@ pub async fn import_learners(
     // rows, with the issues and the run's progress so far.
     let bulk = BulkConnection::acquire(db).await?;
     let mut open: Option<BulkTransaction<'_>> = if issues.buffered {
-        Some(bulk.begin().await?)
+        Some(bulk.transaction().await?)
     } else {
         None
     };
@@ -476,7 +477,7 @@ pub async fn import_learners(
         } else {
             let txn = match open.take() {
                 Some(txn) => txn,
-                None => bulk.begin().await?,
+                None => bulk.transaction().await?,
             };
             let (counts, found) =
                 apply_import_batch(&txn, request.org, actor, &mut caches, &batch.rows).await?;

@@ -18,7 +18,7 @@ use onward_storage::repo::plans::{StoredPlan, install_plan, stored_plan};
 use onward_storage::repo::tasks::generate_tasks;
 use onward_storage::repo::users::{NewUser, User, create_user};
 use onward_storage::{CohortId, LearnerId, OrganisationId};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 
 /// The password of every fixture user.
 pub const PASSWORD: &str = "test-password-123";
@@ -119,7 +119,7 @@ pub struct CallQueue {
 /// the order of `names`); the plan's tasks are generated, so every checkpoint
 /// due by late 2025 is long due.
 pub async fn leavers_due_a_call(
-    conn: &(impl ConnectionTrait + TransactionTrait),
+    conn: &sea_orm::DatabaseConnection,
     org: OrganisationId,
     plan: &TrackingPlan,
     names: &[&str],

@@ -144,7 +144,7 @@ impl BulkConnection {
     /// On PostgreSQL a commit does not wait for its WAL flush: an interrupted
     /// import is re-run to the same end state, so a batch lost with a server
     /// crash costs nothing.
-    pub async fn begin(&self) -> Result<BulkTransaction<'_>, DbErr> {
+    pub async fn transaction(&self) -> Result<BulkTransaction<'_>, DbErr> {
         if self.abandoned.swap(false, Ordering::AcqRel) {
             self.run("ROLLBACK").await?;
         }

@@ -5,6 +5,7 @@
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
+use super::tenant::TenantScoped;
 use crate::entities::idempotency_key::{self, Column};
 use crate::write::Claim;
 use crate::{OrganisationId, Result};
@@ -38,10 +39,9 @@ pub(crate) async fn claim(
     if conn.execute(&insert).await?.rows_affected() == 1 {
         return Ok(Claim::New);
     }
-    let subject = idempotency_key::Entity::find()
+    let subject = idempotency_key::Entity::find_in(org)
         .select_only()
         .column(Column::SubjectId)
-        .filter(Column::OrganisationId.eq(org.0))
         .filter(Column::Scope.eq(scope))
         .filter(Column::Key.eq(key))
         .into_tuple::<Option<i64>>()
@@ -60,7 +60,7 @@ pub(crate) async fn settle(
 ) -> Result<()> {
     idempotency_key::Entity::update_many()
         .col_expr(Column::SubjectId, Expr::val(subject))
-        .filter(Column::OrganisationId.eq(org.0))
+        .filter(idempotency_key::Entity::in_org(org))
         .filter(Column::Scope.eq(scope))
         .filter(Column::Key.eq(key))
         .exec(conn)

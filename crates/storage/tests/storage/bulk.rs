@@ -56,7 +56,7 @@ async fn rows_read_back_as_written(db: TestDatabase) {
         .single()
         .expect("stamp");
     let bulk = BulkConnection::acquire(db.conn()).await.expect("connection");
-    let txn = bulk.begin().await.expect("begin");
+    let txn = bulk.transaction().await.expect("begin");
     let ids = txn.reserve_ids("learners", 2).await.expect("ids");
     assert_eq!(ids.len(), 2);
     assert!(ids[1] > ids[0]);
@@ -101,7 +101,7 @@ async fn rows_read_back_as_written(db: TestDatabase) {
     .expect("insert after bulk");
     assert!(next.0 > ids[1], "{next:?} after {ids:?}");
     let bulk = BulkConnection::acquire(db.conn()).await.expect("connection");
-    let txn = bulk.begin().await.expect("begin");
+    let txn = bulk.transaction().await.expect("begin");
     let more = txn.reserve_ids("learners", 1).await.expect("ids");
     assert!(more[0] > next.0, "{more:?} after {next:?}");
     txn.rollback().await.expect("rollback");
@@ -112,7 +112,7 @@ async fn a_dropped_transaction_leaves_nothing(db: TestDatabase) {
     let stamp = Utc::now();
     let bulk = BulkConnection::acquire(db.conn()).await.expect("connection");
     {
-        let txn = bulk.begin().await.expect("begin");
+        let txn = bulk.transaction().await.expect("begin");
         let ids = txn.reserve_ids("learners", 1).await.expect("ids");
         txn.insert_rows("learners", &COLUMNS, &awkward_row(ids[0], org.id, "Gone", stamp))
             .await
@@ -120,7 +120,7 @@ async fn a_dropped_transaction_leaves_nothing(db: TestDatabase) {
         // Dropped here, as when an error stops a batch half-way.
     }
     // The connection carries on with a fresh transaction.
-    let txn = bulk.begin().await.expect("begin again");
+    let txn = bulk.transaction().await.expect("begin again");
     let ids = txn.reserve_ids("learners", 1).await.expect("ids");
     txn.insert_rows("learners", &COLUMNS, &awkward_row(ids[0], org.id, "Kept", stamp))
         .await
@@ -140,7 +140,7 @@ async fn a_dropped_transaction_leaves_nothing(db: TestDatabase) {
 async fn rows_must_be_whole(db: TestDatabase) {
     fixtures::organisation(db.conn(), "college").await;
     let bulk = BulkConnection::acquire(db.conn()).await.expect("connection");
-    let txn = bulk.begin().await.expect("begin");
+    let txn = bulk.transaction().await.expect("begin");
     let err = txn
         .insert_rows("learners", &COLUMNS, &[Cell::Int(1), Cell::Int(2)])
         .await

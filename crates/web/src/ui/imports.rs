@@ -263,9 +263,10 @@ async fn show_preview(
 ) -> Result<PreviewPage, WebError> {
     let saved = match query.mapping.trim() {
         "" => None,
-        name => imports::mapping(staff.conn(), staff.organisation(), name)
-            .await?
-            .and_then(|json| serde_json::from_str::<SavedMapping>(&json).ok()),
+        name => match imports::mapping(staff.conn(), staff.organisation(), name).await? {
+            Some(json) => SavedMapping::from_stored("import_mappings", "mapping", &json)?,
+            None => None,
+        },
     };
     preview_page(
         &staff,
