@@ -271,9 +271,14 @@ fn parse_call(
             }
         },
     };
-    let start = parse_date_input("day", "Start date", &fields.day, &fields.month, &fields.year)
-        .map_err(|e| errors.add(e))
-        .ok()
+    let start = errors
+        .check(parse_date_input(
+            "day",
+            "Start date",
+            &fields.day,
+            &fields.month,
+            &fields.year,
+        ))
         .flatten();
     let mut text = |field: &'static str, label: &str, value: &str, max: usize| {
         let value = value.trim();

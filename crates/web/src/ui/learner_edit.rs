@@ -153,9 +153,14 @@ fn parse(fields: &Fields, existing: &Learner, country: &CountryCode) -> Result<N
     if uln.is_none() && fields.uln.trim().is_empty() && mis_id.is_empty() {
         errors.push("uln", "Enter a ULN or an MIS id: a learner needs one".to_owned());
     }
-    let date_of_birth = parse_date_input("day", "Date of birth", &fields.day, &fields.month, &fields.year)
-        .map_err(|error| errors.add(error))
-        .ok()
+    let date_of_birth = errors
+        .check(parse_date_input(
+            "day",
+            "Date of birth",
+            &fields.day,
+            &fields.month,
+            &fields.year,
+        ))
         .flatten();
     let postcode = match fields.postcode.trim() {
         "" => None,

@@ -87,9 +87,12 @@ struct Fields {
 
 async fn save(staff: Staff, CsrfForm(fields): CsrfForm<Fields>) -> Result<Response, WebError> {
     let mut errors = FormErrors::new();
-    let name = required_text("name", "the organisation's name", &fields.name, 200)
-        .map_err(|error| errors.add(error))
-        .ok();
+    let name = errors.check(required_text(
+        "name",
+        "the organisation's name",
+        &fields.name,
+        200,
+    ));
     if !LOCALES.iter().any(|(code, _)| *code == fields.locale) {
         errors.push("locale", "Select a language from the list".to_owned());
     }

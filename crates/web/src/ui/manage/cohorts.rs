@@ -117,9 +117,7 @@ async fn parse_cohort(
     fields: &CohortFields,
 ) -> Result<Result<NewCohort, FormErrors>, WebError> {
     let mut errors = FormErrors::new();
-    let name = required_text("name", "a name for the cohort", &fields.name, 200)
-        .map_err(|e| errors.add(e))
-        .ok();
+    let name = errors.check(required_text("name", "a name for the cohort", &fields.name, 200));
     let plans = list_plans(state.database.conn(), user.organisation_id).await?;
     let plan = match fields.plan.trim() {
         "" => None,
@@ -135,9 +133,14 @@ async fn parse_cohort(
             }
         },
     };
-    let results_day = parse_date_input("day", "Results day", &fields.day, &fields.month, &fields.year)
-        .map_err(|e| errors.add(e))
-        .ok()
+    let results_day = errors
+        .check(parse_date_input(
+            "day",
+            "Results day",
+            &fields.day,
+            &fields.month,
+            &fields.year,
+        ))
         .flatten();
     Ok(match name {
         Some(name) if errors.is_empty() => Ok(NewCohort {

@@ -127,9 +127,7 @@ async fn edit_programme(staff: Staff, Path(id): Path<i64>) -> Result<ProgrammeFo
 
 fn parse_programme(fields: &ProgrammeFields) -> Result<NewProgramme, FormErrors> {
     let mut errors = FormErrors::new();
-    let title = required_text("title", "the programme title", &fields.title, 200)
-        .map_err(|e| errors.add(e))
-        .ok();
+    let title = errors.check(required_text("title", "the programme title", &fields.title, 200));
     let programme_type = ProgrammeType::from_code(&fields.programme_type);
     if programme_type.is_none() {
         errors.push("programme_type", "Select the type of programme".to_owned());

@@ -104,17 +104,24 @@ fn parse_intention(fields: &IntentionFields, today: NaiveDate) -> Result<NewInte
         |date| date <= today,
         "The date must be today or in the past",
     );
-    let place = optional_text("place", "The provider or employer", &fields.place, 200)
-        .map_err(|err| errors.add(err))
-        .ok()
+    let place = errors
+        .check(optional_text(
+            "place",
+            "The provider or employer",
+            &fields.place,
+            200,
+        ))
         .flatten();
-    let aspiration = optional_text("aspiration", "The aspiration", &fields.aspiration, 1000)
-        .map_err(|err| errors.add(err))
-        .ok()
+    let aspiration = errors
+        .check(optional_text(
+            "aspiration",
+            "The aspiration",
+            &fields.aspiration,
+            1000,
+        ))
         .flatten();
-    let notes = optional_text("notes", "The notes", &fields.notes, 1000)
-        .map_err(|err| errors.add(err))
-        .ok()
+    let notes = errors
+        .check(optional_text("notes", "The notes", &fields.notes, 1000))
         .flatten();
     match (stage, category, as_of) {
         (Some(stage), Some(category), Some(as_of)) if errors.is_empty() => Ok(NewIntention {

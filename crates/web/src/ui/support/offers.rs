@@ -58,12 +58,9 @@ impl OfferForm {}
 
 fn parse_offer(fields: &OfferFields) -> Result<NewOffer, FormErrors> {
     let mut errors = FormErrors::new();
-    let provider = required_text("provider", "the provider", &fields.provider, 200)
-        .map_err(|err| errors.add(err))
-        .ok();
-    let course = optional_text("course", "The course", &fields.course, 200)
-        .map_err(|err| errors.add(err))
-        .ok()
+    let provider = errors.check(required_text("provider", "the provider", &fields.provider, 200));
+    let course = errors
+        .check(optional_text("course", "The course", &fields.course, 200))
         .flatten();
     let status = OfferStatus::from_code(fields.status.trim());
     if status.is_none() {

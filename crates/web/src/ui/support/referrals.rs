@@ -131,9 +131,8 @@ fn parse_referral(
         |date| date >= today,
         "The follow-up date must be today or in the future",
     );
-    let notes = optional_text("notes", "The notes", &fields.notes, 2000)
-        .map_err(|err| errors.add(err))
-        .ok()
+    let notes = errors
+        .check(optional_text("notes", "The notes", &fields.notes, 2000))
         .flatten();
     match (referral_type, owner, follow_up_on) {
         (Some(referral_type), Some(owner), Some(follow_up_on)) if errors.is_empty() => Ok(NewReferral {
@@ -283,9 +282,8 @@ async fn close(
     if outcome.is_none() {
         errors.push("outcome", "Select the outcome of the referral");
     }
-    let note = optional_text("note", "The note", &fields.note, 2000)
-        .map_err(|err| errors.add(err))
-        .ok()
+    let note = errors
+        .check(optional_text("note", "The note", &fields.note, 2000))
         .flatten();
     if outcome == Some(ReferralOutcome::Other) && note.is_none() && errors.is_empty() {
         errors.push("note", "Describe the outcome");
