@@ -150,9 +150,12 @@ pub async fn enqueue(conn: &impl ConnectionTrait, new: &NewJob) -> Result<Option
         ])
         .map_err(|err| StorageError::Db(sea_orm::DbErr::Custom(err.to_string())))?
         .on_conflict(
-            OnConflict::columns([job::Column::Kind, job::Column::IdempotencyKey])
-                .do_nothing()
-                .to_owned(),
+            // No conflict target: the only unique key a new row can hit is
+            // (kind, idempotency_key). With the columns named, SQLite
+            // intermittently refused the statement ("ON CONFLICT clause does
+            // not match any PRIMARY KEY or UNIQUE constraint") when many test
+            // databases were open at once; the cause is not yet understood.
+            OnConflict::new().do_nothing().to_owned(),
         )
         .returning_col(job::Column::Id)
         .to_owned();
