@@ -70,7 +70,8 @@ fn full_year(year: u32, digits: usize) -> u32 {
 /// a fraction is a time of day and is ignored. Only 1900–2199 is believable.
 pub fn excel_serial(text: &str) -> Option<NaiveDate> {
     let serial: f64 = text.parse().ok()?;
-    if !(1.0..=109_574.0).contains(&serial) {
+    // Up to 2199-12-31 (serial 109574), with any time of day on it.
+    if !(1.0..109_575.0).contains(&serial) {
         return None;
     }
     let epoch = NaiveDate::from_ymd_opt(1899, 12, 30)?;

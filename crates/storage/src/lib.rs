@@ -21,9 +21,10 @@ mod write;
 pub use database::{Backend, Database};
 pub use error::StorageError;
 pub use import::bulk;
+pub use repo::idempotency::Claim;
 pub use repo::ids::*;
 pub use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
-pub use write::{Actor, Claim, Write};
+pub use write::{Actor, Write};
 
 /// Result type of every storage call.
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;

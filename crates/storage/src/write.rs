@@ -20,7 +20,7 @@ use sea_orm::{
 };
 
 use crate::repo::audit::{AuditEvent, record_audit_event};
-use crate::repo::idempotency;
+use crate::repo::idempotency::{self, Claim};
 use crate::{Database, OrganisationId, Result, StorageError, UserId};
 
 /// Who makes a change, as its audit events record it.
@@ -51,16 +51,6 @@ impl Actor {
             remote_addr: None,
         }
     }
-}
-
-/// The outcome of claiming an idempotency key at the start of a [`Write`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Claim {
-    /// The key is new: do the work, then [`Write::settle`] it with what was made.
-    New,
-    /// An earlier request with this key already did the work (and committed);
-    /// `subject` is what it [`Write::settle`]d with.
-    Done { subject: Option<i64> },
 }
 
 /// One open unit of work. It is a connection (every repository function takes

@@ -15,6 +15,7 @@ use sea_orm::{
 };
 
 use super::contacts::{ContactAttempt, ContactPoint, contact_attempts, contact_points};
+use super::idempotency::Claim;
 use super::learners::{Learner, learner};
 use super::{decode, now};
 use crate::entities::{
@@ -22,7 +23,6 @@ use crate::entities::{
     task,
 };
 use crate::repo::tenant::{TenantScoped, find_owned};
-use crate::write::Claim;
 use crate::{
     CheckpointId, CohortId, ContactAttemptId, ContactPointId, LearnerId, OrganisationId, Result,
     StorageError, TaskId, TrackingPlanId, UserId, Write,

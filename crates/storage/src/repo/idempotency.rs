@@ -7,8 +7,17 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 
 use super::tenant::TenantScoped;
 use crate::entities::idempotency_key::{self, Column};
-use crate::write::Claim;
 use crate::{OrganisationId, Result};
+
+/// The outcome of claiming an idempotency key at the start of a `Write`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// The key is new: do the work, then `Write::settle` it with what was made.
+    New,
+    /// An earlier request with this key already did the work (and committed);
+    /// `subject` is what it `Write::settle`d with.
+    Done { subject: Option<i64> },
+}
 
 pub(crate) async fn claim(
     conn: &impl ConnectionTrait,
