@@ -4,6 +4,7 @@
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use onward_domain::export::spreadsheet_safe;
+use onward_storage::repo::learners::Learner;
 
 use crate::WebError;
 
@@ -49,4 +50,24 @@ impl CsvDownload {
         )
             .into_response())
     }
+}
+
+/// The columns that identify a learner in every named export, in this order:
+/// family name, given name, ULN, MIS id, date of birth (dd/mm/yyyy), postcode.
+pub(crate) fn learner_identity_cells(learner: &Learner) -> [String; 6] {
+    [
+        learner.family_name.clone(),
+        learner.given_name.clone(),
+        learner
+            .uln
+            .as_ref()
+            .map(|uln| uln.as_str().to_owned())
+            .unwrap_or_default(),
+        learner.mis_id.clone().unwrap_or_default(),
+        learner
+            .date_of_birth
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_default(),
+        learner.postcode.clone().unwrap_or_default(),
+    ]
 }

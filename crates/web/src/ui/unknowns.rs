@@ -18,7 +18,7 @@ use onward_storage::{CohortId, LearnerId};
 use serde::Deserialize;
 
 use super::chrome::{Chrome, localised};
-use super::download::CsvDownload;
+use super::download::{CsvDownload, learner_identity_cells};
 use super::staff::{CsrfForm, Staff};
 use crate::{AppState, WebError};
 
@@ -76,19 +76,7 @@ async fn export(staff: Staff, Path(id): Path<i64>) -> Result<Response, WebError>
         "Postcode",
     ])?;
     for l in &learners {
-        file.row([
-            l.family_name.clone(),
-            l.given_name.clone(),
-            l.uln
-                .as_ref()
-                .map(|uln| uln.as_str().to_owned())
-                .unwrap_or_default(),
-            l.mis_id.clone().unwrap_or_default(),
-            l.date_of_birth
-                .map(|d| d.format("%d/%m/%Y").to_string())
-                .unwrap_or_default(),
-            l.postcode.clone().unwrap_or_default(),
-        ])?;
+        file.row(learner_identity_cells(l))?;
     }
     // An export of named learners is a view of each of them.
     staff

@@ -12,7 +12,7 @@ use onward_storage::repo::guarantee::{LearnerWithoutOffer, Offer, OfferCounts, l
 use onward_storage::repo::support::{AtRiskLearner, at_risk_in_cohort};
 
 use crate::ui::chrome::Chrome;
-use crate::ui::download::CsvDownload;
+use crate::ui::download::{CsvDownload, learner_identity_cells};
 use crate::ui::staff::Staff;
 
 use crate::{AppState, WebError};
@@ -85,21 +85,13 @@ async fn guarantee_export(staff: Staff, Path(id): Path<i64>) -> Result<Response,
         "Offers recorded",
     ])?;
     for entry in &learners {
-        let l = &entry.learner;
-        file.row([
-            l.family_name.clone(),
-            l.given_name.clone(),
-            l.uln
-                .as_ref()
-                .map(|uln| uln.as_str().to_owned())
-                .unwrap_or_default(),
-            l.mis_id.clone().unwrap_or_default(),
-            l.date_of_birth
-                .map(|d| d.format("%d/%m/%Y").to_string())
-                .unwrap_or_default(),
-            l.postcode.clone().unwrap_or_default(),
-            offers_summary(&entry.offers),
-        ])?;
+        let offers = offers_summary(&entry.offers);
+        file.row(
+            learner_identity_cells(&entry.learner)
+                .iter()
+                .map(String::as_str)
+                .chain([offers.as_str()]),
+        )?;
     }
     staff
         .audit_view("cohort.guarantee_export", "cohort", cohort.id.0)
