@@ -132,6 +132,7 @@ async fn run_server(settings: &Settings, args: &ServeArgs, database: Database) -
     let config = WebConfig {
         bind: args.bind.clone().unwrap_or_else(|| settings.bind.clone()),
         secure_cookies: settings.secure_cookies,
+        import_file_retention_hours: settings.import_file_retention_hours,
     };
     let app = Application::build(config, database).await?;
     let address = app.local_addr()?;
@@ -188,7 +189,10 @@ pub async fn demo(settings: &Settings, args: DemoArgs) -> anyhow::Result<()> {
 
 pub async fn worker(settings: &Settings, args: WorkerArgs) -> anyhow::Result<()> {
     let database = open(&database_url(settings, &args.database, DEFAULT_DATABASE_URL)).await?;
-    let runner = onward_jobs::Runner::new(database.clone(), onward_web::background_jobs());
+    let runner = onward_jobs::Runner::new(
+        database.clone(),
+        onward_web::background_jobs(settings.import_file_retention_hours),
+    );
     if args.once {
         let started = Instant::now();
         let finished = runner.run_once().await?;

@@ -15,7 +15,13 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://onward.db?mode=rwc";
 pub const DEFAULT_DEMO_DATABASE_URL: &str = "sqlite://onward-demo.db?mode=rwc";
 
 /// The top-level keys of [`Settings`], for reading only these from the environment.
-const SETTINGS: &[&str] = &["database_url", "bind", "secure_cookies", "log"];
+const SETTINGS: &[&str] = &[
+    "database_url",
+    "bind",
+    "secure_cookies",
+    "log",
+    "import_file_retention_hours",
+];
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -29,6 +35,9 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Log filter in `tracing` syntax, e.g. `info` or `onward=debug`.
     pub log: String,
+    /// Hours an uploaded import file is kept when no import reads it (an
+    /// import deletes the file it read at once).
+    pub import_file_retention_hours: u32,
 }
 
 impl Default for Settings {
@@ -38,6 +47,7 @@ impl Default for Settings {
             bind: "127.0.0.1:8080".to_owned(),
             secure_cookies: false,
             log: "info".to_owned(),
+            import_file_retention_hours: onward_import::files::DEFAULT_RETENTION_HOURS,
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::config::Settings;
 
 #[derive(Subcommand)]
 pub enum ImportCommand {
-    /// Import learners (and their programmes, cohorts and enrolments) from a CSV, XLSX, XLS or ODS file.
+    /// Import learners (and their programmes, cohorts and enrolments) from a CSV or XLSX file.
     ///
     /// Columns are recognised by their usual MIS names (ULN, Learner Ref, Forename, Surname, DOB,
     /// Course, Start date…); unrecognised columns are reported. Learners are matched by ULN, then
@@ -47,7 +47,7 @@ enum OnErrorArg {
 
 #[derive(Args)]
 pub struct LearnersArgs {
-    /// The MIS export: CSV (comma, semicolon, tab or pipe; UTF-8 or Windows-1252), XLSX, XLS or ODS.
+    /// The MIS export: CSV (comma, semicolon, tab or pipe; UTF-8 or Windows-1252) or XLSX (XLS and ODS: save as XLSX first).
     file: PathBuf,
     /// The organisation's slug; may be left out when the database holds one organisation.
     #[arg(long, value_name = "SLUG")]

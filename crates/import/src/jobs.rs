@@ -4,7 +4,6 @@
 //! `import_files`. [`RunQueuedImports`] is the job that runs them, in `serve`
 //! and in `onward worker`.
 
-use std::io::Cursor;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -101,6 +100,12 @@ async fn run_claimed(
         .file
         .ok_or_else(|| ImportError::Internal(format!("import run {id} has no uploaded file")))?;
     let file = imports::file(db, org, file_id).await?;
+    let content = crate::files::spool(db, org, file_id)
+        .await
+        .map_err(|err| match err {
+            crate::files::FileError::Storage(err) => ImportError::Storage(err),
+            other => ImportError::Internal(other.to_string()),
+        })?;
     let organisation = organisations::organisation(db, org).await?;
     let mut request = ImportRequest::new(
         org,
@@ -116,5 +121,5 @@ async fn run_claimed(
     request.on_error = run.on_error;
     request.run = Some(id);
     request.file = Some(file_id);
-    import_learners(db, &request, Cursor::new(file.content), &Silent, &mut Discard).await
+    import_learners(db, &request, content, &Silent, &mut Discard).await
 }

@@ -15,8 +15,11 @@
 //! - [`pipeline`]: [`import_learners`], [`preview`] and their request, progress,
 //!   outcome and error types.
 //! - [`jobs`]: imports queued by the web page, a kind of `onward_jobs::Job`.
+//! - [`files`]: uploaded files (stored in chunks, spooled for reading) and
+//!   the job that deletes them after the retention period.
 //! - [`reader`], [`mapping`], [`row`], [`values`], [`template`]: the stages.
 
+pub mod files;
 pub mod jobs;
 pub mod mapping;
 pub mod pipeline;

@@ -346,7 +346,14 @@ pub async fn import_learners(
         None => None,
     };
     let (source, file_stats) = FileReader::new(source);
-    let opened = reader::open(source, &request.file_name, request.sheet.as_deref());
+    // Opening parses (a spreadsheet's workbook, a CSV's first 64 KB): never on an async worker.
+    let opened = {
+        let file_name = request.file_name.clone();
+        let sheet = request.sheet.clone();
+        tokio::task::spawn_blocking(move || reader::open(source, &file_name, sheet.as_deref()))
+            .await
+            .map_err(|err| ImportError::Internal(format!("the file reader stopped: {err}")))?
+    };
     let run = match request.run {
         Some(run) => run,
         None => {
@@ -665,6 +672,20 @@ async fn finish(
     );
     txn.audit_detail(action, "import_run", outcome.run.0, detail)
         .await?;
+    // The uploaded file holds every learner's personal data: once a real
+    // import has read it, it has done its job.
+    if !outcome.dry_run
+        && let Some(file) = request.file
+        && imports::delete_file_content(&txn, request.org, file).await?
+    {
+        txn.audit_detail(
+            "import.file_deleted",
+            "import_file",
+            file.0,
+            format!("deleted after import run {}", outcome.run),
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(())
 }

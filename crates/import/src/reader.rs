@@ -1,16 +1,34 @@
 //! Reading an MIS export into a header and rows of text, whatever it is:
 //! CSV with any of the common delimiters (detected), UTF-8 with or without a
 //! byte-order mark or Windows-1252, or a spreadsheet (XLSX, XLS, ODS). The
-//! content decides the format, not the file name. CSV is streamed, so memory
-//! stays flat in file size; spreadsheets are read whole, as calamine needs.
+//! content decides the format, not the file name. CSV and XLSX are streamed,
+//! so memory stays flat in file size: an XLSX sheet is read cell by cell on a
+//! thread of its own and handed over a row at a time, and no grid of the
+//! sheet's rows × columns is ever built (calamine's `worksheet_range` would
+//! allocate the whole rectangle a sheet's cells span: two cells at A1 and
+//! XFD1048576 are 17 billion cells). XLS and ODS are refused, because calamine
+//! builds that rectangle when it opens them, before anything can be checked.
+//!
+//! Hostile input is bounded before it is parsed: at most [`MAX_COLUMNS`]
+//! columns (a sheet declaring more is refused before a cell is read), and
+//! call this module only off the async workers (`spawn_blocking` or a thread).
 
 use std::io::{Cursor, Read};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use calamine::{Data, Reader as _};
+use calamine::{Data, DataRef, Dimensions, Reader as _, Sheets};
+
+use crate::mapping::column_letter;
 
 /// How much of the file is read to recognise its format and delimiter.
 const SNIFF_BYTES: usize = 64 * 1024;
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+/// The most columns a file may have (CSV header, or any XLSX cell with a
+/// value): more than any MIS export needs, and few enough that the preview
+/// page (a field choice per column) stays small.
+pub const MAX_COLUMNS: usize = 500;
+/// Rows of an XLSX sheet read ahead of the importer.
+const SHEET_ROWS_AHEAD: usize = 256;
 
 /// A file that cannot be read as a table, with the reason for the user.
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +47,20 @@ pub enum ReadError {
     Csv { line: u64, reason: String },
     #[error("the file cannot be read: {0}")]
     Io(#[from] std::io::Error),
+    #[error(
+        "the file has {found} columns; at most {max} can be imported: remove the columns Onward does not need, or split the file"
+    )]
+    TooManyColumns { found: usize, max: usize },
+    #[error(
+        "row {row}: there is a value in column {column}, beyond the {max}-column limit; delete the columns after the last one Onward needs, or save the sheet as CSV"
+    )]
+    CellBeyondColumnLimit { row: u64, column: String, max: usize },
+    #[error(
+        "the sheet says it spans {range} ({columns} columns); at most {max} columns can be imported: delete the unused columns after the last one with data, or save the sheet as CSV"
+    )]
+    DeclaredTooWide { range: String, columns: u64, max: usize },
+    #[error("{0} workbooks cannot be imported; save the sheet as XLSX or CSV and upload that")]
+    UnsupportedWorkbook(&'static str),
 }
 
 /// One row of the file with its number as the user sees it (line or sheet row).
@@ -155,13 +187,19 @@ pub fn open(
             Some(Ok(row)) => break row,
         }
     };
+    if header.cells.len() > MAX_COLUMNS {
+        return Err(ReadError::TooManyColumns {
+            found: header.cells.len(),
+            max: MAX_COLUMNS,
+        });
+    }
     let mut rows = records.peekable();
     if rows.peek().is_none() {
         return Err(ReadError::HeaderOnly);
     }
     Ok(Table {
         format: Format::Csv { delimiter },
-        headers: header.cells.iter().map(|h| h.trim().to_owned()).collect(),
+        headers: header_names(&header.cells),
         notices,
         sheets: Vec::new(),
         total_rows: None,
@@ -212,8 +250,29 @@ pub fn windows_1252(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Recognises common binary formats (and anything with NUL bytes) by content.
+/// The header row's names: trimmed, control characters (a stray NUL)
+/// removed, since they name columns in issues, mappings and pages.
+fn header_names(cells: &[String]) -> Vec<String> {
+    cells
+        .iter()
+        .map(|h| {
+            h.chars()
+                .filter(|c| !c.is_control())
+                .collect::<String>()
+                .trim()
+                .to_owned()
+        })
+        .collect()
+}
+
+/// Recognises common binary formats (and anything with many control bytes) by
+/// content. A text file with a stray NUL or two is text: the row checks strip
+/// them and say where (see `row`).
 fn binary_kind(sample: &[u8]) -> Option<&'static str> {
+    let control = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+        .count();
     if sample.starts_with(b"%PDF") {
         Some("a PDF")
     } else if sample.starts_with(&[0x89, b'P', b'N', b'G']) || sample.starts_with(&[0xFF, 0xD8, 0xFF]) {
@@ -222,7 +281,7 @@ fn binary_kind(sample: &[u8]) -> Option<&'static str> {
         Some("a gzip archive")
     } else if sample.starts_with(b"\xFF\xFE") || sample.starts_with(b"\xFE\xFF") {
         Some("UTF-16 text; save it as UTF-8 CSV")
-    } else if sample.contains(&0) {
+    } else if control * 20 > sample.len() {
         Some("binary data")
     } else {
         None
@@ -259,8 +318,14 @@ fn detect_delimiter(sample: &[u8]) -> u8 {
 }
 
 fn open_spreadsheet(bytes: Vec<u8>, sheet: Option<&str>) -> Result<Table, ReadError> {
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+    let workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|err| ReadError::Spreadsheet(err.to_string()))?;
+    let mut workbook = match workbook {
+        Sheets::Xlsx(workbook) => workbook,
+        Sheets::Xls(_) => return Err(ReadError::UnsupportedWorkbook("Excel 97-2003 (.xls)")),
+        Sheets::Ods(_) => return Err(ReadError::UnsupportedWorkbook("OpenDocument (.ods)")),
+        Sheets::Xlsb(_) => return Err(ReadError::UnsupportedWorkbook("Excel binary (.xlsb)")),
+    };
     let sheets = workbook.sheet_names();
     let name = match sheet {
         Some(wanted) => sheets
@@ -276,34 +341,183 @@ fn open_spreadsheet(bytes: Vec<u8>, sheet: Option<&str>) -> Result<Table, ReadEr
             .cloned()
             .ok_or_else(|| ReadError::Spreadsheet("the workbook has no sheets".to_owned()))?,
     };
-    let range = workbook
-        .worksheet_range(&name)
-        .map_err(|err| ReadError::Spreadsheet(err.to_string()))?;
-    let first_row = range.start().map_or(0, |(row, _)| u64::from(row));
-    let mut rows: Vec<RawRow> = range
-        .rows()
-        .enumerate()
-        .map(|(index, cells)| RawRow {
-            number: first_row + index as u64 + 1,
-            cells: cells.iter().map(cell_text).collect(),
+    let (sender, receiver) = sync_channel::<SheetMessage>(SHEET_ROWS_AHEAD);
+    std::thread::Builder::new()
+        .name("onward-sheet-reader".to_owned())
+        .spawn({
+            let name = name.clone();
+            move || {
+                let cells = match workbook.worksheet_cells_reader(&name) {
+                    Ok(cells) => cells,
+                    Err(err) => {
+                        let _ = sender.send(SheetMessage::Row(Err(ReadError::Spreadsheet(err.to_string()))));
+                        return;
+                    }
+                };
+                stream_sheet(cells, &sender);
+            }
+        })?;
+    let mut rows = SheetRows { receiver };
+    let declared = rows.declared()?;
+    let header = match rows.next() {
+        None => return Err(ReadError::Empty),
+        Some(header) => header?,
+    };
+    // Rows as wide as the header at least, as a sheet shows them (a row's
+    // trailing empty cells are not in the file).
+    let width = header.cells.len();
+    let mut rows = rows
+        .map(move |row| {
+            row.map(|mut row| {
+                if row.cells.len() < width {
+                    row.cells.resize(width, String::new());
+                }
+                row
+            })
         })
-        .filter(|row| row.cells.iter().any(|c| !c.trim().is_empty()))
-        .collect();
-    if rows.is_empty() {
-        return Err(ReadError::Empty);
-    }
-    let header = rows.remove(0);
-    if rows.is_empty() {
+        .peekable();
+    if rows.peek().is_none() {
         return Err(ReadError::HeaderOnly);
     }
+    // The declared extent counts blank rows too: an estimate, for progress only.
+    let total_rows = declared
+        .filter(|d| d.end.0 > 0)
+        .map(|d| u64::from(d.end.0) + 1)
+        .map(|last| last.saturating_sub(header.number));
     Ok(Table {
         format: Format::Spreadsheet { sheet: name },
-        headers: header.cells.iter().map(|h| h.trim().to_owned()).collect(),
+        headers: header_names(&header.cells),
         notices: Vec::new(),
         sheets,
-        total_rows: Some(rows.len() as u64),
-        rows: Box::new(rows.into_iter().map(Ok)),
+        total_rows,
+        rows: Box::new(rows),
     })
+}
+
+enum SheetMessage {
+    /// The sheet's declared dimensions (`None` when it declares none), sent first.
+    Declared(Option<Dimensions>),
+    Row(Result<RawRow, ReadError>),
+}
+
+/// The receiving end of [`stream_sheet`]: its rows as an iterator.
+struct SheetRows {
+    receiver: Receiver<SheetMessage>,
+}
+
+impl SheetRows {
+    fn declared(&mut self) -> Result<Option<Dimensions>, ReadError> {
+        match self.receiver.recv() {
+            Ok(SheetMessage::Declared(dimensions)) => Ok(dimensions),
+            Ok(SheetMessage::Row(Err(err))) => Err(err),
+            Ok(SheetMessage::Row(Ok(_))) | Err(_) => Err(ReadError::Spreadsheet(
+                "the sheet reader stopped early".to_owned(),
+            )),
+        }
+    }
+}
+
+impl Iterator for SheetRows {
+    type Item = Result<RawRow, ReadError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.receiver.recv() {
+            Ok(SheetMessage::Row(row)) => Some(row),
+            Ok(SheetMessage::Declared(_)) => Some(Err(ReadError::Spreadsheet(
+                "the sheet reader is confused".to_owned(),
+            ))),
+            // The reading thread ended: the sheet is over.
+            Err(_) => None,
+        }
+    }
+}
+
+/// The sheet reader's thread: checks the declared dimensions, then reads the
+/// sheet's cells in file order and sends each row that has a value, as wide
+/// as its last value. Every value is checked against [`MAX_COLUMNS`] as it is
+/// read, so memory is one row whatever the sheet claims. Stops at the first
+/// problem, or when the receiver is dropped (a preview has its rows).
+fn stream_sheet<RS: std::io::Read + std::io::Seek>(
+    mut cells: calamine::XlsxCellReader<'_, RS>,
+    sender: &SyncSender<SheetMessage>,
+) {
+    let fail = |err: ReadError| {
+        let _ = sender.send(SheetMessage::Row(Err(err)));
+    };
+    let dimensions = cells.dimensions();
+    let declared = (dimensions != Dimensions::default()).then_some(dimensions);
+    if let Some(d) = declared {
+        let columns = u64::from(d.end.1.saturating_sub(d.start.1)) + 1;
+        if columns > MAX_COLUMNS as u64 {
+            let cell = |(row, column): (u32, u32)| {
+                format!("{}{}", column_letter(column as usize), u64::from(row) + 1)
+            };
+            return fail(ReadError::DeclaredTooWide {
+                range: format!("{}:{}", cell(d.start), cell(d.end)),
+                columns,
+                max: MAX_COLUMNS,
+            });
+        }
+    }
+    if sender.send(SheetMessage::Declared(declared)).is_err() {
+        return;
+    }
+    // Columns count from the declared start, as calamine's ranges do.
+    let origin = declared.map_or(0, |d| d.start.1);
+    let mut current: Option<RawRow> = None;
+    loop {
+        let cell = match cells.next_cell() {
+            Ok(Some(cell)) => cell,
+            Ok(None) => break,
+            Err(err) => return fail(ReadError::Spreadsheet(err.to_string())),
+        };
+        let (row, column) = cell.get_position();
+        let text = match cell.get_value() {
+            DataRef::Empty => continue,
+            value => cell_text(&Data::from(value.clone())),
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        let number = u64::from(row) + 1;
+        let index = column.checked_sub(origin).map(|i| i as usize);
+        let Some(index) = index.filter(|&i| i < MAX_COLUMNS) else {
+            return fail(ReadError::CellBeyondColumnLimit {
+                row: number,
+                column: column_letter(column as usize),
+                max: MAX_COLUMNS,
+            });
+        };
+        match &current {
+            Some(open) if open.number == number => {}
+            Some(open) if open.number > number => {
+                return fail(ReadError::Spreadsheet(format!(
+                    "the rows are out of order (row {number} comes after row {}); open the file in Excel and save it again",
+                    open.number
+                )));
+            }
+            _ => {
+                if let Some(done) = current.take()
+                    && sender.send(SheetMessage::Row(Ok(done))).is_err()
+                {
+                    return;
+                }
+                current = Some(RawRow {
+                    number,
+                    cells: Vec::new(),
+                });
+            }
+        }
+        if let Some(open) = current.as_mut() {
+            if open.cells.len() <= index {
+                open.cells.resize(index + 1, String::new());
+            }
+            open.cells[index] = text;
+        }
+    }
+    if let Some(done) = current {
+        let _ = sender.send(SheetMessage::Row(Ok(done)));
+    }
 }
 
 /// A cell as text: whole numbers without a decimal point (ULNs typed as

@@ -112,6 +112,41 @@ impl Cells<'_> {
     }
 }
 
+/// A control character that has no place in a value (tab and line breaks do).
+/// PostgreSQL refuses NUL in text, so a value with one would stop the import.
+fn is_stray_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// The row with stray control characters removed, and the columns that had
+/// them; `None` when the row has none (the usual case, at no cost).
+fn without_control_characters(row: &RawRow) -> Option<(RawRow, Vec<usize>)> {
+    if !row.cells.iter().any(|cell| cell.chars().any(is_stray_control)) {
+        return None;
+    }
+    let mut columns = Vec::new();
+    let cells = row
+        .cells
+        .iter()
+        .enumerate()
+        .map(|(index, cell)| {
+            if cell.chars().any(is_stray_control) {
+                columns.push(index);
+                cell.chars().filter(|&c| !is_stray_control(c)).collect()
+            } else {
+                cell.clone()
+            }
+        })
+        .collect();
+    Some((
+        RawRow {
+            number: row.number,
+            cells,
+        },
+        columns,
+    ))
+}
+
 impl RowValidator {
     pub fn new(mapping: ColumnMapping, country: CountryCode, today: NaiveDate) -> Self {
         Self {
@@ -128,11 +163,23 @@ impl RowValidator {
     /// Validates a row: the row when it has no errors (warnings alongside), and
     /// every issue found.
     pub fn validate(&self, row: &RawRow) -> (Option<ImportRow>, Vec<Issue>) {
+        let cleaned = without_control_characters(row);
+        let row = cleaned.as_ref().map_or(row, |(cleaned, _)| cleaned);
         let mut cells = Cells {
             row,
             mapping: &self.mapping,
             issues: Vec::new(),
         };
+        for &column in cleaned.iter().flat_map(|(_, columns)| columns) {
+            if let Some(field) = self.mapping.fields.get(column).copied().flatten() {
+                let value = row.cells[column].clone();
+                cells.warning(
+                    field,
+                    &value,
+                    "the value held control characters (such as NUL), which were removed; check it in your MIS",
+                );
+            }
+        }
         self.check_shape(&mut cells);
         let learner = self.learner(&mut cells);
         let contacts = self.contacts(&mut cells);

@@ -26,6 +26,7 @@ impl TestApp {
         let config = WebConfig {
             bind: "127.0.0.1:0".to_owned(),
             secure_cookies: false,
+            import_file_retention_hours: onward_web::DEFAULT_IMPORT_FILE_RETENTION_HOURS,
         };
         let app = Application::build(config, db.database.clone())
             .await

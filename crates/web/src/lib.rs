@@ -16,6 +16,7 @@ mod tokens;
 mod ui;
 
 pub use error::WebError;
+pub use onward_import::files::DEFAULT_RETENTION_HOURS as DEFAULT_IMPORT_FILE_RETENTION_HOURS;
 pub use startup::{Application, WebConfig, background_jobs};
 pub use state::AppState;
 pub use ui::imports::UPLOAD_LIMIT_BYTES;

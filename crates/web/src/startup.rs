@@ -19,6 +19,8 @@ use crate::AppState;
 pub struct WebConfig {
     pub bind: String,
     pub secure_cookies: bool,
+    /// Hours an uploaded import file is kept when no import reads it.
+    pub import_file_retention_hours: u32,
 }
 
 /// A bound, not yet running, Onward web server.
@@ -26,6 +28,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     database: Database,
+    import_file_retention_hours: u32,
 }
 
 impl Application {
@@ -35,11 +38,13 @@ impl Application {
             .await
             .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", config.bind))?;
         let session_store = DatabaseSessionStore::new(database.clone());
+        let import_file_retention_hours = config.import_file_retention_hours;
         let router = router(AppState::new(database.clone(), config), session_store);
         Ok(Self {
             listener,
             router,
             database,
+            import_file_retention_hours,
         })
     }
 
@@ -49,7 +54,8 @@ impl Application {
 
     /// Serves until the process receives Ctrl-C / SIGTERM, then finishes in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        tokio::spawn(onward_jobs::Runner::new(self.database.clone(), background_jobs()).run_forever());
+        let jobs = background_jobs(self.import_file_retention_hours);
+        tokio::spawn(onward_jobs::Runner::new(self.database.clone(), jobs).run_forever());
         axum::serve(
             self.listener,
             self.router.into_make_service_with_connect_info::<SocketAddr>(),
@@ -60,13 +66,20 @@ impl Application {
 }
 
 /// Every kind of background job, with the schedules of the recurring ones:
-/// queued imports (every minute), task generation and expired-session clean-up
-/// (hourly). `serve` and `onward worker` run the same set.
-pub fn background_jobs() -> onward_jobs::Registry {
+/// queued imports (every minute), deleting uploaded import files kept
+/// `import_file_retention_hours` (every 15 minutes), task generation and
+/// expired-session clean-up (hourly). `serve` and `onward worker` run the same set.
+pub fn background_jobs(import_file_retention_hours: u32) -> onward_jobs::Registry {
     let mut registry = onward_jobs::Registry::new();
     registry.recurring(
         onward_import::jobs::RunQueuedImports,
         onward_import::jobs::INTERVAL,
+    );
+    registry.recurring(
+        onward_import::files::DeleteOldImportFiles {
+            retention_hours: import_file_retention_hours,
+        },
+        onward_import::files::RETENTION_INTERVAL,
     );
     onward_jobs::register_standard_jobs(&mut registry);
     registry

@@ -1,5 +1,6 @@
 //! Import tests, one binary: whole runs on both backends, and property tests
 //! of the cell value parsers.
 
+mod files;
 mod parsers;
 mod runs;

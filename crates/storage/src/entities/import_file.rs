@@ -14,6 +14,9 @@ pub struct Model {
     pub size: i64,
     pub content: Vec<u8>,
     pub created_at: DateTimeUtc,
+    /// When the file's content was deleted (its chunks, and `content` of files
+    /// uploaded before chunks), after its import or the retention period.
+    pub deleted_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

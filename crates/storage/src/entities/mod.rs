@@ -10,6 +10,7 @@ pub mod enrolment;
 pub mod guarantee_offer;
 pub mod idempotency_key;
 pub mod import_file;
+pub mod import_file_chunk;
 pub mod import_issue;
 pub mod import_mapping;
 pub mod import_run;

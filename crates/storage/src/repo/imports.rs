@@ -9,7 +9,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::now;
-use crate::entities::{import_file, import_issue, import_mapping, import_run};
+use crate::entities::{import_file, import_file_chunk, import_issue, import_mapping, import_run};
 use crate::import::batch::ImportCounts;
 use crate::repo::tenant::{TenantScoped, find_owned};
 use crate::{ImportFileId, ImportRunId, OrganisationId, Result, StorageError, UserId};
@@ -377,7 +377,62 @@ pub async fn count_run_issues(
         .await?)
 }
 
-/// Keeps an uploaded file until its run has read it.
+/// An uploaded file is stored in chunks of this size (one row each), so
+/// neither the upload nor a read of it holds the whole file in memory.
+pub const FILE_CHUNK_BYTES: usize = 1024 * 1024;
+
+/// An uploaded file waiting for a run, before its content: see [`store_file_chunk`].
+pub struct NewFile<'a> {
+    pub user: Option<UserId>,
+    pub file_name: &'a str,
+    pub sha256: &'a str,
+    pub size: u64,
+}
+
+/// Records an uploaded file; its content follows with [`store_file_chunk`]
+/// in the same unit of work.
+pub async fn create_file(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    new: &NewFile<'_>,
+) -> Result<ImportFileId> {
+    let model = import_file::ActiveModel {
+        organisation_id: Set(org.0),
+        user_id: Set(new.user.map(|u| u.0)),
+        file_name: Set(new.file_name.chars().take(255).collect()),
+        sha256: Set(new.sha256.to_owned()),
+        size: Set(to_i64(new.size)),
+        content: Set(Vec::new()),
+        created_at: Set(now()),
+        deleted_at: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(ImportFileId(model.id))
+}
+
+/// Stores chunk `seq` (from 0) of an uploaded file's content.
+pub async fn store_file_chunk(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    file: ImportFileId,
+    seq: u32,
+    content: Vec<u8>,
+) -> Result<()> {
+    import_file_chunk::ActiveModel {
+        organisation_id: Set(org.0),
+        import_file_id: Set(file.0),
+        seq: Set(i32::try_from(seq).unwrap_or(i32::MAX)),
+        content: Set(content),
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// Keeps an uploaded file (held in memory: small files, tests) until its run
+/// has read it; the web upload streams with [`create_file`] and [`store_file_chunk`].
 pub async fn store_file(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
@@ -386,37 +441,149 @@ pub async fn store_file(
     sha256: &str,
     content: Vec<u8>,
 ) -> Result<ImportFileId> {
-    let model = import_file::ActiveModel {
-        organisation_id: Set(org.0),
-        user_id: Set(user.map(|u| u.0)),
-        file_name: Set(file_name.chars().take(255).collect()),
-        sha256: Set(sha256.to_owned()),
-        size: Set(i64::try_from(content.len()).unwrap_or(i64::MAX)),
-        content: Set(content),
-        created_at: Set(now()),
-        ..Default::default()
-    }
-    .insert(conn)
+    let id = create_file(
+        conn,
+        org,
+        &NewFile {
+            user,
+            file_name,
+            sha256,
+            size: content.len() as u64,
+        },
+    )
     .await?;
-    Ok(ImportFileId(model.id))
+    for (seq, chunk) in (0u32..).zip(content.chunks(FILE_CHUNK_BYTES)) {
+        store_file_chunk(conn, org, id, seq, chunk.to_vec()).await?;
+    }
+    Ok(id)
 }
 
+/// An uploaded file's record; its content is read with [`file_chunk`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredFile {
     pub id: ImportFileId,
     pub file_name: String,
     pub sha256: String,
-    pub content: Vec<u8>,
+    pub size: u64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the content was deleted (after its import or the retention period).
+    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 pub async fn file(conn: &impl ConnectionTrait, org: OrganisationId, id: ImportFileId) -> Result<StoredFile> {
-    let model = find_owned::<import_file::Entity>(conn, org, id.0, || format!("uploaded file {id}")).await?;
+    let model: (
+        i64,
+        String,
+        String,
+        i64,
+        chrono::DateTime<chrono::Utc>,
+        Option<chrono::DateTime<chrono::Utc>>,
+    ) = import_file::Entity::find_in(org)
+        .select_only()
+        .columns([
+            import_file::Column::Id,
+            import_file::Column::FileName,
+            import_file::Column::Sha256,
+            import_file::Column::Size,
+            import_file::Column::CreatedAt,
+            import_file::Column::DeletedAt,
+        ])
+        .filter(import_file::Column::Id.eq(id.0))
+        .into_tuple()
+        .one(conn)
+        .await?
+        .ok_or_else(|| StorageError::not_found(format!("uploaded file {id}")))?;
     Ok(StoredFile {
-        id: ImportFileId(model.id),
-        file_name: model.file_name,
-        sha256: model.sha256,
-        content: model.content,
+        id: ImportFileId(model.0),
+        file_name: model.1,
+        sha256: model.2,
+        size: to_u64(model.3),
+        created_at: model.4,
+        deleted_at: model.5,
     })
+}
+
+/// Chunk `seq` (from 0) of a file's content; `None` past the end. A file
+/// uploaded before chunks existed is one chunk, its `content`.
+pub async fn file_chunk(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: ImportFileId,
+    seq: u32,
+) -> Result<Option<Vec<u8>>> {
+    let chunk: Option<Vec<u8>> = import_file_chunk::Entity::find_in(org)
+        .select_only()
+        .column(import_file_chunk::Column::Content)
+        .filter(import_file_chunk::Column::ImportFileId.eq(id.0))
+        .filter(import_file_chunk::Column::Seq.eq(i32::try_from(seq).unwrap_or(i32::MAX)))
+        .into_tuple()
+        .one(conn)
+        .await?;
+    if chunk.is_some() || seq > 0 {
+        return Ok(chunk);
+    }
+    let legacy: Option<Vec<u8>> = import_file::Entity::find_in(org)
+        .select_only()
+        .column(import_file::Column::Content)
+        .filter(import_file::Column::Id.eq(id.0))
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(legacy.filter(|content| !content.is_empty()))
+}
+
+/// Deletes a file's content (its record stays, marked deleted, for the runs
+/// that name it). `false` when it was deleted before.
+pub async fn delete_file_content(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: ImportFileId,
+) -> Result<bool> {
+    let marked = Query::update()
+        .table(import_file::Entity)
+        .value(import_file::Column::DeletedAt, Expr::val(now()))
+        .value(import_file::Column::Content, Expr::val(Vec::<u8>::new()))
+        .and_where(import_file::Column::Id.eq(id.0))
+        .and_where(import_file::Entity::in_org(org))
+        .and_where(import_file::Column::DeletedAt.is_null())
+        .to_owned();
+    let deleted = conn.execute(&marked).await?.rows_affected() == 1;
+    import_file_chunk::Entity::delete_many()
+        .filter(import_file_chunk::Entity::in_org(org))
+        .filter(import_file_chunk::Column::ImportFileId.eq(id.0))
+        .exec(conn)
+        .await?;
+    Ok(deleted)
+}
+
+/// Files of any organisation uploaded before `before` whose content is still
+/// held and that no queued or running import is about to read, oldest first.
+pub async fn files_past_retention(
+    conn: &impl ConnectionTrait,
+    before: chrono::DateTime<chrono::Utc>,
+    limit: u64,
+) -> Result<Vec<(OrganisationId, ImportFileId)>> {
+    let busy = Query::select()
+        .column(import_run::Column::ImportFileId)
+        .from(import_run::Entity)
+        .and_where(import_run::Column::ImportFileId.is_not_null())
+        .and_where(import_run::Column::Status.is_in([RunStatus::Queued.code(), RunStatus::Running.code()]))
+        .to_owned();
+    let files: Vec<(i64, i64)> = import_file::Entity::find()
+        .select_only()
+        .columns([import_file::Column::OrganisationId, import_file::Column::Id])
+        .filter(import_file::Column::DeletedAt.is_null())
+        .filter(import_file::Column::CreatedAt.lt(before))
+        .filter(import_file::Column::Id.not_in_subquery(busy))
+        .order_by_asc(import_file::Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(files
+        .into_iter()
+        .map(|(org, id)| (OrganisationId(org), ImportFileId(id)))
+        .collect())
 }
 
 /// Saves (or replaces) a named mapping; `mapping` is JSON.

@@ -4,8 +4,6 @@
 //! background job runner (`onward_import::jobs::RunQueuedImports`), so a large file never
 //! holds a request open; the run page refreshes itself until the run is over.
 
-use std::io::Cursor;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -13,18 +11,19 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, Query};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use onward_import::files::{FileError, Upload, spool};
 use onward_import::mapping::{ColumnMapping, Field, SavedMapping, column_letter};
 use onward_import::reader::RawRow;
-use onward_import::{OnError, preview};
-use onward_storage::repo::imports::{self, ImportRun, NewRun, RunStatus, StoredIssue};
+use onward_import::{OnError, Preview, preview};
+use onward_storage::repo::imports::{self, ImportRun, NewRun, RunStatus, StoredFile, StoredIssue};
 use onward_storage::{ImportFileId, ImportRunId};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use super::chrome::{Chrome, FieldError, localised};
 use super::download::CsvDownload;
 use super::staff::{CsrfForm, Staff};
 use crate::auth::verify_csrf;
+use crate::i18n::Translator;
 use crate::ui::form_errors::FormErrors;
 use crate::{AppState, WebError};
 
@@ -82,6 +81,8 @@ struct ImportsPage {
     fields: Vec<(&'static str, &'static str)>,
     errors: FormErrors,
     limit_mb: usize,
+    max_columns: usize,
+    retention_hours: u32,
 }
 
 impl ImportsPage {}
@@ -102,6 +103,8 @@ async fn imports_page(staff: &Staff, errors: FormErrors) -> Result<ImportsPage, 
         fields: onward_import::template::template_fields(),
         errors,
         limit_mb: UPLOAD_LIMIT_BYTES / (1024 * 1024),
+        max_columns: onward_import::reader::MAX_COLUMNS,
+        retention_hours: staff.state.config.import_file_retention_hours,
     })
 }
 
@@ -122,26 +125,28 @@ async fn template() -> Response {
         .into_response()
 }
 
-/// The upload: the file is kept (with its SHA-256) until a run reads it.
+/// The upload: streamed to a temporary file as it arrives (never held whole
+/// in memory), then stored in chunks with its SHA-256 until a run reads it.
 async fn upload(staff: Staff, mut multipart: Multipart) -> Result<Response, WebError> {
     let mut csrf = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut file: Option<(String, Upload)> = None;
     let too_large = || {
         format!(
             "The file is larger than {} MB. Split it, or import it on the server with `onward import learners FILE`.",
             UPLOAD_LIMIT_BYTES / (1024 * 1024)
         )
     };
+    let broken = || "The upload did not arrive whole; try again.".to_owned();
     let mut problem = None;
-    loop {
-        let field = match multipart.next_field().await {
+    'fields: loop {
+        let mut field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(err) => {
                 problem = Some(if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     too_large()
                 } else {
-                    "The upload did not arrive whole; try again.".to_owned()
+                    broken()
                 });
                 break;
             }
@@ -150,22 +155,37 @@ async fn upload(staff: Staff, mut multipart: Multipart) -> Result<Response, WebE
             Some("csrf") => csrf = field.text().await.unwrap_or_default(),
             Some("file") => {
                 let name = field.file_name().unwrap_or_default().to_owned();
-                match field.bytes().await {
-                    // A browser sends an empty, unnamed part when no file was chosen.
-                    Ok(bytes) if bytes.is_empty() && name.is_empty() => {}
-                    Ok(bytes) if bytes.len() > UPLOAD_LIMIT_BYTES => problem = Some(too_large()),
-                    Ok(bytes) => {
-                        file = Some((
-                            if name.is_empty() {
-                                "upload".to_owned()
+                let mut upload = Upload::new().map_err(|err| WebError::Internal(err.into()))?;
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(bytes)) => {
+                            if upload.size() + bytes.len() as u64 > UPLOAD_LIMIT_BYTES as u64 {
+                                problem = Some(too_large());
+                                break 'fields;
+                            }
+                            upload
+                                .append(&bytes)
+                                .map_err(|err| WebError::Internal(err.into()))?;
+                        }
+                        Ok(None) => break,
+                        Err(err) => {
+                            problem = Some(if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                                too_large()
                             } else {
-                                name
-                            },
-                            bytes.to_vec(),
-                        ))
+                                broken()
+                            });
+                            break 'fields;
+                        }
                     }
-                    Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => problem = Some(too_large()),
-                    Err(_) => problem = Some("The upload did not arrive whole; try again.".to_owned()),
+                }
+                // A browser sends an empty, unnamed part when no file was chosen.
+                if upload.size() > 0 || !name.is_empty() {
+                    let name = if name.is_empty() {
+                        "upload".to_owned()
+                    } else {
+                        name
+                    };
+                    file = Some((name, upload));
                 }
             }
             _ => {}
@@ -176,7 +196,7 @@ async fn upload(staff: Staff, mut multipart: Multipart) -> Result<Response, WebE
     }
     let problem = problem.or_else(|| match &file {
         None => Some("Choose the file to import.".to_owned()),
-        Some((_, bytes)) if bytes.is_empty() => {
+        Some((_, upload)) if upload.size() == 0 => {
             Some("The file is empty. Choose the file your MIS exported.".to_owned())
         }
         Some(_) => None,
@@ -192,26 +212,61 @@ async fn upload(staff: Staff, mut multipart: Multipart) -> Result<Response, WebE
         .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    let Some((name, bytes)) = file else {
+    let Some((name, upload)) = file else {
         return Err(WebError::BadRequest("Choose the file to import."));
     };
-    let sha256: String = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
     let write = staff.write().await?;
-    let id = imports::store_file(
-        &write,
-        staff.organisation(),
-        Some(staff.user.id),
-        &name,
-        &sha256,
-        bytes,
-    )
-    .await?;
+    let id = upload
+        .store(&write, staff.organisation(), Some(staff.user.id), &name)
+        .await
+        .map_err(file_error)?;
     write.audit("import.file_uploaded", "import_file", id.0).await?;
     write.commit().await?;
     Ok(Redirect::to(&format!("/imports/files/{id}")).into_response())
+}
+
+fn file_error(err: FileError) -> WebError {
+    match err {
+        FileError::Storage(err) => err.into(),
+        other => WebError::Internal(other.into()),
+    }
+}
+
+/// Opens a stored file and reads its first `rows` rows, off the async workers
+/// (parsing a spreadsheet is CPU work). `Ok(Err(..))` is a file that cannot
+/// be read, or whose content was deleted, with the reason for the user.
+async fn preview_stored(
+    staff: &Staff,
+    tr: &Translator,
+    file: &StoredFile,
+    sheet: Option<String>,
+    saved: Option<SavedMapping>,
+    overrides: Option<SavedMapping>,
+    rows: usize,
+) -> Result<Result<Preview, String>, WebError> {
+    let content = match spool(staff.conn(), staff.organisation(), file.id).await {
+        Ok(content) => content,
+        Err(FileError::Deleted { deleted }) => {
+            return Ok(Err(
+                tr.t_with("imports-file-deleted", &[("deleted", deleted.as_str())])
+            ));
+        }
+        Err(err) => return Err(file_error(err)),
+    };
+    let file_name = file.file_name.clone();
+    let opened = tokio::task::spawn_blocking(move || {
+        preview(
+            content,
+            &file_name,
+            sheet.as_deref(),
+            saved.as_ref(),
+            overrides.as_ref(),
+            rows,
+        )
+    })
+    .await
+    .map_err(|err| WebError::Internal(err.into()))?;
+    Ok(opened.map_err(|err| format!("This file cannot be imported: {err}.")))
 }
 
 /// One column of the preview: its header, sample values and the field chosen.
@@ -240,6 +295,7 @@ struct PreviewPage {
     on_error: &'static str,
     errors: FormErrors,
     unreadable: Option<String>,
+    retention_hours: u32,
 }
 
 impl PreviewPage {
@@ -301,15 +357,21 @@ async fn preview_page(
     let file = imports::file(conn, staff.organisation(), id).await?;
     let saved_mappings = imports::mapping_names(conn, staff.organisation()).await?;
     let sheet = (!choices.sheet.trim().is_empty()).then(|| choices.sheet.trim().to_owned());
-    let opened = preview(
-        Cursor::new(file.content),
-        &file.file_name,
-        sheet.as_deref(),
-        choices.saved.as_ref(),
-        choices.overrides.as_ref(),
-        PREVIEW_ROWS,
-    );
     let chrome = staff.chrome("imports").await?;
+    let opened = preview_stored(
+        staff,
+        &chrome.tr,
+        &file,
+        sheet.clone(),
+        choices.saved,
+        choices.overrides,
+        PREVIEW_ROWS,
+    )
+    .await?;
+    if opened.is_ok() {
+        // The page shows the file's first rows: learners' personal data.
+        staff.audit_view("import_file.view", "import_file", id.0).await?;
+    }
     let mut page = PreviewPage {
         chrome,
         file_id: id,
@@ -326,9 +388,10 @@ async fn preview_page(
         on_error: choices.on_error.code(),
         errors: FormErrors::new(),
         unreadable: None,
+        retention_hours: staff.state.config.import_file_retention_hours,
     };
     match opened {
-        Err(err) => page.unreadable = Some(format!("This file cannot be imported: {err}.")),
+        Err(reason) => page.unreadable = Some(reason),
         Ok(preview) => {
             if let Some(problem) = &preview.mapping_problem
                 && errors.is_empty()
@@ -376,14 +439,18 @@ async fn start_run(
     };
     let file = imports::file(staff.conn(), staff.organisation(), ImportFileId(id)).await?;
     let sheet = value("sheet");
-    let headers = match preview(
-        Cursor::new(file.content),
-        &file.file_name,
-        (!sheet.is_empty()).then_some(sheet.as_str()),
+    let tr = staff.chrome("imports").await?.tr;
+    let opened = preview_stored(
+        &staff,
+        &tr,
+        &file,
+        (!sheet.is_empty()).then(|| sheet.clone()),
         None,
         None,
         0,
-    ) {
+    )
+    .await?;
+    let headers = match opened {
         Ok(preview) => preview.mapping.headers,
         Err(_) => return Ok(Redirect::to(&format!("/imports/files/{id}")).into_response()),
     };
@@ -524,9 +591,21 @@ async fn confirm_run(
     CsrfForm(_): CsrfForm<ConfirmFields>,
 ) -> Result<Redirect, WebError> {
     let checked = imports::run(staff.conn(), staff.organisation(), ImportRunId(id)).await?;
-    if !checked.dry_run || checked.status != RunStatus::Finished || checked.file.is_none() {
+    let Some(file) = checked
+        .file
+        .filter(|_| checked.dry_run && checked.status == RunStatus::Finished)
+    else {
         return Err(WebError::BadRequest(
             "Only a finished check of a file can be confirmed; upload the file again.",
+        ));
+    };
+    if imports::file(staff.conn(), staff.organisation(), file)
+        .await?
+        .deleted_at
+        .is_some()
+    {
+        return Err(WebError::BadRequest(
+            "The file was deleted after its retention period; upload it again.",
         ));
     }
     let run = queue_run(
@@ -560,6 +639,10 @@ async fn issues_csv(staff: Staff, Path(id): Path<i64>) -> Result<Response, WebEr
         onward_import::STORED_ISSUES_LIMIT,
     )
     .await?;
+    // The issues quote the file's values: learners' personal data.
+    staff
+        .audit_view("import_run.issues_export", "import_run", run.id.0)
+        .await?;
     let mut file = CsvDownload::new(&["row", "column", "value", "severity", "reason"])?;
     for issue in &issues {
         file.row([
