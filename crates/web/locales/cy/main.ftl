@@ -1,6 +1,6 @@
-# Onward staff app: Welsh (Cymraeg).
-# status: partial. Strings marked "# untranslated" repeat the English text until
-# a Welsh translation is supplied; tools can list them by that marker.
+# Onward staff app: Welsh (Cymraeg). Same keys, in the same order, as en-GB/main.ftl.
+# Terms follow those Welsh public bodies use: dysgwr/dysgwyr, carfan, cyrchfan,
+# prentisiaeth, cynllun olrhain, pwynt gwirio; NEET stays as the acronym.
 
 service-name = Onward
 skip-to-content = Neidio i'r prif gynnwys
@@ -25,767 +25,394 @@ error-summary-title = Mae problem wedi codi
 error-prefix = Gwall:
 
 home-title = Carfannau
-# untranslated
-home-signed-in-as = Signed in as { $name } ({ $role }).
-# untranslated
-home-add-cohort = Add a cohort
-# untranslated
-home-no-cohorts = There are no cohorts yet. Import learners from your MIS to create them.
-# untranslated
-home-table-caption = Cohorts and learner numbers
+home-signed-in-as = Wedi mewngofnodi fel { $name } ({ $role }).
+home-add-cohort = Ychwanegu carfan
+home-no-cohorts = Does dim carfannau eto. Mewnforiwch ddysgwyr o'ch MIS i'w creu.
+home-table-caption = Carfannau a nifer y dysgwyr
 home-column-cohort = Carfan
 home-column-learners = Dysgwyr
-# untranslated
-home-archived = Archived
-# untranslated
-home-nothing-shared = Nothing has been shared with you yet. Organisations that share returns or matching lists with you will appear here.
+home-archived = Wedi'i harchifo
+home-nothing-shared = Does dim wedi'i rannu â chi eto. Bydd sefydliadau sy'n rhannu ffurflenni neu restrau paru â chi yn ymddangos yma.
 
-# untranslated
-learners-title = Learners
-# untranslated
-learners-search-label = Name, ULN, MIS id or postcode
-# untranslated
-learners-search-hint = For example, Smith, Amelia Smith, 9276308686 or LS6
-# untranslated
-learners-filter-cohort = Cohort
-# untranslated
-learners-all-cohorts = All cohorts
-# untranslated
-learners-filter-status = Enrolment status
-# untranslated
-learners-any-status = Any status
-# untranslated
-learners-search-button = Search
-# untranslated
-learners-none = No learners match your search.
-# untranslated
-learners-caption = Matching learners, by family name
-# untranslated
-learners-caption-more = More matching learners, by family name
-# untranslated
-column-name = Name
-# untranslated
+learners-title = Dysgwyr
+learners-search-label = Enw, ULN, ID MIS neu god post
+learners-search-hint = Er enghraifft, Smith, Amelia Smith, 9276308686 neu LS6
+learners-filter-cohort = Carfan
+learners-all-cohorts = Pob carfan
+learners-filter-status = Statws cofrestru
+learners-any-status = Unrhyw statws
+learners-search-button = Chwilio
+learners-none = Does dim dysgwyr yn cyfateb i'ch chwiliad.
+learners-caption = Dysgwyr sy'n cyfateb, yn ôl cyfenw
+learners-caption-more = Rhagor o ddysgwyr sy'n cyfateb, yn ôl cyfenw
+column-name = Enw
 column-uln = ULN
-# untranslated
-column-mis-id = MIS id
-# untranslated
-column-date-of-birth = Date of birth
-# untranslated
-column-postcode = Postcode
-# untranslated
-pagination-label = Pages of results
-# untranslated
-pagination-first = First page
-# untranslated
-pagination-next = Next page
-# untranslated
-learner-caption = Learner
-# untranslated
-learner-current-destination = Current destination:
-# untranslated
-not-known = Not known
-# untranslated
-learner-details = Details
-# untranslated
-not-recorded = Not recorded
-# untranslated
-learner-contact-details = Contact details
-# untranslated
-learner-no-contacts = No contact details recorded.
-# untranslated
-learner-consent-given = Consent given
-# untranslated
-learner-no-consent = No consent
-# untranslated
-contact-add = Add a contact detail
-# untranslated
-learner-enrolments = Enrolments
-# untranslated
-learner-no-enrolments = No enrolments.
-# untranslated
-column-programme = Programme
-# untranslated
-column-dates = Dates
-# untranslated
-column-status = Status
-# untranslated
-date-range-to = to
-# untranslated
-date-planned = (planned)
-# untranslated
-learner-timeline = Timeline
-# untranslated
-learner-timeline-empty = Nothing recorded yet.
-# untranslated
-cohort-edit = Edit cohort
-# untranslated
-cohort-archive = Archive cohort
-# untranslated
-cohort-restore = Restore cohort
-# untranslated
-cohort-learner-count = { $count } learners.
-# untranslated
-cohort-list-learners = List the learners in this cohort
-# untranslated
-cohort-current-destinations = Current destinations
-# untranslated
-column-destination = Destination
-# untranslated
-cohort-destination-note = A learner's current destination is their latest actual destination; learners with none are counted as not known.
-# untranslated
-error-start-page = Go to the start page
-# untranslated
-date-day = Day
-# untranslated
-date-month = Month
-# untranslated
-date-year = Year
-# untranslated
-cancel = Cancel
+column-mis-id = ID MIS
+column-date-of-birth = Dyddiad geni
+column-postcode = Cod post
+pagination-label = Tudalennau o ganlyniadau
+pagination-first = Tudalen gyntaf
+pagination-next = Tudalen nesaf
+learner-caption = Dysgwr
+learner-current-destination = Cyrchfan bresennol:
+not-known = Ddim yn hysbys
+learner-details = Manylion
+not-recorded = Heb ei gofnodi
+learner-contact-details = Manylion cyswllt
+learner-no-contacts = Does dim manylion cyswllt wedi'u cofnodi.
+learner-consent-given = Wedi rhoi caniatâd
+learner-no-consent = Dim caniatâd
+contact-add = Ychwanegu manylyn cyswllt
+learner-enrolments = Cofrestriadau
+learner-no-enrolments = Dim cofrestriadau.
+column-programme = Rhaglen
+column-dates = Dyddiadau
+column-status = Statws
+date-range-to = i
+date-planned = (wedi'i gynllunio)
+learner-timeline = Llinell amser
+learner-timeline-empty = Does dim wedi'i gofnodi eto.
+cohort-edit = Golygu'r garfan
+cohort-archive = Archifo'r garfan
+cohort-restore = Adfer y garfan
+cohort-learner-count = { $count } dysgwr.
+cohort-list-learners = Rhestru'r dysgwyr yn y garfan hon
+cohort-current-destinations = Cyrchfannau presennol
+column-destination = Cyrchfan
+cohort-destination-note = Cyrchfan bresennol dysgwr yw ei gyrchfan wirioneddol ddiweddaraf; caiff dysgwyr heb un eu cyfrif fel rhai nad yw eu cyrchfan yn hysbys.
+error-start-page = Mynd i'r dudalen gychwyn
+date-day = Diwrnod
+date-month = Mis
+date-year = Blwyddyn
+cancel = Canslo
 
-# untranslated
-contact-type = Type
-# untranslated
-contact-email-address-phone-number-or-postal-add = Email address, phone number or postal address
-# untranslated
-contact-the-learner-agreed-to-be-contacted-this = The learner agreed to be contacted this way
-# untranslated
-contact-save-contact-detail = Save contact detail
-# untranslated
-cohort-form-for-example-year-11-leavers-2026-or-boot = For example, Year 11 leavers 2026 or Bootcamp Spring 2026
-# untranslated
-cohort-form-tracking-plan = Tracking plan
-# untranslated
-cohort-form-no-plan-yet = No plan yet
-# untranslated
-cohort-form-results-day-optional = Results day (optional)
-# untranslated
-cohort-form-for-school-cohorts-checkpoints-can-fall = For school cohorts: checkpoints can fall on results day. For example, 20 8 2026
-# untranslated
-cohort-form-save-cohort = Save cohort
-# untranslated
-programmes-add-a-programme = Add a programme
-# untranslated
-programmes-there-are-no-programmes-yet = There are no programmes yet.
-# untranslated
-programmes-title = Title
-# untranslated
-programmes-level = Level
-# untranslated
-programmes-sector-subject-area = Sector subject area
-# untranslated
-programmes-mode = Mode
-# untranslated
-programmes-actions = Actions
-# untranslated
-programmes-edit = Edit
-# untranslated
-programme-form-choose-a-type = Choose a type
-# untranslated
-programme-form-not-set = Not set
-# untranslated
-programme-form-funding-stream-optional = Funding stream (optional)
-# untranslated
-programme-form-save-programme = Save programme
-# untranslated
-users-invitation-created = Invitation created
-# untranslated
-users-send-this-link-to-them-it-works-once-for = Send this link to them. It works once, for 24 hours:
-# untranslated
-users-email = Email
-# untranslated
-users-role = Role
-# untranslated
-users-change-role = Change role
-# untranslated
-users-active = Active
-# untranslated
-users-deactivated = Deactivated
-# untranslated
-users-reset-password = Reset password
-# untranslated
-users-invite-a-user = Invite a user
-# untranslated
-users-choose-a-role = Choose a role
-# untranslated
-users-create-invitation-link = Create invitation link
-# untranslated
-invite-choose-your-password = Choose your password
-# untranslated
-invite-new-password = New password
-# untranslated
-invite-at-least-10-characters-a-few-random-word = At least 10 characters. A few random words work well.
-# untranslated
-invite-confirm-the-password = Confirm the password
-# untranslated
-invite-save-password = Save password
-# untranslated
-invite-this-link-has-expired-or-has-already-bee = This link has expired or has already been used
-# untranslated
-invite-ask-your-onward-administrator-for-a-new = Ask your Onward administrator for a new link.
-# untranslated
-password-success = Success
-# untranslated
-password-your-password-has-been-changed = Your password has been changed.
-# untranslated
-password-change-your-password = Change your password
-# untranslated
-password-current-password = Current password
-# untranslated
-password-at-least-10-characters = At least 10 characters.
-# untranslated
-password-confirm-the-new-password = Confirm the new password
-# untranslated
-password-change-password = Change password
-# untranslated
-settings-the-settings-have-been-saved = The settings have been saved.
-# untranslated
-settings-organisation-settings = Organisation settings
-# untranslated
-settings-identifier = Identifier
-# untranslated
-settings-kind = Kind
-# untranslated
-settings-country = Country
-# untranslated
-settings-default-language-of-the-staff-pages = Default language of the staff pages
-# untranslated
-settings-save-settings = Save settings
+contact-type = Math
+contact-email-address-phone-number-or-postal-add = Cyfeiriad e-bost, rhif ffôn neu gyfeiriad post
+contact-the-learner-agreed-to-be-contacted-this = Cytunodd y dysgwr i gael ei gysylltu fel hyn
+contact-save-contact-detail = Cadw'r manylyn cyswllt
+cohort-form-for-example-year-11-leavers-2026-or-boot = Er enghraifft, Ymadawyr Blwyddyn 11 2026 neu Bootcamp Gwanwyn 2026
+cohort-form-tracking-plan = Cynllun olrhain
+cohort-form-no-plan-yet = Dim cynllun eto
+cohort-form-results-day-optional = Diwrnod canlyniadau (dewisol)
+cohort-form-for-school-cohorts-checkpoints-can-fall = Ar gyfer carfannau ysgol: gall pwyntiau gwirio ddisgyn ar ddiwrnod canlyniadau. Er enghraifft, 20 8 2026
+cohort-form-save-cohort = Cadw'r garfan
+programmes-add-a-programme = Ychwanegu rhaglen
+programmes-there-are-no-programmes-yet = Does dim rhaglenni eto.
+programmes-title = Teitl
+programmes-level = Lefel
+programmes-sector-subject-area = Maes pwnc sector
+programmes-mode = Dull astudio
+programmes-actions = Camau gweithredu
+programmes-edit = Golygu
+programme-form-choose-a-type = Dewiswch fath
+programme-form-not-set = Heb ei osod
+programme-form-funding-stream-optional = Ffrwd ariannu (dewisol)
+programme-form-save-programme = Cadw'r rhaglen
+users-invitation-created = Gwahoddiad wedi'i greu
+users-send-this-link-to-them-it-works-once-for = Anfonwch y ddolen hon atyn nhw. Mae'n gweithio unwaith, am 24 awr:
+users-email = E-bost
+users-role = Rôl
+users-change-role = Newid rôl
+users-active = Gweithredol
+users-deactivated = Wedi'i ddadactifadu
+users-reset-password = Ailosod cyfrinair
+users-invite-a-user = Gwahodd defnyddiwr
+users-choose-a-role = Dewiswch rôl
+users-create-invitation-link = Creu dolen wahodd
+invite-choose-your-password = Dewiswch eich cyfrinair
+invite-new-password = Cyfrinair newydd
+invite-at-least-10-characters-a-few-random-word = O leiaf 10 nod. Mae ychydig o eiriau ar hap yn gweithio'n dda.
+invite-confirm-the-password = Cadarnhewch y cyfrinair
+invite-save-password = Cadw'r cyfrinair
+invite-this-link-has-expired-or-has-already-bee = Mae'r ddolen hon wedi dod i ben neu wedi cael ei defnyddio eisoes
+invite-ask-your-onward-administrator-for-a-new = Gofynnwch i'ch gweinyddwr Onward am ddolen newydd.
+password-success = Llwyddiant
+password-your-password-has-been-changed = Mae eich cyfrinair wedi cael ei newid.
+password-change-your-password = Newid eich cyfrinair
+password-current-password = Cyfrinair presennol
+password-at-least-10-characters = O leiaf 10 nod.
+password-confirm-the-new-password = Cadarnhewch y cyfrinair newydd
+password-change-password = Newid cyfrinair
+settings-the-settings-have-been-saved = Mae'r gosodiadau wedi cael eu cadw.
+settings-organisation-settings = Gosodiadau'r sefydliad
+settings-identifier = Dynodydd
+settings-kind = Math
+settings-country = Gwlad
+settings-default-language-of-the-staff-pages = Iaith ddiofyn tudalennau'r staff
+settings-save-settings = Cadw'r gosodiadau
 
-# untranslated
-action-archive = Archive
-# untranslated
-action-restore = Restore
-# untranslated
-programme-edit = Edit programme
-# untranslated
-users-invite-send = Send this link to the person. It works once, for 7 days:
-# untranslated
-users-reset-title = Password reset link for { $name }
-# untranslated
-users-caption = Staff with access to { $organisation }
-# untranslated
-users-you = (you)
-# untranslated
-users-role-of = Role of { $name }
-# untranslated
-users-deactivate = Deactivate
-# untranslated
-users-reactivate = Reactivate
+action-archive = Archifo
+action-restore = Adfer
+programme-edit = Golygu'r rhaglen
+users-invite-send = Anfonwch y ddolen hon at yr unigolyn. Mae'n gweithio unwaith, am 7 diwrnod:
+users-reset-title = Dolen ailosod cyfrinair ar gyfer { $name }
+users-caption = Staff sydd â mynediad at { $organisation }
+users-you = (chi)
+users-role-of = Rôl { $name }
+users-deactivate = Dadactifadu
+users-reactivate = Ailactifadu
 
-# untranslated
-learner-edit = Edit learner details
+learner-edit = Golygu manylion y dysgwr
 learner-given-name = Enw cyntaf
 learner-family-name = Cyfenw
 learner-sex = Rhyw
 learner-ethnicity = Ethnigrwydd
-# untranslated
-learner-save = Save details
+learner-save = Cadw'r manylion
 
-# untranslated
-learners-all-programmes = All programmes
+learners-all-programmes = Pob rhaglen
 
 nav-work = Fy ngwaith
 work-title = Fy ngwaith
-# untranslated
-work-nothing-due = Nothing is due for your role today.
-# untranslated
-work-total = { $count } tasks due, oldest first.
-# untranslated
-work-group-count = { $count } due
-# untranslated
-work-due = Due
+work-nothing-due = Does dim byd i'w wneud ar gyfer eich rôl heddiw.
+work-total = { $count } tasg i'w gwneud, yr hynaf yn gyntaf.
+work-group-count = { $count } i'w gwneud
+work-due = Erbyn
 
-# untranslated
-unknowns-title = Destination not known
-# untranslated
-unknowns-intro = { $count } learners in this cohort have no known destination. Print this page or download the list and ask all staff: do you know where they are?
-# untranslated
-unknowns-download = Download the list (CSV)
-# untranslated
-unknowns-none = Every learner in this cohort has a known destination.
-# untranslated
-unknowns-what = What are they doing?
-# untranslated
-unknowns-how = How do you know?
-# untranslated
-unknowns-notes = Note (optional)
-# untranslated
-unknowns-save = I know where they are
-# untranslated
-cohort-unknowns-link = Learners whose destination is not known
+unknowns-title = Cyrchfan ddim yn hysbys
+unknowns-intro = Does gan { $count } dysgwr yn y garfan hon ddim cyrchfan hysbys. Argraffwch y dudalen hon neu lawrlwythwch y rhestr a gofynnwch i'r holl staff: ydych chi'n gwybod ble maen nhw?
+unknowns-download = Lawrlwytho'r rhestr (CSV)
+unknowns-none = Mae gan bob dysgwr yn y garfan hon gyrchfan hysbys.
+unknowns-what = Beth maen nhw'n ei wneud?
+unknowns-how = Sut ydych chi'n gwybod?
+unknowns-notes = Nodyn (dewisol)
+unknowns-save = Rwy'n gwybod ble maen nhw
+cohort-unknowns-link = Dysgwyr nad yw eu cyrchfan yn hysbys
 
 # Import page
-# untranslated
-import-title = Import learners
-# untranslated
-import-intro = Upload the learners file your MIS exports (SIMS, Arbor, Bromcom, ebs, PICS or a spreadsheet): one row per enrolment, or one row per learner. You will see its first rows and the columns Onward recognised before anything is imported, and you can check the whole file first.
-# untranslated
-import-choose-file = Choose the file
-# untranslated
-import-file-hint = CSV (comma, semicolon, tab or pipe), XLSX, XLS or ODS, up to { $limit } MB. Larger files: use onward import learners on the server.
-# untranslated
-import-upload = Upload and preview
-# untranslated
-import-template = Download the template CSV
-# untranslated
-import-columns = Columns Onward recognises
-# untranslated
-import-recent = Recent imports
-# untranslated
-import-no-runs = No imports yet.
-# untranslated
-import-started = Started
-# untranslated
-import-file = File
-# untranslated
-import-status = Status
-# untranslated
-import-rows = Rows
-# untranslated
-import-errors = Errors
-# untranslated
-import-warnings = Warnings
-# untranslated
-import-dry-run = check only
-# untranslated
-import-status-queued = Waiting to start
-# untranslated
-import-status-running = Running
-# untranslated
-import-status-finished = Finished
-# untranslated
-import-status-refused = Refused
-# untranslated
-import-status-interrupted = Interrupted
-# untranslated
-import-preview-title = Check the columns
-# untranslated
-import-another = Upload another file
-# untranslated
-import-read-as = Read as
-# untranslated
-import-sheet = Sheet
-# untranslated
-import-use-saved = Start from a saved mapping
-# untranslated
-import-detected = Recognised by Onward
-# untranslated
-import-apply = Show
-# untranslated
-import-mapping = Columns and their first rows
-# untranslated
-import-mapping-hint = Each column shows the learner field it fills. Change any that are wrong; columns marked Not imported are left out and reported.
-# untranslated
-import-not-imported = Not imported
-# untranslated
-import-on-error = Rows with errors
-# untranslated
-import-on-error-skip = Import the other rows and report the rows with errors
-# untranslated
-import-on-error-abort = Import nothing if any row has an error
-# untranslated
-import-save-mapping = Save these columns as (optional)
-# untranslated
-import-save-mapping-hint = For example the name of your MIS, to use the same columns next time.
-# untranslated
-import-check = Check the whole file
-# untranslated
-import-now = Import now
-# untranslated
-import-run-title = Import
-# untranslated
-import-run-check-title = Check of the file
-# untranslated
-import-rows-read = Rows read
-# untranslated
-import-refreshes = This page refreshes itself until the import is over.
-# untranslated
-import-refused = The file was not imported
-# untranslated
-import-checked = The file was checked. Nothing has been imported yet.
-# untranslated
-import-done = The file was imported.
-# untranslated
-import-rows-imported = Rows imported
-# untranslated
-import-rows-imported-check = Rows that would be imported
-# untranslated
-import-rows-skipped = Rows skipped
-# untranslated
-import-learners = Learners
-# untranslated
-import-enrolments = Enrolments
-# untranslated
-import-created = created
-# untranslated
-import-updated = updated
-# untranslated
-import-unchanged = unchanged
-# untranslated
-import-other-records = Also added
-# untranslated
-import-other-records-check = Would also add
-# untranslated
-import-contacts = contact details
-# untranslated
-import-programmes = programmes
-# untranslated
-import-cohorts = cohorts
-# untranslated
-import-duplicates = Probable duplicates flagged
-# untranslated
-import-confirm = Import this file
-# untranslated
-import-issues = Errors and warnings
-# untranslated
-import-issues-shown = Showing { $shown } of { $count }.
-# untranslated
-import-issues-download = Download them all (CSV)
-# untranslated
-import-row = Row
-# untranslated
-import-column = Column
-# untranslated
-import-value = Value
-# untranslated
-import-reason = What is wrong
-# untranslated
-import-error = Error
-# untranslated
-import-warning = Warning
-# untranslated
-import-back = Back to imports
+import-title = Mewnforio dysgwyr
+import-intro = Llwythwch i fyny'r ffeil ddysgwyr y mae eich MIS yn ei hallforio (SIMS, Arbor, Bromcom, ebs, PICS neu daenlen): un rhes i bob cofrestriad, neu un rhes i bob dysgwr. Byddwch yn gweld ei rhesi cyntaf a'r colofnau a adnabu Onward cyn i ddim gael ei fewnforio, a gallwch wirio'r ffeil gyfan yn gyntaf.
+import-choose-file = Dewiswch y ffeil
+import-file-hint = CSV (coma, hanner colon, tab neu bibell), XLSX, XLS neu ODS, hyd at { $limit } MB. Ffeiliau mwy: defnyddiwch onward import learners ar y gweinydd.
+import-upload = Llwytho i fyny a rhagweld
+import-template = Lawrlwytho'r templed CSV
+import-columns = Colofnau y mae Onward yn eu hadnabod
+import-recent = Mewnforion diweddar
+import-no-runs = Dim mewnforion eto.
+import-started = Dechreuwyd
+import-file = Ffeil
+import-status = Statws
+import-rows = Rhesi
+import-errors = Gwallau
+import-warnings = Rhybuddion
+import-dry-run = gwirio yn unig
+import-status-queued = Yn aros i ddechrau
+import-status-running = Yn rhedeg
+import-status-finished = Wedi gorffen
+import-status-refused = Wedi'i wrthod
+import-status-interrupted = Wedi'i dorri ar draws
+import-preview-title = Gwiriwch y colofnau
+import-another = Llwytho ffeil arall i fyny
+import-read-as = Darllen fel
+import-sheet = Dalen
+import-use-saved = Dechrau o fapio sydd wedi'i gadw
+import-detected = Wedi'i adnabod gan Onward
+import-apply = Dangos
+import-mapping = Colofnau a'u rhesi cyntaf
+import-mapping-hint = Mae pob colofn yn dangos y maes dysgwr y mae'n ei lenwi. Newidiwch unrhyw rai sy'n anghywir; caiff colofnau sydd wedi'u marcio Heb ei fewnforio eu gadael allan a'u cofnodi yn yr adroddiad.
+import-not-imported = Heb ei fewnforio
+import-on-error = Rhesi â gwallau
+import-on-error-skip = Mewnforio'r rhesi eraill a rhoi gwybod am y rhesi â gwallau
+import-on-error-abort = Peidio â mewnforio dim os oes gwall mewn unrhyw res
+import-save-mapping = Cadw'r colofnau hyn fel (dewisol)
+import-save-mapping-hint = Er enghraifft enw eich MIS, i ddefnyddio'r un colofnau y tro nesaf.
+import-check = Gwirio'r ffeil gyfan
+import-now = Mewnforio nawr
+import-run-title = Mewnforio
+import-run-check-title = Gwiriad o'r ffeil
+import-rows-read = Rhesi a ddarllenwyd
+import-refreshes = Mae'r dudalen hon yn ei hadnewyddu ei hun nes bydd y mewnforio wedi gorffen.
+import-refused = Ni chafodd y ffeil ei mewnforio
+import-checked = Mae'r ffeil wedi cael ei gwirio. Does dim wedi cael ei fewnforio eto.
+import-done = Mae'r ffeil wedi cael ei mewnforio.
+import-rows-imported = Rhesi a fewnforiwyd
+import-rows-imported-check = Rhesi a fyddai'n cael eu mewnforio
+import-rows-skipped = Rhesi a hepgorwyd
+import-learners = Dysgwyr
+import-enrolments = Cofrestriadau
+import-created = wedi'u creu
+import-updated = wedi'u diweddaru
+import-unchanged = heb eu newid
+import-other-records = Ychwanegwyd hefyd
+import-other-records-check = Byddai hefyd yn ychwanegu
+import-contacts = manylion cyswllt
+import-programmes = rhaglenni
+import-cohorts = carfannau
+import-duplicates = Dyblygion tebygol wedi'u nodi
+import-confirm = Mewnforio'r ffeil hon
+import-issues = Gwallau a rhybuddion
+import-issues-shown = Yn dangos { $shown } o { $count }.
+import-issues-download = Lawrlwytho'r cyfan (CSV)
+import-row = Rhes
+import-column = Colofn
+import-value = Gwerth
+import-reason = Beth sydd o'i le
+import-error = Gwall
+import-warning = Rhybudd
+import-back = Yn ôl i'r mewnforion
 nav-import = Mewnforio
-# untranslated
-support-date-hint = For example, 27 3 2026
-# untranslated
-support-choose = Choose one
-# untranslated
-support-notes = Notes
-# untranslated
-support-notes-optional = Notes (optional)
-# untranslated
-support-warning = Warning
-# untranslated
-support-at-risk = This learner is at risk of not progressing:
-# untranslated
-support-see-support = See support
-# untranslated
-support-intended-vs-actual = Intended and actual destinations
-# untranslated
-support-intended = Intended
-# untranslated
-support-actual = Actual now
-# untranslated
-support-comparison = Compared
-# untranslated
-support-aspirations = Aspirations and intentions
-# untranslated
-support-aspiration = Aspiration
-# untranslated
-support-recorded-by = recorded by
-# untranslated
-support-heading = Support
-# untranslated
-support-nothing-open = No open flags or referrals.
-# untranslated
-support-open-flag = Flagged at risk
-# untranslated
-support-open-referral = Open referral
-# untranslated
-support-log = Support log
-# untranslated
-support-log-empty = Nothing recorded yet.
-# untranslated
-intention-title = Record an intention
-# untranslated
-intention-stage = When was it recorded?
-# untranslated
-intention-stage-short = Stage
-# untranslated
-intention-date = Date of the conversation
-# untranslated
-intention-category = What does the learner intend to do?
-# untranslated
-intention-category-hint = Choose "Not known" if they have not decided yet: they may need careers guidance.
-# untranslated
-intention-place = Provider, university or employer (optional)
-# untranslated
-intention-aspiration = Aspiration (optional)
-# untranslated
-intention-aspiration-hint = Their career goal in their own words, for example "to work as a veterinary nurse".
-# untranslated
-intention-save = Save intention
-# untranslated
-offer-title = Record a September Guarantee offer
-# untranslated
-offer-provider = Provider
-# untranslated
-offer-course = Course
-# untranslated
-offer-status = Status
-# untranslated
-offer-save = Save offer
-# untranslated
-offer-update = Update
-# untranslated
-flag-title = Flag as at risk
-# untranslated
-flag-reason = Why is the learner at risk?
-# untranslated
-flag-reason-hint = What you have noticed, for example "not attending since results day".
-# untranslated
-flag-save = Flag as at risk
-# untranslated
-flag-clear = Clear flag
-# untranslated
-flag-clear-note = Why the concern is resolved (optional)
-# untranslated
-referral-title = Make a referral
-# untranslated
-referral-type = Referred to
-# untranslated
-referral-owner = Owner
-# untranslated
-referral-owner-hint = Who follows it up. It appears in their My work.
-# untranslated
-referral-follow-up = Follow up by
-# untranslated
-referral-save = Save referral
-# untranslated
-referral-close-title = Record the outcome
-# untranslated
-referral-outcome = Outcome
-# untranslated
-referral-outcome-note = Note (required for "Other")
-# untranslated
-referral-close-save = Close referral
-# untranslated
-guarantee-title = September Guarantee: learners with no offer
-# untranslated
-guarantee-heading = September Guarantee
-# untranslated
-guarantee-intro = Every Year 11 and Year 12 learner should have an offer of a suitable place in education or training by the end of September. Learners listed here have no offer recorded, or only offers they declined. Print this page or download the list for the careers adviser and the local authority.
-# untranslated
-guarantee-counts = Offers in this cohort
-# untranslated
-guarantee-accepted = Accepted an offer
-# untranslated
-guarantee-offered = Offered a place
-# untranslated
-guarantee-applied = Applied, waiting
-# untranslated
-guarantee-no-offer = No offer
-# untranslated
-guarantee-download = Download the list (CSV)
-# untranslated
-guarantee-none = Every learner in this cohort has an offer or an application in progress.
-# untranslated
-guarantee-list-caption = { $count } learners with no offer
-# untranslated
-guarantee-recorded = Recorded
-# untranslated
-guarantee-nothing-recorded = Nothing recorded
-# untranslated
-guarantee-learner-none = No offers recorded.
-# untranslated
-atrisk-title = Learners at risk
-# untranslated
-atrisk-intro = { $count } learners in this cohort are NEET, still not known after the last checkpoint of their plan, or flagged by staff.
-# untranslated
-atrisk-none = No learner in this cohort is at risk.
-# untranslated
-atrisk-reasons = Why
-# untranslated
-atrisk-referrals = Referrals
-# untranslated
-atrisk-not-referred = No open referral
-# untranslated
-atrisk-open-referrals = { $count } open
-# untranslated
-cohort-at-risk-link = Learners at risk
-# untranslated
-cohort-guarantee-link = September Guarantee: learners with no offer
-# untranslated
-work-referrals = Referrals to follow up
-# untranslated
-work-referrals-count = { $count } open, { $due } due
-# untranslated
-work-referral-action = Action
-# untranslated
-work-overdue = Overdue
-# untranslated
-work-record-outcome = Record the outcome
-# untranslated
-call-title = Call queue
-# untranslated
-call-heading = Call { $name }
-# untranslated
-call-counts = { $waiting } learners to call now; { $tried } already tried today (call them again another day).
-# untranslated
-call-due = Due
-# untranslated
-call-attempt-number = Attempt by phone
-# untranslated
-call-numbers = Phone numbers
-# untranslated
-call-no-numbers = No phone number they agreed to be called on. Add one on their record, or choose Wrong number to move them to the next channel.
-# untranslated
-call-numbers-without-consent = Not shown: { $count } held without consent to call.
-# untranslated
-call-open-record = Open their record
-# untranslated
-call-previous = Previous contact
-# untranslated
-call-previous-none = No contact attempts yet.
-# untranslated
-call-number-called = Number called
-# untranslated
-call-script-intended = Ask: what do you plan to do when you finish your course?
-# untranslated
-call-script-actual = Ask: what are you doing now?
-# untranslated
-call-script-hint = Fill this in only if you spoke to the learner. Leave it empty if you did not reach them.
-# untranslated
-call-category = What they are doing
-# untranslated
-call-category-none = Not answered
-# untranslated
-call-place = Employer or place of learning
-# untranslated
-call-job-role = Job role (optional)
-# untranslated
-call-start-date = Start date (optional)
-# untranslated
-call-start-date-hint = For example, 1 9 2026
-# untranslated
-call-notes = Notes (optional)
-# untranslated
-call-opt-out = They asked not to be contacted again
-# untranslated
-call-outcome = Outcome of the call
-# untranslated
-call-outcome-reached = Reached: save
-# untranslated
-call-outcome-no-answer = No answer
-# untranslated
-call-outcome-voicemail = Left voicemail
-# untranslated
-call-outcome-wrong-number = Wrong number
-# untranslated
-call-outcome-refused = Refused
-# untranslated
-call-skip = Skip to the next learner
-# untranslated
-call-saved-title = Saved
-# untranslated
-call-saved = Call to { $name } saved.
-# untranslated
-call-empty-heading = No one left to call
-# untranslated
-call-empty = Everyone due for this checkpoint has been called or has answered. { $tried } learners tried today will be back in the queue tomorrow.
-# untranslated
-call-not-by-phone = This checkpoint is not followed up by phone.
-# untranslated
-call-back-to-work = Back to My work
-# untranslated
-work-call-queue = Call these learners
-# untranslated
-cohort-call-queues = Call queues
-# untranslated
-cohort-call-queue-for = Call queue: { $name }
-# untranslated
-nav-plans = Plans
-# untranslated
-plans-title = Tracking plans
-# untranslated
-plans-intro = A tracking plan lists the checkpoints at which learners are followed up, counted from their dates, with the channels to try in order and who is responsible. Each cohort follows one plan.
-# untranslated
-plans-create = Create a plan
-# untranslated
-plans-none = There are no plans yet.
-# untranslated
-plans-checkpoints = Checkpoints
-# untranslated
-plans-cohorts = Cohorts
-# untranslated
-plans-copy = Copy
-# untranslated
-plans-caption = Tracking plan
-# untranslated
-plans-back = All tracking plans
-# untranslated
-plan-edit-details = Edit name and description
-# untranslated
-plan-when = When
-# untranslated
-plan-channels = Channels, in order
-# untranslated
-plan-responsible = Responsible
-# untranslated
-plan-max-attempts = Attempts per channel
-# untranslated
-plan-tasks = Tasks
-# untranslated
-plan-remove = Remove
-# untranslated
-plan-add-checkpoint = Add a checkpoint
-# untranslated
-plan-changes-note = Changes apply to tasks not yet done: they appear under the new name, for the new role, with the new channels and attempts. Tasks already created keep their due dates; a new checkpoint gets tasks at the next hourly run. Done, unreachable and opted-out tasks are never changed.
-# untranslated
-plan-when-fixed = { $date } each year, the first after leaving
-# untranslated
-plan-when-on = On the { $anchor }
-# untranslated
-plan-when-after = { $days } days after the { $anchor }
-# untranslated
-plan-when-before = { $days } days before the { $anchor }
-# untranslated
-plan-name = Plan name
-# untranslated
-plan-description = Description (optional)
-# untranslated
-plan-first-checkpoint = First checkpoint
-# untranslated
-plan-save = Save plan
-# untranslated
-checkpoint-name = Checkpoint name
-# untranslated
-checkpoint-name-hint = For example, 3–6 month follow-up
-# untranslated
-checkpoint-anchor = Counted from
-# untranslated
-checkpoint-offset = Days after it
-# untranslated
-checkpoint-offset-hint = Use a minus sign for days before, for example -100 for intentions in the spring before leaving
-# untranslated
-checkpoint-fixed-date = Calendar date (only when counted from a fixed calendar date)
-# untranslated
-checkpoint-fixed-date-hint = For example, 1 11 for the 1 November activity check
-# untranslated
-checkpoint-channels = Channels to try, cheapest first
-# untranslated
-checkpoint-channels-hint = The task moves to the next channel after the attempts per channel, and is unreachable after the last.
-# untranslated
-checkpoint-channel-n = Channel { $n }
-# untranslated
-checkpoint-channel-none = None
-# untranslated
-checkpoint-max-attempts-hint = From 1 to 10
-# untranslated
-checkpoint-position = Place in the plan
-# untranslated
-checkpoint-position-hint = Checkpoints must be in date order. Onward checks the order for a course from 1 September 2025 to 15 July 2026 with results day on 13 August 2026.
-# untranslated
-checkpoint-edit = Edit checkpoint
-# untranslated
-checkpoint-save = Save checkpoint
-# untranslated
-checkpoint-has-tasks = This checkpoint already has { $count } tasks. They keep their due dates; a new name, role, channels or attempts apply to those not yet done.
-# untranslated
-learner-warning = Warning
-# untranslated
-learner-opted-out = Asked not to be contacted again on { $date }: they are left out of call queues.
-# untranslated
-learner-contact-wrong = Marked wrong
+support-date-hint = Er enghraifft, 27 3 2026
+support-choose = Dewiswch un
+support-notes = Nodiadau
+support-notes-optional = Nodiadau (dewisol)
+support-warning = Rhybudd
+support-at-risk = Mae'r dysgwr hwn mewn perygl o beidio â symud ymlaen:
+support-see-support = Gweld y cymorth
+support-intended-vs-actual = Cyrchfannau bwriedig a gwirioneddol
+support-intended = Bwriedig
+support-actual = Gwirioneddol nawr
+support-comparison = Cymhariaeth
+support-aspirations = Dyheadau a bwriadau
+support-aspiration = Dyhead
+support-recorded-by = wedi'i gofnodi gan
+support-heading = Cymorth
+support-nothing-open = Dim baneri nac atgyfeiriadau agored.
+support-open-flag = Wedi'i nodi mewn perygl
+support-open-referral = Atgyfeiriad agored
+support-log = Cofnod cymorth
+support-log-empty = Does dim wedi'i gofnodi eto.
+intention-title = Cofnodi bwriad
+intention-stage = Pryd cafodd ei gofnodi?
+intention-stage-short = Cam
+intention-date = Dyddiad y sgwrs
+intention-category = Beth mae'r dysgwr yn bwriadu ei wneud?
+intention-category-hint = Dewiswch "Ddim yn hysbys" os nad ydyn nhw wedi penderfynu eto: efallai y bydd angen cyfarwyddyd gyrfa arnyn nhw.
+intention-place = Darparwr, prifysgol neu gyflogwr (dewisol)
+intention-aspiration = Dyhead (dewisol)
+intention-aspiration-hint = Eu nod gyrfa yn eu geiriau eu hunain, er enghraifft "gweithio fel nyrs filfeddygol".
+intention-save = Cadw'r bwriad
+offer-title = Cofnodi cynnig Gwarant Medi
+offer-provider = Darparwr
+offer-course = Cwrs
+offer-status = Statws
+offer-save = Cadw'r cynnig
+offer-update = Diweddaru
+flag-title = Nodi mewn perygl
+flag-reason = Pam mae'r dysgwr mewn perygl?
+flag-reason-hint = Beth rydych chi wedi sylwi arno, er enghraifft "heb fod yn mynychu ers diwrnod canlyniadau".
+flag-save = Nodi mewn perygl
+flag-clear = Clirio'r faner
+flag-clear-note = Pam mae'r pryder wedi'i ddatrys (dewisol)
+referral-title = Gwneud atgyfeiriad
+referral-type = Atgyfeiriwyd at
+referral-owner = Perchennog
+referral-owner-hint = Pwy sy'n dilyn y mater i fyny. Mae'n ymddangos yn Fy ngwaith iddyn nhw.
+referral-follow-up = Dilyn i fyny erbyn
+referral-save = Cadw'r atgyfeiriad
+referral-close-title = Cofnodi'r canlyniad
+referral-outcome = Canlyniad
+referral-outcome-note = Nodyn (yn ofynnol ar gyfer "Arall")
+referral-close-save = Cau'r atgyfeiriad
+guarantee-title = Gwarant Medi: dysgwyr heb gynnig
+guarantee-heading = Gwarant Medi
+guarantee-intro = Dylai pob dysgwr Blwyddyn 11 a Blwyddyn 12 gael cynnig lle addas mewn addysg neu hyfforddiant erbyn diwedd mis Medi. Does gan y dysgwyr a restrir yma ddim cynnig wedi'i gofnodi, neu dim ond cynigion a wrthodwyd ganddyn nhw. Argraffwch y dudalen hon neu lawrlwythwch y rhestr ar gyfer y cynghorydd gyrfaoedd a'r awdurdod lleol.
+guarantee-counts = Cynigion yn y garfan hon
+guarantee-accepted = Wedi derbyn cynnig
+guarantee-offered = Wedi cael cynnig lle
+guarantee-applied = Wedi gwneud cais, yn aros
+guarantee-no-offer = Dim cynnig
+guarantee-download = Lawrlwytho'r rhestr (CSV)
+guarantee-none = Mae gan bob dysgwr yn y garfan hon gynnig neu gais ar y gweill.
+guarantee-list-caption = { $count } dysgwr heb gynnig
+guarantee-recorded = Cofnodwyd
+guarantee-nothing-recorded = Dim wedi'i gofnodi
+guarantee-learner-none = Dim cynigion wedi'u cofnodi.
+atrisk-title = Dysgwyr mewn perygl
+atrisk-intro = Mae { $count } dysgwr yn y garfan hon yn NEET (ddim mewn addysg, cyflogaeth na hyfforddiant), yn dal ddim yn hysbys ar ôl pwynt gwirio olaf eu cynllun, neu wedi'u nodi gan staff.
+atrisk-none = Does dim dysgwr yn y garfan hon mewn perygl.
+atrisk-reasons = Pam
+atrisk-referrals = Atgyfeiriadau
+atrisk-not-referred = Dim atgyfeiriad agored
+atrisk-open-referrals = { $count } ar agor
+cohort-at-risk-link = Dysgwyr mewn perygl
+cohort-guarantee-link = Gwarant Medi: dysgwyr heb gynnig
+work-referrals = Atgyfeiriadau i'w dilyn i fyny
+work-referrals-count = { $count } ar agor, { $due } i'w gwneud
+work-referral-action = Cam gweithredu
+work-overdue = Yn hwyr
+work-record-outcome = Cofnodi'r canlyniad
+call-title = Ciw galwadau
+call-heading = Ffonio { $name }
+call-counts = { $waiting } dysgwr i'w ffonio nawr; { $tried } wedi cael cynnig heddiw eisoes (ffoniwch nhw eto ddiwrnod arall).
+call-due = Erbyn
+call-attempt-number = Ymgais dros y ffôn
+call-numbers = Rhifau ffôn
+call-no-numbers = Dim rhif ffôn y cytunon nhw i gael eu ffonio arno. Ychwanegwch un ar eu cofnod, neu dewiswch Rhif anghywir i'w symud i'r sianel nesaf.
+call-numbers-without-consent = Heb eu dangos: { $count } wedi'u cadw heb ganiatâd i ffonio.
+call-open-record = Agor eu cofnod
+call-previous = Cyswllt blaenorol
+call-previous-none = Dim ymdrechion i gysylltu eto.
+call-number-called = Y rhif a ffoniwyd
+call-script-intended = Gofynnwch: beth ydych chi'n bwriadu ei wneud pan fyddwch chi'n gorffen eich cwrs?
+call-script-actual = Gofynnwch: beth ydych chi'n ei wneud nawr?
+call-script-hint = Llenwch hwn dim ond os siaradoch chi â'r dysgwr. Gadewch ef yn wag os na lwyddoch i gael gafael arnyn nhw.
+call-category = Beth maen nhw'n ei wneud
+call-category-none = Heb ateb
+call-place = Cyflogwr neu fan dysgu
+call-job-role = Swydd (dewisol)
+call-start-date = Dyddiad dechrau (dewisol)
+call-start-date-hint = Er enghraifft, 1 9 2026
+call-notes = Nodiadau (dewisol)
+call-opt-out = Gofynnon nhw i beidio â chael eu cysylltu eto
+call-outcome = Canlyniad yr alwad
+call-outcome-reached = Wedi cael gafael: cadw
+call-outcome-no-answer = Dim ateb
+call-outcome-voicemail = Wedi gadael neges llais
+call-outcome-wrong-number = Rhif anghywir
+call-outcome-refused = Wedi gwrthod
+call-skip = Neidio i'r dysgwr nesaf
+call-saved-title = Wedi'i gadw
+call-saved = Mae'r alwad i { $name } wedi'i chadw.
+call-empty-heading = Does neb ar ôl i'w ffonio
+call-empty = Mae pawb sydd i'w ffonio ar gyfer y pwynt gwirio hwn wedi cael eu ffonio neu wedi ateb. Bydd { $tried } dysgwr a gafodd gynnig heddiw yn ôl yn y ciw yfory.
+call-not-by-phone = Nid dros y ffôn y caiff y pwynt gwirio hwn ei ddilyn i fyny.
+call-back-to-work = Yn ôl i Fy ngwaith
+work-call-queue = Ffonio'r dysgwyr hyn
+cohort-call-queues = Ciwiau galwadau
+cohort-call-queue-for = Ciw galwadau: { $name }
+nav-plans = Cynlluniau
+plans-title = Cynlluniau olrhain
+plans-intro = Mae cynllun olrhain yn rhestru'r pwyntiau gwirio pan fydd dysgwyr yn cael eu dilyn i fyny, wedi'u cyfrif o'u dyddiadau, gyda'r sianeli i roi cynnig arnyn nhw yn eu trefn a phwy sy'n gyfrifol. Mae pob carfan yn dilyn un cynllun.
+plans-create = Creu cynllun
+plans-none = Does dim cynlluniau eto.
+plans-checkpoints = Pwyntiau gwirio
+plans-cohorts = Carfannau
+plans-copy = Copïo
+plans-caption = Cynllun olrhain
+plans-back = Pob cynllun olrhain
+plan-edit-details = Golygu'r enw a'r disgrifiad
+plan-when = Pryd
+plan-channels = Sianeli, yn eu trefn
+plan-responsible = Yn gyfrifol
+plan-max-attempts = Ymdrechion i bob sianel
+plan-tasks = Tasgau
+plan-remove = Tynnu
+plan-add-checkpoint = Ychwanegu pwynt gwirio
+plan-changes-note = Mae newidiadau'n berthnasol i dasgau sydd heb eu gwneud eto: maen nhw'n ymddangos o dan yr enw newydd, ar gyfer y rôl newydd, gyda'r sianeli a'r ymdrechion newydd. Mae tasgau sydd wedi'u creu eisoes yn cadw eu dyddiadau erbyn; bydd pwynt gwirio newydd yn cael tasgau yn y rhediad nesaf bob awr. Dydy tasgau sydd wedi'u gwneud, sydd heb fodd cysylltu neu sydd wedi optio allan byth yn cael eu newid.
+plan-when-fixed = { $date } bob blwyddyn, y cyntaf ar ôl gadael
+plan-when-on = Ar y { $anchor }
+plan-when-after = { $days } diwrnod ar ôl y { $anchor }
+plan-when-before = { $days } diwrnod cyn y { $anchor }
+plan-name = Enw'r cynllun
+plan-description = Disgrifiad (dewisol)
+plan-first-checkpoint = Pwynt gwirio cyntaf
+plan-save = Cadw'r cynllun
+checkpoint-name = Enw'r pwynt gwirio
+checkpoint-name-hint = Er enghraifft, dilyn i fyny ar ôl 3–6 mis
+checkpoint-anchor = Wedi'i gyfrif o
+checkpoint-offset = Diwrnodau ar ei ôl
+checkpoint-offset-hint = Defnyddiwch arwydd minws ar gyfer diwrnodau cyn, er enghraifft -100 ar gyfer bwriadau yn y gwanwyn cyn gadael
+checkpoint-fixed-date = Dyddiad calendr (dim ond wrth gyfrif o ddyddiad calendr penodol)
+checkpoint-fixed-date-hint = Er enghraifft, 1 11 ar gyfer y gwiriad gweithgarwch ar 1 Tachwedd
+checkpoint-channels = Sianeli i roi cynnig arnyn nhw, y rhataf yn gyntaf
+checkpoint-channels-hint = Mae'r dasg yn symud i'r sianel nesaf ar ôl yr ymdrechion i bob sianel, ac nid oes modd cysylltu ar ôl yr olaf.
+checkpoint-channel-n = Sianel { $n }
+checkpoint-channel-none = Dim
+checkpoint-max-attempts-hint = O 1 i 10
+checkpoint-position = Lle yn y cynllun
+checkpoint-position-hint = Rhaid i bwyntiau gwirio fod yn nhrefn dyddiad. Mae Onward yn gwirio'r drefn ar gyfer cwrs o 1 Medi 2025 i 15 Gorffennaf 2026 gyda diwrnod canlyniadau ar 13 Awst 2026.
+checkpoint-edit = Golygu'r pwynt gwirio
+checkpoint-save = Cadw'r pwynt gwirio
+checkpoint-has-tasks = Mae gan y pwynt gwirio hwn { $count } tasg eisoes. Maen nhw'n cadw eu dyddiadau erbyn; mae enw, rôl, sianeli neu ymdrechion newydd yn berthnasol i'r rhai sydd heb eu gwneud eto.
+learner-warning = Rhybudd
+learner-opted-out = Gofynnodd i beidio â chael ei gysylltu eto ar { $date }: caiff ei adael allan o giwiau galwadau.
+learner-contact-wrong = Wedi'i farcio'n anghywir
