@@ -35,6 +35,17 @@ impl OfferStatus {
     pub fn counts_as_offer(self) -> bool {
         matches!(self, Self::Applied | Self::Offered | Self::Accepted)
     }
+
+    /// How far an offer has got, for [`best_offer`]: accepted 3, offered 2,
+    /// applied 1, and 0 for what is not an offer (declined, no offer).
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::Accepted => 3,
+            Self::Offered => 2,
+            Self::Applied => 1,
+            Self::Declined | Self::NoOffer => 0,
+        }
+    }
 }
 
 /// A learner has no September Guarantee offer when none is recorded, or every
@@ -46,16 +57,10 @@ pub fn has_no_offer(statuses: impl IntoIterator<Item = OfferStatus>) -> bool {
 /// The most advanced offer in play: accepted, else offered, else applied;
 /// `None` when the learner has no offer.
 pub fn best_offer(statuses: impl IntoIterator<Item = OfferStatus>) -> Option<OfferStatus> {
-    let rank = |status: OfferStatus| match status {
-        OfferStatus::Accepted => 3,
-        OfferStatus::Offered => 2,
-        OfferStatus::Applied => 1,
-        OfferStatus::Declined | OfferStatus::NoOffer => 0,
-    };
     statuses
         .into_iter()
         .filter(|status| status.counts_as_offer())
-        .max_by_key(|status| rank(*status))
+        .max_by_key(|status| status.rank())
 }
 
 code_enum! {

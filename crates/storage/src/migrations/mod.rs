@@ -10,6 +10,7 @@ mod m20261126_000012_support;
 mod m20261202_000013_idempotency_keys;
 mod m20261202_000013_jobs;
 mod m20261202_000101_import_file_chunks;
+mod m20261202_000701_page_indexes;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_idempotency_keys::Migration),
             Box::new(m20261202_000013_jobs::Migration),
             Box::new(m20261202_000101_import_file_chunks::Migration),
+            Box::new(m20261202_000701_page_indexes::Migration),
         ]
     }
 }

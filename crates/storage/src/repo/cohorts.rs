@@ -131,25 +131,6 @@ pub(crate) async fn histories(
         .collect())
 }
 
-/// Each learner of the cohort with their current destination group (learners
-/// with no actual destination, or a "not known" one, are `NotKnown`).
-async fn current_groups(
-    conn: &impl ConnectionTrait,
-    org: OrganisationId,
-    id: CohortId,
-) -> Result<Vec<(i64, onward_domain::destination::DestinationGroup)>> {
-    use onward_domain::destination::{DestinationGroup, current_destination};
-    Ok(histories(conn, org, id)
-        .await?
-        .into_iter()
-        .map(|(learner, records)| {
-            let group =
-                current_destination(&records).map_or(DestinationGroup::NotKnown, |r| r.category.group());
-            (learner, group)
-        })
-        .collect())
-}
-
 /// How many of the cohort's learners sustained a positive destination over
 /// `months` from `from`: (sustained, not sustained, not known).
 pub async fn sustained_counts(
@@ -171,36 +152,27 @@ pub async fn sustained_counts(
     Ok(counts)
 }
 
-/// Counts of the cohort's learners by their current destination group.
+/// Counts of the cohort's learners by their current destination group
+/// (counted by the database: see [`super::cohort_lists`]).
 pub async fn destination_counts(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
     id: CohortId,
 ) -> Result<Vec<(onward_domain::destination::DestinationGroup, u64)>> {
-    use onward_domain::destination::DestinationGroup;
-    let mut counts: Vec<(DestinationGroup, u64)> = DestinationGroup::ALL.iter().map(|g| (*g, 0)).collect();
-    for (_, group) in current_groups(conn, org, id).await? {
-        if let Some(entry) = counts.iter_mut().find(|(g, _)| *g == group) {
-            entry.1 += 1;
-        }
-    }
-    Ok(counts)
+    super::cohort_lists::destination_counts(conn, org, id).await
 }
 
 /// The cohort's learners whose current destination is not known, by name: the
-/// list that goes to all staff asking "do you know where they are?".
+/// list that goes to all staff asking "do you know where they are?" (all of
+/// them, for the CSV; the page shows [`super::cohort_lists::unknown_learners_page`]).
 pub async fn unknown_learners(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
     id: CohortId,
 ) -> Result<Vec<super::learners::Learner>> {
-    use onward_domain::destination::DestinationGroup;
-    let unknown: Vec<i64> = current_groups(conn, org, id)
+    Ok(super::cohort_lists::unknown_learners_page(conn, org, id, None)
         .await?
-        .into_iter()
-        .filter_map(|(learner, group)| (group == DestinationGroup::NotKnown).then_some(learner))
-        .collect();
-    super::learners::learners_by_ids(conn, org, &unknown).await
+        .items)
 }
 
 /// A cohort's editable fields.

@@ -6,10 +6,11 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use onward_domain::support::{OfferStatus, best_offer, has_no_offer};
+use onward_domain::support::OfferStatus;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
+use super::cohort_lists::{self, Page, PageRequest};
 use super::learners::Learner;
 use super::{decode, now};
 use crate::entities::guarantee_offer;
@@ -113,25 +114,25 @@ pub async fn offers_for_learner(
         .collect()
 }
 
-/// A cohort's offers by learner, and the cohort's learner ids.
-async fn cohort_offers(
+/// The offers of these learners of `org`, by learner, in the order recorded.
+async fn offers_of(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
-    cohort: CohortId,
-) -> Result<(Vec<i64>, HashMap<i64, Vec<Offer>>)> {
-    let learners = super::enrolments::learners_in_cohort(conn, org, cohort).await?;
-    let in_cohort = super::enrolments::learners_in_cohort_query(org, cohort);
+    learners: &[i64],
+) -> Result<HashMap<i64, Vec<Offer>>> {
     let mut by_learner: HashMap<i64, Vec<Offer>> = HashMap::new();
-    for model in guarantee_offer::Entity::find_in(org)
-        .filter(guarantee_offer::Column::LearnerId.in_subquery(in_cohort))
-        .order_by_asc(guarantee_offer::Column::Id)
-        .all(conn)
-        .await?
-    {
-        let offer = from_model(model)?;
-        by_learner.entry(offer.learner.0).or_default().push(offer);
+    for chunk in learners.chunks(10_000) {
+        for model in guarantee_offer::Entity::find_in(org)
+            .filter(guarantee_offer::Column::LearnerId.is_in(chunk.iter().copied()))
+            .order_by_asc(guarantee_offer::Column::Id)
+            .all(conn)
+            .await?
+        {
+            let offer = from_model(model)?;
+            by_learner.entry(offer.learner.0).or_default().push(offer);
+        }
     }
-    Ok((learners, by_learner))
+    Ok(by_learner)
 }
 
 /// How a cohort stands: learners by their most advanced offer.
@@ -150,41 +151,40 @@ pub struct LearnerWithoutOffer {
     pub offers: Vec<Offer>,
 }
 
+async fn with_offers(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    page: Page<Learner>,
+) -> Result<Page<LearnerWithoutOffer>> {
+    let ids: Vec<i64> = page.items.iter().map(|learner| learner.id.0).collect();
+    let mut offers = offers_of(conn, org, &ids).await?;
+    Ok(page.map(|learner| LearnerWithoutOffer {
+        offers: offers.remove(&learner.id.0).unwrap_or_default(),
+        learner,
+    }))
+}
+
 /// The cohort's learners with no September Guarantee offer, by name, and the
-/// counts of the whole cohort.
+/// counts of the whole cohort (all of them, for the CSV).
 pub async fn learners_without_offer(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
     cohort: CohortId,
 ) -> Result<(Vec<LearnerWithoutOffer>, OfferCounts)> {
-    let (learners, mut by_learner) = cohort_offers(conn, org, cohort).await?;
-    let mut counts = OfferCounts::default();
-    let mut without = Vec::new();
-    for learner in learners {
-        let statuses = by_learner
-            .get(&learner)
-            .map(|offers| offers.iter().map(|offer| offer.status).collect::<Vec<_>>())
-            .unwrap_or_default();
-        match best_offer(statuses.iter().copied()) {
-            Some(OfferStatus::Accepted) => counts.accepted += 1,
-            Some(OfferStatus::Offered) => counts.offered += 1,
-            Some(_) => counts.applied += 1,
-            None => {
-                debug_assert!(has_no_offer(statuses));
-                counts.no_offer += 1;
-                without.push(learner);
-            }
-        }
-    }
-    let named = super::learners::learners_by_ids(conn, org, &without).await?;
-    Ok((
-        named
-            .into_iter()
-            .map(|learner| LearnerWithoutOffer {
-                offers: by_learner.remove(&learner.id.0).unwrap_or_default(),
-                learner,
-            })
-            .collect(),
-        counts,
-    ))
+    let counts = cohort_lists::offer_counts(conn, org, cohort).await?;
+    let all = cohort_lists::no_offer_learners(conn, org, cohort, None).await?;
+    Ok((with_offers(conn, org, all).await?.items, counts))
+}
+
+/// One page of the cohort's learners with no offer, by name, and the counts of
+/// the whole cohort.
+pub async fn learners_without_offer_page(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    cohort: CohortId,
+    page: PageRequest,
+) -> Result<(Page<LearnerWithoutOffer>, OfferCounts)> {
+    let counts = cohort_lists::offer_counts(conn, org, cohort).await?;
+    let learners = cohort_lists::no_offer_learners(conn, org, cohort, Some(page)).await?;
+    Ok((with_offers(conn, org, learners).await?, counts))
 }

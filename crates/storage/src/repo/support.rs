@@ -6,15 +6,16 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use onward_domain::destination::{DestinationCategory, current_destination};
+use onward_domain::destination::DestinationCategory;
 use onward_domain::enrolment::EnrolmentDates;
 use onward_domain::support::{AtRiskReason, ReferralOutcome, ReferralType, at_risk_reasons};
 use onward_domain::tracking::TrackingPlan;
-use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
+use super::cohort_lists::{self, Page, PageRequest};
 use super::learners::Learner;
 use super::{decode, decode_opt, now};
 use crate::entities::{cohort, enrolment, learner, referral, support_flag, user};
@@ -394,15 +395,6 @@ async fn cohort_plan(
     Ok(Some((plan, model.results_day)))
 }
 
-fn in_cohort(org: OrganisationId, id: CohortId) -> SelectStatement {
-    Query::select()
-        .column(enrolment::Column::LearnerId)
-        .from(enrolment::Entity)
-        .and_where(Expr::col(enrolment::Column::OrganisationId).eq(org.0))
-        .and_where(Expr::col(enrolment::Column::CohortId).eq(id.0))
-        .to_owned()
-}
-
 /// A learner at risk of not progressing, with every reason that applies.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AtRiskLearner {
@@ -412,91 +404,126 @@ pub struct AtRiskLearner {
 }
 
 /// The cohort's learners at risk (NEET, not known after the last checkpoint of
-/// the cohort's plan, or flagged by staff), by name.
+/// the cohort's plan, or flagged by staff), by name: all of them.
 pub async fn at_risk_in_cohort(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
     id: CohortId,
     today: NaiveDate,
 ) -> Result<Vec<AtRiskLearner>> {
+    Ok(at_risk(conn, org, id, today, None).await?.items)
+}
+
+/// One page of the cohort's learners at risk, by name, with the size of the whole list.
+pub async fn at_risk_in_cohort_page(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: CohortId,
+    today: NaiveDate,
+    page: PageRequest,
+) -> Result<Page<AtRiskLearner>> {
+    at_risk(conn, org, id, today, Some(page)).await
+}
+
+/// The database selects the page's learners on the conditions of
+/// `at_risk_reasons` (see [`cohort_lists`]); the reasons shown are then worked
+/// out by the domain rule itself from each learner's current destination, last
+/// checkpoint and open flags.
+async fn at_risk(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: CohortId,
+    today: NaiveDate,
+    page: Option<PageRequest>,
+) -> Result<Page<AtRiskLearner>> {
     let plan = cohort_plan(conn, org, id).await?;
+    let (ids, total, page) = cohort_lists::at_risk_ids(conn, org, id, plan.as_ref(), today, page).await?;
     let mut last_due: HashMap<i64, NaiveDate> = HashMap::new();
-    if let Some((plan, results_day)) = &plan {
-        let enrolments: Vec<(i64, NaiveDate, NaiveDate, Option<NaiveDate>)> = enrolment::Entity::find()
-            .select_only()
-            .columns([
-                enrolment::Column::LearnerId,
-                enrolment::Column::StartDate,
-                enrolment::Column::PlannedEndDate,
-                enrolment::Column::ActualEndDate,
-            ])
-            .filter(enrolment::Entity::in_org(org))
-            .filter(enrolment::Column::CohortId.eq(id.0))
-            .into_tuple()
-            .all(conn)
-            .await?;
-        for (learner, start, planned_end, actual_end) in enrolments {
-            let dates = EnrolmentDates {
-                start,
-                planned_end,
-                actual_end,
-            };
-            if let Some(due) = last_checkpoint(plan, &dates, *results_day) {
-                let entry = last_due.entry(learner).or_insert(due);
-                *entry = Ord::max(*entry, due);
+    let mut flags: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut referrals: HashMap<i64, usize> = HashMap::new();
+    for chunk in ids.chunks(10_000) {
+        if let Some((plan, results_day)) = &plan {
+            let enrolments: Vec<(i64, NaiveDate, NaiveDate, Option<NaiveDate>)> = enrolment::Entity::find()
+                .select_only()
+                .columns([
+                    enrolment::Column::LearnerId,
+                    enrolment::Column::StartDate,
+                    enrolment::Column::PlannedEndDate,
+                    enrolment::Column::ActualEndDate,
+                ])
+                .filter(enrolment::Entity::in_org(org))
+                .filter(enrolment::Column::CohortId.eq(id.0))
+                .filter(enrolment::Column::LearnerId.is_in(chunk.iter().copied()))
+                .into_tuple()
+                .all(conn)
+                .await?;
+            for (learner, start, planned_end, actual_end) in enrolments {
+                let dates = EnrolmentDates {
+                    start,
+                    planned_end,
+                    actual_end,
+                };
+                if let Some(due) = last_checkpoint(plan, &dates, *results_day) {
+                    let entry = last_due.entry(learner).or_insert(due);
+                    *entry = Ord::max(*entry, due);
+                }
             }
         }
-    }
-    let mut flags: HashMap<i64, Vec<String>> = HashMap::new();
-    for (learner, reason) in support_flag::Entity::find()
-        .select_only()
-        .columns([support_flag::Column::LearnerId, support_flag::Column::Reason])
-        .filter(support_flag::Entity::in_org(org))
-        .filter(support_flag::Column::ClearedAt.is_null())
-        .filter(support_flag::Column::LearnerId.in_subquery(in_cohort(org, id)))
-        .order_by_asc(support_flag::Column::Id)
-        .into_tuple::<(i64, String)>()
-        .all(conn)
-        .await?
-    {
-        flags.entry(learner).or_default().push(reason);
-    }
-    let mut referrals: HashMap<i64, usize> = HashMap::new();
-    for learner in referral::Entity::find()
-        .select_only()
-        .column(referral::Column::LearnerId)
-        .filter(referral::Entity::in_org(org))
-        .filter(referral::Column::ClosedAt.is_null())
-        .filter(referral::Column::LearnerId.in_subquery(in_cohort(org, id)))
-        .into_tuple::<i64>()
-        .all(conn)
-        .await?
-    {
-        *referrals.entry(learner).or_default() += 1;
-    }
-    let mut reasons: HashMap<i64, Vec<AtRiskReason>> = HashMap::new();
-    for (learner, history) in super::cohorts::histories(conn, org, id).await? {
-        let current = current_destination(&history).map(|record| record.category);
-        let found = at_risk_reasons(
-            current,
-            last_due.get(&learner).copied(),
-            flags.get(&learner).map(Vec::as_slice).unwrap_or_default(),
-            today,
-        );
-        if !found.is_empty() {
-            reasons.insert(learner, found);
+        for (learner, reason) in support_flag::Entity::find()
+            .select_only()
+            .columns([support_flag::Column::LearnerId, support_flag::Column::Reason])
+            .filter(support_flag::Entity::in_org(org))
+            .filter(support_flag::Column::ClearedAt.is_null())
+            .filter(support_flag::Column::LearnerId.is_in(chunk.iter().copied()))
+            .order_by_asc(support_flag::Column::Id)
+            .into_tuple::<(i64, String)>()
+            .all(conn)
+            .await?
+        {
+            flags.entry(learner).or_default().push(reason);
+        }
+        for learner in referral::Entity::find()
+            .select_only()
+            .column(referral::Column::LearnerId)
+            .filter(referral::Entity::in_org(org))
+            .filter(referral::Column::ClosedAt.is_null())
+            .filter(referral::Column::LearnerId.is_in(chunk.iter().copied()))
+            .into_tuple::<i64>()
+            .all(conn)
+            .await?
+        {
+            *referrals.entry(learner).or_default() += 1;
         }
     }
-    let ids: Vec<i64> = reasons.keys().copied().collect();
-    Ok(super::learners::learners_by_ids(conn, org, &ids)
-        .await?
+    let current = cohort_lists::current_categories(conn, org, &ids).await?;
+    let learners = super::learners::learners_by_ids(conn, org, &ids).await?;
+    let items = learners
         .into_iter()
-        .map(|learner| AtRiskLearner {
-            reasons: reasons.remove(&learner.id.0).unwrap_or_default(),
-            open_referrals: referrals.get(&learner.id.0).copied().unwrap_or(0),
-            learner,
+        .map(|learner| {
+            let id = learner.id.0;
+            let reasons = at_risk_reasons(
+                current.get(&id).copied(),
+                last_due.get(&id).copied(),
+                flags.get(&id).map(Vec::as_slice).unwrap_or_default(),
+                today,
+            );
+            debug_assert!(
+                !reasons.is_empty(),
+                "learner {id} was selected as at risk but the domain rule finds no reason"
+            );
+            AtRiskLearner {
+                reasons,
+                open_referrals: referrals.get(&id).copied().unwrap_or(0),
+                learner,
+            }
         })
-        .collect())
+        .collect();
+    Ok(Page {
+        items,
+        number: page.number,
+        size: page.size,
+        total,
+    })
 }
 
 /// Why one learner is at risk (empty when they are not), from their current

@@ -217,15 +217,28 @@ pub async fn due_tasks_for_role(
     if checkpoints.is_empty() {
         return Ok(Vec::new());
     }
-    let tasks = task::Entity::find_in(org)
-        .filter(task::Column::Status.is_in([TaskStatus::Due.code(), TaskStatus::InProgress.code()]))
-        .filter(task::Column::DueOn.lte(today))
-        .filter(task::Column::CheckpointId.is_in(checkpoints.keys().copied()))
-        .order_by_asc(task::Column::DueOn)
-        .order_by_asc(task::Column::Id)
-        .limit(limit)
-        .all(conn)
-        .await?;
+    // The oldest `limit` of each checkpoint and status, each one range of
+    // `tasks_by_checkpoint` read in due order, then the oldest `limit` of those:
+    // one query over every checkpoint and both statuses would sort every open
+    // task of the organisation (a million) to find the first few hundred.
+    let mut tasks = Vec::new();
+    for checkpoint_id in checkpoints.keys() {
+        for status in [TaskStatus::Due, TaskStatus::InProgress] {
+            tasks.extend(
+                task::Entity::find_in(org)
+                    .filter(task::Column::CheckpointId.eq(*checkpoint_id))
+                    .filter(task::Column::Status.eq(status.code()))
+                    .filter(task::Column::DueOn.lte(today))
+                    .order_by_asc(task::Column::DueOn)
+                    .order_by_asc(task::Column::Id)
+                    .limit(limit)
+                    .all(conn)
+                    .await?,
+            );
+        }
+    }
+    tasks.sort_by_key(|task| (task.due_on, task.id));
+    tasks.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     let enrolment_ids: Vec<i64> = tasks.iter().map(|t| t.enrolment_id).collect();
     let learners_of: HashMap<i64, i64> = enrolment::Entity::find()
         .select_only()

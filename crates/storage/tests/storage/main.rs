@@ -2,4 +2,5 @@
 
 mod bulk;
 mod calls;
+mod cohort_lists;
 mod records;

@@ -13,6 +13,7 @@ mod language;
 mod learner_edit;
 mod learners;
 mod manage;
+mod pagination;
 mod plans;
 mod settings;
 mod sign_in;

@@ -5,12 +5,13 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use onward_domain::destination::{
     DestinationCategory, DestinationKind, DestinationRecord, DestinationSource, Verification,
 };
+use onward_storage::repo::cohort_lists::unknown_learners_page;
 use onward_storage::repo::cohorts::{CohortSummary, cohort, unknown_learners};
 use onward_storage::repo::destinations::append_destination;
 use onward_storage::repo::learners::{Learner, learner};
@@ -19,12 +20,17 @@ use serde::Deserialize;
 
 use super::chrome::{Chrome, localised};
 use super::download::{CsvDownload, learner_identity_cells};
+use super::pagination::{PageQuery, Pagination};
 use super::staff::{CsrfForm, Staff};
 use crate::{AppState, WebError};
 
 localised! {
     UnknownsPage => chrome.tr;
 }
+
+/// Learners on one page of the list: each carries a form, so the page stays
+/// under ~100 kB however large the cohort.
+const PAGE_SIZE: u64 = 25;
 
 /// Where knowledge of a learner can come from on this form.
 const SOURCES: &[DestinationSource] = &[
@@ -45,19 +51,36 @@ pub fn router() -> Router<AppState> {
 struct UnknownsPage {
     chrome: Chrome,
     cohort: CohortSummary,
+    /// This page of the list.
     learners: Vec<Learner>,
+    /// Learners in the whole list.
+    total: u64,
+    pagination: Pagination,
     categories: &'static [DestinationCategory],
     sources: &'static [DestinationSource],
 }
 
-async fn show(staff: Staff, Path(id): Path<i64>) -> Result<UnknownsPage, WebError> {
+async fn show(
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(query): Query<PageQuery>,
+) -> Result<UnknownsPage, WebError> {
     let conn = staff.conn();
     let cohort = cohort(conn, staff.organisation(), CohortId(id)).await?;
-    let learners = unknown_learners(conn, staff.organisation(), cohort.id).await?;
+    let page = unknown_learners_page(
+        conn,
+        staff.organisation(),
+        cohort.id,
+        Some(query.request(PAGE_SIZE)),
+    )
+    .await?;
+    let pagination = Pagination::new(&page, &format!("/cohorts/{}/unknowns", cohort.id));
     Ok(UnknownsPage {
         chrome: staff.chrome("cohorts").await?,
         cohort,
-        learners,
+        total: page.total,
+        learners: page.items,
+        pagination,
         categories: DestinationCategory::ALL,
         sources: SOURCES,
     })

@@ -9,7 +9,10 @@ use onward_storage::{LearnerId, OrganisationId};
 use onward_test_support::{TestApp, TestDatabase, csrf_from, fixtures, on_both_backends};
 use reqwest::StatusCode;
 
+mod cohort_pages;
 mod imports;
+
+use cohort_pages::the_lists_of_a_2000_learner_cohort_come_a_page_at_a_time;
 
 async fn add_learner(
     db: &TestDatabase,
@@ -683,6 +686,7 @@ async fn the_unknowns_list_is_exported_and_staff_knowledge_recorded(db: TestData
 }
 
 on_both_backends!(
+    the_lists_of_a_2000_learner_cohort_come_a_page_at_a_time,
     the_unknowns_list_is_exported_and_staff_knowledge_recorded,
     learner_details_are_validated_and_changes_audited,
     settings_change_the_name_and_default_language,

@@ -3,16 +3,19 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::response::Response;
 use axum::routing::get;
 use onward_storage::CohortId;
 use onward_storage::repo::cohorts::{CohortSummary, cohort};
-use onward_storage::repo::guarantee::{LearnerWithoutOffer, Offer, OfferCounts, learners_without_offer};
-use onward_storage::repo::support::{AtRiskLearner, at_risk_in_cohort};
+use onward_storage::repo::guarantee::{
+    LearnerWithoutOffer, Offer, OfferCounts, learners_without_offer, learners_without_offer_page,
+};
+use onward_storage::repo::support::{AtRiskLearner, at_risk_in_cohort_page};
 
 use crate::ui::chrome::Chrome;
 use crate::ui::download::{CsvDownload, learner_identity_cells};
+use crate::ui::pagination::{PageQuery, Pagination};
 use crate::ui::staff::Staff;
 
 use crate::{AppState, WebError};
@@ -21,6 +24,9 @@ crate::ui::chrome::localised! {
     GuaranteePage => chrome.tr;
     AtRiskPage => chrome.tr;
 }
+
+/// Rows on one page of the guarantee and at-risk lists.
+const PAGE_SIZE: u64 = 50;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -34,8 +40,10 @@ pub(super) fn router() -> Router<AppState> {
 struct GuaranteePage {
     chrome: Chrome,
     cohort: CohortSummary,
+    /// This page of the learners with no offer (`counts.no_offer` in all).
     learners: Vec<LearnerWithoutOffer>,
     counts: OfferCounts,
+    pagination: Pagination,
 }
 
 /// What was recorded for a learner without an offer, for the list and the CSV.
@@ -56,18 +64,25 @@ impl GuaranteePage {
     }
 }
 
-async fn guarantee(staff: Staff, Path(id): Path<i64>) -> Result<GuaranteePage, WebError> {
+async fn guarantee(
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(query): Query<PageQuery>,
+) -> Result<GuaranteePage, WebError> {
     let conn = staff.conn();
     let cohort = cohort(conn, staff.organisation(), CohortId(id)).await?;
-    let (learners, counts) = learners_without_offer(conn, staff.organisation(), cohort.id).await?;
+    let (page, counts) =
+        learners_without_offer_page(conn, staff.organisation(), cohort.id, query.request(PAGE_SIZE)).await?;
+    let pagination = Pagination::new(&page, &format!("/cohorts/{}/guarantee", cohort.id));
     staff
         .audit_view("cohort.guarantee_view", "cohort", cohort.id.0)
         .await?;
     Ok(GuaranteePage {
         chrome: staff.chrome("cohorts").await?,
         cohort,
-        learners,
+        learners: page.items,
         counts,
+        pagination,
     })
 }
 
@@ -104,26 +119,38 @@ async fn guarantee_export(staff: Staff, Path(id): Path<i64>) -> Result<Response,
 struct AtRiskPage {
     chrome: Chrome,
     cohort: CohortSummary,
+    /// This page of the list.
     learners: Vec<AtRiskLearner>,
+    /// Learners in the whole list.
+    total: u64,
+    pagination: Pagination,
 }
 
-async fn at_risk(staff: Staff, Path(id): Path<i64>) -> Result<AtRiskPage, WebError> {
+async fn at_risk(
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(query): Query<PageQuery>,
+) -> Result<AtRiskPage, WebError> {
     let conn = staff.conn();
     let cohort = cohort(conn, staff.organisation(), CohortId(id)).await?;
-    let learners = at_risk_in_cohort(
+    let page = at_risk_in_cohort_page(
         conn,
         staff.organisation(),
         cohort.id,
         chrono::Utc::now().date_naive(),
+        query.request(PAGE_SIZE),
     )
     .await?;
+    let pagination = Pagination::new(&page, &format!("/cohorts/{}/at-risk", cohort.id));
     staff
         .audit_view("cohort.at_risk_view", "cohort", cohort.id.0)
         .await?;
     Ok(AtRiskPage {
         chrome: staff.chrome("cohorts").await?,
         cohort,
-        learners,
+        total: page.total,
+        learners: page.items,
+        pagination,
     })
 }
 

@@ -1,0 +1,584 @@
+//! The lists and counts of one cohort at scale (issue 13 item 27): the
+//! destination counts, the not-known list, the September Guarantee list and
+//! the at-risk list. The database picks the rows: it starts from the cohort's
+//! enrolments (`enrolments_by_cohort`), finds each learner's current
+//! destination with one backward seek on `destination_records_current`, and
+//! returns one page of learner ids in name order and a count, so a page costs
+//! the same for a cohort of 180 or of 40,000 and nothing loads the histories of
+//! a whole cohort into memory. What a page shows of each learner is still
+//! decided by the domain's rules (`current_destination`, `at_risk_reasons`).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use onward_domain::destination::{DestinationCategory, DestinationGroup, DestinationKind};
+use onward_domain::support::OfferStatus;
+use onward_domain::tracking::{Anchor, TrackingPlan};
+use sea_orm::{ConnectionTrait, Statement, Value};
+
+use crate::{CohortId, OrganisationId, Result};
+
+/// The most rows a list page shows, whatever the request asks for.
+pub const MAX_PAGE_SIZE: u64 = 100;
+
+/// Which page of a list to show: numbered from 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageRequest {
+    pub number: u64,
+    pub size: u64,
+}
+
+impl PageRequest {
+    /// Page `number` (0 is read as 1) of `size` rows (between 1 and [`MAX_PAGE_SIZE`]).
+    pub fn new(number: u64, size: u64) -> Self {
+        Self {
+            number: number.max(1),
+            size: size.clamp(1, MAX_PAGE_SIZE),
+        }
+    }
+
+    /// The same size, but no later than the last page of `total` rows.
+    fn within(self, total: u64) -> Self {
+        let last = total.div_ceil(self.size).max(1);
+        Self {
+            number: self.number.min(last),
+            size: self.size,
+        }
+    }
+
+    fn offset(self) -> u64 {
+        (self.number - 1).saturating_mul(self.size)
+    }
+}
+
+/// One page of a list, with the size of the whole list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// The page shown (a request past the end shows the last page).
+    pub number: u64,
+    pub size: u64,
+    /// Rows in the whole list.
+    pub total: u64,
+}
+
+impl<T> Page<T> {
+    /// How many pages the list has (at least 1, an empty list being one empty page).
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.size).max(1)
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            number: self.number,
+            size: self.size,
+            total: self.total,
+        }
+    }
+}
+
+/// The distinct learners of cohort `$2` in organisation `$1`, as a table `e(learner_id)`.
+const COHORT_LEARNERS: &str =
+    "(SELECT DISTINCT learner_id FROM enrolments WHERE organisation_id = $1 AND cohort_id = $2)";
+
+/// The current destination category of the learner whose id is `learner`: the
+/// latest actual record by (as of, id), as `current_destination` decides.
+fn current_category(learner: &str) -> String {
+    format!(
+        "(SELECT d.category FROM destination_records d \
+         WHERE d.organisation_id = $1 AND d.learner_id = {learner} AND d.kind = '{actual}' \
+         ORDER BY d.as_of DESC, d.id DESC LIMIT 1)",
+        actual = DestinationKind::Actual.code()
+    )
+}
+
+/// `codes` as an SQL list of literals. Codes are the domain's own constants
+/// (lower-case letters and underscores), never user input.
+fn literal_list<'a>(codes: impl IntoIterator<Item = &'a str>) -> String {
+    let quoted: Vec<String> = codes
+        .into_iter()
+        .inspect(|code| debug_assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')))
+        .map(|code| format!("'{code}'"))
+        .collect();
+    if quoted.is_empty() {
+        "(NULL)".to_owned()
+    } else {
+        format!("({})", quoted.join(", "))
+    }
+}
+
+fn categories_where(wanted: impl Fn(DestinationCategory) -> bool) -> String {
+    literal_list(
+        DestinationCategory::ALL
+            .iter()
+            .filter(|category| wanted(**category))
+            .map(|category| category.code()),
+    )
+}
+
+fn statement(conn: &impl ConnectionTrait, sql: String, values: Vec<Value>) -> Statement {
+    // sqlx reads `$1` as the first argument on SQLite too, so one text serves both.
+    Statement::from_sql_and_values(conn.get_database_backend(), sql, values)
+}
+
+async fn count(conn: &impl ConnectionTrait, sql: String, values: Vec<Value>) -> Result<u64> {
+    let row = conn.query_one_raw(statement(conn, sql, values)).await?;
+    let total: i64 = match row {
+        Some(row) => row.try_get_by_index(0)?,
+        None => 0,
+    };
+    Ok(total.unsigned_abs())
+}
+
+async fn ids(conn: &impl ConnectionTrait, sql: String, values: Vec<Value>) -> Result<Vec<i64>> {
+    conn.query_all_raw(statement(conn, sql, values))
+        .await?
+        .iter()
+        .map(|row| row.try_get_by_index::<i64>(0).map_err(Into::into))
+        .collect()
+}
+
+/// `columns` of the cohort's learners that meet `filter`, a condition on the
+/// derived table `x(id, search_name, cur)`, `cur` being the current category.
+fn list_query(columns: &str, filter: &str) -> String {
+    format!(
+        "SELECT {columns} FROM (SELECT l.id, l.search_name, {current} AS cur \
+         FROM {COHORT_LEARNERS} e JOIN learners l ON l.id = e.learner_id \
+         WHERE l.organisation_id = $1) x WHERE {filter}",
+        current = current_category("l.id"),
+    )
+}
+
+fn counts_query() -> String {
+    format!(
+        "SELECT c.cur, COUNT(*) FROM (SELECT {current} AS cur FROM {COHORT_LEARNERS} e) c GROUP BY c.cur",
+        current = current_category("e.learner_id"),
+    )
+}
+
+fn unknown_filter() -> String {
+    format!(
+        "(x.cur IS NULL OR x.cur IN {})",
+        categories_where(|c| c.group() == DestinationGroup::NotKnown)
+    )
+}
+
+/// The plans the database chooses for the cohort page's counts and the
+/// not-known list's page (SQLite `EXPLAIN QUERY PLAN`, PostgreSQL `EXPLAIN`),
+/// one line per step, for the tests that check the indexes are used.
+#[doc(hidden)]
+pub async fn query_plans(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    cohort: CohortId,
+) -> Result<Vec<String>> {
+    use sea_orm::DbBackend;
+    let postgres = conn.get_database_backend() == DbBackend::Postgres;
+    let explain = if postgres {
+        "EXPLAIN "
+    } else {
+        "EXPLAIN QUERY PLAN "
+    };
+    let page = format!(
+        "{} ORDER BY x.search_name, x.id LIMIT 25 OFFSET 0",
+        list_query("x.id", &unknown_filter())
+    );
+    let mut lines = Vec::new();
+    for sql in [counts_query(), page] {
+        for row in conn
+            .query_all_raw(statement(
+                conn,
+                format!("{explain}{sql}"),
+                vec![Value::from(org.0), Value::from(cohort.0)],
+            ))
+            .await?
+        {
+            let line: String = if postgres {
+                row.try_get_by_index(0)?
+            } else {
+                row.try_get("", "detail")?
+            };
+            lines.push(line);
+        }
+    }
+    Ok(lines)
+}
+
+/// A filtered list of the cohort's learners: `filter` is a condition on the
+/// derived table `x(id, search_name, cur)`, `cur` being the current category.
+/// With a page, that page of ids in name order and the total; without, every id.
+async fn cohort_list(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    cohort: CohortId,
+    filter: &str,
+    mut values: Vec<Value>,
+    page: Option<PageRequest>,
+) -> Result<(Vec<i64>, u64, PageRequest)> {
+    let base = |columns: &str| list_query(columns, filter);
+    let mut head = vec![Value::from(org.0), Value::from(cohort.0)];
+    head.append(&mut values);
+    let values = head;
+    let Some(page) = page else {
+        let all = ids(
+            conn,
+            format!("{} ORDER BY x.search_name, x.id", base("x.id")),
+            values,
+        )
+        .await?;
+        let total = all.len() as u64;
+        let whole = PageRequest {
+            number: 1,
+            size: total.max(1),
+        };
+        return Ok((all, total, whole));
+    };
+    let total = count(conn, base("COUNT(*)"), values.clone()).await?;
+    let page = page.within(total);
+    let n = values.len();
+    let mut paged = values;
+    paged.push(Value::from(i64::try_from(page.size).unwrap_or(i64::MAX)));
+    paged.push(Value::from(i64::try_from(page.offset()).unwrap_or(i64::MAX)));
+    let sql = format!(
+        "{} ORDER BY x.search_name, x.id LIMIT ${} OFFSET ${}",
+        base("x.id"),
+        n + 1,
+        n + 2
+    );
+    Ok((ids(conn, sql, paged).await?, total, page))
+}
+
+async fn paged_learners(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    cohort: CohortId,
+    filter: &str,
+    values: Vec<Value>,
+    page: Option<PageRequest>,
+) -> Result<Page<super::learners::Learner>> {
+    let (ids, total, page) = cohort_list(conn, org, cohort, filter, values, page).await?;
+    let items = super::learners::learners_by_ids(conn, org, &ids).await?;
+    Ok(Page {
+        items,
+        number: page.number,
+        size: page.size,
+        total,
+    })
+}
+
+/// Counts of the cohort's learners by current destination group, in
+/// `DestinationGroup::ALL` order (no actual destination counts as not known).
+pub async fn destination_counts(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    cohort: CohortId,
+) -> Result<Vec<(DestinationGroup, u64)>> {
+    let sql = counts_query();
+    let rows = conn
+        .query_all_raw(statement(
+            conn,
+            sql,
+            vec![Value::from(org.0), Value::from(cohort.0)],
+        ))
+        .await?;
+    let mut counts: Vec<(DestinationGroup, u64)> = DestinationGroup::ALL.iter().map(|g| (*g, 0)).collect();
+    for row in rows {
+        let category: Option<String> = row.try_get_by_index(0)?;
+        let learners: i64 = row.try_get_by_index(1)?;
+        let group = match category {
+            None => DestinationGroup::NotKnown,
+            Some(code) => {
+                super::decode::<DestinationCategory>("destination_records", "category", &code)?.group()
+            }
+        };
+        if let Some(entry) = counts.iter_mut().find(|(g, _)| *g == group) {
+            entry.1 += learners.unsigned_abs();
+        }
+    }
+    Ok(counts)
+}
+
+/// The cohort's learners whose current destination is not known (none
+/// recorded, or one in the not-known group), in name order: one page, or all
+/// of them (`page: None`, for the CSV).
+pub async fn unknown_learners_page(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    cohort: CohortId,
+    page: Option<PageRequest>,
+) -> Result<Page<super::learners::Learner>> {
+    paged_learners(conn, org, cohort, &unknown_filter(), Vec::new(), page).await
+}
+
+/// The rank of an offer status in `best_offer`'s order, as SQL on `o.status`:
+/// 0 for a status that is not an offer.
+fn offer_rank_sql() -> String {
+    let arms: Vec<String> = OfferStatus::ALL
+        .iter()
+        .map(|status| format!("WHEN '{}' THEN {}", status.code(), status.rank()))
+        .collect();
+    format!("CASE o.status {} ELSE 0 END", arms.join(" "))
+}
+
+/// How a cohort stands on September Guarantee offers, counted by the database:
+/// each learner by their most advanced offer (`best_offer`).
+pub async fn offer_counts(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    cohort: CohortId,
+) -> Result<super::guarantee::OfferCounts> {
+    let sql = format!(
+        "SELECT b.best, COUNT(*) FROM (SELECT (SELECT CAST(MAX({rank}) AS BIGINT) FROM guarantee_offers o \
+         WHERE o.organisation_id = $1 AND o.learner_id = e.learner_id) AS best \
+         FROM {COHORT_LEARNERS} e) b GROUP BY b.best",
+        rank = offer_rank_sql(),
+    );
+    let rows = conn
+        .query_all_raw(statement(
+            conn,
+            sql,
+            vec![Value::from(org.0), Value::from(cohort.0)],
+        ))
+        .await?;
+    let mut counts = super::guarantee::OfferCounts::default();
+    for row in rows {
+        let best: Option<i64> = row.try_get_by_index(0)?;
+        let learners = row.try_get_by_index::<i64>(1)?.unsigned_abs();
+        let status = OfferStatus::ALL
+            .iter()
+            .copied()
+            .find(|status| status.counts_as_offer() && Some(i64::from(status.rank())) == best);
+        match status {
+            Some(OfferStatus::Accepted) => counts.accepted += learners,
+            Some(OfferStatus::Offered) => counts.offered += learners,
+            Some(_) => counts.applied += learners,
+            None => counts.no_offer += learners,
+        }
+    }
+    Ok(counts)
+}
+
+/// The cohort's learners with no September Guarantee offer (`has_no_offer`),
+/// in name order: one page, or all (`page: None`).
+pub async fn no_offer_learners(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    cohort: CohortId,
+    page: Option<PageRequest>,
+) -> Result<Page<super::learners::Learner>> {
+    let filter = format!(
+        "NOT EXISTS (SELECT 1 FROM guarantee_offers o WHERE o.organisation_id = $1 \
+         AND o.learner_id = x.id AND o.status IN {})",
+        literal_list(
+            OfferStatus::ALL
+                .iter()
+                .filter(|status| status.counts_as_offer())
+                .map(|status| status.code())
+        )
+    );
+    paged_learners(conn, org, cohort, &filter, Vec::new(), page).await
+}
+
+/// When an enrolment's last checkpoint of a plan has passed, as dates its
+/// columns must be before: for each anchor, the earliest anchor date whose
+/// checkpoint is not yet past.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct PassedBefore {
+    start: Option<NaiveDate>,
+    planned_end: Option<NaiveDate>,
+    leaving: Option<NaiveDate>,
+}
+
+/// Whether "the last checkpoint has passed" can hold for the cohort's
+/// enrolments, and if so on what dates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LastCheckpoint {
+    /// No checkpoint has a date (no plan, or only results-day checkpoints and no results day).
+    Undated,
+    /// A results-day checkpoint is still to come: no enrolment is past its last checkpoint.
+    NotPassed,
+    Passed(PassedBefore),
+}
+
+/// The smallest anchor date whose due date is not before `today`, found by
+/// bisection over the domain's own `due_date` (monotone in the anchor date).
+fn first_anchor_not_passed(due: impl Fn(NaiveDate) -> Option<NaiveDate>, today: NaiveDate) -> NaiveDate {
+    let passed = |anchor: NaiveDate| due(anchor).is_some_and(|due| due < today);
+    let mut low = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN);
+    let mut high = NaiveDate::from_ymd_opt(2300, 1, 1).unwrap_or(NaiveDate::MAX);
+    if !passed(low) {
+        return low;
+    }
+    if passed(high) {
+        return high;
+    }
+    // Invariant: passed(low), !passed(high).
+    while (high - low).num_days() > 1 {
+        let middle = low + (high - low) / 2;
+        if passed(middle) {
+            low = middle;
+        } else {
+            high = middle;
+        }
+    }
+    high
+}
+
+fn last_checkpoint(plan: &TrackingPlan, results_day: Option<NaiveDate>, today: NaiveDate) -> LastCheckpoint {
+    use onward_domain::enrolment::EnrolmentDates;
+    let mut before = PassedBefore::default();
+    let mut dated = false;
+    let earliest = |slot: &mut Option<NaiveDate>, date: NaiveDate| {
+        *slot = Some(slot.map_or(date, |current| current.min(date)));
+    };
+    for checkpoint in &plan.checkpoints {
+        let due = |anchor: NaiveDate| {
+            let dates = EnrolmentDates {
+                start: anchor,
+                planned_end: anchor,
+                actual_end: None,
+            };
+            checkpoint.due_date(&dates, results_day)
+        };
+        match checkpoint.anchor {
+            Anchor::ResultsDay => {
+                let Some(due) = checkpoint.due_date(
+                    &EnrolmentDates {
+                        start: today,
+                        planned_end: today,
+                        actual_end: None,
+                    },
+                    results_day,
+                ) else {
+                    continue;
+                };
+                dated = true;
+                if due >= today {
+                    return LastCheckpoint::NotPassed;
+                }
+            }
+            Anchor::Start => {
+                dated = true;
+                earliest(&mut before.start, first_anchor_not_passed(due, today));
+            }
+            Anchor::PlannedEnd => {
+                dated = true;
+                earliest(&mut before.planned_end, first_anchor_not_passed(due, today));
+            }
+            Anchor::Leaving | Anchor::FixedDate => {
+                dated = true;
+                earliest(&mut before.leaving, first_anchor_not_passed(due, today));
+            }
+        }
+    }
+    if dated {
+        LastCheckpoint::Passed(before)
+    } else {
+        LastCheckpoint::Undated
+    }
+}
+
+/// One page (or all) of the cohort's learners at risk, in name order: NEET, not
+/// known after the last checkpoint of the cohort's plan, or flagged by staff.
+/// The conditions are `at_risk_reasons`' own, written as SQL.
+pub(crate) async fn at_risk_ids(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    cohort: CohortId,
+    plan: Option<&(TrackingPlan, Option<NaiveDate>)>,
+    today: NaiveDate,
+    page: Option<PageRequest>,
+) -> Result<(Vec<i64>, u64, PageRequest)> {
+    let neet = categories_where(|c| c.group() == DestinationGroup::Neet);
+    let mut values: Vec<Value> = Vec::new();
+    let not_known_passed = match plan.map(|(plan, results_day)| last_checkpoint(plan, *results_day, today)) {
+        None | Some(LastCheckpoint::Undated | LastCheckpoint::NotPassed) => "1 = 0".to_owned(),
+        Some(LastCheckpoint::Passed(before)) => {
+            let mut not_passed = Vec::new();
+            for (column, date) in [
+                ("p.start_date", before.start),
+                ("p.planned_end_date", before.planned_end),
+                ("COALESCE(p.actual_end_date, p.planned_end_date)", before.leaving),
+            ] {
+                if let Some(date) = date {
+                    values.push(Value::from(date));
+                    // $1 and $2 are the organisation and the cohort.
+                    not_passed.push(format!("{column} >= ${}", values.len() + 2));
+                }
+            }
+            let not_passed = if not_passed.is_empty() {
+                "1 = 0".to_owned()
+            } else {
+                not_passed.join(" OR ")
+            };
+            format!(
+                "(x.cur IS NULL OR x.cur = '{not_known}') AND NOT EXISTS (SELECT 1 FROM enrolments p \
+                 WHERE p.organisation_id = $1 AND p.cohort_id = $2 AND p.learner_id = x.id AND ({not_passed}))",
+                not_known = DestinationCategory::NotKnown.code(),
+            )
+        }
+    };
+    let filter = format!(
+        "(x.cur IN {neet} OR EXISTS (SELECT 1 FROM support_flags f WHERE f.organisation_id = $1 \
+         AND f.learner_id = x.id AND f.cleared_at IS NULL) OR ({not_known_passed}))"
+    );
+    cohort_list(conn, org, cohort, &filter, values, page).await
+}
+
+/// The current destination category of each of these learners (absent when
+/// they have no actual destination).
+pub(crate) async fn current_categories(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    learners: &[i64],
+) -> Result<HashMap<i64, DestinationCategory>> {
+    let mut found = HashMap::new();
+    for chunk in learners.chunks(500) {
+        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+        let sql = format!(
+            "SELECT l.id, {current} FROM learners l WHERE l.organisation_id = $1 AND l.id IN ({list})",
+            current = current_category("l.id"),
+            list = list.join(", "),
+        );
+        for row in conn
+            .query_all_raw(statement(conn, sql, vec![Value::from(org.0)]))
+            .await?
+        {
+            let id: i64 = row.try_get_by_index(0)?;
+            let category: Option<String> = row.try_get_by_index(1)?;
+            if let Some(code) = category {
+                found.insert(id, super::decode("destination_records", "category", &code)?);
+            }
+        }
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_past_the_end_is_the_last_page() {
+        let page = PageRequest::new(99, 25).within(60);
+        assert_eq!((page.number, page.offset()), (3, 50));
+        assert_eq!(PageRequest::new(5, 25).within(0).number, 1);
+    }
+
+    #[test]
+    fn page_size_is_bounded() {
+        assert_eq!(PageRequest::new(1, 1_000_000).size, MAX_PAGE_SIZE);
+        assert_eq!(PageRequest::new(0, 0), PageRequest { number: 1, size: 1 });
+    }
+
+    #[test]
+    fn bisection_finds_the_first_anchor_not_passed() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let due = |anchor: NaiveDate| anchor.checked_add_signed(chrono::Duration::days(30));
+        let first = first_anchor_not_passed(due, today);
+        assert_eq!(first, NaiveDate::from_ymd_opt(2026, 11, 2).unwrap());
+        assert!(due(first).unwrap() >= today);
+        assert!(due(first.pred_opt().unwrap()).unwrap() < today);
+    }
+}
