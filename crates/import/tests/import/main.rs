@@ -1,5 +1,7 @@
 //! Import tests, one binary: whole runs on both backends, and property tests
 //! of the cell value parsers.
 
+mod identity;
 mod parsers;
+mod reimport;
 mod runs;
