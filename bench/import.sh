@@ -8,7 +8,10 @@
 # into Onward's indexed schema, one transaction, no checks), the least any
 # client could spend writing them.
 # Prints wall times, the ratios, Onward's peak RSS, and a second (unchanged)
-# import that must report 0 changes.
+# import that must report 0 changes, with its time against the first import's.
+# The bars (issue 13): the first import within 2x the engine floor, the
+# unchanged re-import within 0.5x the first import; each line says whether
+# they hold, and the script exits 1 when one does not.
 #
 #   bench/import.sh [ROWS] [sqlite|postgres|both]      (default 1000000 both)
 set -euo pipefail
@@ -33,6 +36,10 @@ echo "file: $rows rows, $columns columns, ${size} MB"
 
 now() { date +%s.%N; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# Whether $1 / $2 <= $3; `bar` says "met" or "NOT met".
+within() { awk -v a="$1" -v b="$2" -v c="$3" 'BEGIN { exit !(a / b <= c) }'; }
+bar() { if within "$@"; then echo "met"; else echo "NOT met"; fi; }
+failed=0
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 # Runs onward with /usr/bin/time; leaves the wall time in $elapsed, peak RSS (MB) in $rss.
@@ -65,7 +72,10 @@ if [ "$which" = sqlite ] || [ "$which" = both ]; then
   timed_import --database-url "$url"
   second=$elapsed
   changes=$(grep -c "No changes" "$work/out" || true)
-  echo "SQLite: baseline sqlite3 .import ${baseline} s; engine floor ${floor} s (× $(ratio "$floor" "$baseline")); onward import ${first} s (× $(ratio "$first" "$baseline"); × $(ratio "$first" "$floor") the floor), peak RSS ${first_rss} MB; unchanged re-import ${second} s (× $(ratio "$second" "$baseline")), 'No changes' reported: $changes"
+  grep -E "^Imported" "$work/out" | grep -oE "[0-9]+ rows were exactly as last imported" || true
+  echo "SQLite: baseline sqlite3 .import ${baseline} s; engine floor ${floor} s (× $(ratio "$floor" "$baseline")); onward import ${first} s (× $(ratio "$first" "$baseline"); × $(ratio "$first" "$floor") the floor), peak RSS ${first_rss} MB; unchanged re-import ${second} s (× $(ratio "$second" "$baseline"); × $(ratio "$second" "$first") the first import), 'No changes' reported: $changes"
+  echo "SQLite bars: first import ≤ 2× the floor: $(bar "$first" "$floor" 2); unchanged re-import ≤ 0.5× the first import: $(bar "$second" "$first" 0.5)"
+  { within "$first" "$floor" 2 && within "$second" "$first" 0.5; } || failed=1
 fi
 
 if [ "$which" = postgres ] || [ "$which" = both ]; then
@@ -92,5 +102,9 @@ if [ "$which" = postgres ] || [ "$which" = both ]; then
   second=$elapsed
   changes=$(grep -c "No changes" "$work/out" || true)
   psql -q "$pg_admin" -c "DROP DATABASE ${db}_plain" -c "DROP DATABASE ${db}"
-  echo "PostgreSQL: baseline psql \\copy ${baseline} s; engine floor ${floor} s (× $(ratio "$floor" "$baseline")); onward import ${first} s (× $(ratio "$first" "$baseline"); × $(ratio "$first" "$floor") the floor), peak RSS ${first_rss} MB; unchanged re-import ${second} s (× $(ratio "$second" "$baseline")), 'No changes' reported: $changes"
+  grep -E "^Imported" "$work/out" | grep -oE "[0-9]+ rows were exactly as last imported" || true
+  echo "PostgreSQL: baseline psql \\copy ${baseline} s; engine floor ${floor} s (× $(ratio "$floor" "$baseline")); onward import ${first} s (× $(ratio "$first" "$baseline"); × $(ratio "$first" "$floor") the floor), peak RSS ${first_rss} MB; unchanged re-import ${second} s (× $(ratio "$second" "$baseline"); × $(ratio "$second" "$first") the first import), 'No changes' reported: $changes"
+  echo "PostgreSQL bars: first import ≤ 2× the floor: $(bar "$first" "$floor" 2); unchanged re-import ≤ 0.5× the first import: $(bar "$second" "$first" 0.5)"
+  { within "$first" "$floor" 2 && within "$second" "$first" 0.5; } || failed=1
 fi
+exit $failed

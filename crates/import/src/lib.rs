@@ -24,6 +24,7 @@ pub mod jobs;
 pub mod mapping;
 pub mod pipeline;
 pub mod reader;
+mod repeats;
 pub mod row;
 pub mod template;
 pub mod values;

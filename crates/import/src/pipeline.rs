@@ -2,8 +2,6 @@
 //! (read, map, check each row) and hands batches to the writer over a bounded
 //! channel; the request, progress, outcome and error types it uses.
 
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -19,8 +17,9 @@ use onward_storage::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::mapping::{ColumnMapping, Field, MappingError, SavedMapping};
+use crate::mapping::{ColumnMapping, MappingError, SavedMapping};
 use crate::reader::{self, Format, RawRow, ReadError, Table};
+use crate::repeats::{SeenLearners, Verdict};
 use crate::row::{Issue, RowValidator, Severity};
 
 /// Rows handed from the reading thread to the writer at a time: small enough
@@ -165,6 +164,12 @@ impl ImportOutcome {
             self.progress.errors,
             self.progress.warnings,
         );
+        if c.rows_unchanged > 0 {
+            text.push_str(&format!(
+                " {} rows were exactly as last imported and were skipped.",
+                c.rows_unchanged
+            ));
+        }
         if c.changes() == 0 && self.refusal.is_none() && c.rows_imported > 0 {
             text.push_str(" No changes: everything in the file is already in Onward.");
         }
@@ -690,46 +695,6 @@ async fn finish(
     Ok(())
 }
 
-/// Which learner a row is about, within the file: the ULN if it has one, else the MIS id.
-fn identity(row: &ImportRow) -> Option<u64> {
-    let mut hasher = DefaultHasher::new();
-    match (&row.learner.uln, &row.learner.mis_id) {
-        (Some(uln), _) => ("uln", uln.as_str()).hash(&mut hasher),
-        (None, Some(mis)) => ("mis", mis.as_str()).hash(&mut hasher),
-        (None, None) => return None,
-    }
-    Some(hasher.finish())
-}
-
-/// The learner's own cells (not the enrolment's): equal on every row of a
-/// learner unless the file disagrees with itself.
-fn learner_fingerprint(raw: &RawRow, mapping: &ColumnMapping) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    for (index, field) in mapping.fields.iter().enumerate() {
-        if let Some(field) = field
-            && !field.is_enrolment()
-        {
-            raw.cells
-                .get(index)
-                .map(|c| c.trim())
-                .unwrap_or_default()
-                .hash(&mut hasher);
-        }
-    }
-    hasher.finish()
-}
-
-fn fields_named(mapping: &ColumnMapping) -> String {
-    mapping
-        .fields
-        .iter()
-        .flatten()
-        .filter(|field| !field.is_enrolment())
-        .map(|field: &Field| field.header())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// The reading thread: reads, checks and groups rows into batches.
 fn read_batches(
     table: Table,
@@ -738,9 +703,7 @@ fn read_batches(
     file_stats: Arc<FileStats>,
     sender: tokio::sync::mpsc::Sender<Message>,
 ) {
-    // Learners seen earlier in the file: identity → (row, fingerprint).
-    let mut seen: HashMap<u64, (u64, u64)> = HashMap::new();
-    let learner_fields = fields_named(validator.mapping());
+    let mut seen = SeenLearners::new(validator.mapping());
     let mut batch = Batch::new(batch_rows);
     let mut rows_read = 0u64;
     for raw in table.rows() {
@@ -756,29 +719,27 @@ fn read_batches(
         let (row, issues) = validator.validate(&raw);
         batch.issues.extend(issues);
         if let Some(mut row) = row {
-            if let Some(id) = identity(&row) {
-                let fingerprint = learner_fingerprint(&raw, validator.mapping());
-                match seen.get(&id) {
-                    Some(&(first, earlier)) => {
-                        row.repeat_of = Some(first);
-                        if earlier != fingerprint {
-                            batch.issues.push(Issue {
-                                row: raw.number,
-                                column: String::new(),
-                                value: String::new(),
-                                reason: format!(
-                                    "the same learner is on row {first} with different details ({learner_fields}); the details on row {first} were kept"
-                                ),
-                                severity: Severity::Warning,
-                            });
-                        }
+            match seen.check(&row, &raw, validator.mapping()) {
+                Verdict::First => batch.rows.push(row),
+                Verdict::Repeat { first_row, differing } => {
+                    if !differing.is_empty() {
+                        batch.issues.push(Issue {
+                            row: raw.number,
+                            column: String::new(),
+                            value: String::new(),
+                            reason: format!(
+                                "the same learner is on row {first_row} with different details ({}); the details on row {first_row} were kept",
+                                differing.join(", ")
+                            ),
+                            severity: Severity::Warning,
+                        });
                     }
-                    None => {
-                        seen.insert(id, (raw.number, fingerprint));
-                    }
+                    row.repeat_of = Some(first_row);
+                    batch.rows.push(row);
                 }
+                // Someone else's identifier: the row is not imported.
+                Verdict::Conflict(issue) => batch.issues.push(issue),
             }
-            batch.rows.push(row);
         }
         if rows_read.is_multiple_of(batch_rows as u64) {
             let full =

@@ -48,6 +48,15 @@ pub struct Issue {
     pub severity: Severity,
 }
 
+/// How an issue names the column of `field`: "C (Surname)", or nothing when
+/// the file has no such column.
+pub fn column_label(mapping: &ColumnMapping, field: Field) -> String {
+    mapping
+        .column_of(field)
+        .map(|c| format!("{} ({})", column_letter(c), mapping.headers[c]))
+        .unwrap_or_default()
+}
+
 /// Reads rows by a checked mapping for an organisation in `country`.
 pub struct RowValidator {
     mapping: ColumnMapping,
@@ -71,8 +80,7 @@ impl Cells<'_> {
 
     fn issue(&mut self, field: Option<Field>, value: &str, reason: impl Into<String>, severity: Severity) {
         let column = field
-            .and_then(|f| self.mapping.column_of(f).map(|c| (c, f)))
-            .map(|(c, _)| format!("{} ({})", column_letter(c), self.mapping.headers[c]))
+            .map(|field| column_label(self.mapping, field))
             .unwrap_or_default();
         self.issues.push(Issue {
             row: self.row.number,

@@ -2,5 +2,7 @@
 //! of the cell value parsers.
 
 mod files;
+mod identity;
 mod parsers;
+mod reimport;
 mod runs;

@@ -13,10 +13,10 @@ use onward_storage::repo::imports::{self, RunStatus};
 use onward_test_support::snapshot::organisation_snapshot;
 use onward_test_support::{TestDatabase, fixtures, on_both_backends};
 
-const HEADER: &str = "ULN,Learner Ref,Forename,Surname,DOB,Email,Mobile,Course,Level,Start date,Planned end date,Actual end date,Status,Cohort";
+pub(crate) const HEADER: &str = "ULN,Learner Ref,Forename,Surname,DOB,Email,Mobile,Course,Level,Start date,Planned end date,Actual end date,Status,Cohort";
 
 /// Three learners, one on two programmes, one who left early.
-fn good_file() -> String {
+pub(crate) fn good_file() -> String {
     format!(
         "{HEADER}\n\
          1000000043,A1,Ada,Lovelace,10/12/2009,ada@example.org,07700 900123,A levels,3,01/09/2024,30/06/2026,,Continuing,Year 13 leavers 2026\n\
@@ -26,7 +26,7 @@ fn good_file() -> String {
     )
 }
 
-fn request(org: OrganisationId, name: &str) -> ImportRequest {
+pub(crate) fn request(org: OrganisationId, name: &str) -> ImportRequest {
     ImportRequest::new(
         org,
         CountryCode::gb(),
@@ -35,7 +35,11 @@ fn request(org: OrganisationId, name: &str) -> ImportRequest {
     )
 }
 
-async fn import(db: &TestDatabase, request: &ImportRequest, text: &str) -> (ImportOutcome, Vec<Issue>) {
+pub(crate) async fn import(
+    db: &TestDatabase,
+    request: &ImportRequest,
+    text: &str,
+) -> (ImportOutcome, Vec<Issue>) {
     let mut issues = Vec::new();
     let outcome = import_learners(
         db.conn(),

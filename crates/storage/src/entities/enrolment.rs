@@ -16,6 +16,8 @@ pub struct Model {
     pub actual_end_date: Option<Date>,
     pub completion_status: String,
     pub created_at: DateTimeUtc,
+    /// What the MIS import last wrote for this enrolment, hashed (see `import::known`).
+    pub import_fingerprint: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

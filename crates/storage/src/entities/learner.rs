@@ -29,6 +29,9 @@ pub struct Model {
     pub opted_out_at: Option<DateTimeUtc>,
     /// The learner's data was erased on request (follow-ups skip them).
     pub erased_at: Option<DateTimeUtc>,
+    /// What the MIS import last wrote for this learner, hashed; NULL after an
+    /// edit by hand (see `import::known`).
+    pub import_fingerprint: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,7 +3,10 @@
 //! flagged as a probable duplicate, never merged), changed values updated and
 //! audited, contact points, programmes, cohorts and enrolments added once.
 //! Running the same rows twice changes nothing the second time, which is what
-//! makes an interrupted import safe to re-run.
+//! makes an interrupted import safe to re-run. A row matched by one identifier
+//! whose other identifier differs from the learner's is someone else: an
+//! error, never a merge. A row exactly as the import last wrote it (by its
+//! fingerprints, `known.rs`) is skipped before any of this.
 
 use std::collections::{HashMap, HashSet};
 
@@ -17,7 +20,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Value};
 
 use super::bulk::{BulkTransaction, Cell};
-use super::known::{KnownLearners, fingerprint};
+use super::known::{KnownLearners, RowFingerprints, fingerprint};
 pub use super::types::{BatchIssue, ImportActor, ImportCounts};
 use crate::entities::{
     audit_event, cohort, contact_point, enrolment, learner, probable_duplicate, programme,
@@ -92,16 +95,46 @@ pub async fn apply_import_batch(
 ) -> Result<(ImportCounts, Vec<BatchIssue>)> {
     let mut counts = ImportCounts::default();
     let mut issues = Vec::new();
-    let stored = stored_learners(conn, org, rows.iter().filter(|row| caches.known.may_hold(row))).await?;
+    let prints: Vec<RowFingerprints> = rows.iter().map(RowFingerprints::of).collect();
+    // A row the import wrote before exactly as it is changes nothing: it is
+    // neither looked up nor written (an unchanged re-import is all such rows).
+    let unchanged: Vec<bool> = rows
+        .iter()
+        .zip(&prints)
+        .map(|(row, prints)| caches.known.unchanged(row, prints))
+        .collect();
+    let stored = stored_learners(
+        conn,
+        org,
+        rows.iter()
+            .zip(&unchanged)
+            .filter(|&(row, &same)| !same && caches.known.may_hold(row))
+            .map(|(row, _)| row),
+    )
+    .await?;
 
     // 1. Which learner each row is about.
     let mut new_learners: Vec<&ImportRow> = Vec::new();
+    let mut new_prints: Vec<i64> = Vec::new();
     let mut new_by_uln: FxHashMap<&str, usize> = FxHashMap::default();
     let mut new_by_mis: FxHashMap<&str, usize> = FxHashMap::default();
     let mut targets: Vec<Option<Target>> = Vec::with_capacity(rows.len());
-    let mut updates: Vec<(i64, Vec<(learner::Column, Value)>)> = Vec::new();
+    let mut updates: Vec<LearnerUpdate<'_>> = Vec::new();
+    let mut prints_only: Vec<(i64, i64)> = Vec::new();
     let mut seen_stored: HashSet<i64> = HashSet::new();
-    for row in rows {
+    for ((row, print), &same) in rows.iter().zip(&prints).zip(&unchanged) {
+        if same {
+            counts.rows_imported += 1;
+            counts.rows_unchanged += 1;
+            if row.repeat_of.is_none() {
+                counts.learners_unchanged += 1;
+            }
+            if row.enrolment.is_some() {
+                counts.enrolments_unchanged += 1;
+            }
+            targets.push(None);
+            continue;
+        }
         let uln = row.learner.uln.as_ref().map(|u| u.as_str());
         let mis = row.learner.mis_id.as_deref();
         let by_uln = uln.and_then(|u| {
@@ -118,25 +151,46 @@ pub async fn apply_import_batch(
                 .map(|&id| Target::Stored(id))
                 .or_else(|| new_by_mis.get(m).map(|&i| Target::New(i)))
         });
-        let target = match (by_uln, by_mis) {
-            (Some(a), Some(b)) if a != b => {
-                issues.push(BatchIssue {
-                    row: row.number,
-                    field: "MIS id",
-                    value: mis.unwrap_or_default().to_owned(),
-                    reason: format!(
-                        "ULN {} and MIS id {} belong to two different learners already; correct the learner records before importing this row",
-                        uln.unwrap_or_default(),
-                        mis.unwrap_or_default()
-                    ),
-                    is_error: true,
-                });
-                None
+        let found = match (by_uln, by_mis) {
+            (Some(a), Some(b)) if a != b => Err(BatchIssue {
+                row: row.number,
+                field: "MIS id",
+                value: mis.unwrap_or_default().to_owned(),
+                reason: format!(
+                    "ULN {} and MIS id {} belong to two different learners already; correct the learner records before importing this row",
+                    uln.unwrap_or_default(),
+                    mis.unwrap_or_default()
+                ),
+                is_error: true,
+            }),
+            (Some(target), _) | (None, Some(target)) => {
+                let held = match target {
+                    Target::Stored(id) => {
+                        let model = &stored.models[&id];
+                        Holder {
+                            uln: model.uln.as_deref(),
+                            mis_id: model.mis_id.as_deref(),
+                            row: None,
+                        }
+                    }
+                    Target::New(index) => {
+                        let first = new_learners[index];
+                        Holder {
+                            uln: first.learner.uln.as_ref().map(|u| u.as_str()),
+                            mis_id: first.learner.mis_id.as_deref(),
+                            row: Some(first.number),
+                        }
+                    }
+                };
+                match identity_conflict(row, &held) {
+                    Some(issue) => Err(issue),
+                    None => Ok(target),
+                }
             }
-            (Some(target), _) | (None, Some(target)) => Some(target),
             (None, None) => {
                 let index = new_learners.len();
                 new_learners.push(row);
+                new_prints.push(print.learner);
                 if let Some(u) = uln {
                     new_by_uln.insert(u, index);
                 }
@@ -144,48 +198,44 @@ pub async fn apply_import_batch(
                     new_by_mis.insert(m, index);
                 }
                 counts.learners_created += 1;
-                Some(Target::New(index))
+                Ok(Target::New(index))
             }
         };
-        if let Some(Target::Stored(id)) = target
-            && seen_stored.insert(id)
-        {
-            let model = &stored.models[&id];
-            if let (Some(stored_uln), Some(uln)) = (&model.uln, uln)
-                && stored_uln != uln
-            {
-                issues.push(BatchIssue {
-                    row: row.number,
-                    field: "ULN",
-                    value: uln.to_owned(),
-                    reason: format!(
-                        "MIS id {} belongs to a learner whose ULN is {stored_uln}; correct the ULN on the learner's record first",
-                        mis.unwrap_or_default()
-                    ),
-                    is_error: true,
-                });
-                targets.push(None);
+        let target = match found {
+            Ok(target) => target,
+            Err(issue) => {
+                issues.push(issue);
                 counts.rows_skipped += 1;
+                targets.push(None);
                 continue;
             }
-            let changes = if row.repeat_of.is_some() {
-                Vec::new()
-            } else {
-                learner_changes(model, &row.learner)
-            };
+        };
+        // A learner's details come from their first row in the file; later
+        // rows add enrolments (the reader warns when their details differ).
+        if let Target::Stored(id) = target
+            && seen_stored.insert(id)
+            && row.repeat_of.is_none()
+        {
+            let model = &stored.models[&id];
+            let changes = learner_changes(model, &row.learner);
             if changes.is_empty() {
                 counts.learners_unchanged += 1;
+                if model.import_fingerprint != Some(print.learner) {
+                    prints_only.push((id, print.learner));
+                }
             } else {
                 counts.learners_updated += 1;
-                updates.push((id, changes));
+                updates.push(LearnerUpdate {
+                    id,
+                    changes,
+                    print: print.learner,
+                    uln,
+                    mis_id: mis,
+                });
             }
         }
-        if target.is_none() {
-            counts.rows_skipped += 1;
-        } else {
-            counts.rows_imported += 1;
-        }
-        targets.push(target);
+        counts.rows_imported += 1;
+        targets.push(Some(target));
     }
 
     // 2. New learners, and probable duplicates among them.
@@ -193,7 +243,7 @@ pub async fn apply_import_batch(
         .iter()
         .map(|row| search_key(row.learner.family_name.as_str(), row.learner.given_name.as_str()))
         .collect();
-    let new_ids = insert_learners(conn, org, &new_learners, &new_names).await?;
+    let new_ids = insert_learners(conn, org, (&new_learners, &new_prints), &new_names).await?;
     counts.probable_duplicates = flag_probable_duplicates(
         conn,
         org,
@@ -204,13 +254,16 @@ pub async fn apply_import_batch(
         &mut issues,
     )
     .await?;
-    for (row, search_name) in new_learners.iter().zip(&new_names) {
+    for (((row, search_name), &id), &print) in
+        new_learners.iter().zip(&new_names).zip(&new_ids).zip(&new_prints)
+    {
         let new = &row.learner;
         caches.known.add(
-            new.uln.as_ref().map(|u| u.as_str()),
-            new.mis_id.as_deref(),
+            id,
+            (new.uln.as_ref().map(|u| u.as_str()), new.mis_id.as_deref()),
             search_name,
             new.date_of_birth,
+            Some(print),
         );
     }
     let learner_of = |target: Target| match target {
@@ -218,9 +271,17 @@ pub async fn apply_import_batch(
         Target::New(index) => new_ids[index],
     };
 
-    // 3. Changed learners, each change audited.
-    for (id, changes) in updates {
-        update_learner(conn, org, actor, id, changes).await?;
+    // 3. Changed learners, each change audited; the fingerprint of the row
+    // that matched or changed them.
+    for update in updates {
+        // An identifier the learner did not hold before is theirs now.
+        caches.known.hold(update.id, update.uln, update.mis_id);
+        caches.known.set_fingerprint(update.id, update.print);
+        update_learner(conn, org, actor, update.id, update.changes, update.print).await?;
+    }
+    set_fingerprints(conn, org, "learners", &prints_only).await?;
+    for &(id, print) in &prints_only {
+        caches.known.set_fingerprint(id, print);
     }
 
     // 4. Contact points not yet held.
@@ -248,9 +309,11 @@ pub async fn apply_import_batch(
     // 5. Programmes, cohorts and enrolments.
     let mut held = stored_enrolments(conn, org, &stored_ids).await?;
     let mut new_enrolments: Vec<NewEnrolment> = Vec::new();
+    let mut new_enrolment_prints: Vec<i64> = Vec::new();
+    let mut enrolment_prints_only: Vec<(i64, i64)> = Vec::new();
     let mut pending: FxHashMap<(i64, i64, NaiveDate), (usize, u64)> = FxHashMap::default();
-    for (row, target) in rows.iter().zip(&targets) {
-        let (Some(target), Some(enrolment)) = (target, &row.enrolment) else {
+    for ((row, target), print) in rows.iter().zip(&targets).zip(&prints) {
+        let (Some(target), Some(enrolment), Some(print)) = (target, &row.enrolment, print.enrolment) else {
             continue;
         };
         let learner_id = learner_of(*target);
@@ -280,27 +343,123 @@ pub async fn apply_import_batch(
             }
             continue;
         }
-        match held.get(&key) {
-            Some(existing) if existing.wanted == wanted => counts.enrolments_unchanged += 1,
-            Some(existing) => {
-                update_enrolment(conn, org, existing.id, &wanted).await?;
+        if let Some(existing) = held.get_mut(&key) {
+            if existing.wanted == wanted {
+                counts.enrolments_unchanged += 1;
+                if existing.fingerprint != Some(print) {
+                    enrolment_prints_only.push((existing.id, print));
+                }
+            } else {
+                update_enrolment(conn, org, existing.id, &wanted, print).await?;
                 counts.enrolments_updated += 1;
-                held.insert(
-                    key,
-                    HeldEnrolment {
-                        id: existing.id,
-                        wanted,
-                    },
-                );
+                existing.wanted = wanted;
             }
-            None => {
-                pending.insert(key, (new_enrolments.len(), row.number));
-                new_enrolments.push(wanted);
-            }
+            caches.known.replace_enrolment(existing.fingerprint, print);
+            existing.fingerprint = Some(print);
+        } else {
+            pending.insert(key, (new_enrolments.len(), row.number));
+            new_enrolments.push(wanted);
+            new_enrolment_prints.push(print);
+            caches.known.replace_enrolment(None, print);
         }
     }
-    counts.enrolments_created = insert_enrolments(conn, org, &new_enrolments).await?;
+    counts.enrolments_created = insert_enrolments(conn, org, &new_enrolments, &new_enrolment_prints).await?;
+    set_fingerprints(conn, org, "enrolments", &enrolment_prints_only).await?;
     Ok((counts, issues))
+}
+
+/// A learner's changed columns, and what the import now knows of them.
+struct LearnerUpdate<'r> {
+    id: i64,
+    changes: Vec<(learner::Column, Value)>,
+    print: i64,
+    uln: Option<&'r str>,
+    mis_id: Option<&'r str>,
+}
+
+/// The identifiers of the learner a row was matched to: stored, or created by
+/// an earlier row of the batch.
+struct Holder<'a> {
+    uln: Option<&'a str>,
+    mis_id: Option<&'a str>,
+    /// The row that created the learner, when it is new in this batch.
+    row: Option<u64>,
+}
+
+/// A row matched to a learner by one identifier while its other identifier
+/// differs from theirs is about someone else (two people cannot share a ULN,
+/// nor an MIS id): an error on the row, never a merge. A learner without the
+/// other identifier has it filled in.
+fn identity_conflict(row: &ImportRow, held: &Holder<'_>) -> Option<BatchIssue> {
+    let uln = row.learner.uln.as_ref().map(|u| u.as_str());
+    let mis = row.learner.mis_id.as_deref();
+    if let (Some(held_uln), Some(uln)) = (held.uln, uln)
+        && held_uln != uln
+    {
+        let mis = mis.unwrap_or_default();
+        return Some(BatchIssue {
+            row: row.number,
+            field: "ULN",
+            value: uln.to_owned(),
+            reason: match held.row {
+                None => format!(
+                    "MIS id {mis} belongs to a learner whose ULN is {held_uln}; correct the ULN on the learner's record first"
+                ),
+                Some(first) => format!(
+                    "MIS id {mis} is on row {first} with ULN {held_uln}: one MIS id cannot belong to two learners; correct the ULN or the MIS id on one of the rows"
+                ),
+            },
+            is_error: true,
+        });
+    }
+    if let (Some(held_mis), Some(mis)) = (held.mis_id, mis)
+        && held_mis != mis
+    {
+        let uln = uln.unwrap_or_default();
+        return Some(BatchIssue {
+            row: row.number,
+            field: "MIS id",
+            value: mis.to_owned(),
+            reason: match held.row {
+                None => format!(
+                    "ULN {uln} belongs to a learner whose MIS id is {held_mis}: one ULN cannot belong to two learners; if this is the same person with a new MIS id, change the MIS id on their record first, otherwise correct the ULN"
+                ),
+                Some(first) => format!(
+                    "ULN {uln} is on row {first} with MIS id {held_mis}: one ULN cannot belong to two learners; correct the ULN or the MIS id on one of the rows"
+                ),
+            },
+            is_error: true,
+        });
+    }
+    None
+}
+
+/// Stores import fingerprints on learners or enrolments whose values already
+/// match their row (the first run after fingerprints were added, or after an
+/// edit by hand), so that the next run skips them.
+async fn set_fingerprints(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    table: &'static str,
+    prints: &[(i64, i64)],
+) -> Result<()> {
+    // Only integers are written into the statement, so it is built as text:
+    // one statement per 500 rows instead of one each.
+    for chunk in prints.chunks(500) {
+        let cases: Vec<String> = chunk
+            .iter()
+            .map(|(id, print)| format!("WHEN {id} THEN {print}"))
+            .collect();
+        let ids: Vec<String> = chunk.iter().map(|(id, _)| id.to_string()).collect();
+        let sql = format!(
+            "UPDATE {table} SET import_fingerprint = CASE id {} END WHERE organisation_id = {} AND id IN ({})",
+            cases.join(" "),
+            org.0,
+            ids.join(", ")
+        );
+        conn.execute_unprepared(&sql).await?;
+    }
+    Ok(())
 }
 
 struct StoredLearners {
@@ -430,6 +589,7 @@ async fn update_learner(
     actor: ImportActor,
     id: i64,
     changes: Vec<(learner::Column, Value)>,
+    print: i64,
 ) -> Result<()> {
     use sea_orm::Iden;
     let fields: Vec<String> = changes
@@ -443,6 +603,7 @@ async fn update_learner(
         update.value(column, SimpleExpr::Value(value));
     }
     update
+        .value(learner::Column::ImportFingerprint, Expr::val(print))
         .value(learner::Column::UpdatedAt, Expr::val(now()))
         .and_where(learner::Column::Id.eq(id))
         .and_where(learner::Entity::in_org(org));
@@ -478,10 +639,10 @@ async fn update_learner(
 async fn insert_learners(
     conn: &BulkTransaction<'_>,
     org: OrganisationId,
-    rows: &[&ImportRow],
+    (rows, prints): (&[&ImportRow], &[i64]),
     search_names: &[String],
 ) -> Result<Vec<i64>> {
-    const COLUMNS: [&str; 16] = [
+    const COLUMNS: [&str; 17] = [
         "id",
         "organisation_id",
         "uln",
@@ -498,11 +659,12 @@ async fn insert_learners(
         "postcode",
         "created_at",
         "updated_at",
+        "import_fingerprint",
     ];
     let ids = conn.reserve_ids("learners", rows.len()).await?;
     let stamp = Cell::Stamp(now());
     let mut cells = Vec::with_capacity(rows.len() * COLUMNS.len());
-    for ((row, &id), search_name) in rows.iter().zip(&ids).zip(search_names) {
+    for (((row, &id), search_name), &print) in rows.iter().zip(&ids).zip(search_names).zip(prints) {
         let new = &row.learner;
         cells.extend([
             Cell::Int(id),
@@ -521,6 +683,7 @@ async fn insert_learners(
             new.postcode.as_deref().into(),
             stamp,
             stamp,
+            Cell::Int(print),
         ]);
     }
     conn.insert_rows("learners", &COLUMNS, &cells).await?;
@@ -836,6 +999,7 @@ struct NewEnrolment {
 struct HeldEnrolment {
     id: i64,
     wanted: NewEnrolment,
+    fingerprint: Option<i64>,
 }
 
 type EnrolmentKey = (i64, i64, NaiveDate);
@@ -868,6 +1032,7 @@ async fn stored_enrolments(
                         actual_end: model.actual_end_date,
                         status,
                     },
+                    fingerprint: model.import_fingerprint,
                 },
             );
         }
@@ -880,6 +1045,7 @@ async fn update_enrolment(
     org: OrganisationId,
     id: i64,
     wanted: &NewEnrolment,
+    print: i64,
 ) -> Result<()> {
     let update = Query::update()
         .table(enrolment::Entity)
@@ -887,6 +1053,7 @@ async fn update_enrolment(
         .value(enrolment::Column::PlannedEndDate, wanted.planned_end)
         .value(enrolment::Column::ActualEndDate, wanted.actual_end)
         .value(enrolment::Column::CompletionStatus, wanted.status.code())
+        .value(enrolment::Column::ImportFingerprint, print)
         .and_where(enrolment::Column::Id.eq(id))
         .and_where(enrolment::Entity::in_org(org))
         .to_owned();
@@ -898,8 +1065,9 @@ async fn insert_enrolments(
     conn: &BulkTransaction<'_>,
     org: OrganisationId,
     enrolments: &[NewEnrolment],
+    prints: &[i64],
 ) -> Result<u64> {
-    const COLUMNS: [&str; 9] = [
+    const COLUMNS: [&str; 10] = [
         "organisation_id",
         "learner_id",
         "programme_id",
@@ -909,10 +1077,11 @@ async fn insert_enrolments(
         "actual_end_date",
         "completion_status",
         "created_at",
+        "import_fingerprint",
     ];
     let stamp = Cell::Stamp(now());
     let mut cells = Vec::with_capacity(enrolments.len() * COLUMNS.len());
-    for e in enrolments {
+    for (e, &print) in enrolments.iter().zip(prints) {
         cells.extend([
             Cell::Int(org.0),
             Cell::Int(e.learner_id),
@@ -923,6 +1092,7 @@ async fn insert_enrolments(
             e.actual_end.into(),
             Cell::Text(e.status.code()),
             stamp,
+            Cell::Int(print),
         ]);
     }
     Ok(conn.insert_rows("enrolments", &COLUMNS, &cells).await?)

@@ -10,6 +10,11 @@ use crate::{ImportRunId, UserId};
 pub struct ImportCounts {
     pub rows_imported: u64,
     pub rows_skipped: u64,
+    /// Imported rows exactly as the import last wrote them: skipped by their
+    /// fingerprints, neither compared nor written (runs recorded before
+    /// fingerprints existed read as 0).
+    #[serde(default)]
+    pub rows_unchanged: u64,
     pub learners_created: u64,
     pub learners_updated: u64,
     pub learners_unchanged: u64,
@@ -26,6 +31,7 @@ impl ImportCounts {
     pub fn add(&mut self, other: &ImportCounts) {
         self.rows_imported += other.rows_imported;
         self.rows_skipped += other.rows_skipped;
+        self.rows_unchanged += other.rows_unchanged;
         self.learners_created += other.learners_created;
         self.learners_updated += other.learners_updated;
         self.learners_unchanged += other.learners_unchanged;

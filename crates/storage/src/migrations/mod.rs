@@ -11,6 +11,7 @@ mod m20261202_000013_idempotency_keys;
 mod m20261202_000013_jobs;
 mod m20261202_000101_import_file_chunks;
 mod m20261202_000701_page_indexes;
+mod m20261202_000201_import_fingerprints;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_jobs::Migration),
             Box::new(m20261202_000101_import_file_chunks::Migration),
             Box::new(m20261202_000701_page_indexes::Migration),
+            Box::new(m20261202_000201_import_fingerprints::Migration),
         ]
     }
 }

@@ -167,6 +167,9 @@ pub async fn update_learner(
     let mut replacement = active_model(org, new);
     replacement.id = Set(existing.id);
     replacement.created_at = Set(existing.created_at);
+    // The import's fingerprint says "the learner is as the file last had
+    // them": no longer true, so the next import compares their row in full.
+    replacement.import_fingerprint = Set(None);
     let updated = replacement.clone();
     let changed: Vec<&'static str> = [
         ("uln", existing.uln != *updated.uln.as_ref()),
