@@ -18,6 +18,7 @@
 //! - [`reader`], [`mapping`], [`row`], [`values`], [`template`]: the stages.
 
 pub mod jobs;
+pub mod manual;
 pub mod mapping;
 pub mod pipeline;
 pub mod reader;

@@ -19,3 +19,4 @@ pub use error::WebError;
 pub use startup::{Application, WebConfig, background_jobs};
 pub use state::AppState;
 pub use ui::imports::UPLOAD_LIMIT_BYTES;
+pub use ui::setup::{SETUP_LINK_HOURS, issue_setup_token};

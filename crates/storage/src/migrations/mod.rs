@@ -9,6 +9,10 @@ mod m20261126_000011_call_queue;
 mod m20261126_000012_support;
 mod m20261202_000013_idempotency_keys;
 mod m20261202_000013_jobs;
+mod m20261202_000601_task_answered_by;
+mod m20261202_000602_destination_details;
+mod m20261202_000603_offer_history;
+mod m20261202_000604_setup_links;
 
 pub struct Migrator;
 
@@ -23,6 +27,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000011_call_queue::Migration),
             Box::new(m20261202_000013_idempotency_keys::Migration),
             Box::new(m20261202_000013_jobs::Migration),
+            Box::new(m20261202_000601_task_answered_by::Migration),
+            Box::new(m20261202_000602_destination_details::Migration),
+            Box::new(m20261202_000603_offer_history::Migration),
+            Box::new(m20261202_000604_setup_links::Migration),
         ]
     }
 }
