@@ -69,6 +69,10 @@ pub enum OrgCommand {
         /// ISO 3166 alpha-2 country code; sets postcode/phone rules and default language.
         #[arg(long, default_value = "GB")]
         country: String,
+        /// `shipped`: install the tracking plans shipped for this kind of
+        /// organisation (school leavers, adult provider, VET graduate…); `none`: no plans.
+        #[arg(long, default_value = "shipped", value_parser = ["shipped", "none"])]
+        plans: String,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -115,16 +119,6 @@ async fn open(url: &str) -> anyhow::Result<Database> {
 
 pub async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
     let database = open(&database_url(settings, &args.database, DEFAULT_DATABASE_URL)).await?;
-    if organisations::list_organisations(database.conn())
-        .await?
-        .is_empty()
-    {
-        eprintln!(
-            "This database has no organisation yet. Create one with `onward org add SLUG --name NAME --kind KIND` \
-             and an administrator with `onward user add --org SLUG --email EMAIL --name NAME --role admin`, \
-             or try `onward demo`."
-        );
-    }
     run_server(settings, &args, database).await
 }
 
@@ -134,9 +128,22 @@ async fn run_server(settings: &Settings, args: &ServeArgs, database: Database) -
         secure_cookies: settings.secure_cookies,
         import_file_retention_hours: settings.import_file_retention_hours,
     };
-    let app = Application::build(config, database).await?;
+    let app = Application::build(config, database.clone()).await?;
     let address = app.local_addr()?;
     println!("Onward is serving at http://{address}/ (Ctrl-C to stop)");
+    // Journey 1: with no administrator anywhere, the first one is made in the
+    // browser through a one-time link (an hour, single use).
+    if let Some(token) = onward_web::issue_setup_token(&database).await? {
+        let host = if address.ip().is_unspecified() {
+            format!("localhost:{}", address.port())
+        } else {
+            address.to_string()
+        };
+        println!(
+            "No administrator yet. Open this one-time link within {} hour to create your organisation and its administrator:\n  http://{host}/setup/{token}\n(Or use `onward org add` and `onward user add --role admin`, or try `onward demo`.)",
+            onward_web::SETUP_LINK_HOURS
+        );
+    }
     app.run_until_stopped().await?;
     Ok(())
 }
@@ -248,6 +255,7 @@ pub async fn org(settings: &Settings, command: OrgCommand) -> anyhow::Result<()>
         name,
         kind,
         country,
+        plans,
         database,
     } = command;
     let new = NewOrganisation {
@@ -260,12 +268,17 @@ pub async fn org(settings: &Settings, command: OrgCommand) -> anyhow::Result<()>
     let mut write = database.write_unattributed().await?;
     let organisation = organisations::create_organisation(&write, &new).await?;
     write.act_for(Actor::system(organisation.id));
+    let installed = if plans == "none" {
+        Vec::new()
+    } else {
+        onward_storage::repo::plans::install_shipped_plans(&write, organisation.id, new.kind).await?
+    };
     write
         .audit_detail(
             "organisation.create",
             "organisation",
             organisation.id.0,
-            "onward org add",
+            format!("onward org add, {} shipped plans", installed.len()),
         )
         .await?;
     write.commit().await?;
@@ -273,6 +286,12 @@ pub async fn org(settings: &Settings, command: OrgCommand) -> anyhow::Result<()>
         "Added organisation {} ({}).",
         organisation.name, organisation.slug
     );
+    if installed.is_empty() {
+        println!("No tracking plans installed; add one under Plans, or copy a shipped one.");
+    } else {
+        let names: Vec<&str> = installed.iter().map(|(_, name)| name.as_str()).collect();
+        println!("Tracking plans installed: {}.", names.join(", "));
+    }
     Ok(())
 }
 

@@ -401,11 +401,22 @@ async fn seed_organisation(
         staff.push((role, user.id));
         logins.push((role, email));
     }
-    let plan = shipped_plans()
-        .into_iter()
-        .find(|plan| plan.name.starts_with(spec.plan_name_prefix))
-        .ok_or_else(|| invalid(format!("no shipped plan named {}…", spec.plan_name_prefix)))?;
-    let plan_id = install_plan(txn, org, &plan).await?;
+    // The plans `onward org add` and the setup link install for this kind;
+    // the demo's cohorts follow the one its spec names.
+    let installed = onward_storage::repo::plans::install_shipped_plans(txn, org, spec.kind).await?;
+    let plan_id = match installed
+        .iter()
+        .find(|(_, name)| name.starts_with(spec.plan_name_prefix))
+    {
+        Some((id, _)) => *id,
+        None => {
+            let plan = shipped_plans()
+                .into_iter()
+                .find(|plan| plan.name.starts_with(spec.plan_name_prefix))
+                .ok_or_else(|| invalid(format!("no shipped plan named {}…", spec.plan_name_prefix)))?;
+            install_plan(txn, org, &plan).await?
+        }
+    };
     let lead = staff
         .iter()
         .find(|(role, _)| *role == Role::ProgressionLead)
@@ -536,6 +547,9 @@ async fn seed_cohort(
                     employer: None,
                     job_role: None,
                     hours_per_week: None,
+                    sector: None,
+                    course: None,
+                    level: None,
                     source: DestinationSource::Staff,
                     verification: Verification::LearnerConfirmed,
                     notes: Some("Recorded at the exit / intentions review".to_owned()),
@@ -768,6 +782,9 @@ async fn seed_follow_up(
                 Cat::EmploymentPartTime => Some(rng.random_range(8..=24)),
                 _ => None,
             },
+            sector: None,
+            course: None,
+            level: None,
             source,
             verification,
             notes: None,

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::DomainError;
+use crate::programme::{QualificationLevel, SectorSubjectArea};
 
 code_enum! {
     pub enum DestinationKind as "kind" {
@@ -132,6 +133,27 @@ code_enum! {
     }
 }
 
+impl Verification {
+    /// How strong the verification is: unverified 0, learner-confirmed 1,
+    /// confirmed by a third party 2, evidence attached 3.
+    pub fn strength(self) -> u8 {
+        match self {
+            Self::Unverified => 0,
+            Self::LearnerConfirmed => 1,
+            Self::ThirdPartyConfirmed => 2,
+            Self::EvidenceAttached => 3,
+        }
+    }
+
+    /// The stronger verifications a record at `self` can be upgraded to.
+    pub fn upgrades(self) -> impl Iterator<Item = Verification> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(move |other| other.strength() > self.strength())
+    }
+}
+
 /// One statement of what a learner is (or intends to be) doing, as of a date.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DestinationRecord {
@@ -144,6 +166,12 @@ pub struct DestinationRecord {
     pub employer: Option<String>,
     pub job_role: Option<String>,
     pub hours_per_week: Option<u16>,
+    /// The sector of a job or apprenticeship, or the subject area of a course.
+    pub sector: Option<SectorSubjectArea>,
+    /// The course studied (education, training, apprenticeship).
+    pub course: Option<String>,
+    /// The level of that course or apprenticeship (Entry–8).
+    pub level: Option<QualificationLevel>,
     pub source: DestinationSource,
     pub verification: Verification,
     pub notes: Option<String>,
@@ -279,6 +307,9 @@ mod tests {
             employer: None,
             job_role: None,
             hours_per_week: None,
+            sector: None,
+            course: None,
+            level: None,
             source: DestinationSource::Phone,
             verification: Verification::Unverified,
             notes: None,
@@ -320,6 +351,20 @@ mod tests {
         employed.start_date = NaiveDate::from_ymd_opt(2026, 9, 1);
         employed.end_date = NaiveDate::from_ymd_opt(2026, 8, 1);
         assert_eq!(employed.validate().map_err(|e| e.field), Err("end date"));
+    }
+
+    #[test]
+    fn verification_only_goes_up() {
+        use Verification as V;
+        assert_eq!(
+            V::Unverified.upgrades().collect::<Vec<_>>(),
+            [V::LearnerConfirmed, V::ThirdPartyConfirmed, V::EvidenceAttached]
+        );
+        assert_eq!(
+            V::ThirdPartyConfirmed.upgrades().collect::<Vec<_>>(),
+            [V::EvidenceAttached]
+        );
+        assert_eq!(V::EvidenceAttached.upgrades().count(), 0);
     }
 
     #[test]

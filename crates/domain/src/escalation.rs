@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 
 use crate::contact::{ContactChannel, ContactOutcome};
-use crate::destination::DestinationKind;
+use crate::destination::{DestinationCategory, DestinationKind, DestinationRecord};
 use crate::enrolment::EnrolmentDates;
 use crate::tracking::{Checkpoint, TaskStatus};
 
@@ -137,6 +137,24 @@ pub fn implied_kind(due_on: NaiveDate, dates: &EnrolmentDates) -> DestinationKin
     } else {
         DestinationKind::Actual
     }
+}
+
+/// How many days before a checkpoint falls due a destination recorded for it
+/// still answers it: staff often meet a learner a little early (an ILP review
+/// held on day 40 of a day-42 checkpoint), and a call queue should not ring
+/// them again a week later.
+pub const ANSWERED_EARLY_DAYS: i64 = 14;
+
+/// Whether a destination record answers a learner's task that falls due on
+/// `due_on`: it is the kind the task asks for ([`implied_kind`]), it is as of
+/// the due date or later (or at most [`ANSWERED_EARLY_DAYS`] before it), and
+/// an *actual* record says something ("not known" answers nothing; an
+/// undecided intention is still an answer to "what do you intend to do?").
+/// The one rule for every route a destination arrives by.
+pub fn answers_task(record: &DestinationRecord, due_on: NaiveDate, dates: &EnrolmentDates) -> bool {
+    record.kind == implied_kind(due_on, dates)
+        && record.as_of + chrono::Duration::days(ANSWERED_EARLY_DAYS) >= due_on
+        && !(record.kind == DestinationKind::Actual && record.category == DestinationCategory::NotKnown)
 }
 
 #[cfg(test)]
@@ -281,5 +299,63 @@ mod tests {
             ..dates
         };
         assert_eq!(implied_kind(date(4, 6), &left_early), DestinationKind::Actual);
+    }
+
+    #[test]
+    fn a_destination_answers_the_due_task_of_its_kind_from_two_weeks_before() {
+        use crate::destination::{DestinationSource, Verification};
+        let date = |m, d| NaiveDate::from_ymd_opt(2026, m, d).expect("date");
+        let dates = EnrolmentDates {
+            start: NaiveDate::from_ymd_opt(2025, 9, 1).expect("date"),
+            planned_end: date(7, 15),
+            actual_end: None,
+        };
+        let record = |kind, category, as_of| DestinationRecord {
+            kind,
+            category,
+            as_of,
+            start_date: None,
+            end_date: None,
+            institution: None,
+            employer: None,
+            job_role: None,
+            hours_per_week: None,
+            sector: None,
+            course: None,
+            level: None,
+            source: DestinationSource::Staff,
+            verification: Verification::Unverified,
+            notes: None,
+        };
+        let college = record(
+            DestinationKind::Actual,
+            DestinationCategory::EducationFurtherFullTime,
+            date(9, 20),
+        );
+        // The roll-call (15 September) and the November check ask what they do.
+        assert!(answers_task(&college, date(9, 15), &dates));
+        assert!(answers_task(&college, date(10, 4), &dates), "14 days early");
+        assert!(!answers_task(&college, date(10, 5), &dates), "15 days early");
+        assert!(!answers_task(&college, date(11, 1), &dates));
+        // The spring check asks what they intend.
+        assert!(!answers_task(&college, date(4, 6), &dates));
+        let intends = record(
+            DestinationKind::Intended,
+            DestinationCategory::NotKnown,
+            date(4, 1),
+        );
+        assert!(
+            answers_task(&intends, date(4, 6), &dates),
+            "undecided is an answer"
+        );
+        let unknown = record(
+            DestinationKind::Actual,
+            DestinationCategory::NotKnown,
+            date(9, 20),
+        );
+        assert!(
+            !answers_task(&unknown, date(9, 15), &dates),
+            "not known answers nothing"
+        );
     }
 }

@@ -15,6 +15,8 @@ code_enum! {
         EditLearnerDetails = "edit_learner_details", "Edit learner details";
         /// Record what a learner is doing, from any source ("I know where they are").
         RecordDestination = "record_destination", "Record a destination";
+        /// Upgrade a destination's verification with an evidence note.
+        VerifyDestination = "verify_destination", "Verify a destination";
         /// Add or change a learner's contact details and consent.
         EditLearnerContacts = "edit_learner_contacts", "Edit contact details";
         /// Create, edit and archive cohorts and programmes.
@@ -61,6 +63,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         // offers and clearing a concern belong to the IAG and progression team.
         RecordIntention | FlagLearner => matches!(role, Admin | ProgressionLead | IagAdviser | Tutor),
         RecordOffer | ManageReferrals => matches!(role, Admin | ProgressionLead | IagAdviser),
+        // PRODUCT.md §1: verifying destinations is the progression team's (with IAG).
+        VerifyDestination => matches!(role, Admin | ProgressionLead | IagAdviser),
         WorkCallQueue => matches!(role, Admin | ProgressionLead | IagAdviser | Tutor),
         // PRODUCT.md §1: plans are an administrator's.
         ManagePlans => role == Admin,

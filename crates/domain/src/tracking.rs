@@ -7,6 +7,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use crate::DomainError;
 use crate::contact::ContactChannel;
 use crate::enrolment::EnrolmentDates;
+use crate::organisation::OrganisationKind;
 use crate::role::Role;
 
 code_enum! {
@@ -222,6 +223,23 @@ fn on_date(
 }
 
 /// The four plans Onward ships (PRODUCT.md §2); organisations copy and edit them.
+/// The shipped plans a new organisation of `kind` starts with (PRODUCT.md §2):
+/// schools and local authorities follow school leavers; colleges both school
+/// leavers and adults; training providers adults; VET schools their graduates
+/// and the long-term follow-ups.
+pub fn shipped_plans_for(kind: OrganisationKind) -> Vec<TrackingPlan> {
+    let wanted: &[&str] = match kind {
+        OrganisationKind::School | OrganisationKind::LocalAuthority => &["School leavers"],
+        OrganisationKind::College => &["School leavers", "Adult provider"],
+        OrganisationKind::Provider => &["Adult provider"],
+        OrganisationKind::Vet => &["VET graduate", "Long-term"],
+    };
+    shipped_plans()
+        .into_iter()
+        .filter(|plan| wanted.iter().any(|prefix| plan.name.starts_with(prefix)))
+        .collect()
+}
+
 pub fn shipped_plans() -> Vec<TrackingPlan> {
     use ContactChannel::{Email, InPerson, Letter, Phone, Sms};
     let remote = [Email, Sms, Phone];
@@ -503,6 +521,20 @@ mod tests {
                 d(2027, 2, 1)
             ]
         );
+    }
+
+    #[test]
+    fn every_kind_of_organisation_starts_with_a_shipped_plan() {
+        for kind in OrganisationKind::ALL {
+            let plans = shipped_plans_for(*kind);
+            assert!(!plans.is_empty(), "{kind:?}");
+            assert!(plans.iter().all(|plan| plan.validate().is_ok()));
+        }
+        let names = |kind| -> Vec<String> { shipped_plans_for(kind).into_iter().map(|p| p.name).collect() };
+        assert_eq!(names(OrganisationKind::School), ["School leavers (Year 11/13)"]);
+        assert_eq!(names(OrganisationKind::Provider), ["Adult provider 5-stage"]);
+        assert_eq!(names(OrganisationKind::College).len(), 2);
+        assert_eq!(names(OrganisationKind::Vet).len(), 2);
     }
 
     #[test]

@@ -21,6 +21,7 @@
 
 pub mod files;
 pub mod jobs;
+pub mod manual;
 pub mod mapping;
 pub mod pipeline;
 pub mod reader;

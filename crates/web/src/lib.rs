@@ -20,3 +20,4 @@ pub use onward_import::files::DEFAULT_RETENTION_HOURS as DEFAULT_IMPORT_FILE_RET
 pub use startup::{Application, WebConfig, background_jobs};
 pub use state::AppState;
 pub use ui::imports::UPLOAD_LIMIT_BYTES;
+pub use ui::setup::{SETUP_LINK_HOURS, issue_setup_token};

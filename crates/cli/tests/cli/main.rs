@@ -12,6 +12,7 @@ use onward_storage::repo::learners::insert_learner;
 use onward_test_support::{TestBackend, TestClient, TestDatabase, csrf_from, fixtures, on_both_backends};
 
 mod import;
+mod setup;
 
 fn onward() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_onward"));

@@ -18,11 +18,17 @@ pub struct Model {
     pub employer: Option<String>,
     pub job_role: Option<String>,
     pub hours_per_week: Option<i16>,
+    pub sector: Option<String>,
+    pub course: Option<String>,
+    pub level: Option<String>,
     pub source: String,
     pub verification: String,
     pub notes: Option<String>,
     pub recorded_by: Option<i64>,
     pub recorded_at: DateTimeUtc,
+    /// The record this one corrects (a correction is a new record; the old
+    /// one stays in the history).
+    pub corrects_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

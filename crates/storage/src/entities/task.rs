@@ -18,6 +18,8 @@ pub struct Model {
     /// The caller who has the task open in the call queue, until `claimed_until`.
     pub claimed_by: Option<i64>,
     pub claimed_until: Option<DateTimeUtc>,
+    /// The destination record that answered the task (closed it as done).
+    pub destination_record_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,10 @@ mod m20261202_000013_jobs;
 mod m20261202_000101_import_file_chunks;
 mod m20261202_000701_page_indexes;
 mod m20261202_000201_import_fingerprints;
+mod m20261202_000601_task_answered_by;
+mod m20261202_000602_destination_details;
+mod m20261202_000603_offer_history;
+mod m20261202_000604_setup_links;
 
 pub struct Migrator;
 
@@ -29,6 +33,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000101_import_file_chunks::Migration),
             Box::new(m20261202_000701_page_indexes::Migration),
             Box::new(m20261202_000201_import_fingerprints::Migration),
+            Box::new(m20261202_000601_task_answered_by::Migration),
+            Box::new(m20261202_000602_destination_details::Migration),
+            Box::new(m20261202_000603_offer_history::Migration),
+            Box::new(m20261202_000604_setup_links::Migration),
         ]
     }
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use onward_domain::contact::{ContactChannel, ContactDirection, ContactOutcome, ContactPointKind};
 use onward_domain::destination::{DestinationKind, DestinationRecord};
 use onward_domain::enrolment::EnrolmentDates;
-use onward_domain::escalation::{Attempt, TaskProgress, implied_kind};
+use onward_domain::escalation::{ANSWERED_EARLY_DAYS, Attempt, TaskProgress, answers_task, implied_kind};
 use onward_domain::tracking::{Checkpoint, TaskStatus};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
@@ -210,21 +210,30 @@ async fn close_task(conn: &impl ConnectionTrait, id: i64, status: TaskStatus) ->
     Ok(())
 }
 
-/// Whether a destination of `kind` as of `due_on` or later is already on record.
-async fn already_known(
+/// The learner's destination record that already answers a task due on
+/// `due_on` (the rule every route follows: [`answers_task`]), if any: one
+/// written before the tasks were generated, or before this rule closed tasks.
+async fn already_answered(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
     learner: i64,
-    kind: DestinationKind,
     due_on: NaiveDate,
-) -> Result<bool> {
-    Ok(destination_record::Entity::find_in(org)
+    dates: &EnrolmentDates,
+) -> Result<Option<i64>> {
+    let earliest = due_on - chrono::Duration::days(ANSWERED_EARLY_DAYS);
+    for model in destination_record::Entity::find_in(org)
         .filter(destination_record::Column::LearnerId.eq(learner))
-        .filter(destination_record::Column::Kind.eq(kind.code()))
-        .filter(destination_record::Column::AsOf.gte(due_on))
-        .count(conn)
+        .filter(destination_record::Column::AsOf.gte(earliest))
+        .order_by_asc(destination_record::Column::Id)
+        .all(conn)
         .await?
-        > 0)
+    {
+        let id = model.id;
+        if answers_task(&super::destinations::record_from_model(model)?, due_on, dates) {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
 }
 
 /// The next learner to call for a checkpoint: the oldest due task first.
@@ -301,12 +310,17 @@ pub async fn next_call(
                 actual_end: enrolment.actual_end_date,
             };
             let kind = implied_kind(model.due_on, &dates);
-            if already_known(conn, org, person.id, kind, model.due_on).await? {
+            if let Some(record) = already_answered(conn, org, person.id, model.due_on, &dates).await? {
                 tracing::info!(
                     task = model.id,
                     "call queue: destination already recorded, task done"
                 );
                 close_task(conn, model.id, TaskStatus::Done).await?;
+                task::Entity::update_many()
+                    .col_expr(task::Column::DestinationRecordId, Expr::value(record))
+                    .filter(task::Column::Id.eq(model.id))
+                    .exec(conn)
+                    .await?;
                 continue;
             }
             if let Some((user, now)) = filter.claim_for {
@@ -488,9 +502,14 @@ pub async fn record_call(write: &Write, call: &RecordedCall) -> Result<CallSaved
             .exec(conn)
             .await?;
     }
-    if let Some(record) = &call.destination {
-        super::destinations::append_destination(conn, org, learner_id, record, Some(call.user)).await?;
-    }
+    // Recording the destination closes every open task of the learner it
+    // answers; the call's own task is linked to it below whatever its dates.
+    let record_id = match &call.destination {
+        Some(record) => Some(
+            super::destinations::append_destination(conn, org, learner_id, record, Some(call.user)).await?,
+        ),
+        None => None,
+    };
     if call.opt_out {
         learner_entity::Entity::update_many()
             .col_expr(learner_entity::Column::OptedOutAt, Expr::value(call.at))
@@ -514,7 +533,11 @@ pub async fn record_call(write: &Write, call: &RecordedCall) -> Result<CallSaved
             channel_still_usable: still_usable,
         },
     );
-    task::Entity::update_many()
+    let mut update = task::Entity::update_many();
+    if let Some(record) = record_id {
+        update = update.col_expr(task::Column::DestinationRecordId, Expr::value(record.0));
+    }
+    update
         .col_expr(task::Column::Status, Expr::value(progress.status.code()))
         .col_expr(
             task::Column::ChannelIndex,

@@ -13,7 +13,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use super::cohort_lists::{self, Page, PageRequest};
 use super::learners::Learner;
 use super::{decode, now};
-use crate::entities::guarantee_offer;
+use crate::entities::{guarantee_offer, guarantee_offer_change};
 use crate::repo::tenant::TenantScoped;
 use crate::{CohortId, LearnerId, OfferId, OrganisationId, Result, StorageError, UserId};
 
@@ -72,11 +72,33 @@ pub async fn record_offer(
     }
     .insert(conn)
     .await?;
+    record_offer_change(conn, org, OfferId(model.id), new.status, recorded_by, stamp).await?;
     Ok(OfferId(model.id))
 }
 
-/// Moves an offer on (applied → offered → accepted, or declined). Another
-/// learner's or organisation's offer is "not found".
+async fn record_offer_change(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    offer: OfferId,
+    status: OfferStatus,
+    by: Option<UserId>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    guarantee_offer_change::ActiveModel {
+        organisation_id: Set(org.0),
+        offer_id: Set(offer.0),
+        status: Set(status.code().to_owned()),
+        changed_by: Set(by.map(|id| id.0)),
+        changed_at: Set(at),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// Moves an offer on (applied → offered → accepted, or declined), by nobody
+/// in particular; see [`change_offer_status`].
 pub async fn update_offer_status(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
@@ -84,18 +106,97 @@ pub async fn update_offer_status(
     offer: OfferId,
     status: OfferStatus,
 ) -> Result<()> {
+    change_offer_status(conn, org, learner, offer, status, None).await?;
+    Ok(())
+}
+
+/// Moves an offer on and keeps the change in its history (who, when, the new
+/// status). The same status again changes nothing and returns `false`.
+/// Another learner's or organisation's offer is "not found".
+pub async fn change_offer_status(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    learner: LearnerId,
+    offer: OfferId,
+    status: OfferStatus,
+    changed_by: Option<UserId>,
+) -> Result<bool> {
+    let current = guarantee_offer::Entity::find_in(org)
+        .filter(guarantee_offer::Column::Id.eq(offer.0))
+        .filter(guarantee_offer::Column::LearnerId.eq(learner.0))
+        .one(conn)
+        .await?
+        .ok_or_else(|| StorageError::not_found(format!("offer {offer}")))?;
+    if current.status == status.code() {
+        return Ok(false);
+    }
+    let stamp = now();
+    // Conditional on the status read, so two changes at once are both kept in
+    // order rather than one silently replacing the other unseen.
     let result = guarantee_offer::Entity::update_many()
         .col_expr(guarantee_offer::Column::Status, Expr::value(status.code()))
-        .col_expr(guarantee_offer::Column::UpdatedAt, Expr::value(now()))
+        .col_expr(guarantee_offer::Column::UpdatedAt, Expr::value(stamp))
         .filter(guarantee_offer::Column::Id.eq(offer.0))
         .filter(guarantee_offer::Column::LearnerId.eq(learner.0))
         .filter(guarantee_offer::Entity::in_org(org))
+        .filter(guarantee_offer::Column::Status.eq(current.status.clone()))
         .exec(conn)
         .await?;
     if result.rows_affected == 0 {
-        return Err(StorageError::not_found(format!("offer {offer}")));
+        return Err(StorageError::not_found(format!("offer {offer} as it stood")));
     }
-    Ok(())
+    record_offer_change(conn, org, offer, status, changed_by, stamp).await?;
+    Ok(true)
+}
+
+/// One status an offer was given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OfferChange {
+    pub status: OfferStatus,
+    pub changed_by: Option<UserId>,
+    pub changed_by_name: Option<String>,
+    pub changed_at: DateTime<Utc>,
+}
+
+/// The status history of each of a learner's offers, oldest first. Offers
+/// recorded before the history was kept have none.
+pub async fn offer_history(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    learner: LearnerId,
+) -> Result<HashMap<OfferId, Vec<OfferChange>>> {
+    let offers: Vec<i64> = offers_for_learner(conn, org, learner)
+        .await?
+        .into_iter()
+        .map(|offer| offer.id.0)
+        .collect();
+    let mut history: HashMap<OfferId, Vec<OfferChange>> = HashMap::new();
+    if offers.is_empty() {
+        return Ok(history);
+    }
+    let models = guarantee_offer_change::Entity::find_in(org)
+        .filter(guarantee_offer_change::Column::OfferId.is_in(offers))
+        .order_by_asc(guarantee_offer_change::Column::Id)
+        .all(conn)
+        .await?;
+    let names = super::support::user_names(
+        conn,
+        org,
+        models.iter().filter_map(|m| m.changed_by.map(UserId)).collect(),
+    )
+    .await?;
+    for model in models {
+        history
+            .entry(OfferId(model.offer_id))
+            .or_default()
+            .push(OfferChange {
+                status: decode("guarantee_offer_changes", "status", &model.status)?,
+                changed_by: model.changed_by.map(UserId),
+                changed_by_name: model.changed_by.and_then(|id| names.get(&UserId(id)).cloned()),
+                changed_at: model.changed_at,
+            });
+    }
+    Ok(history)
 }
 
 /// A learner's offers in the order they were recorded.

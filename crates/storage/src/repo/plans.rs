@@ -49,6 +49,20 @@ pub async fn install_plan(
     Ok(TrackingPlanId(stored.id))
 }
 
+/// Installs the shipped plans for a new organisation of `kind`
+/// ([`onward_domain::tracking::shipped_plans_for`]), in order.
+pub async fn install_shipped_plans(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    kind: onward_domain::organisation::OrganisationKind,
+) -> Result<Vec<(TrackingPlanId, String)>> {
+    let mut installed = Vec::new();
+    for plan in onward_domain::tracking::shipped_plans_for(kind) {
+        installed.push((install_plan(conn, org, &plan).await?, plan.name));
+    }
+    Ok(installed)
+}
+
 fn checkpoint_model(
     org: OrganisationId,
     plan: TrackingPlanId,

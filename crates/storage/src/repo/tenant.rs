@@ -7,10 +7,7 @@ use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PrimaryKeyTrait, QueryFilter, Select};
 
 use crate::entities::{
-    audit_event, checkpoint, cohort, contact_attempt, contact_point, destination_record, enrolment,
-    guarantee_offer, idempotency_key, import_file, import_file_chunk, import_issue, import_mapping,
-    import_run, intention, learner, probable_duplicate, programme, referral, support_flag, task,
-    tracking_plan, user, user_token,
+    audit_event, checkpoint, cohort, contact_attempt, contact_point, destination_record, destination_verification, enrolment, guarantee_offer, guarantee_offer_change, idempotency_key, import_file, import_file_chunk, import_issue, import_mapping, import_run, intention, learner, probable_duplicate, programme, referral, support_flag, task, tracking_plan, user, user_token,
 };
 use crate::{OrganisationId, Result, StorageError};
 
@@ -68,8 +65,10 @@ tenant_scoped!(
     contact_attempt,
     contact_point,
     destination_record,
+    destination_verification,
     enrolment,
     guarantee_offer,
+    guarantee_offer_change,
     idempotency_key,
     import_file,
     import_file_chunk,

@@ -1,5 +1,6 @@
 //! Storage tests, one binary: each runs on SQLite and on PostgreSQL.
 
+mod answered_tasks;
 mod bulk;
 mod calls;
 mod cohort_lists;

@@ -164,6 +164,8 @@ struct TimelineEvent {
     title: String,
     detail: String,
     tag: &'static str,
+    /// The destination record the line shows, for its "correct" and "verify" links.
+    record: Option<onward_storage::DestinationRecordId>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -200,6 +202,7 @@ async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, 
             title: format!("Started {}", enrolment.programme_title),
             detail: format!("Cohort: {}", enrolment.cohort_name),
             tag: "Enrolment",
+            record: None,
         });
         if let Some(end) = enrolment.dates.actual_end {
             timeline.push(TimelineEvent {
@@ -207,6 +210,7 @@ async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, 
                 title: format!("Left {}", enrolment.programme_title),
                 detail: enrolment.status.label().to_owned(),
                 tag: "Enrolment",
+                record: None,
             });
         }
     }
@@ -220,10 +224,33 @@ async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, 
             ("Institution", &record.institution),
             ("Employer", &record.employer),
             ("Job role", &record.job_role),
+            ("Course", &record.course),
         ] {
             if let Some(value) = value {
                 detail.push(format!("{label}: {value}"));
             }
+        }
+        if let Some(level) = record.level {
+            detail.push(format!("Level: {}", level.label()));
+        }
+        if let Some(sector) = record.sector {
+            detail.push(format!("Sector: {}", sector.label()));
+        }
+        if let Some(hours) = record.hours_per_week {
+            detail.push(format!("Hours a week: {hours}"));
+        }
+        if let Some(notes) = &record.notes {
+            detail.push(notes.clone());
+        }
+        if let Some(earlier) = stored
+            .corrects
+            .and_then(|id| destinations.iter().find(|d| d.id == id))
+        {
+            detail.push(format!(
+                "Corrects: {} as of {}",
+                earlier.record.category.label(),
+                earlier.record.as_of.format("%d/%m/%Y")
+            ));
         }
         // An intention need not name the employer yet; a recorded job should.
         if record.is_incomplete() && record.kind == onward_domain::destination::DestinationKind::Actual {
@@ -240,6 +267,24 @@ async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, 
                 }
                 None => "Destination",
             },
+            record: Some(stored.id),
+        });
+    }
+    for upgrade in onward_storage::repo::destinations::verification_upgrades(conn, org, learner.id).await? {
+        let Some(stored) = destinations.iter().find(|d| d.id == upgrade.record) else {
+            continue;
+        };
+        timeline.push(TimelineEvent {
+            date: upgrade.verified_at.date_naive(),
+            title: format!(
+                "Verified: {} ({} to {})",
+                stored.record.category.label(),
+                upgrade.from.label(),
+                upgrade.to.label()
+            ),
+            detail: upgrade.evidence.clone(),
+            tag: "Verification",
+            record: None,
         });
     }
     for attempt in &attempts {
@@ -249,6 +294,7 @@ async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, 
             title: format!("{}: {}", attempt.channel.label(), attempt.outcome.label()),
             detail: attempt.notes.clone().unwrap_or_default(),
             tag: "Contact attempt",
+            record: None,
         });
     }
     timeline.sort_by_key(|event| std::cmp::Reverse(event.date));

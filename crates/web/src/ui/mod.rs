@@ -4,18 +4,21 @@ mod account;
 mod calls;
 pub(crate) mod chrome;
 mod cohorts;
+mod destinations;
 mod download;
 mod form_errors;
 mod forms;
 mod home;
 pub(crate) mod imports;
 mod language;
+mod learner_add;
 mod learner_edit;
 mod learners;
 mod manage;
 mod pagination;
 mod plans;
 mod settings;
+pub mod setup;
 mod sign_in;
 pub(crate) mod staff;
 mod support;
@@ -36,6 +39,9 @@ pub fn router() -> Router<AppState> {
         .merge(cohorts::router())
         .merge(learners::router())
         .merge(learner_edit::router())
+        .merge(learner_add::router())
+        .merge(destinations::router())
+        .merge(setup::router())
         .merge(users::router())
         .merge(manage::router())
         .merge(settings::router())

@@ -176,6 +176,32 @@ async fn every_route_for_every_role(db: TestDatabase) {
             .expect("plan");
         (plan, stored.checkpoints[3].id)
     };
+    let record = onward_storage::repo::destinations::append_destination(
+        db.conn(),
+        org.id,
+        learner,
+        &onward_domain::destination::DestinationRecord {
+            kind: onward_domain::destination::DestinationKind::Actual,
+            category: onward_domain::destination::DestinationCategory::Apprenticeship,
+            // Before any task falls due: it answers none (the call queue keeps its learner).
+            as_of: chrono::NaiveDate::from_ymd_opt(2025, 1, 10).expect("date"),
+            start_date: None,
+            end_date: None,
+            institution: None,
+            employer: Some("Matrix Ltd".to_owned()),
+            job_role: None,
+            hours_per_week: None,
+            sector: None,
+            course: None,
+            level: None,
+            source: onward_domain::destination::DestinationSource::Staff,
+            verification: onward_domain::destination::Verification::Unverified,
+            notes: None,
+        },
+        None,
+    )
+    .await
+    .expect("destination record");
     let app = TestApp::spawn(db).await;
 
     let concrete = |path: &str| {
@@ -196,10 +222,13 @@ async fn every_route_for_every_role(db: TestDatabase) {
         } else {
             target.id.0.to_string()
         };
-        path.replace("{id}", &id).replace("{file}", "onward.css").replace(
-            "{token}",
-            "0000000000000000000000000000000000000000000000000000000000000000",
-        )
+        path.replace("{id}", &id)
+            .replace("{record}", &record.0.to_string())
+            .replace("{file}", "onward.css")
+            .replace(
+                "{token}",
+                "0000000000000000000000000000000000000000000000000000000000000000",
+            )
     };
 
     let mut visitors = vec![Visitor::SignedOut, Visitor::Outsider];

@@ -5,3 +5,4 @@ mod access_matrix;
 mod app;
 mod calls;
 mod staff_pages;
+mod tracking;

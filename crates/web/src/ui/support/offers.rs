@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use onward_domain::support::OfferStatus;
-use onward_storage::repo::guarantee::{NewOffer, record_offer, update_offer_status};
+use onward_storage::repo::guarantee::{self, NewOffer, record_offer};
 use onward_storage::repo::learners::{Learner, learner};
 use onward_storage::{LearnerId, OfferId};
 use serde::Deserialize;
@@ -139,11 +139,27 @@ async fn change_offer_status(
     let status = OfferStatus::from_code(fields.status.trim())
         .ok_or(WebError::BadRequest("Go back and choose where the offer stands."))?;
     let write = staff.write().await?;
-    update_offer_status(&write, staff.organisation(), learner.id, offer, status).await?;
-    write
-        .audit("learner.offer_updated", "learner", learner.id.0)
-        .await?;
-    write.commit().await?;
+    // The same status again changes nothing: neither audited nor committed.
+    if guarantee::change_offer_status(
+        &write,
+        staff.organisation(),
+        learner.id,
+        offer,
+        status,
+        Some(staff.user.id),
+    )
+    .await?
+    {
+        write
+            .audit_detail(
+                "learner.offer_updated",
+                "learner",
+                learner.id.0,
+                format!("offer {offer}: {}", status.code()),
+            )
+            .await?;
+        write.commit().await?;
+    }
     Ok(back_to(learner.id))
 }
 

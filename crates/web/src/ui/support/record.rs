@@ -7,7 +7,7 @@ use onward_domain::organisation::OrganisationKind;
 use onward_domain::support::{IntentionMatch, IntentionStage, OfferStatus, compare_intention};
 use onward_storage::LearnerId;
 use onward_storage::repo::destinations::StoredDestination;
-use onward_storage::repo::guarantee::{Offer, offers_for_learner};
+use onward_storage::repo::guarantee::{Offer, OfferChange, offer_history, offers_for_learner};
 use onward_storage::repo::intentions::{Intention, intentions_for_learner};
 use onward_storage::repo::organisations::organisation;
 use onward_storage::repo::support::{
@@ -51,11 +51,23 @@ pub struct LearnerSupport {
     pub intentions: Vec<Intention>,
     pub show_offers: bool,
     pub offers: Vec<Offer>,
+    /// Each offer's status history, oldest first.
+    pub offer_history: std::collections::HashMap<onward_storage::OfferId, Vec<OfferChange>>,
     pub offer_statuses: &'static [OfferStatus],
     pub open_flags: Vec<Flag>,
     pub open_referrals: Vec<Referral>,
     pub log: Vec<LogEntry>,
     pub today: NaiveDate,
+}
+
+impl LearnerSupport {
+    /// The offer's earlier statuses (all but the current one), oldest first.
+    pub fn earlier_statuses(&self, offer: &Offer) -> &[OfferChange] {
+        match self.offer_history.get(&offer.id) {
+            Some(history) if history.len() > 1 => &history[..history.len() - 1],
+            _ => &[],
+        }
+    }
 }
 
 /// Loads the learner record's intentions, offers and support log.
@@ -166,6 +178,7 @@ pub async fn learner_support(
         stages,
         intentions,
         show_offers,
+        offer_history: offer_history(conn, org, learner).await?,
         offers,
         offer_statuses: OfferStatus::ALL,
         open_flags: flags.into_iter().filter(Flag::is_open).collect(),
