@@ -29,6 +29,8 @@ pub struct Model {
     pub opted_out_at: Option<DateTimeUtc>,
     /// The learner's data was erased on request (follow-ups skip them).
     pub erased_at: Option<DateTimeUtc>,
+    /// The tutor group the learner is taught in (tutors see their groups' learners).
+    pub tutor_group: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

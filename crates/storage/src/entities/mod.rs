@@ -24,5 +24,6 @@ pub mod session;
 pub mod support_flag;
 pub mod task;
 pub mod tracking_plan;
+pub mod tutor_assignment;
 pub mod user;
 pub mod user_token;

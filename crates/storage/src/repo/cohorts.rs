@@ -10,6 +10,7 @@ use sea_orm::{
 
 use super::now;
 use crate::entities::{cohort, enrolment};
+use crate::repo::scope::LearnerScope;
 use crate::repo::tenant::{TenantScoped, find_owned};
 use crate::{CohortId, OrganisationId, Result, StorageError, TrackingPlanId};
 
@@ -104,15 +105,16 @@ pub async fn cohort(conn: &impl ConnectionTrait, org: OrganisationId, id: Cohort
     })
 }
 
-/// The cohort's learners, each with their destination history (oldest first).
+/// The cohort's learners in `scope`, each with their destination history (oldest first).
 pub(crate) async fn histories(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     id: CohortId,
 ) -> Result<Vec<(i64, Vec<onward_domain::destination::DestinationRecord>)>> {
     use crate::entities::destination_record;
-    let learners = super::enrolments::learners_in_cohort(conn, org, id).await?;
-    let in_cohort = super::enrolments::learners_in_cohort_query(org, id);
+    let learners = super::enrolments::learners_in_cohort(conn, org, id, scope).await?;
+    let in_cohort = super::enrolments::learners_in_cohort_query(org, id, scope);
     let mut by_learner: HashMap<i64, Vec<onward_domain::destination::DestinationRecord>> = HashMap::new();
     for stored in destination_record::Entity::find_in(org)
         .filter(destination_record::Column::LearnerId.in_subquery(in_cohort))
@@ -136,10 +138,11 @@ pub(crate) async fn histories(
 async fn current_groups(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     id: CohortId,
 ) -> Result<Vec<(i64, onward_domain::destination::DestinationGroup)>> {
     use onward_domain::destination::{DestinationGroup, current_destination};
-    Ok(histories(conn, org, id)
+    Ok(histories(conn, org, scope, id)
         .await?
         .into_iter()
         .map(|(learner, records)| {
@@ -161,7 +164,7 @@ pub async fn sustained_counts(
 ) -> Result<(u64, u64, u64)> {
     use onward_domain::sustained::{Sustained, sustained};
     let mut counts = (0, 0, 0);
-    for (_, records) in histories(conn, org, id).await? {
+    for (_, records) in histories(conn, org, &LearnerScope::All, id).await? {
         match sustained(&records, from, months) {
             Sustained::Yes(_) => counts.0 += 1,
             Sustained::No => counts.1 += 1,
@@ -179,7 +182,7 @@ pub async fn destination_counts(
 ) -> Result<Vec<(onward_domain::destination::DestinationGroup, u64)>> {
     use onward_domain::destination::DestinationGroup;
     let mut counts: Vec<(DestinationGroup, u64)> = DestinationGroup::ALL.iter().map(|g| (*g, 0)).collect();
-    for (_, group) in current_groups(conn, org, id).await? {
+    for (_, group) in current_groups(conn, org, &LearnerScope::All, id).await? {
         if let Some(entry) = counts.iter_mut().find(|(g, _)| *g == group) {
             entry.1 += 1;
         }
@@ -187,15 +190,16 @@ pub async fn destination_counts(
     Ok(counts)
 }
 
-/// The cohort's learners whose current destination is not known, by name: the
-/// list that goes to all staff asking "do you know where they are?".
+/// The cohort's learners in `scope` whose current destination is not known, by
+/// name: the list that goes to all staff asking "do you know where they are?".
 pub async fn unknown_learners(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     id: CohortId,
 ) -> Result<Vec<super::learners::Learner>> {
     use onward_domain::destination::DestinationGroup;
-    let unknown: Vec<i64> = current_groups(conn, org, id)
+    let unknown: Vec<i64> = current_groups(conn, org, scope, id)
         .await?
         .into_iter()
         .filter_map(|(learner, group)| (group == DestinationGroup::NotKnown).then_some(learner))

@@ -13,6 +13,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use super::learners::Learner;
 use super::{decode, now};
 use crate::entities::guarantee_offer;
+use crate::repo::scope::LearnerScope;
 use crate::repo::tenant::TenantScoped;
 use crate::{CohortId, LearnerId, OfferId, OrganisationId, Result, StorageError, UserId};
 
@@ -113,14 +114,15 @@ pub async fn offers_for_learner(
         .collect()
 }
 
-/// A cohort's offers by learner, and the cohort's learner ids.
+/// The offers of a cohort's learners in `scope` by learner, and their ids.
 async fn cohort_offers(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     cohort: CohortId,
 ) -> Result<(Vec<i64>, HashMap<i64, Vec<Offer>>)> {
-    let learners = super::enrolments::learners_in_cohort(conn, org, cohort).await?;
-    let in_cohort = super::enrolments::learners_in_cohort_query(org, cohort);
+    let learners = super::enrolments::learners_in_cohort(conn, org, cohort, scope).await?;
+    let in_cohort = super::enrolments::learners_in_cohort_query(org, cohort, scope);
     let mut by_learner: HashMap<i64, Vec<Offer>> = HashMap::new();
     for model in guarantee_offer::Entity::find_in(org)
         .filter(guarantee_offer::Column::LearnerId.in_subquery(in_cohort))
@@ -150,14 +152,15 @@ pub struct LearnerWithoutOffer {
     pub offers: Vec<Offer>,
 }
 
-/// The cohort's learners with no September Guarantee offer, by name, and the
-/// counts of the whole cohort.
+/// The cohort's learners in `scope` with no September Guarantee offer, by
+/// name, and the counts of the cohort's learners in `scope`.
 pub async fn learners_without_offer(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     cohort: CohortId,
 ) -> Result<(Vec<LearnerWithoutOffer>, OfferCounts)> {
-    let (learners, mut by_learner) = cohort_offers(conn, org, cohort).await?;
+    let (learners, mut by_learner) = cohort_offers(conn, org, scope, cohort).await?;
     let mut counts = OfferCounts::default();
     let mut without = Vec::new();
     for learner in learners {

@@ -10,14 +10,16 @@ use onward_domain::destination::{DestinationCategory, current_destination};
 use onward_domain::enrolment::EnrolmentDates;
 use onward_domain::support::{AtRiskReason, ReferralOutcome, ReferralType, at_risk_reasons};
 use onward_domain::tracking::TrackingPlan;
-use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
+use super::enrolments::learners_in_cohort_query;
 use super::learners::Learner;
 use super::{decode, decode_opt, now};
 use crate::entities::{cohort, enrolment, learner, referral, support_flag, user};
+use crate::repo::scope::LearnerScope;
 use crate::repo::tenant::TenantScoped;
 use crate::{
     CohortId, LearnerId, OrganisationId, ReferralId, Result, StorageError, SupportFlagId, TrackingPlanId,
@@ -342,15 +344,18 @@ pub async fn referrals_for_learner(
     referrals_from_models(conn, org, models).await
 }
 
-/// The open referrals `owner` follows up, oldest follow-up date first (for My work).
+/// The open referrals `owner` follows up of learners in `scope`, oldest
+/// follow-up date first (for My work).
 pub async fn open_referrals_for_owner(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     owner: UserId,
     limit: u64,
 ) -> Result<Vec<Referral>> {
     let models = referral::Entity::find_in(org)
         .filter(referral::Column::OwnerId.eq(owner.0))
+        .filter(scope.learner_ids(org, (referral::Entity, referral::Column::LearnerId)))
         .filter(referral::Column::ClosedAt.is_null())
         .order_by_asc(referral::Column::FollowUpOn)
         .order_by_asc(referral::Column::Id)
@@ -394,15 +399,6 @@ async fn cohort_plan(
     Ok(Some((plan, model.results_day)))
 }
 
-fn in_cohort(org: OrganisationId, id: CohortId) -> SelectStatement {
-    Query::select()
-        .column(enrolment::Column::LearnerId)
-        .from(enrolment::Entity)
-        .and_where(Expr::col(enrolment::Column::OrganisationId).eq(org.0))
-        .and_where(Expr::col(enrolment::Column::CohortId).eq(id.0))
-        .to_owned()
-}
-
 /// A learner at risk of not progressing, with every reason that applies.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AtRiskLearner {
@@ -411,11 +407,12 @@ pub struct AtRiskLearner {
     pub open_referrals: usize,
 }
 
-/// The cohort's learners at risk (NEET, not known after the last checkpoint of
-/// the cohort's plan, or flagged by staff), by name.
+/// The cohort's learners in `scope` at risk (NEET, not known after the last
+/// checkpoint of the cohort's plan, or flagged by staff), by name.
 pub async fn at_risk_in_cohort(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     id: CohortId,
     today: NaiveDate,
 ) -> Result<Vec<AtRiskLearner>> {
@@ -432,6 +429,7 @@ pub async fn at_risk_in_cohort(
             ])
             .filter(enrolment::Entity::in_org(org))
             .filter(enrolment::Column::CohortId.eq(id.0))
+            .filter(scope.learner_ids(org, (enrolment::Entity, enrolment::Column::LearnerId)))
             .into_tuple()
             .all(conn)
             .await?;
@@ -453,7 +451,7 @@ pub async fn at_risk_in_cohort(
         .columns([support_flag::Column::LearnerId, support_flag::Column::Reason])
         .filter(support_flag::Entity::in_org(org))
         .filter(support_flag::Column::ClearedAt.is_null())
-        .filter(support_flag::Column::LearnerId.in_subquery(in_cohort(org, id)))
+        .filter(support_flag::Column::LearnerId.in_subquery(learners_in_cohort_query(org, id, scope)))
         .order_by_asc(support_flag::Column::Id)
         .into_tuple::<(i64, String)>()
         .all(conn)
@@ -467,7 +465,7 @@ pub async fn at_risk_in_cohort(
         .column(referral::Column::LearnerId)
         .filter(referral::Entity::in_org(org))
         .filter(referral::Column::ClosedAt.is_null())
-        .filter(referral::Column::LearnerId.in_subquery(in_cohort(org, id)))
+        .filter(referral::Column::LearnerId.in_subquery(learners_in_cohort_query(org, id, scope)))
         .into_tuple::<i64>()
         .all(conn)
         .await?
@@ -475,7 +473,7 @@ pub async fn at_risk_in_cohort(
         *referrals.entry(learner).or_default() += 1;
     }
     let mut reasons: HashMap<i64, Vec<AtRiskReason>> = HashMap::new();
-    for (learner, history) in super::cohorts::histories(conn, org, id).await? {
+    for (learner, history) in super::cohorts::histories(conn, org, scope, id).await? {
         let current = current_destination(&history).map(|record| record.category);
         let found = at_risk_reasons(
             current,

@@ -9,7 +9,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PrimaryKeyTrait, QueryF
 use crate::entities::{
     audit_event, checkpoint, cohort, contact_attempt, contact_point, destination_record, enrolment,
     guarantee_offer, idempotency_key, import_file, import_issue, import_mapping, import_run, intention,
-    learner, probable_duplicate, programme, referral, support_flag, task, tracking_plan, user, user_token,
+    learner, probable_duplicate, programme, referral, support_flag, task, tracking_plan, tutor_assignment,
+    user, user_token,
 };
 use crate::{OrganisationId, Result, StorageError};
 
@@ -82,6 +83,7 @@ tenant_scoped!(
     support_flag,
     task,
     tracking_plan,
+    tutor_assignment,
     user,
     user_token,
 );

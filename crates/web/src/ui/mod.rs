@@ -18,6 +18,7 @@ mod settings;
 mod sign_in;
 pub(crate) mod staff;
 mod support;
+mod tutor_groups;
 mod unknowns;
 mod users;
 mod work;
@@ -44,4 +45,5 @@ pub fn router() -> Router<AppState> {
         .merge(support::router())
         .merge(calls::router())
         .merge(plans::router())
+        .merge(tutor_groups::router())
 }

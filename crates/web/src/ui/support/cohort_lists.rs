@@ -59,7 +59,8 @@ impl GuaranteePage {
 async fn guarantee(staff: Staff, Path(id): Path<i64>) -> Result<GuaranteePage, WebError> {
     let conn = staff.conn();
     let cohort = cohort(conn, staff.organisation(), CohortId(id)).await?;
-    let (learners, counts) = learners_without_offer(conn, staff.organisation(), cohort.id).await?;
+    let (learners, counts) =
+        learners_without_offer(conn, staff.organisation(), &staff.scope, cohort.id).await?;
     staff
         .audit_view("cohort.guarantee_view", "cohort", cohort.id.0)
         .await?;
@@ -74,7 +75,7 @@ async fn guarantee(staff: Staff, Path(id): Path<i64>) -> Result<GuaranteePage, W
 async fn guarantee_export(staff: Staff, Path(id): Path<i64>) -> Result<Response, WebError> {
     let conn = staff.conn();
     let cohort = cohort(conn, staff.organisation(), CohortId(id)).await?;
-    let (learners, _) = learners_without_offer(conn, staff.organisation(), cohort.id).await?;
+    let (learners, _) = learners_without_offer(conn, staff.organisation(), &staff.scope, cohort.id).await?;
     let mut file = CsvDownload::new(&[
         "Family name",
         "Given name",
@@ -113,6 +114,7 @@ async fn at_risk(staff: Staff, Path(id): Path<i64>) -> Result<AtRiskPage, WebErr
     let learners = at_risk_in_cohort(
         conn,
         staff.organisation(),
+        &staff.scope,
         cohort.id,
         chrono::Utc::now().date_naive(),
     )
