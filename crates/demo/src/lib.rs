@@ -20,6 +20,7 @@ use onward_domain::person::PersonName;
 use onward_domain::programme::{ProgrammeType, QualificationLevel, SectorSubjectArea, StudyMode};
 use onward_domain::role::Role;
 use onward_domain::tracking::shipped_plans;
+use onward_domain::tutor_group::TutorGroup;
 use onward_domain::uln::Uln;
 use onward_storage::repo::cohorts::{NewCohort, create_cohort};
 use onward_storage::repo::contacts::{
@@ -31,6 +32,7 @@ use onward_storage::repo::learners::insert_learner;
 use onward_storage::repo::organisations::{NewOrganisation, create_organisation};
 use onward_storage::repo::plans::install_plan;
 use onward_storage::repo::programmes::{NewProgramme, create_programme};
+use onward_storage::repo::tutor_groups::set_groups_of_tutor;
 use onward_storage::repo::users::{NewUser, create_user};
 use onward_storage::{Database, OrganisationId, StorageError, TrackingPlanId, UserId, Write};
 use rand::rngs::StdRng;
@@ -88,6 +90,8 @@ struct OrganisationSpec {
 
 struct CohortSpec {
     name: &'static str,
+    /// The learners' tutor groups, dealt in turn; the demo tutor has the first.
+    tutor_groups: &'static [&'static str],
     programme: NewProgramme,
     learners: usize,
     start: NaiveDate,
@@ -140,6 +144,7 @@ fn specs() -> Result<Vec<OrganisationSpec>, DemoError> {
             cohorts: vec![
                 CohortSpec {
                     name: "Year 11 leavers 2026",
+                    tutor_groups: &["11A", "11B", "11C", "11D"],
                     programme: programme(
                         "Key Stage 4 (GCSE)",
                         ProgrammeType::Gcse,
@@ -178,6 +183,7 @@ fn specs() -> Result<Vec<OrganisationSpec>, DemoError> {
                 },
                 CohortSpec {
                     name: "Year 13 leavers 2026",
+                    tutor_groups: &["13A", "13B"],
                     programme: programme(
                         "Sixth form A levels",
                         ProgrammeType::ALevel,
@@ -225,6 +231,7 @@ fn specs() -> Result<Vec<OrganisationSpec>, DemoError> {
             cohorts: vec![
                 CohortSpec {
                     name: "Skills Bootcamp: Digital Marketing, Spring 2026",
+                    tutor_groups: &["DM1", "DM2"],
                     programme: programme(
                         "Skills Bootcamp in Digital Marketing",
                         ProgrammeType::SkillsBootcamp,
@@ -261,6 +268,7 @@ fn specs() -> Result<Vec<OrganisationSpec>, DemoError> {
                 },
                 CohortSpec {
                     name: "ESOL Entry 3, 2025-26",
+                    tutor_groups: &["ESOL E3"],
                     programme: programme(
                         "ESOL Entry Level 3",
                         ProgrammeType::Esol,
@@ -297,6 +305,7 @@ fn specs() -> Result<Vec<OrganisationSpec>, DemoError> {
                 },
                 CohortSpec {
                     name: "Short courses, Summer 2026",
+                    tutor_groups: &["SC1", "SC2"],
                     programme: programme(
                         "Food Safety and Customer Service (short course)",
                         ProgrammeType::ShortVocational,
@@ -400,6 +409,17 @@ async fn seed_organisation(
         .await?;
         staff.push((role, user.id));
         logins.push((role, email));
+        if role == Role::Tutor {
+            // The demo tutor has the first group of each cohort, so their
+            // pages show some learners and not others.
+            let groups = spec
+                .cohorts
+                .iter()
+                .filter_map(|cohort| cohort.tutor_groups.first())
+                .map(|group| TutorGroup::parse(group).map_err(invalid))
+                .collect::<Result<Vec<_>, _>>()?;
+            set_groups_of_tutor(txn, org, user.id, &groups).await?;
+        }
     }
     // The plans `onward org add` and the setup link install for this kind;
     // the demo's cohorts follow the one its spec names.
@@ -466,7 +486,10 @@ async fn seed_cohort(
     .await?;
     for index in 0..cohort.learners {
         let number = numbered_from + index + 1;
-        let learner = new_learner(rng, spec, cohort, number)?;
+        let mut learner = new_learner(rng, spec, cohort, number)?;
+        if let Some(group) = cohort.tutor_groups.get(index % cohort.tutor_groups.len().max(1)) {
+            learner.tutor_group = Some(TutorGroup::parse(group).map_err(invalid)?);
+        }
         let learner_id = insert_learner(txn, org, &learner).await?;
         let email = format!(
             "{}.{}{}@example.net",
@@ -675,6 +698,7 @@ fn new_learner(
         send: Some(rng.random_bool(0.12)),
         postcode: Some(postcode),
         preferred_language: None,
+        tutor_group: None,
     })
 }
 

@@ -9,6 +9,7 @@ use onward_storage::repo::cohorts::list_cohorts;
 use onward_storage::repo::guarantee::{NewOffer, record_offer};
 use onward_storage::repo::intentions::{NewIntention, record_intention};
 use onward_storage::repo::learner_search::{LearnerQuery, search_learners};
+use onward_storage::repo::scope::LearnerScope;
 use onward_storage::repo::support::{
     NewReferral, at_risk_in_cohort, close_referral, open_referral, raise_flag,
 };
@@ -68,7 +69,7 @@ async fn cohort_learners(
         programme: None,
         status: None,
     };
-    Ok(search_learners(txn, org, &query, None, 1000)
+    Ok(search_learners(txn, org, &LearnerScope::All, &query, None, 1000)
         .await?
         .into_iter()
         .map(|learner| learner.id)
@@ -221,7 +222,7 @@ async fn seed_referrals(
     let Some(adviser) = staff.adviser else {
         return Ok(());
     };
-    let at_risk = at_risk_in_cohort(txn, org, cohort, today).await?;
+    let at_risk = at_risk_in_cohort(txn, org, &LearnerScope::All, cohort, today).await?;
     let types = [
         ReferralType::CareersGuidance,
         ReferralType::EmployabilityCoaching,

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use crate::DomainError;
 use crate::person::PersonName;
+use crate::tutor_group::TutorGroup;
 use crate::uln::Uln;
 
 code_enum! {
@@ -67,6 +68,8 @@ pub struct NewLearner {
     pub send: Option<bool>,
     pub postcode: Option<String>,
     pub preferred_language: Option<String>,
+    /// The tutor group the learner is taught in; tutors see their groups' learners.
+    pub tutor_group: Option<TutorGroup>,
 }
 
 impl NewLearner {
@@ -88,6 +91,7 @@ impl NewLearner {
             send: None,
             postcode: None,
             preferred_language: None,
+            tutor_group: None,
         }
     }
 

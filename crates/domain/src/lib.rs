@@ -10,6 +10,7 @@ pub mod code_enum;
 pub mod contact;
 pub mod crosswalk;
 pub mod destination;
+pub mod disclosure;
 pub mod email;
 pub mod enrolment;
 pub mod escalation;
@@ -26,6 +27,7 @@ pub mod role;
 pub mod support;
 pub mod sustained;
 pub mod tracking;
+pub mod tutor_group;
 pub mod uln;
 
 /// An invalid value met at the edge, with a message naming the field and what is wrong.

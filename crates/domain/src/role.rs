@@ -23,6 +23,12 @@ impl Role {
     pub fn sees_named_records(self) -> bool {
         !matches!(self, Self::QualityViewer | Self::Partner)
     }
+
+    /// Whether the role sees only the learners of its own tutor groups
+    /// (every list, search, record, export and call queue).
+    pub fn sees_only_own_groups(self) -> bool {
+        self == Self::Tutor
+    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ pub enum Field {
     Ethnicity,
     Lldd,
     FreeSchoolMeals,
+    TutorGroup,
     AddressLine1,
     AddressLine2,
     AddressLine3,
@@ -55,6 +56,7 @@ impl Field {
         Field::Ethnicity,
         Field::Lldd,
         Field::FreeSchoolMeals,
+        Field::TutorGroup,
         Field::AddressLine1,
         Field::AddressLine2,
         Field::AddressLine3,
@@ -129,6 +131,18 @@ impl Field {
                 "Disadvantaged",
                 "Pupil premium",
                 "FSM6",
+            ],
+            Field::TutorGroup => &[
+                "Tutor group",
+                "Class",
+                "Form",
+                "Form group",
+                "Form class",
+                "Tutor class",
+                "Tutorial group",
+                "Registration group",
+                "Reg group",
+                "Class group",
             ],
             Field::AddressLine1 => &["Address line 1", "Address 1", "Address", "Street", "House"],
             Field::AddressLine2 => &["Address line 2", "Address 2", "Locality", "Suburb"],
@@ -236,6 +250,7 @@ impl Field {
             Field::Ethnicity => "ethnicity",
             Field::Lldd => "lldd",
             Field::FreeSchoolMeals => "free_school_meals",
+            Field::TutorGroup => "tutor_group",
             Field::AddressLine1 => "address_line_1",
             Field::AddressLine2 => "address_line_2",
             Field::AddressLine3 => "address_line_3",
@@ -276,6 +291,9 @@ impl Field {
             Field::Ethnicity => "ILR ethnicity code (31-47, 98, 99) or its label.",
             Field::Lldd => "Learning difficulty, disability or health problem: Y/N, 1/2/9 or a label.",
             Field::FreeSchoolMeals => "Eligible for free school meals or disadvantaged: Y/N.",
+            Field::TutorGroup => {
+                "The learner's tutor group or class (e.g. '11A'), up to 50 characters. Tutors see only their groups' learners."
+            }
             Field::AddressLine1 | Field::AddressLine2 | Field::AddressLine3 => "Address lines.",
             Field::Town => "Town or city.",
             Field::County => "County.",
@@ -497,6 +515,9 @@ mod tests {
         assert_eq!(Field::recognise("Aim Title"), Some(Field::Programme));
         assert_eq!(Field::recognise("SSA"), Some(Field::SectorSubjectArea));
         assert_eq!(Field::recognise("Year Group"), Some(Field::Cohort));
+        assert_eq!(Field::recognise("Tutor Group"), Some(Field::TutorGroup));
+        assert_eq!(Field::recognise("Class"), Some(Field::TutorGroup));
+        assert_eq!(Field::recognise("Reg. group"), Some(Field::TutorGroup));
         assert_eq!(Field::recognise("Withdrawn"), Some(Field::CompletionStatus));
         assert_eq!(Field::recognise("Favourite colour"), None);
         assert_eq!(Field::recognise(""), None);

@@ -13,6 +13,7 @@ use onward_domain::person::PersonName;
 use onward_domain::phone::PhoneNumber;
 use onward_domain::postcode::Postcode;
 use onward_domain::programme::StudyMode;
+use onward_domain::tutor_group::TutorGroup;
 use onward_domain::uln::{self, Uln};
 use serde::Serialize;
 
@@ -286,6 +287,18 @@ impl RowValidator {
                 None
             }
         });
+        let tutor_group = cells.text(Field::TutorGroup);
+        let tutor_group = tutor_group.and_then(|text| match TutorGroup::parse(&text) {
+            Ok(group) => Some(group),
+            Err(err) => {
+                cells.warning(
+                    Field::TutorGroup,
+                    &text,
+                    format!("the tutor group {}; imported without a group", err.message),
+                );
+                None
+            }
+        });
         let learner = NewLearner {
             uln,
             upn: upn.filter(|u| u.len() == 13),
@@ -296,6 +309,7 @@ impl RowValidator {
             lldd: cells.parsed(Field::Lldd, values::lldd),
             free_school_meals: cells.parsed(Field::FreeSchoolMeals, values::flag),
             postcode,
+            tutor_group,
             ..NewLearner::named(given_name?, family_name?)
         };
         Some(learner)
@@ -502,6 +516,21 @@ mod tests {
         "Actual end date",
         "Status",
     ];
+
+    #[test]
+    fn a_class_column_gives_the_tutor_group_and_a_bad_group_is_only_a_warning() {
+        let v = validator(&["MIS id", "Forename", "Surname", "Class"]);
+        let (valid, issues) = v.validate(&row(&["A1", "Ada", "Lovelace", " 11A "]));
+        assert_eq!(issues, vec![]);
+        let group = valid.expect("valid").learner.tutor_group;
+        assert_eq!(group.as_ref().map(TutorGroup::as_str), Some("11A"));
+        let long = "G".repeat(51);
+        let (valid, issues) = v.validate(&row(&["A2", "Bo", "Lovelace", &long]));
+        assert_eq!(valid.expect("imported without a group").learner.tutor_group, None);
+        assert_eq!(issues.len(), 1, "{issues:?}");
+        assert_eq!(issues[0].severity, Severity::Warning);
+        assert!(issues[0].reason.contains("50 characters"), "{issues:?}");
+    }
 
     #[test]
     fn a_full_row_becomes_a_learner_with_contacts_and_an_enrolment() {

@@ -15,6 +15,7 @@ const EXAMPLES: [&[(Field, &str)]; 2] = [
         (Field::Ethnicity, "34"),
         (Field::Lldd, "N"),
         (Field::FreeSchoolMeals, "Y"),
+        (Field::TutorGroup, "11A"),
         (Field::AddressLine1, "12 Mill Lane"),
         (Field::Town, "Leeds"),
         (Field::Postcode, "LS6 2AB"),

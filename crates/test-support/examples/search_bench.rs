@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use onward_storage::repo::learner_search::{LearnerQuery, PageAfter, search_learners};
 use onward_storage::repo::learners::{insert_learners_bulk, learner};
+use onward_storage::repo::scope::LearnerScope;
 use onward_storage::{Actor, LearnerId};
 use onward_test_support::{TestBackend, TestDatabase, fixtures, generate};
 use sea_orm::{ConnectionTrait, Statement};
@@ -115,7 +116,7 @@ async fn main() {
     ];
     for (label, query) in &cases {
         let (p50, p95) = time(|_| async {
-            search_learners(conn, org_id, query, None, 26)
+            search_learners(conn, org_id, &LearnerScope::All, query, None, 26)
                 .await
                 .map(|rows| rows.len())
                 .unwrap_or(0)
@@ -131,7 +132,7 @@ async fn main() {
         id: LearnerId(0),
     };
     let (p50, p95) = time(|_| async {
-        search_learners(conn, org_id, &probe(""), Some(&deep), 26)
+        search_learners(conn, org_id, &LearnerScope::All, &probe(""), Some(&deep), 26)
             .await
             .map(|rows| rows.len())
             .unwrap_or(0)

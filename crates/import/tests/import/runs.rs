@@ -534,3 +534,63 @@ async fn a_queued_run_is_done_by_the_worker_and_abandoned_runs_are_marked(db: Te
 }
 
 on_both_backends!(a_queued_run_is_done_by_the_worker_and_abandoned_runs_are_marked);
+
+async fn a_class_column_sets_the_tutor_group_and_a_blank_keeps_it(db: TestDatabase) {
+    use onward_storage::repo::learner_search::{LearnerQuery, search_learners};
+    use onward_storage::repo::learners::learner;
+    use onward_storage::repo::scope::LearnerScope;
+
+    let org = fixtures::organisation(db.conn(), "college").await;
+    let groups = async |db: &TestDatabase| {
+        let mut found = Vec::new();
+        for summary in search_learners(
+            db.conn(),
+            org.id,
+            &LearnerScope::All,
+            &LearnerQuery::default(),
+            None,
+            10,
+        )
+        .await
+        .expect("search")
+        {
+            let stored = learner(db.conn(), org.id, summary.id).await.expect("learner");
+            found.push((
+                stored.mis_id.unwrap_or_default(),
+                stored.tutor_group.map(|g| g.as_str().to_owned()),
+            ));
+        }
+        found.sort();
+        found
+    };
+    let first = "Learner Ref,Forename,Surname,Class\nA1,Ada,Lovelace,11A\nB2,Ben,Obi,11B\n";
+    let (outcome, issues) = import(&db, &request(org.id, "first.csv"), first).await;
+    assert_eq!(outcome.refusal, None, "{issues:?}");
+    assert_eq!(
+        groups(&db).await,
+        vec![
+            ("A1".to_owned(), Some("11A".to_owned())),
+            ("B2".to_owned(), Some("11B".to_owned()))
+        ]
+    );
+    // Ada moves group; Ben's cell is blank, which never erases a stored value.
+    let second = "Learner Ref,Forename,Surname,Tutor group\nA1,Ada,Lovelace,11C\nB2,Ben,Obi,\n";
+    let (outcome, issues) = import(&db, &request(org.id, "second.csv"), second).await;
+    assert_eq!(outcome.refusal, None, "{issues:?}");
+    assert_eq!(outcome.progress.counts.learners_updated, 1);
+    assert_eq!(
+        groups(&db).await,
+        vec![
+            ("A1".to_owned(), Some("11C".to_owned())),
+            ("B2".to_owned(), Some("11B".to_owned()))
+        ]
+    );
+    assert_eq!(
+        count_audit_events(db.conn(), org.id, "learner.import_update", None)
+            .await
+            .expect("count"),
+        1
+    );
+}
+
+on_both_backends!(a_class_column_sets_the_tutor_group_and_a_blank_keeps_it);

@@ -32,6 +32,8 @@ pub struct Model {
     /// What the MIS import last wrote for this learner, hashed; NULL after an
     /// edit by hand (see `import::known`).
     pub import_fingerprint: Option<i64>,
+    /// The tutor group the learner is taught in (tutors see their groups' learners).
+    pub tutor_group: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -28,5 +28,6 @@ pub mod setup_token;
 pub mod support_flag;
 pub mod task;
 pub mod tracking_plan;
+pub mod tutor_assignment;
 pub mod user;
 pub mod user_token;

@@ -560,6 +560,11 @@ fn learner_changes(stored: &learner::Model, new: &NewLearner) -> Vec<(learner::C
     text(C::Ethnicity, &stored.ethnicity, new.ethnicity.map(|v| v.code()));
     text(C::Lldd, &stored.lldd, new.lldd.map(|v| v.code()));
     text(C::Postcode, &stored.postcode, new.postcode.as_deref());
+    text(
+        C::TutorGroup,
+        &stored.tutor_group,
+        new.tutor_group.as_ref().map(|g| g.as_str()),
+    );
     let names_changed =
         stored.given_name != new.given_name.as_str() || stored.family_name != new.family_name.as_str();
     if names_changed {
@@ -642,7 +647,7 @@ async fn insert_learners(
     (rows, prints): (&[&ImportRow], &[i64]),
     search_names: &[String],
 ) -> Result<Vec<i64>> {
-    const COLUMNS: [&str; 17] = [
+    const COLUMNS: [&str; 18] = [
         "id",
         "organisation_id",
         "uln",
@@ -657,6 +662,7 @@ async fn insert_learners(
         "lldd",
         "free_school_meals",
         "postcode",
+        "tutor_group",
         "created_at",
         "updated_at",
         "import_fingerprint",
@@ -681,6 +687,7 @@ async fn insert_learners(
             new.lldd.map(|v| v.code()).into(),
             new.free_school_meals.into(),
             new.postcode.as_deref().into(),
+            new.tutor_group.as_ref().map(|g| g.as_str()).into(),
             stamp,
             stamp,
             Cell::Int(print),

@@ -155,6 +155,7 @@ impl Encoding {
             send,
             postcode,
             preferred_language,
+            tutor_group,
         } = learner;
         self.text(uln.as_ref().map(|u| u.as_str()));
         self.text(upn.as_deref());
@@ -170,6 +171,7 @@ impl Encoding {
         self.flag(*send);
         self.text(postcode.as_deref());
         self.text(preferred_language.as_deref());
+        self.text(tutor_group.as_ref().map(|g| g.as_str()));
     }
 
     fn enrolment(&mut self, enrolment: &EnrolmentRow) {

@@ -10,12 +10,13 @@ mod m20261126_000012_support;
 mod m20261202_000013_idempotency_keys;
 mod m20261202_000013_jobs;
 mod m20261202_000101_import_file_chunks;
-mod m20261202_000701_page_indexes;
 mod m20261202_000201_import_fingerprints;
+mod m20261202_000501_tutor_groups;
 mod m20261202_000601_task_answered_by;
 mod m20261202_000602_destination_details;
 mod m20261202_000603_offer_history;
 mod m20261202_000604_setup_links;
+mod m20261202_000701_page_indexes;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000602_destination_details::Migration),
             Box::new(m20261202_000603_offer_history::Migration),
             Box::new(m20261202_000604_setup_links::Migration),
+            Box::new(m20261202_000501_tutor_groups::Migration),
         ]
     }
 }

@@ -22,6 +22,7 @@ use crate::entities::{
     checkpoint, contact_attempt, contact_point, destination_record, enrolment, learner as learner_entity,
     task,
 };
+use crate::repo::scope::LearnerScope;
 use crate::repo::tenant::{TenantScoped, find_owned};
 use crate::{
     CheckpointId, CohortId, ContactAttemptId, ContactPointId, LearnerId, OrganisationId, Result,
@@ -139,15 +140,18 @@ fn open_statuses() -> [&'static str; 2] {
     [TaskStatus::Due.code(), TaskStatus::InProgress.code()]
 }
 
-/// Open tasks of the checkpoint on a phone stage, due by `today`, optionally in one cohort.
+/// Open tasks of learners in `scope` of the checkpoint on a phone stage, due
+/// by `today`, optionally in one cohort.
 fn queue_condition(
     point: &QueueCheckpoint,
     org: OrganisationId,
+    scope: &LearnerScope,
     cohort: Option<CohortId>,
     today: NaiveDate,
 ) -> Condition {
     let mut condition = Condition::all()
         .add(task::Entity::in_org(org))
+        .add(scope.enrolment_ids(org, (task::Entity, task::Column::EnrolmentId)))
         .add(task::Column::CheckpointId.eq(point.id.0))
         .add(task::Column::Status.is_in(open_statuses()))
         .add(task::Column::DueOn.lte(today))
@@ -174,13 +178,16 @@ fn waiting_condition(tried_since: DateTime<Utc>) -> Condition {
         .add(task::Column::UpdatedAt.lt(tried_since))
 }
 
+/// How much of the queue of learners in `scope` is left.
 pub async fn queue_counts(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     point: &QueueCheckpoint,
     filter: &QueueFilter,
 ) -> Result<QueueCounts> {
-    let base = || task::Entity::find().filter(queue_condition(point, org, filter.cohort, filter.today));
+    let base =
+        || task::Entity::find().filter(queue_condition(point, org, scope, filter.cohort, filter.today));
     let waiting = base()
         .filter(waiting_condition(filter.tried_since))
         .count(conn)
@@ -236,7 +243,7 @@ async fn already_answered(
     Ok(None)
 }
 
-/// The next learner to call for a checkpoint: the oldest due task first.
+/// The next learner in `scope` to call for a checkpoint: the oldest due task first.
 /// On the way, tasks that need no call are closed and logged: the learner
 /// was erased (not applicable), asked not to be contacted (opted out), or
 /// their destination has been recorded since the task fell due by another
@@ -244,6 +251,7 @@ async fn already_answered(
 pub async fn next_call(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     point: &QueueCheckpoint,
     filter: &QueueFilter,
 ) -> Result<Option<CallCandidate>> {
@@ -257,7 +265,7 @@ pub async fn next_call(
     };
     loop {
         let mut query = task::Entity::find()
-            .filter(queue_condition(point, org, filter.cohort, filter.today))
+            .filter(queue_condition(point, org, scope, filter.cohort, filter.today))
             .filter(waiting_condition(filter.tried_since));
         if let Some((user, now)) = filter.claim_for {
             query = query.filter(claimable(user, now));
@@ -375,15 +383,18 @@ async fn candidate(
 }
 
 /// One task of a checkpoint as a call (to show the same learner again when
-/// the form had an error), with the kind of answer it asks for.
+/// the form had an error), with the kind of answer it asks for. A task of a
+/// learner outside `scope` is "not found".
 pub async fn call_for_task(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     point: &QueueCheckpoint,
     id: TaskId,
 ) -> Result<CallCandidate> {
     let model = task::Entity::find_by_id(id.0)
         .filter(task::Entity::in_org(org))
+        .filter(scope.enrolment_ids(org, (task::Entity, task::Column::EnrolmentId)))
         .filter(task::Column::CheckpointId.eq(point.id.0))
         .one(conn)
         .await?

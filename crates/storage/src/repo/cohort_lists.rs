@@ -8,6 +8,7 @@
 //! a whole cohort into memory. What a page shows of each learner is still
 //! decided by the domain's rules (`current_destination`, `at_risk_reasons`).
 
+use super::scope::LearnerScope;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -140,10 +141,11 @@ async fn ids(conn: &impl ConnectionTrait, sql: String, values: Vec<Value>) -> Re
 }
 
 /// `columns` of the cohort's learners that meet `filter`, a condition on the
-/// derived table `x(id, search_name, cur)`, `cur` being the current category.
+/// derived table `x(id, search_name, grp, cur)`, `grp` being the tutor group and
+/// `cur` the current category.
 fn list_query(columns: &str, filter: &str) -> String {
     format!(
-        "SELECT {columns} FROM (SELECT l.id, l.search_name, {current} AS cur \
+        "SELECT {columns} FROM (SELECT l.id, l.search_name, l.tutor_group AS grp, {current} AS cur \
          FROM {COHORT_LEARNERS} e JOIN learners l ON l.id = e.learner_id \
          WHERE l.organisation_id = $1) x WHERE {filter}",
         current = current_category("l.id"),
@@ -205,21 +207,41 @@ pub async fn query_plans(
     Ok(lines)
 }
 
-/// A filtered list of the cohort's learners: `filter` is a condition on the
-/// derived table `x(id, search_name, cur)`, `cur` being the current category.
-/// With a page, that page of ids in name order and the total; without, every id.
+/// `scope` as a condition on `x.grp`, its groups bound as parameters numbered
+/// after the `bound` ones already in `values`.
+fn scope_filter(scope: &LearnerScope, values: &mut Vec<Value>) -> String {
+    match scope {
+        LearnerScope::All => "1 = 1".to_owned(),
+        LearnerScope::TutorGroups(groups) if groups.is_empty() => "1 = 0".to_owned(),
+        LearnerScope::TutorGroups(groups) => {
+            let mut placeholders = Vec::with_capacity(groups.len());
+            for group in groups {
+                values.push(Value::from(group.as_str().to_owned()));
+                placeholders.push(format!("${}", values.len()));
+            }
+            format!("x.grp IN ({})", placeholders.join(", "))
+        }
+    }
+}
+
+/// A filtered list of the cohort's learners in `scope`: `filter` is a
+/// condition on the derived table `x(id, search_name, grp, cur)`, `cur` being
+/// the current category. With a page, that page of ids in name order and the
+/// total; without, every id.
 async fn cohort_list(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     cohort: CohortId,
     filter: &str,
     mut values: Vec<Value>,
     page: Option<PageRequest>,
 ) -> Result<(Vec<i64>, u64, PageRequest)> {
-    let base = |columns: &str| list_query(columns, filter);
     let mut head = vec![Value::from(org.0), Value::from(cohort.0)];
     head.append(&mut values);
-    let values = head;
+    let mut values = head;
+    let filter = format!("({filter}) AND {}", scope_filter(scope, &mut values));
+    let base = |columns: &str| list_query(columns, &filter);
     let Some(page) = page else {
         let all = ids(
             conn,
@@ -252,12 +274,13 @@ async fn cohort_list(
 async fn paged_learners(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     cohort: CohortId,
     filter: &str,
     values: Vec<Value>,
     page: Option<PageRequest>,
 ) -> Result<Page<super::learners::Learner>> {
-    let (ids, total, page) = cohort_list(conn, org, cohort, filter, values, page).await?;
+    let (ids, total, page) = cohort_list(conn, org, scope, cohort, filter, values, page).await?;
     let items = super::learners::learners_by_ids(conn, org, &ids).await?;
     Ok(Page {
         items,
@@ -299,16 +322,17 @@ pub async fn destination_counts(
     Ok(counts)
 }
 
-/// The cohort's learners whose current destination is not known (none
-/// recorded, or one in the not-known group), in name order: one page, or all
-/// of them (`page: None`, for the CSV).
+/// The cohort's learners in `scope` whose current destination is not known
+/// (none recorded, or one in the not-known group), in name order: one page, or
+/// all of them (`page: None`, for the CSV).
 pub async fn unknown_learners_page(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     cohort: CohortId,
     page: Option<PageRequest>,
 ) -> Result<Page<super::learners::Learner>> {
-    paged_learners(conn, org, cohort, &unknown_filter(), Vec::new(), page).await
+    paged_learners(conn, org, scope, cohort, &unknown_filter(), Vec::new(), page).await
 }
 
 /// The rank of an offer status in `best_offer`'s order, as SQL on `o.status`:
@@ -364,6 +388,7 @@ pub async fn offer_counts(
 pub async fn no_offer_learners(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     cohort: CohortId,
     page: Option<PageRequest>,
 ) -> Result<Page<super::learners::Learner>> {
@@ -377,7 +402,7 @@ pub async fn no_offer_learners(
                 .map(|status| status.code())
         )
     );
-    paged_learners(conn, org, cohort, &filter, Vec::new(), page).await
+    paged_learners(conn, org, scope, cohort, &filter, Vec::new(), page).await
 }
 
 /// When an enrolment's last checkpoint of a plan has passed, as dates its
@@ -485,6 +510,7 @@ fn last_checkpoint(plan: &TrackingPlan, results_day: Option<NaiveDate>, today: N
 pub(crate) async fn at_risk_ids(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     cohort: CohortId,
     plan: Option<&(TrackingPlan, Option<NaiveDate>)>,
     today: NaiveDate,
@@ -523,7 +549,7 @@ pub(crate) async fn at_risk_ids(
         "(x.cur IN {neet} OR EXISTS (SELECT 1 FROM support_flags f WHERE f.organisation_id = $1 \
          AND f.learner_id = x.id AND f.cleared_at IS NULL) OR ({not_known_passed}))"
     );
-    cohort_list(conn, org, cohort, &filter, values, page).await
+    cohort_list(conn, org, scope, cohort, &filter, values, page).await
 }
 
 /// The current destination category of each of these learners (absent when

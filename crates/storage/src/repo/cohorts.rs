@@ -10,6 +10,7 @@ use sea_orm::{
 
 use super::now;
 use crate::entities::{cohort, enrolment};
+use crate::repo::scope::LearnerScope;
 use crate::repo::tenant::{TenantScoped, find_owned};
 use crate::{CohortId, OrganisationId, Result, StorageError, TrackingPlanId};
 
@@ -104,15 +105,16 @@ pub async fn cohort(conn: &impl ConnectionTrait, org: OrganisationId, id: Cohort
     })
 }
 
-/// The cohort's learners, each with their destination history (oldest first).
+/// The cohort's learners in `scope`, each with their destination history (oldest first).
 pub(crate) async fn histories(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     id: CohortId,
 ) -> Result<Vec<(i64, Vec<onward_domain::destination::DestinationRecord>)>> {
     use crate::entities::destination_record;
-    let learners = super::enrolments::learners_in_cohort(conn, org, id).await?;
-    let in_cohort = super::enrolments::learners_in_cohort_query(org, id);
+    let learners = super::enrolments::learners_in_cohort(conn, org, id, scope).await?;
+    let in_cohort = super::enrolments::learners_in_cohort_query(org, id, scope);
     let mut by_learner: HashMap<i64, Vec<onward_domain::destination::DestinationRecord>> = HashMap::new();
     for stored in destination_record::Entity::find_in(org)
         .filter(destination_record::Column::LearnerId.in_subquery(in_cohort))
@@ -142,7 +144,7 @@ pub async fn sustained_counts(
 ) -> Result<(u64, u64, u64)> {
     use onward_domain::sustained::{Sustained, sustained};
     let mut counts = (0, 0, 0);
-    for (_, records) in histories(conn, org, id).await? {
+    for (_, records) in histories(conn, org, &LearnerScope::All, id).await? {
         match sustained(&records, from, months) {
             Sustained::Yes(_) => counts.0 += 1,
             Sustained::No => counts.1 += 1,
@@ -162,17 +164,20 @@ pub async fn destination_counts(
     super::cohort_lists::destination_counts(conn, org, id).await
 }
 
-/// The cohort's learners whose current destination is not known, by name: the
+/// The cohort's learners in `scope` whose current destination is not known, by name: the
 /// list that goes to all staff asking "do you know where they are?" (all of
 /// them, for the CSV; the page shows [`super::cohort_lists::unknown_learners_page`]).
 pub async fn unknown_learners(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     id: CohortId,
 ) -> Result<Vec<super::learners::Learner>> {
-    Ok(super::cohort_lists::unknown_learners_page(conn, org, id, None)
-        .await?
-        .items)
+    Ok(
+        super::cohort_lists::unknown_learners_page(conn, org, scope, id, None)
+            .await?
+            .items,
+    )
 }
 
 /// A cohort's editable fields.

@@ -8,6 +8,7 @@ use sea_orm::{
 
 use super::now;
 use crate::entities::{cohort, enrolment, learner, programme};
+use crate::repo::scope::LearnerScope;
 use crate::repo::tenant::TenantScoped;
 use crate::{CohortId, EnrolmentId, LearnerId, OrganisationId, ProgrammeId, Result, StorageError};
 
@@ -191,18 +192,20 @@ pub async fn insert_enrolments_bulk(
     Ok(())
 }
 
-/// The ids of the learners enrolled in `cohort`, each once: the one "learners
-/// in this cohort" query.
+/// The ids of the learners enrolled in `cohort` that `scope` lets the user
+/// see, each once: the one "learners in this cohort" query.
 pub(crate) async fn learners_in_cohort(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
     cohort: CohortId,
+    scope: &LearnerScope,
 ) -> Result<Vec<i64>> {
     Ok(enrolment::Entity::find_in(org)
         .select_only()
         .column(enrolment::Column::LearnerId)
         .distinct()
         .filter(enrolment::Column::CohortId.eq(cohort.0))
+        .filter(scope.learner_ids(org, (enrolment::Entity, enrolment::Column::LearnerId)))
         .into_tuple()
         .all(conn)
         .await?)
@@ -212,6 +215,7 @@ pub(crate) async fn learners_in_cohort(
 pub(crate) fn learners_in_cohort_query(
     org: OrganisationId,
     cohort: CohortId,
+    scope: &LearnerScope,
 ) -> sea_orm::sea_query::SelectStatement {
     use sea_orm::sea_query::{Expr, ExprTrait, Query};
     Query::select()
@@ -219,5 +223,6 @@ pub(crate) fn learners_in_cohort_query(
         .from(enrolment::Entity)
         .and_where(Expr::col(enrolment::Column::OrganisationId).eq(org.0))
         .and_where(Expr::col(enrolment::Column::CohortId).eq(cohort.0))
+        .cond_where(scope.learner_ids(org, (enrolment::Entity, enrolment::Column::LearnerId)))
         .to_owned()
 }

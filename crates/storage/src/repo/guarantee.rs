@@ -14,6 +14,7 @@ use super::cohort_lists::{self, Page, PageRequest};
 use super::learners::Learner;
 use super::{decode, now};
 use crate::entities::{guarantee_offer, guarantee_offer_change};
+use crate::repo::scope::LearnerScope;
 use crate::repo::tenant::TenantScoped;
 use crate::{CohortId, LearnerId, OfferId, OrganisationId, Result, StorageError, UserId};
 
@@ -265,15 +266,16 @@ async fn with_offers(
     }))
 }
 
-/// The cohort's learners with no September Guarantee offer, by name, and the
+/// The cohort's learners in `scope` with no September Guarantee offer, by name, and the
 /// counts of the whole cohort (all of them, for the CSV).
 pub async fn learners_without_offer(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     cohort: CohortId,
 ) -> Result<(Vec<LearnerWithoutOffer>, OfferCounts)> {
     let counts = cohort_lists::offer_counts(conn, org, cohort).await?;
-    let all = cohort_lists::no_offer_learners(conn, org, cohort, None).await?;
+    let all = cohort_lists::no_offer_learners(conn, org, scope, cohort, None).await?;
     Ok((with_offers(conn, org, all).await?.items, counts))
 }
 
@@ -282,10 +284,11 @@ pub async fn learners_without_offer(
 pub async fn learners_without_offer_page(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     cohort: CohortId,
     page: PageRequest,
 ) -> Result<(Page<LearnerWithoutOffer>, OfferCounts)> {
     let counts = cohort_lists::offer_counts(conn, org, cohort).await?;
-    let learners = cohort_lists::no_offer_learners(conn, org, cohort, Some(page)).await?;
+    let learners = cohort_lists::no_offer_learners(conn, org, scope, cohort, Some(page)).await?;
     Ok((with_offers(conn, org, learners).await?, counts))
 }

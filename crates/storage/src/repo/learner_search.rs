@@ -8,7 +8,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::entities::{enrolment, learner};
-use crate::repo::tenant::TenantScoped;
+use crate::repo::scope::{LearnerScope, learners_in_scope};
 use crate::{CohortId, LearnerId, OrganisationId, ProgrammeId, Result};
 
 /// What the searcher typed and chose. Empty text lists everyone.
@@ -84,15 +84,16 @@ fn text_alternatives(text: &str) -> Vec<Condition> {
     alternatives
 }
 
-/// One page of the organisation's learners matching `query`, in name order.
+/// One page of the organisation's learners in `scope` matching `query`, in name order.
 pub async fn search_learners(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     query: &LearnerQuery,
     after: Option<&PageAfter>,
     limit: u64,
 ) -> Result<Vec<LearnerSummary>> {
-    let mut select = learner::Entity::find_in(org);
+    let mut select = learners_in_scope(org, scope);
     if query.cohort.is_some() || query.programme.is_some() || query.status.is_some() {
         let mut enrolled = Query::select()
             .expr(Expr::val(1))

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use onward_domain::learner::{Ethnicity, Lldd, NewLearner, Sex};
+use onward_domain::tutor_group::TutorGroup;
 use onward_domain::uln::Uln;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
@@ -9,6 +10,7 @@ use sea_orm::{
 
 use super::{decode_opt, now};
 use crate::entities::learner;
+use crate::repo::scope::{LearnerScope, learners_in_scope};
 use crate::repo::tenant::{TenantScoped, find_owned};
 use crate::{LearnerId, OrganisationId, Result, StorageError};
 
@@ -31,6 +33,7 @@ pub struct Learner {
     pub send: Option<bool>,
     pub postcode: Option<String>,
     pub preferred_language: Option<String>,
+    pub tutor_group: Option<TutorGroup>,
 }
 
 fn from_model(model: learner::Model) -> Result<Learner> {
@@ -41,6 +44,7 @@ fn from_model(model: learner::Model) -> Result<Learner> {
         ethnicity: decode_opt("learners", "ethnicity", model.ethnicity.as_deref())?,
         lldd: decode_opt("learners", "lldd", model.lldd.as_deref())?,
         uln: decode_opt("learners", "uln", model.uln.as_deref())?,
+        tutor_group: super::tutor_groups::learner_group(model.tutor_group.as_deref())?,
         upn: model.upn,
         mis_id: model.mis_id,
         given_name: model.given_name,
@@ -78,6 +82,7 @@ fn active_model(org: OrganisationId, new: &NewLearner) -> learner::ActiveModel {
         send: Set(new.send),
         postcode: Set(new.postcode.clone()),
         preferred_language: Set(new.preferred_language.clone()),
+        tutor_group: Set(new.tutor_group.as_ref().map(|group| group.as_str().to_owned())),
         created_at: Set(stamp),
         updated_at: Set(stamp),
         ..Default::default()
@@ -115,6 +120,22 @@ pub async fn insert_learner(
 pub async fn learner(conn: &impl ConnectionTrait, org: OrganisationId, id: LearnerId) -> Result<Learner> {
     find_owned::<learner::Entity>(conn, org, id.0, || format!("learner {id}"))
         .await
+        .and_then(from_model)
+}
+
+/// One learner of the organisation that `scope` lets the user see; a learner
+/// outside it (another tutor group, another organisation) is "not found".
+pub async fn learner_in_scope(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    scope: &LearnerScope,
+    id: LearnerId,
+) -> Result<Learner> {
+    learners_in_scope(org, scope)
+        .filter(learner::Column::Id.eq(id.0))
+        .one(conn)
+        .await?
+        .ok_or_else(|| StorageError::not_found(format!("learner {id}")))
         .and_then(from_model)
 }
 
@@ -200,6 +221,10 @@ pub async fn update_learner(
         (
             "preferred_language",
             existing.preferred_language != *updated.preferred_language.as_ref(),
+        ),
+        (
+            "tutor_group",
+            existing.tutor_group != *updated.tutor_group.as_ref(),
         ),
     ]
     .into_iter()

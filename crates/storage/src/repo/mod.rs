@@ -19,11 +19,13 @@ pub mod learners_by_hand;
 pub mod organisations;
 pub mod plans;
 pub mod programmes;
+pub mod scope;
 pub mod setup;
 pub mod support;
 pub mod tasks;
 pub mod tenant;
 pub mod tokens;
+pub mod tutor_groups;
 pub mod users;
 
 /// The import writer, at the path it had before it moved to `crate::import`.

@@ -19,6 +19,7 @@ use super::cohort_lists::{self, Page, PageRequest};
 use super::learners::Learner;
 use super::{decode, decode_opt, now};
 use crate::entities::{cohort, enrolment, learner, referral, support_flag, user};
+use crate::repo::scope::LearnerScope;
 use crate::repo::tenant::TenantScoped;
 use crate::{
     CohortId, LearnerId, OrganisationId, ReferralId, Result, StorageError, SupportFlagId, TrackingPlanId,
@@ -343,15 +344,18 @@ pub async fn referrals_for_learner(
     referrals_from_models(conn, org, models).await
 }
 
-/// The open referrals `owner` follows up, oldest follow-up date first (for My work).
+/// The open referrals `owner` follows up of learners in `scope`, oldest
+/// follow-up date first (for My work).
 pub async fn open_referrals_for_owner(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     owner: UserId,
     limit: u64,
 ) -> Result<Vec<Referral>> {
     let models = referral::Entity::find_in(org)
         .filter(referral::Column::OwnerId.eq(owner.0))
+        .filter(scope.learner_ids(org, (referral::Entity, referral::Column::LearnerId)))
         .filter(referral::Column::ClosedAt.is_null())
         .order_by_asc(referral::Column::FollowUpOn)
         .order_by_asc(referral::Column::Id)
@@ -408,21 +412,23 @@ pub struct AtRiskLearner {
 pub async fn at_risk_in_cohort(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     id: CohortId,
     today: NaiveDate,
 ) -> Result<Vec<AtRiskLearner>> {
-    Ok(at_risk(conn, org, id, today, None).await?.items)
+    Ok(at_risk(conn, org, scope, id, today, None).await?.items)
 }
 
 /// One page of the cohort's learners at risk, by name, with the size of the whole list.
 pub async fn at_risk_in_cohort_page(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     id: CohortId,
     today: NaiveDate,
     page: PageRequest,
 ) -> Result<Page<AtRiskLearner>> {
-    at_risk(conn, org, id, today, Some(page)).await
+    at_risk(conn, org, scope, id, today, Some(page)).await
 }
 
 /// The database selects the page's learners on the conditions of
@@ -432,12 +438,14 @@ pub async fn at_risk_in_cohort_page(
 async fn at_risk(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     id: CohortId,
     today: NaiveDate,
     page: Option<PageRequest>,
 ) -> Result<Page<AtRiskLearner>> {
     let plan = cohort_plan(conn, org, id).await?;
-    let (ids, total, page) = cohort_lists::at_risk_ids(conn, org, id, plan.as_ref(), today, page).await?;
+    let (ids, total, page) =
+        cohort_lists::at_risk_ids(conn, org, scope, id, plan.as_ref(), today, page).await?;
     let mut last_due: HashMap<i64, NaiveDate> = HashMap::new();
     let mut flags: HashMap<i64, Vec<String>> = HashMap::new();
     let mut referrals: HashMap<i64, usize> = HashMap::new();

@@ -16,6 +16,7 @@ use sea_orm::{
 
 use super::{decode, now};
 use crate::entities::{checkpoint, cohort, enrolment, learner, task};
+use crate::repo::scope::LearnerScope;
 use crate::repo::tenant::TenantScoped;
 use crate::{CheckpointId, LearnerId, OrganisationId, Result, TaskId, TrackingPlanId};
 
@@ -198,11 +199,13 @@ pub struct DueTask {
     pub learner_name: String,
 }
 
-/// Due and in-progress tasks up to `today` whose checkpoint is the `role`'s
-/// responsibility, grouped by checkpoint (in plan order), oldest first.
+/// Due and in-progress tasks up to `today` of learners in `scope` whose
+/// checkpoint is the `role`'s responsibility, grouped by checkpoint (in plan
+/// order), oldest first.
 pub async fn due_tasks_for_role(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     role: Role,
     today: NaiveDate,
     limit: u64,
@@ -229,6 +232,7 @@ pub async fn due_tasks_for_role(
                     .filter(task::Column::CheckpointId.eq(*checkpoint_id))
                     .filter(task::Column::Status.eq(status.code()))
                     .filter(task::Column::DueOn.lte(today))
+                    .filter(scope.enrolment_ids(org, (task::Entity, task::Column::EnrolmentId)))
                     .order_by_asc(task::Column::DueOn)
                     .order_by_asc(task::Column::Id)
                     .limit(limit)

@@ -16,6 +16,7 @@ use onward_storage::repo::destinations::destination_history;
 use onward_storage::repo::plans::{
     PlanEditError, copy_plan, remove_checkpoint, save_checkpoint, stored_plan, update_plan_details,
 };
+use onward_storage::repo::scope::LearnerScope;
 use onward_storage::repo::tasks::generate_tasks;
 use onward_storage::{Actor, CheckpointId, LearnerId, OrganisationId, TaskId, UserId};
 use onward_test_support::{TestDatabase, fixtures, on_both_backends};
@@ -116,7 +117,7 @@ async fn the_queue_escalates_and_a_key_records_one_attempt(db: TestDatabase) {
             .single()
             .expect("time")
     };
-    let next = next_call(conn, w.org, &point, &filter(day(20)))
+    let next = next_call(conn, w.org, &LearnerScope::All, &point, &filter(day(20)))
         .await
         .expect("next")
         .expect("Ada is due");
@@ -150,14 +151,14 @@ async fn the_queue_escalates_and_a_key_records_one_attempt(db: TestDatabase) {
         (TaskStatus::InProgress, 0, 1)
     );
     assert!(
-        next_call(conn, w.org, &point, &filter(day(20)))
+        next_call(conn, w.org, &LearnerScope::All, &point, &filter(day(20)))
             .await
             .expect("next")
             .is_none(),
         "tried today: wait for another day"
     );
     assert_eq!(
-        queue_counts(conn, w.org, &point, &filter(day(20)))
+        queue_counts(conn, w.org, &LearnerScope::All, &point, &filter(day(20)))
             .await
             .expect("counts")
             .tried,
@@ -166,7 +167,7 @@ async fn the_queue_escalates_and_a_key_records_one_attempt(db: TestDatabase) {
 
     // Second no-answer the next day: max attempts on the phone, so the task moves to
     // email and leaves the call queue.
-    let again = next_call(conn, w.org, &point, &filter(day(21)))
+    let again = next_call(conn, w.org, &LearnerScope::All, &point, &filter(day(21)))
         .await
         .expect("next")
         .expect("offered again the next day");
@@ -182,7 +183,7 @@ async fn the_queue_escalates_and_a_key_records_one_attempt(db: TestDatabase) {
         (TaskStatus::InProgress, 1, 0)
     );
     assert!(
-        next_call(conn, w.org, &point, &filter(day(25)))
+        next_call(conn, w.org, &LearnerScope::All, &point, &filter(day(25)))
             .await
             .expect("next")
             .is_none()
@@ -199,7 +200,7 @@ async fn after_every_channel_the_task_is_unreachable(db: TestDatabase) {
         .with_ymd_and_hms(2026, 11, 20, 10, 0, 0)
         .single()
         .expect("time");
-    let ben = next_call(conn, w.org, &point, &filter(at))
+    let ben = next_call(conn, w.org, &LearnerScope::All, &point, &filter(at))
         .await
         .expect("next")
         .expect("Ben");
@@ -217,7 +218,7 @@ async fn after_every_channel_the_task_is_unreachable(db: TestDatabase) {
     assert!(!points[0].valid, "the wrong number is marked as such");
 
     // Cat is reached and says what she is doing: one transaction, task done.
-    let cat = next_call(conn, w.org, &point, &filter(at))
+    let cat = next_call(conn, w.org, &LearnerScope::All, &point, &filter(at))
         .await
         .expect("next")
         .expect("Cat");
@@ -252,7 +253,7 @@ async fn after_every_channel_the_task_is_unreachable(db: TestDatabase) {
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].recorded_by, Some(w.user));
     assert!(
-        next_call(conn, w.org, &point, &filter(at))
+        next_call(conn, w.org, &LearnerScope::All, &point, &filter(at))
             .await
             .expect("next")
             .is_none()
@@ -306,14 +307,14 @@ async fn opted_out_erased_and_already_known_learners_are_skipped(db: TestDatabas
         .with_ymd_and_hms(2026, 11, 20, 10, 0, 0)
         .single()
         .expect("time");
-    let next = next_call(conn, w.org, &point, &filter(at))
+    let next = next_call(conn, w.org, &LearnerScope::All, &point, &filter(at))
         .await
         .expect("next")
         .expect("Gus");
     assert_eq!(next.learner.given_name, "Gus");
     let plan = stored_plan(conn, w.org, point.plan).await.expect("plan");
     assert_eq!(plan.checkpoints[0].tasks, 4);
-    let counts = queue_counts(conn, w.org, &point, &filter(at))
+    let counts = queue_counts(conn, w.org, &LearnerScope::All, &point, &filter(at))
         .await
         .expect("counts");
     assert_eq!(counts.waiting, 1, "the other three were closed on the way");
@@ -323,7 +324,7 @@ async fn opted_out_erased_and_already_known_learners_are_skipped(db: TestDatabas
         ..filter(at)
     };
     assert!(
-        next_call(conn, w.org, &point, &skipped)
+        next_call(conn, w.org, &LearnerScope::All, &point, &skipped)
             .await
             .expect("next")
             .is_none()
@@ -424,7 +425,7 @@ async fn plans_are_edited_validated_and_copied(db: TestDatabase) {
     assert_eq!(plan.checkpoints[0].checkpoint.key, "spring_intentions");
 
     // Editing the follow-up keeps its key and its task; the task keeps its date.
-    let task_before = next_call(conn, w.org, &point, &filter(Utc::now()))
+    let task_before = next_call(conn, w.org, &LearnerScope::All, &point, &filter(Utc::now()))
         .await
         .expect("next")
         .expect("Hal");
@@ -441,7 +442,7 @@ async fn plans_are_edited_validated_and_copied(db: TestDatabase) {
     let point = queue_checkpoint(conn, w.org, w.checkpoint)
         .await
         .expect("checkpoint");
-    let task_after = next_call(conn, w.org, &point, &filter(Utc::now()))
+    let task_after = next_call(conn, w.org, &LearnerScope::All, &point, &filter(Utc::now()))
         .await
         .expect("next")
         .expect("Hal");
@@ -508,11 +509,11 @@ async fn two_callers_sharing_a_queue_get_different_learners(db: TestDatabase) {
         claim_for: Some((user, now)),
         ..filter(at)
     };
-    let first = next_call(conn, w.org, &point, &as_caller(w.user, at))
+    let first = next_call(conn, w.org, &LearnerScope::All, &point, &as_caller(w.user, at))
         .await
         .expect("next")
         .expect("Ida");
-    let second = next_call(conn, w.org, &point, &as_caller(other.id, at))
+    let second = next_call(conn, w.org, &LearnerScope::All, &point, &as_caller(other.id, at))
         .await
         .expect("next")
         .expect("Jo");
@@ -524,7 +525,7 @@ async fn two_callers_sharing_a_queue_get_different_learners(db: TestDatabase) {
         ("Ida", "Jo")
     );
     // Reloading keeps one's own learner; a third look by the other caller finds no one free.
-    let again = next_call(conn, w.org, &point, &as_caller(w.user, at))
+    let again = next_call(conn, w.org, &LearnerScope::All, &point, &as_caller(w.user, at))
         .await
         .expect("next")
         .expect("Ida");
@@ -535,17 +536,23 @@ async fn two_callers_sharing_a_queue_get_different_learners(db: TestDatabase) {
         ..as_caller(other.id, later)
     };
     assert!(
-        next_call(conn, w.org, &point, &skipped)
+        next_call(conn, w.org, &LearnerScope::All, &point, &skipped)
             .await
             .expect("next")
             .is_none()
     );
     // After the claim runs out, Ida is free for the other caller.
     let much_later = at + Duration::minutes(11);
-    let freed = next_call(conn, w.org, &point, &as_caller(other.id, much_later))
-        .await
-        .expect("next")
-        .expect("someone");
+    let freed = next_call(
+        conn,
+        w.org,
+        &LearnerScope::All,
+        &point,
+        &as_caller(other.id, much_later),
+    )
+    .await
+    .expect("next")
+    .expect("someone");
     assert_eq!(freed.learner.given_name, "Ida");
 }
 

@@ -25,6 +25,7 @@ use onward_storage::repo::guarantee::{
 };
 use onward_storage::repo::learners::{insert_learner, search_key};
 use onward_storage::repo::plans::install_plan;
+use onward_storage::repo::scope::LearnerScope;
 use onward_storage::repo::support::{
     at_risk_in_cohort, at_risk_in_cohort_page, clear_flag, learner_at_risk, raise_flag,
 };
@@ -46,6 +47,9 @@ fn record(kind: DestinationKind, category: DestinationCategory, as_of: NaiveDate
         employer: None,
         job_role: None,
         hours_per_week: None,
+        sector: None,
+        course: None,
+        level: None,
         source: DestinationSource::Phone,
         verification: Verification::LearnerConfirmed,
         notes: None,
@@ -364,7 +368,7 @@ async fn cohort_lists_agree_with_the_domain_rules_page_by_page(db: TestDatabase)
     let unknown: Vec<LearnerId> = all_pages(expected_unknown.len(), 7, |page| {
         let conn = db.conn();
         async move {
-            unknown_learners_page(conn, org.id, cohort, Some(page))
+            unknown_learners_page(conn, org.id, &LearnerScope::All, cohort, Some(page))
                 .await
                 .expect("page")
                 .map(|learner| learner.id)
@@ -375,7 +379,7 @@ async fn cohort_lists_agree_with_the_domain_rules_page_by_page(db: TestDatabase)
         unknown, expected_unknown,
         "the not-known list, in name order, over its pages"
     );
-    let whole = unknown_learners_page(db.conn(), org.id, cohort, None)
+    let whole = unknown_learners_page(db.conn(), org.id, &LearnerScope::All, cohort, None)
         .await
         .expect("whole");
     assert_eq!(
@@ -388,7 +392,7 @@ async fn cohort_lists_agree_with_the_domain_rules_page_by_page(db: TestDatabase)
         all_pages(expected_at_risk.len(), 6, |page| {
             let conn = db.conn();
             async move {
-                at_risk_in_cohort_page(conn, org.id, cohort, today, page)
+                at_risk_in_cohort_page(conn, org.id, &LearnerScope::All, cohort, today, page)
                     .await
                     .expect("page")
                     .map(|entry| (entry.learner.id, entry.reasons))
@@ -400,14 +404,14 @@ async fn cohort_lists_agree_with_the_domain_rules_page_by_page(db: TestDatabase)
         "the at-risk list and reasons, over its pages"
     );
     assert_eq!(
-        at_risk_in_cohort(db.conn(), org.id, cohort, today)
+        at_risk_in_cohort(db.conn(), org.id, &LearnerScope::All, cohort, today)
             .await
             .expect("all")
             .len(),
         expected_at_risk.len()
     );
     // Before anyone's last checkpoint, not known is not yet a risk.
-    let early = at_risk_in_cohort(db.conn(), org.id, cohort, date(2025, 8, 1))
+    let early = at_risk_in_cohort(db.conn(), org.id, &LearnerScope::All, cohort, date(2025, 8, 1))
         .await
         .expect("early");
     for entry in &early {
@@ -426,7 +430,7 @@ async fn cohort_lists_agree_with_the_domain_rules_page_by_page(db: TestDatabase)
     let no_offer: Vec<LearnerId> = all_pages(expected_no_offer.len(), 9, |page| {
         let conn = db.conn();
         async move {
-            learners_without_offer_page(conn, org.id, cohort, page)
+            learners_without_offer_page(conn, org.id, &LearnerScope::All, cohort, page)
                 .await
                 .expect("page")
                 .0
@@ -435,7 +439,7 @@ async fn cohort_lists_agree_with_the_domain_rules_page_by_page(db: TestDatabase)
     })
     .await;
     assert_eq!(no_offer, expected_no_offer, "the no-offer list over its pages");
-    let (whole, counts) = learners_without_offer(db.conn(), org.id, cohort)
+    let (whole, counts) = learners_without_offer(db.conn(), org.id, &LearnerScope::All, cohort)
         .await
         .expect("whole");
     assert_eq!(whole.len(), expected_no_offer.len());
@@ -445,9 +449,15 @@ async fn cohort_lists_agree_with_the_domain_rules_page_by_page(db: TestDatabase)
         "each learner counted once, by their most advanced offer"
     );
 
-    let huge = unknown_learners_page(db.conn(), org.id, cohort, Some(PageRequest::new(1, 1_000_000)))
-        .await
-        .expect("page");
+    let huge = unknown_learners_page(
+        db.conn(),
+        org.id,
+        &LearnerScope::All,
+        cohort,
+        Some(PageRequest::new(1, 1_000_000)),
+    )
+    .await
+    .expect("page");
     assert_eq!(
         huge.size, MAX_PAGE_SIZE,
         "a page never holds more than {MAX_PAGE_SIZE} rows"

@@ -5,3 +5,4 @@ mod bulk;
 mod calls;
 mod cohort_lists;
 mod records;
+mod scoping;

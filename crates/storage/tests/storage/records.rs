@@ -17,6 +17,7 @@ use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolment};
 use onward_storage::repo::learner_search::{LearnerQuery, search_learners};
 use onward_storage::repo::learners::{count_learners, insert_learner, learner};
 use onward_storage::repo::plans::{install_plan, tracking_plan};
+use onward_storage::repo::scope::LearnerScope;
 use onward_storage::repo::users::user_by_email;
 use onward_storage::session_store::DatabaseSessionStore;
 use onward_storage::{LearnerId, StorageError};
@@ -258,7 +259,7 @@ async fn enrolments_link_only_the_organisations_own_rows(db: TestDatabase) {
             ..LearnerQuery::default()
         },
     ] {
-        let found = search_learners(db.conn(), org.id, &query, None, 10)
+        let found = search_learners(db.conn(), org.id, &LearnerScope::All, &query, None, 10)
             .await
             .expect("search");
         let ids: Vec<LearnerId> = found.iter().map(|row| row.id).collect();
@@ -410,9 +411,16 @@ async fn tasks_are_generated_once_per_enrolment_and_checkpoint(db: TestDatabase)
     let second = generate_tasks(db.conn(), org.id).await.expect("generate again");
     assert_eq!(second.created, 0, "idempotent");
 
-    let lead = due_tasks_for_role(db.conn(), org.id, Role::ProgressionLead, date(2027, 12, 31), 100)
-        .await
-        .expect("due");
+    let lead = due_tasks_for_role(
+        db.conn(),
+        org.id,
+        &LearnerScope::All,
+        Role::ProgressionLead,
+        date(2027, 12, 31),
+        100,
+    )
+    .await
+    .expect("due");
     let dates: Vec<(&str, NaiveDate)> = lead
         .iter()
         .map(|t| (t.checkpoint_name.as_str(), t.due_on))
@@ -430,18 +438,32 @@ async fn tasks_are_generated_once_per_enrolment_and_checkpoint(db: TestDatabase)
     );
     // The NEET follow-up (1 February) crosses the year boundary: the early leaver's is
     // 01/02/2026, the completer's (left 26/06/2026) 01/02/2027.
-    let iag = due_tasks_for_role(db.conn(), org.id, Role::IagAdviser, date(2027, 12, 31), 100)
-        .await
-        .expect("due");
+    let iag = due_tasks_for_role(
+        db.conn(),
+        org.id,
+        &LearnerScope::All,
+        Role::IagAdviser,
+        date(2027, 12, 31),
+        100,
+    )
+    .await
+    .expect("due");
     let follow_ups: Vec<NaiveDate> = iag
         .iter()
         .filter(|t| t.checkpoint_name.starts_with("NEET"))
         .map(|t| t.due_on)
         .collect();
     assert_eq!(follow_ups, vec![date(2026, 2, 1), date(2027, 2, 1)]);
-    let nothing_yet = due_tasks_for_role(db.conn(), org.id, Role::ProgressionLead, date(2025, 1, 1), 100)
-        .await
-        .expect("due");
+    let nothing_yet = due_tasks_for_role(
+        db.conn(),
+        org.id,
+        &LearnerScope::All,
+        Role::ProgressionLead,
+        date(2025, 1, 1),
+        100,
+    )
+    .await
+    .expect("due");
     assert!(nothing_yet.is_empty(), "nothing is due before its date");
 }
 
@@ -726,7 +748,7 @@ async fn learners_without_a_september_guarantee_offer_are_listed(db: TestDatabas
         .await
         .expect("offer");
 
-    let (without, counts) = learners_without_offer(db.conn(), org.id, cohort)
+    let (without, counts) = learners_without_offer(db.conn(), org.id, &LearnerScope::All, cohort)
         .await
         .expect("list");
     let names: Vec<&str> = without.iter().map(|w| w.learner.given_name.as_str()).collect();
@@ -745,7 +767,7 @@ async fn learners_without_a_september_guarantee_offer_are_listed(db: TestDatabas
     update_offer_status(db.conn(), org.id, learners[1], declined, OfferStatus::Offered)
         .await
         .expect("update");
-    let (without, counts) = learners_without_offer(db.conn(), org.id, cohort)
+    let (without, counts) = learners_without_offer(db.conn(), org.id, &LearnerScope::All, cohort)
         .await
         .expect("list");
     assert_eq!(without.len(), 1);
@@ -854,7 +876,7 @@ async fn at_risk_learners_flags_and_referrals(db: TestDatabase) {
     .await
     .expect("flag");
 
-    let before_deadline = at_risk_in_cohort(db.conn(), org.id, cohort, date(2026, 6, 30))
+    let before_deadline = at_risk_in_cohort(db.conn(), org.id, &LearnerScope::All, cohort, date(2026, 6, 30))
         .await
         .expect("at risk");
     let names: Vec<&str> = before_deadline
@@ -866,7 +888,7 @@ async fn at_risk_learners_flags_and_referrals(db: TestDatabase) {
         vec!["Flagged", "Neet"],
         "not known is not at risk before the last checkpoint"
     );
-    let after = at_risk_in_cohort(db.conn(), org.id, cohort, date(2026, 7, 2))
+    let after = at_risk_in_cohort(db.conn(), org.id, &LearnerScope::All, cohort, date(2026, 7, 2))
         .await
         .expect("at risk");
     let reasons: Vec<(&str, &AtRiskReason)> = after
@@ -919,7 +941,7 @@ async fn at_risk_learners_flags_and_referrals(db: TestDatabase) {
     assert!(!flags[0].is_open());
     assert_eq!(flags[0].cleared_note.as_deref(), Some("Found a new job"));
     assert_eq!(flags[0].raised_by_name.as_deref(), Some("iag_adviser user"));
-    let after_clear = at_risk_in_cohort(db.conn(), org.id, cohort, date(2026, 7, 2))
+    let after_clear = at_risk_in_cohort(db.conn(), org.id, &LearnerScope::All, cohort, date(2026, 7, 2))
         .await
         .expect("at risk");
     assert_eq!(after_clear.len(), 2);
@@ -960,7 +982,7 @@ async fn at_risk_learners_flags_and_referrals(db: TestDatabase) {
         matches!(foreign_owner, Err(StorageError::NotFound { .. })),
         "owner from another organisation"
     );
-    let mine = open_referrals_for_owner(db.conn(), org.id, adviser.id, 100)
+    let mine = open_referrals_for_owner(db.conn(), org.id, &LearnerScope::All, adviser.id, 100)
         .await
         .expect("mine");
     assert_eq!(
@@ -969,7 +991,7 @@ async fn at_risk_learners_flags_and_referrals(db: TestDatabase) {
         "oldest follow-up first"
     );
     assert_eq!(mine[0].learner_name, "Unknown Risk");
-    let at_risk = at_risk_in_cohort(db.conn(), org.id, cohort, date(2026, 7, 2))
+    let at_risk = at_risk_in_cohort(db.conn(), org.id, &LearnerScope::All, cohort, date(2026, 7, 2))
         .await
         .expect("at risk");
     assert!(at_risk.iter().all(|a| a.open_referrals == 1));
@@ -1016,14 +1038,14 @@ async fn at_risk_learners_flags_and_referrals(db: TestDatabase) {
     assert_eq!(log[0].outcome, Some(ReferralOutcome::Engaged));
     assert_eq!(log[0].closed_by_name.as_deref(), Some("iag_adviser user"));
     assert_eq!(
-        open_referrals_for_owner(db.conn(), org.id, adviser.id, 100)
+        open_referrals_for_owner(db.conn(), org.id, &LearnerScope::All, adviser.id, 100)
             .await
             .expect("mine")
             .len(),
         1
     );
     assert!(
-        open_referrals_for_owner(db.conn(), other.id, adviser.id, 100)
+        open_referrals_for_owner(db.conn(), other.id, &LearnerScope::All, adviser.id, 100)
             .await
             .expect("theirs")
             .is_empty(),

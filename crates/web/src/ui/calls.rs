@@ -21,7 +21,6 @@ use onward_storage::repo::calls::{
     next_call, queue_checkpoint, queue_counts, record_call,
 };
 use onward_storage::repo::cohorts::{CohortSummary, cohort};
-use onward_storage::repo::learners::learner;
 use onward_storage::{CheckpointId, CohortId, ContactPointId, LearnerId, StorageError, TaskId};
 use serde::Deserialize;
 
@@ -189,19 +188,21 @@ async fn call_page(
     };
     let candidate = match shown {
         Shown::Task(candidate) => Some(*candidate),
-        Shown::NextAfter(_) if checkpoint.uses_phone() => next_call(conn, org, &checkpoint, &filter).await?,
+        Shown::NextAfter(_) if checkpoint.uses_phone() => {
+            next_call(conn, org, &staff.scope, &checkpoint, &filter).await?
+        }
         Shown::NextAfter(_) => None,
     };
-    let counts = queue_counts(conn, org, &checkpoint, &filter).await?;
+    let counts = queue_counts(conn, org, &staff.scope, &checkpoint, &filter).await?;
     if let Some(candidate) = &candidate {
         staff
             .audit_view("learner.view", "learner", candidate.learner.id.0)
             .await?;
     }
     let saved = match saved {
-        Some(id) => match learner(conn, org, id).await {
+        Some(id) => match staff.learner(id).await {
             Ok(found) => Some((found.id, format!("{} {}", found.given_name, found.family_name))),
-            Err(StorageError::NotFound { .. }) => None,
+            Err(WebError::Storage(StorageError::NotFound { .. })) => None,
             Err(err) => return Err(err.into()),
         },
         None => None,
@@ -347,7 +348,7 @@ async fn save(
     };
     // The call's learner and the kind of answer (intended or actual) come from
     // the task, never from the form.
-    let shown = call_for_task(staff.conn(), org, &checkpoint, task).await?;
+    let shown = call_for_task(staff.conn(), org, &staff.scope, &checkpoint, task).await?;
     let (outcome, destination) = match parse_call(&fields, shown.kind) {
         Ok(parsed) => parsed,
         Err(errors) => {

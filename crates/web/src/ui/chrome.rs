@@ -1,6 +1,7 @@
 //! What every signed-in page shows around its content: who is signed in, the
 //! menu their role allows, and the CSRF token for the sign-out form.
 
+use onward_domain::disclosure::{ShownCount, shown_count};
 use onward_domain::permissions::{Action, allows};
 use tower_sessions::Session;
 
@@ -48,6 +49,23 @@ macro_rules! localised {
 }
 pub(crate) use localised;
 
+/// A count however a template holds it (`u64`, or a reference from a loop).
+pub trait AsCount {
+    fn as_count(&self) -> u64;
+}
+
+impl AsCount for u64 {
+    fn as_count(&self) -> u64 {
+        *self
+    }
+}
+
+impl<T: AsCount + ?Sized> AsCount for &T {
+    fn as_count(&self) -> u64 {
+        (**self).as_count()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Chrome {
     pub user: CurrentUser,
@@ -65,6 +83,18 @@ impl Chrome {
             user,
             section,
         })
+    }
+
+    /// A count as the signed-in user may see it: exact for roles that see
+    /// named records, "fewer than 6" under 6 for aggregate-only roles
+    /// (`onward_domain::disclosure`). Every count on a cohort page goes through it.
+    pub fn count(&self, count: impl AsCount) -> String {
+        match shown_count(self.user.role, count.as_count()) {
+            ShownCount::Exact(count) => count.to_string(),
+            ShownCount::FewerThan(threshold) => self
+                .tr
+                .t_with("count-fewer-than", &[("threshold", &threshold.to_string())]),
+        }
     }
 
     /// Whether the signed-in user's role allows an action (by its code), for menus.

@@ -13,8 +13,9 @@ use onward_domain::learner::{Ethnicity, NewLearner, Sex};
 use onward_domain::organisation::CountryCode;
 use onward_domain::person::PersonName;
 use onward_domain::postcode::Postcode;
+use onward_domain::tutor_group::TutorGroup;
 use onward_domain::uln::Uln;
-use onward_storage::repo::learners::{Learner, learner, update_learner};
+use onward_storage::repo::learners::{Learner, update_learner};
 use onward_storage::repo::organisations::organisation;
 use onward_storage::{LearnerId, StorageError};
 use serde::Deserialize;
@@ -57,6 +58,8 @@ struct Fields {
     sex: String,
     #[serde(default)]
     ethnicity: String,
+    #[serde(default)]
+    tutor_group: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -82,6 +85,7 @@ impl LearnerForm {
             ("uln", "column-uln", &self.fields.uln),
             ("mis_id", "column-mis-id", &self.fields.mis_id),
             ("postcode", "column-postcode", &self.fields.postcode),
+            ("tutor_group", "learner-tutor-group", &self.fields.tutor_group),
         ]
     }
 }
@@ -103,6 +107,11 @@ fn fields_of(learner: &Learner) -> Fields {
         postcode: learner.postcode.clone().unwrap_or_default(),
         sex: learner.sex.map(|v| v.code().to_owned()).unwrap_or_default(),
         ethnicity: learner.ethnicity.map(|v| v.code().to_owned()).unwrap_or_default(),
+        tutor_group: learner
+            .tutor_group
+            .as_ref()
+            .map(|group| group.as_str().to_owned())
+            .unwrap_or_default(),
     }
 }
 
@@ -126,7 +135,7 @@ async fn form(
 }
 
 async fn edit(staff: Staff, Path(id): Path<i64>) -> Result<LearnerForm, WebError> {
-    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
+    let learner = staff.learner(LearnerId(id)).await?;
     form(&staff, learner.id, fields_of(&learner), FormErrors::new()).await
 }
 
@@ -168,6 +177,13 @@ fn parse(fields: &Fields, existing: &Learner, country: &CountryCode) -> Result<N
             .map_err(|_| errors.push("postcode", "Enter a real postcode, like LS6 2AB".to_owned()))
             .ok(),
     };
+    // Clearing the field takes the learner out of every tutor's groups.
+    let tutor_group = match fields.tutor_group.trim() {
+        "" => None,
+        text => TutorGroup::parse(text)
+            .map_err(|err| errors.push("tutor_group", format!("Tutor group: {}", err.message)))
+            .ok(),
+    };
     let sex = Sex::from_code(&fields.sex);
     let ethnicity = Ethnicity::from_code(&fields.ethnicity);
     match (given_name, family_name) {
@@ -186,6 +202,7 @@ fn parse(fields: &Fields, existing: &Learner, country: &CountryCode) -> Result<N
             send: existing.send,
             postcode: postcode.map(|p| p.as_str().to_owned()),
             preferred_language: existing.preferred_language.clone(),
+            tutor_group,
         }),
         _ => Err(errors),
     }
@@ -198,7 +215,7 @@ async fn save(
 ) -> Result<Response, WebError> {
     let conn = staff.conn();
     let org = staff.organisation();
-    let existing = learner(conn, org, LearnerId(id)).await?;
+    let existing = staff.learner(LearnerId(id)).await?;
     let country = organisation(conn, org).await?.country;
     let errors = match parse(&fields, &existing, &country) {
         Ok(new) => {

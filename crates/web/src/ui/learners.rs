@@ -20,7 +20,7 @@ use onward_storage::repo::contacts::{
 use onward_storage::repo::destinations::destination_history;
 use onward_storage::repo::enrolments::{EnrolmentView, enrolments_for_learner};
 use onward_storage::repo::learner_search::{LearnerQuery, LearnerSummary, PageAfter, search_learners};
-use onward_storage::repo::learners::{Learner, learner};
+use onward_storage::repo::learners::Learner;
 use onward_storage::repo::organisations::organisation;
 use onward_storage::repo::programmes::{Programme, list_programmes};
 use onward_storage::{CohortId, LearnerId, ProgrammeId};
@@ -133,8 +133,15 @@ async fn search(staff: Staff, Query(params): Query<SearchParams>) -> Result<Sear
         programme,
         status,
     };
-    let mut learners =
-        search_learners(conn, staff.organisation(), &query, after.as_ref(), PAGE_SIZE + 1).await?;
+    let mut learners = search_learners(
+        conn,
+        staff.organisation(),
+        &staff.scope,
+        &query,
+        after.as_ref(),
+        PAGE_SIZE + 1,
+    )
+    .await?;
     let next_page = if learners.len() as u64 > PAGE_SIZE {
         learners.truncate(PAGE_SIZE as usize);
         learners
@@ -143,6 +150,17 @@ async fn search(staff: Staff, Query(params): Query<SearchParams>) -> Result<Sear
     } else {
         None
     };
+    // A list of named learners is a view of each of them: who searched for
+    // what, and which learners the page showed.
+    let shown: Vec<String> = learners.iter().map(|l| l.id.to_string()).collect();
+    staff
+        .audit_list_view(
+            "learner.search",
+            "organisation",
+            staff.organisation().0,
+            search_audit_detail(&query, &shown),
+        )
+        .await?;
     Ok(SearchPage {
         cohorts: list_cohorts(conn, staff.organisation()).await?,
         programmes: list_programmes(conn, staff.organisation()).await?,
@@ -156,6 +174,25 @@ async fn search(staff: Staff, Query(params): Query<SearchParams>) -> Result<Sear
         next_page,
         first_page: after.is_none(),
     })
+}
+
+/// What the audit trail keeps of a search: the text and filters, and the ids
+/// of the learners shown (at most a page of them).
+fn search_audit_detail(query: &LearnerQuery, shown: &[String]) -> String {
+    // Control characters (a NUL in a crafted URL) are not kept in the trail.
+    let text: String = query.text.chars().filter(|c| !c.is_control()).collect();
+    let mut detail = format!("q=\"{text}\"");
+    if let Some(cohort) = query.cohort {
+        detail.push_str(&format!(" cohort={cohort}"));
+    }
+    if let Some(programme) = query.programme {
+        detail.push_str(&format!(" programme={programme}"));
+    }
+    if let Some(status) = query.status {
+        detail.push_str(&format!(" status={}", status.code()));
+    }
+    detail.push_str(&format!("; shown: {}", shown.join(" ")));
+    detail
 }
 
 /// One dated line of the learner's timeline.
@@ -185,7 +222,7 @@ struct LearnerPage {
 async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, WebError> {
     let conn = staff.conn();
     let org = staff.organisation();
-    let learner = learner(conn, org, LearnerId(id)).await?;
+    let learner = staff.learner(LearnerId(id)).await?;
     staff.audit_view("learner.view", "learner", learner.id.0).await?;
     let enrolments = enrolments_for_learner(conn, org, learner.id).await?;
     let destinations = destination_history(conn, org, learner.id).await?;
@@ -328,7 +365,7 @@ struct ContactForm {
 impl ContactForm {}
 
 async fn new_contact(staff: Staff, Path(id): Path<i64>) -> Result<ContactForm, WebError> {
-    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
+    let learner = staff.learner(LearnerId(id)).await?;
     Ok(ContactForm {
         chrome: staff.chrome("learners").await?,
         learner,
@@ -392,7 +429,7 @@ async fn create_contact(
     CsrfForm(fields): CsrfForm<ContactFields>,
 ) -> Result<Response, WebError> {
     let conn = staff.conn();
-    let learner = learner(conn, staff.organisation(), LearnerId(id)).await?;
+    let learner = staff.learner(LearnerId(id)).await?;
     let country = organisation(conn, staff.organisation()).await?.country;
     match parse_contact(&fields, &country) {
         Ok(contact) => {

@@ -22,6 +22,7 @@ pub mod setup;
 mod sign_in;
 pub(crate) mod staff;
 mod support;
+mod tutor_groups;
 mod unknowns;
 mod users;
 mod work;
@@ -51,4 +52,5 @@ pub fn router() -> Router<AppState> {
         .merge(support::router())
         .merge(calls::router())
         .merge(plans::router())
+        .merge(tutor_groups::router())
 }

@@ -7,7 +7,9 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, RawForm, Request};
 use axum::http::request::Parts;
-use onward_storage::{Actor, DatabaseConnection, OrganisationId, Write};
+use onward_storage::repo::learners::{Learner, learner_in_scope};
+use onward_storage::repo::scope::LearnerScope;
+use onward_storage::{Actor, DatabaseConnection, LearnerId, OrganisationId, Write};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use tower_sessions::Session;
@@ -22,11 +24,21 @@ pub struct Staff {
     pub session: Session,
     pub peer: SocketAddr,
     pub state: AppState,
+    /// The learners this person may see (a tutor: their tutor groups), built
+    /// once per request and handed to every repository that lists or opens
+    /// named learners.
+    pub scope: LearnerScope,
 }
 
 impl Staff {
     pub fn organisation(&self) -> OrganisationId {
         self.user.organisation_id
+    }
+
+    /// A learner this person may see; one outside their scope (another tutor
+    /// group, another organisation) is "not found" (404).
+    pub async fn learner(&self, id: LearnerId) -> Result<Learner, WebError> {
+        Ok(learner_in_scope(self.conn(), self.organisation(), &self.scope, id).await?)
     }
 
     /// The pooled connection, for reads.
@@ -46,6 +58,22 @@ impl Staff {
     /// Opens a unit of work in which a change and its audit event commit together.
     pub async fn write(&self) -> Result<Write, WebError> {
         Ok(self.state.database.write(self.actor()).await?)
+    }
+
+    /// Records a view of a list of named learners (a search page, the
+    /// not-known list) with what was asked and how many were shown.
+    pub async fn audit_list_view(
+        &self,
+        action: &'static str,
+        subject_type: &'static str,
+        subject_id: i64,
+        detail: String,
+    ) -> Result<(), WebError> {
+        self.state
+            .database
+            .audit(self.actor(), action, subject_type, Some(subject_id), Some(detail))
+            .await?;
+        Ok(())
     }
 
     /// Records a view of a named record (e.g. `learner.view`).
@@ -79,11 +107,14 @@ impl FromRequestParts<AppState> for Staff {
         let ConnectInfo(peer) = ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
             .await
             .map_err(|_| WebError::BadRequest("The client address is unknown."))?;
+        let scope =
+            LearnerScope::for_user(state.database.conn(), user.organisation_id, user.id, user.role).await?;
         Ok(Self {
             user,
             session,
             peer,
             state: state.clone(),
+            scope,
         })
     }
 }

@@ -14,7 +14,7 @@ use onward_domain::destination::{
 use onward_storage::repo::cohort_lists::unknown_learners_page;
 use onward_storage::repo::cohorts::{CohortSummary, cohort, unknown_learners};
 use onward_storage::repo::destinations::append_destination;
-use onward_storage::repo::learners::{Learner, learner};
+use onward_storage::repo::learners::Learner;
 use onward_storage::{CohortId, LearnerId};
 use serde::Deserialize;
 
@@ -70,11 +70,21 @@ async fn show(
     let page = unknown_learners_page(
         conn,
         staff.organisation(),
+        &staff.scope,
         cohort.id,
         Some(query.request(PAGE_SIZE)),
     )
     .await?;
     let pagination = Pagination::new(&page, &format!("/cohorts/{}/unknowns", cohort.id));
+    // A list of named learners is a view of each of them.
+    staff
+        .audit_list_view(
+            "cohort.unknowns_view",
+            "cohort",
+            cohort.id.0,
+            format!("{} learners shown", page.items.len()),
+        )
+        .await?;
     Ok(UnknownsPage {
         chrome: staff.chrome("cohorts").await?,
         cohort,
@@ -89,7 +99,7 @@ async fn show(
 async fn export(staff: Staff, Path(id): Path<i64>) -> Result<Response, WebError> {
     let conn = staff.conn();
     let cohort = cohort(conn, staff.organisation(), CohortId(id)).await?;
-    let learners = unknown_learners(conn, staff.organisation(), cohort.id).await?;
+    let learners = unknown_learners(conn, staff.organisation(), &staff.scope, cohort.id).await?;
     let mut file = CsvDownload::new(&[
         "Family name",
         "Given name",
@@ -125,7 +135,7 @@ async fn record_known(
     Path(id): Path<i64>,
     CsrfForm(fields): CsrfForm<KnownFields>,
 ) -> Result<Redirect, WebError> {
-    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
+    let learner = staff.learner(LearnerId(id)).await?;
     let category = DestinationCategory::from_code(&fields.category).ok_or(WebError::BadRequest(
         "Go back and choose what the learner is doing.",
     ))?;

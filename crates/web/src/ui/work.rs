@@ -50,7 +50,15 @@ struct WorkPage {
 
 async fn my_work(staff: Staff) -> Result<WorkPage, WebError> {
     let today = chrono::Utc::now().date_naive();
-    let tasks = due_tasks_for_role(staff.conn(), staff.organisation(), staff.user.role, today, SHOWN).await?;
+    let tasks = due_tasks_for_role(
+        staff.conn(),
+        staff.organisation(),
+        &staff.scope,
+        staff.user.role,
+        today,
+        SHOWN,
+    )
+    .await?;
     let total = tasks.len();
     let mut groups: Vec<Group> = Vec::new();
     for task in tasks {
@@ -69,8 +77,14 @@ async fn my_work(staff: Staff) -> Result<WorkPage, WebError> {
             }
         }
     }
-    let referrals =
-        open_referrals_for_owner(staff.conn(), staff.organisation(), staff.user.id, SHOWN).await?;
+    let referrals = open_referrals_for_owner(
+        staff.conn(),
+        staff.organisation(),
+        &staff.scope,
+        staff.user.id,
+        SHOWN,
+    )
+    .await?;
     let referrals_due = referrals.iter().filter(|r| r.follow_up_on <= today).count();
     Ok(WorkPage {
         chrome: staff.chrome("work").await?,

@@ -1,7 +1,9 @@
 //! Every route × every role (and signed out, and a user of another
-//! organisation) against the permission table, on both backends.
+//! organisation) against the permission table, on both backends; and every
+//! page a tutor can open against their tutor groups (another group's learner
+//! is not found, and no list or export names them).
 
-use onward_domain::permissions::allows;
+use onward_domain::permissions::{Action, allows};
 use onward_domain::role::Role;
 use onward_storage::repo::cohorts::{NewCohort, create_cohort};
 use onward_storage::repo::imports;
@@ -69,9 +71,14 @@ async fn every_route_for_every_role(db: TestDatabase) {
     let org = fixtures::organisation(db.conn(), "matrix").await;
     let outsider_org = fixtures::organisation(db.conn(), "outsider").await;
     let mut target_user = None;
+    let mut tutor = None;
     for role in Role::ALL {
-        fixtures::user(db.conn(), &org, *role, &format!("{}@matrix.example", role.code())).await;
+        let user = fixtures::user(db.conn(), &org, *role, &format!("{}@matrix.example", role.code())).await;
+        if *role == Role::Tutor {
+            tutor = Some(user);
+        }
     }
+    let tutor = tutor.expect("a tutor");
     let target = fixtures::user(db.conn(), &org, Role::Tutor, "target@matrix.example").await;
     target_user.get_or_insert(target.id);
     fixtures::user(db.conn(), &outsider_org, Role::Admin, "admin@outsider.example").await;
@@ -129,7 +136,7 @@ async fn every_route_for_every_role(db: TestDatabase) {
     .await
     .expect("import run");
     // A plan whose checkpoints have tasks (so removing one is refused, not done).
-    let (plan, checkpoint) = {
+    let (plan, checkpoint, planned) = {
         use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
         use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolment};
         let plan = onward_storage::repo::plans::install_plan(
@@ -174,7 +181,7 @@ async fn every_route_for_every_role(db: TestDatabase) {
         let stored = onward_storage::repo::plans::stored_plan(db.conn(), org.id, plan)
             .await
             .expect("plan");
-        (plan, stored.checkpoints[3].id)
+        (plan, stored.checkpoints[3].id, planned)
     };
     let record = onward_storage::repo::destinations::append_destination(
         db.conn(),
@@ -202,6 +209,52 @@ async fn every_route_for_every_role(db: TestDatabase) {
     )
     .await
     .expect("destination record");
+    // Tutor groups: the matrix tutor has the matrix learner's group; a learner
+    // of another group is enrolled in the planned cohort beside them.
+    let hidden = insert_learner(
+        db.conn(),
+        org.id,
+        &fixtures::new_learner("Hidden", "Pupil", None, Some("M3")),
+    )
+    .await
+    .expect("learner");
+    {
+        use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
+        use onward_domain::tutor_group::TutorGroup;
+        use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolment};
+        use onward_storage::repo::tutor_groups::{set_groups_of_tutor, set_learner_group};
+        let group = |name: &str| TutorGroup::parse(name).expect("group");
+        set_learner_group(db.conn(), org.id, learner, Some(&group("M1")))
+            .await
+            .expect("group");
+        set_learner_group(db.conn(), org.id, hidden, Some(&group("M2")))
+            .await
+            .expect("group");
+        set_groups_of_tutor(db.conn(), org.id, tutor.id, &[group("M1")])
+            .await
+            .expect("assign");
+        let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        insert_enrolment(
+            db.conn(),
+            org.id,
+            &NewEnrolment {
+                learner: hidden,
+                programme,
+                cohort: planned,
+                dates: EnrolmentDates {
+                    start: date(2025, 1, 6),
+                    planned_end: date(2025, 3, 28),
+                    actual_end: None,
+                },
+                status: CompletionStatus::Completed,
+            },
+        )
+        .await
+        .expect("enrolment");
+        onward_storage::repo::tasks::generate_tasks(db.conn(), org.id)
+            .await
+            .expect("tasks");
+    }
     let app = TestApp::spawn(db).await;
 
     let concrete = |path: &str| {
@@ -296,8 +349,87 @@ async fn every_route_for_every_role(db: TestDatabase) {
             }
             checked += 1;
         }
+        if let Visitor::Staff(role @ (Role::Tutor | Role::Admin)) = visitor {
+            scoped_walk(&app, &client, &csrf, role, hidden, planned, checkpoint).await;
+        }
     }
     assert_eq!(checked, ROUTES.len() * (Role::ALL.len() + 2));
+}
+
+/// Every route a tutor may use, aimed at a learner outside their groups or at
+/// lists where that learner belongs: records are not found, and no page or
+/// export names the learner. An administrator's lists do name them (so the
+/// walk would notice a list that showed nobody).
+async fn scoped_walk(
+    app: &TestApp,
+    client: &reqwest::Client,
+    csrf: &str,
+    role: Role,
+    hidden: onward_storage::LearnerId,
+    planned: onward_storage::CohortId,
+    checkpoint: onward_storage::CheckpointId,
+) {
+    let mut named_lists = 0;
+    for route in ROUTES {
+        let Access::Action(action) = route.access else {
+            continue;
+        };
+        // A record of one learner, or a page that lists learners by name
+        // (what the named-list permissions guard).
+        let on_learner = route.path.starts_with("/learners/{id}");
+        let listing = route.method == "GET"
+            && !on_learner
+            && matches!(action, Action::ViewLearners | Action::WorkCallQueue);
+        let walked = if role == Role::Tutor {
+            on_learner || listing
+        } else {
+            listing
+        };
+        if !walked || !allows(role, action) {
+            continue;
+        }
+        let path = route
+            .path
+            .replace("/learners/{id}", &format!("/learners/{hidden}"))
+            .replace("/cohorts/{id}", &format!("/cohorts/{planned}"))
+            .replace("/calls/{id}", &format!("/calls/{checkpoint}"));
+        let request = if route.method == "GET" {
+            client.get(app.url(&path))
+        } else {
+            client.post(app.url(&path)).form(&[("csrf", csrf)])
+        };
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        let body = response.text().await.expect("body");
+        let label = format!("{role:?} {} {path}", route.method);
+        match role {
+            Role::Tutor => {
+                if on_learner {
+                    assert_eq!(status, StatusCode::NOT_FOUND, "{label}: another group's learner");
+                } else {
+                    assert_eq!(status, StatusCode::OK, "{label}");
+                }
+                assert!(!body.contains("Hidden"), "{label}: names another group's learner");
+            }
+            _ => {
+                // My work and the call queue hold the administrator's own
+                // tasks, and at-risk depends on the plan's dates.
+                if action == Action::ViewLearners
+                    && route.path != "/work"
+                    && !route.path.ends_with("/at-risk")
+                {
+                    assert!(
+                        body.contains("Hidden"),
+                        "{label}: the administrator's list names everyone"
+                    );
+                    named_lists += 1;
+                }
+            }
+        }
+    }
+    if role == Role::Admin {
+        assert!(named_lists >= 5, "the lists were walked: {named_lists}");
+    }
 }
 
 on_both_backends!(every_route_for_every_role);

@@ -4,5 +4,6 @@
 mod access_matrix;
 mod app;
 mod calls;
+mod scoping;
 mod staff_pages;
 mod tracking;

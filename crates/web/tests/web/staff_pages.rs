@@ -21,23 +21,54 @@ async fn add_learner(
     family: &str,
     uln: Option<&str>,
 ) -> LearnerId {
+    // In the tutor group of the tutors these tests sign in as.
     insert_learner(
         db.conn(),
         org,
-        &fixtures::new_learner(given, family, uln, Some(&format!("MIS-{given}-{family}"))),
+        &onward_domain::learner::NewLearner {
+            tutor_group: Some(tutor_group()),
+            ..fixtures::new_learner(given, family, uln, Some(&format!("MIS-{given}-{family}")))
+        },
     )
     .await
     .expect("learner")
 }
 
+fn tutor_group() -> onward_domain::tutor_group::TutorGroup {
+    onward_domain::tutor_group::TutorGroup::parse("T1").expect("group")
+}
+
+/// Gives a tutor the group [`add_learner`] puts learners in.
+async fn teach_the_test_group(db: &TestDatabase, email: &str) {
+    let user = onward_storage::repo::users::user_by_email(
+        db.conn(),
+        &onward_domain::email::EmailAddress::parse(email).expect("email"),
+    )
+    .await
+    .expect("read")
+    .expect("user");
+    onward_storage::repo::tutor_groups::set_groups_of_tutor(
+        db.conn(),
+        user.organisation_id,
+        user.id,
+        &[tutor_group()],
+    )
+    .await
+    .expect("assign");
+}
+
 async fn signed_in(db: TestDatabase, role: Role) -> (TestApp, OrganisationId) {
     let (app, org) = TestApp::signed_in(db, "staff", role).await;
+    if role == Role::Tutor {
+        teach_the_test_group(&app.db, "me@staff.example").await;
+    }
     (app, org.id)
 }
 
 async fn search_finds_by_name_uln_and_pages_by_keyset(db: TestDatabase) {
     let org = fixtures::organisation(db.conn(), "staff").await;
     fixtures::user(db.conn(), &org, Role::Tutor, "me@staff.example").await;
+    teach_the_test_group(&db, "me@staff.example").await;
     for index in 0..30 {
         add_learner(&db, org.id, &format!("Pupil{index:02}"), "Smith", None).await;
     }

@@ -71,8 +71,14 @@ async fn guarantee(
 ) -> Result<GuaranteePage, WebError> {
     let conn = staff.conn();
     let cohort = cohort(conn, staff.organisation(), CohortId(id)).await?;
-    let (page, counts) =
-        learners_without_offer_page(conn, staff.organisation(), cohort.id, query.request(PAGE_SIZE)).await?;
+    let (page, counts) = learners_without_offer_page(
+        conn,
+        staff.organisation(),
+        &staff.scope,
+        cohort.id,
+        query.request(PAGE_SIZE),
+    )
+    .await?;
     let pagination = Pagination::new(&page, &format!("/cohorts/{}/guarantee", cohort.id));
     staff
         .audit_view("cohort.guarantee_view", "cohort", cohort.id.0)
@@ -89,7 +95,7 @@ async fn guarantee(
 async fn guarantee_export(staff: Staff, Path(id): Path<i64>) -> Result<Response, WebError> {
     let conn = staff.conn();
     let cohort = cohort(conn, staff.organisation(), CohortId(id)).await?;
-    let (learners, _) = learners_without_offer(conn, staff.organisation(), cohort.id).await?;
+    let (learners, _) = learners_without_offer(conn, staff.organisation(), &staff.scope, cohort.id).await?;
     let mut file = CsvDownload::new(&[
         "Family name",
         "Given name",
@@ -136,6 +142,7 @@ async fn at_risk(
     let page = at_risk_in_cohort_page(
         conn,
         staff.organisation(),
+        &staff.scope,
         cohort.id,
         chrono::Utc::now().date_naive(),
         query.request(PAGE_SIZE),

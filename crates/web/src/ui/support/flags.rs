@@ -7,7 +7,7 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use onward_storage::repo::learners::{Learner, learner};
+use onward_storage::repo::learners::Learner;
 use onward_storage::repo::support::{clear_flag, flags_for_learner, raise_flag};
 use onward_storage::{LearnerId, SupportFlagId};
 use serde::Deserialize;
@@ -52,7 +52,7 @@ struct FlagForm {
 impl FlagForm {}
 
 async fn new_flag(staff: Staff, Path(id): Path<i64>) -> Result<FlagForm, WebError> {
-    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
+    let learner = staff.learner(LearnerId(id)).await?;
     Ok(FlagForm {
         chrome: staff.chrome("learners").await?,
         learner,
@@ -66,7 +66,7 @@ async fn create_flag(
     Path(id): Path<i64>,
     CsrfForm(fields): CsrfForm<FlagFields>,
 ) -> Result<Response, WebError> {
-    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
+    let learner = staff.learner(LearnerId(id)).await?;
     match required_text("reason", "why the learner is at risk", &fields.reason, 1000) {
         Ok(reason) => {
             let write = staff.write().await?;
@@ -102,7 +102,7 @@ async fn clear(
     Path(id): Path<i64>,
     CsrfForm(fields): CsrfForm<FlagFields>,
 ) -> Result<Response, WebError> {
-    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
+    let learner = staff.learner(LearnerId(id)).await?;
     let flag = fields
         .flag
         .trim()

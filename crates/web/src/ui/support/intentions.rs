@@ -12,7 +12,7 @@ use onward_domain::destination::DestinationCategory;
 use onward_domain::support::IntentionStage;
 use onward_storage::LearnerId;
 use onward_storage::repo::intentions::{NewIntention, record_intention};
-use onward_storage::repo::learners::{Learner, learner};
+use onward_storage::repo::learners::Learner;
 use serde::Deserialize;
 
 use super::{back_to, optional_text, required_date};
@@ -137,7 +137,7 @@ fn parse_intention(fields: &IntentionFields, today: NaiveDate) -> Result<NewInte
 }
 
 async fn new_intention(staff: Staff, Path(id): Path<i64>) -> Result<IntentionForm, WebError> {
-    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
+    let learner = staff.learner(LearnerId(id)).await?;
     let today = chrono::Utc::now().date_naive();
     let fields = IntentionFields {
         day: today.day().to_string(),
@@ -158,7 +158,7 @@ async fn create_intention(
     Path(id): Path<i64>,
     CsrfForm(fields): CsrfForm<IntentionFields>,
 ) -> Result<Response, WebError> {
-    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
+    let learner = staff.learner(LearnerId(id)).await?;
     match parse_intention(&fields, chrono::Utc::now().date_naive()) {
         Ok(new) => {
             let write = staff.write().await?;

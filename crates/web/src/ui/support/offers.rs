@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use onward_domain::support::OfferStatus;
 use onward_storage::repo::guarantee::{self, NewOffer, record_offer};
-use onward_storage::repo::learners::{Learner, learner};
+use onward_storage::repo::learners::Learner;
 use onward_storage::{LearnerId, OfferId};
 use serde::Deserialize;
 
@@ -77,7 +77,7 @@ fn parse_offer(fields: &OfferFields) -> Result<NewOffer, FormErrors> {
 }
 
 async fn new_offer(staff: Staff, Path(id): Path<i64>) -> Result<OfferForm, WebError> {
-    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
+    let learner = staff.learner(LearnerId(id)).await?;
     Ok(OfferForm {
         chrome: staff.chrome("learners").await?,
         learner,
@@ -92,7 +92,7 @@ async fn create_offer(
     Path(id): Path<i64>,
     CsrfForm(fields): CsrfForm<OfferFields>,
 ) -> Result<Response, WebError> {
-    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
+    let learner = staff.learner(LearnerId(id)).await?;
     match parse_offer(&fields) {
         Ok(new) => {
             let write = staff.write().await?;
@@ -129,7 +129,7 @@ async fn change_offer_status(
     Path(id): Path<i64>,
     CsrfForm(fields): CsrfForm<OfferFields>,
 ) -> Result<Response, WebError> {
-    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
+    let learner = staff.learner(LearnerId(id)).await?;
     let offer = fields
         .offer
         .trim()

@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use onward_domain::permissions::{Action, allows};
 use onward_domain::support::{ReferralOutcome, ReferralType};
-use onward_storage::repo::learners::{Learner, learner};
+use onward_storage::repo::learners::Learner;
 use onward_storage::repo::support::{NewReferral, Referral, close_referral, open_referral, referral};
 use onward_storage::repo::users::list_users;
 use onward_storage::{LearnerId, ReferralId, StorageError, UserId};
@@ -146,7 +146,7 @@ fn parse_referral(
 }
 
 async fn new_referral(staff: Staff, Path(id): Path<i64>) -> Result<ReferralForm, WebError> {
-    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
+    let learner = staff.learner(LearnerId(id)).await?;
     // A fortnight is a usual first follow-up.
     let follow_up = chrono::Utc::now().date_naive() + chrono::Duration::days(14);
     let fields = ReferralFields {
@@ -164,7 +164,7 @@ async fn create_referral(
     Path(id): Path<i64>,
     CsrfForm(fields): CsrfForm<ReferralFields>,
 ) -> Result<Response, WebError> {
-    let learner = learner(staff.conn(), staff.organisation(), LearnerId(id)).await?;
+    let learner = staff.learner(LearnerId(id)).await?;
     let owners = possible_owners(&staff).await?;
     match parse_referral(&fields, &owners, chrono::Utc::now().date_naive()) {
         Ok(new) => {
@@ -234,7 +234,7 @@ async fn close_form(
     Query(query): Query<CloseQuery>,
 ) -> Result<Response, WebError> {
     let conn = staff.conn();
-    let learner = learner(conn, staff.organisation(), LearnerId(id)).await?;
+    let learner = staff.learner(LearnerId(id)).await?;
     let referral = referral(
         conn,
         staff.organisation(),
@@ -265,7 +265,7 @@ async fn close(
     CsrfForm(fields): CsrfForm<CloseFields>,
 ) -> Result<Response, WebError> {
     let conn = staff.conn();
-    let learner = learner(conn, staff.organisation(), LearnerId(id)).await?;
+    let learner = staff.learner(LearnerId(id)).await?;
     let referral = referral(
         conn,
         staff.organisation(),

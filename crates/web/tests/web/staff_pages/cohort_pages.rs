@@ -16,6 +16,7 @@ use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolments_bulk};
 use onward_storage::repo::learner_search::{LearnerQuery, search_learners};
 use onward_storage::repo::learners::insert_learners_bulk;
 use onward_storage::repo::plans::install_plan;
+use onward_storage::repo::scope::LearnerScope;
 use onward_storage::{CohortId, LearnerId};
 use onward_test_support::{TestApp, TestDatabase, fixtures, generate};
 use reqwest::StatusCode;
@@ -53,12 +54,19 @@ async fn large_cohort(app: &TestApp, org: onward_storage::OrganisationId) -> (Co
     insert_learners_bulk(conn, org, &generate::learners(5, 0, LEARNERS))
         .await
         .expect("learners");
-    let learners: Vec<LearnerId> = search_learners(conn, org, &LearnerQuery::default(), None, LEARNERS)
-        .await
-        .expect("ids")
-        .into_iter()
-        .map(|summary| summary.id)
-        .collect();
+    let learners: Vec<LearnerId> = search_learners(
+        conn,
+        org,
+        &LearnerScope::All,
+        &LearnerQuery::default(),
+        None,
+        LEARNERS,
+    )
+    .await
+    .expect("ids")
+    .into_iter()
+    .map(|summary| summary.id)
+    .collect();
     assert_eq!(learners.len() as u64, LEARNERS);
     let enrolments: Vec<NewEnrolment> = learners
         .iter()
@@ -88,6 +96,9 @@ async fn large_cohort(app: &TestApp, org: onward_storage::OrganisationId) -> (Co
             employer: None,
             job_role: None,
             hours_per_week: None,
+            sector: None,
+            course: None,
+            level: None,
             source: DestinationSource::Phone,
             verification: Verification::LearnerConfirmed,
             notes: None,

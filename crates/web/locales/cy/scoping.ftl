@@ -1,0 +1,19 @@
+# Grwpiau tiwtor (pwy sy'n gweld pa ddysgwyr) a chuddio niferoedd bach.
+learner-tutor-group = Grŵp tiwtor
+tutor-groups-title = Grwpiau tiwtor
+tutor-groups-intro = Dim ond y dysgwyr yn y grwpiau tiwtor a neilltuir iddynt yma y mae tiwtoriaid yn eu gweld: wrth chwilio, yng nghofnodion dysgwyr, rhestrau carfannau, allforion, Fy ngwaith a chiwiau galwadau. Daw grŵp dysgwr o golofn "Tutor group" neu "Class" mewn mewnforiad, neu o fanylion y dysgwr.
+tutor-groups-tutors-heading = Tiwtoriaid
+tutor-groups-groups-of = Grwpiau { $name }
+tutor-groups-hint = Gwahanwch y grwpiau â choma, er enghraifft 11A, 11B. Nid yw tiwtor heb grwpiau yn gweld unrhyw ddysgwyr.
+tutor-groups-save = Cadw'r grwpiau
+tutor-groups-no-tutors = Nid oes tiwtoriaid eto. Gwahoddwch ddefnyddwyr â rôl Tiwtor ar y dudalen Defnyddwyr.
+tutor-groups-learner-groups-caption = Y grwpiau y mae eich dysgwyr ynddynt
+tutor-groups-column-group = Grŵp
+tutor-groups-column-tutors = Tiwtoriaid
+tutor-groups-nobody = Dim tiwtor
+tutor-groups-no-learner-groups = Nid oes gan unrhyw ddysgwr grŵp tiwtor eto. Mewnforiwch golofn "Tutor group" neu "Class", neu gosodwch y grŵp ym manylion y dysgwr.
+tutor-groups-link = Neilltuo tiwtoriaid i grwpiau tiwtor
+tutor-groups-error-too-long = Grwpiau { $name }: mae "{ $group }" yn hirach na { $max } nod
+tutor-groups-error-control = Grwpiau { $name }: ni chaiff enwau grwpiau gynnwys nodau rheoli
+tutor-groups-error-too-many = Grwpiau { $name }: gall tiwtor gael { $max } grŵp ar y mwyaf
+count-fewer-than = llai na { $threshold }

@@ -1,0 +1,19 @@
+# Tutor groups (who sees which learners) and small-count suppression.
+learner-tutor-group = Tutor group
+tutor-groups-title = Tutor groups
+tutor-groups-intro = Tutors see only the learners in the tutor groups assigned to them here: in search, learner records, cohort lists, exports, My work and call queues. A learner's group comes from the "Tutor group" or "Class" column of an import, or from the learner's details.
+tutor-groups-tutors-heading = Tutors
+tutor-groups-groups-of = Groups of { $name }
+tutor-groups-hint = Separate groups with commas, for example 11A, 11B. A tutor with no groups sees no learners.
+tutor-groups-save = Save groups
+tutor-groups-no-tutors = There are no tutors yet. Invite users with the Tutor role on the Users page.
+tutor-groups-learner-groups-caption = Groups your learners are in
+tutor-groups-column-group = Group
+tutor-groups-column-tutors = Tutors
+tutor-groups-nobody = No tutor
+tutor-groups-no-learner-groups = No learner has a tutor group yet. Import a "Tutor group" or "Class" column, or set the group on a learner's details.
+tutor-groups-link = Assign tutors to tutor groups
+tutor-groups-error-too-long = Groups of { $name }: "{ $group }" is longer than { $max } characters
+tutor-groups-error-control = Groups of { $name }: group names must not contain control characters
+tutor-groups-error-too-many = Groups of { $name }: a tutor can have at most { $max } groups
+count-fewer-than = fewer than { $threshold }
