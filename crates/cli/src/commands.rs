@@ -130,7 +130,6 @@ async fn run_server(settings: &Settings, args: &ServeArgs, database: Database) -
     };
     let app = Application::build(config, database.clone()).await?;
     let address = app.local_addr()?;
-    println!("Onward is serving at http://{address}/ (Ctrl-C to stop)");
     // Journey 1: with no administrator anywhere, the first one is made in the
     // browser through a one-time link (an hour, single use).
     if let Some(token) = onward_web::issue_setup_token(&database).await? {
@@ -144,6 +143,8 @@ async fn run_server(settings: &Settings, args: &ServeArgs, database: Database) -
             onward_web::SETUP_LINK_HOURS
         );
     }
+    // Last, so that whoever waits for this line has read everything before it.
+    println!("Onward is serving at http://{address}/ (Ctrl-C to stop)");
     app.run_until_stopped().await?;
     Ok(())
 }

@@ -207,6 +207,8 @@ fn serve_with(url: &str, env: &[(&str, &str)]) -> (Server, String) {
                 .expect("url")
                 .trim_end_matches('/')
                 .to_owned();
+            // Keep reading, so that a later line is not written to a closed pipe.
+            std::thread::spawn(move || lines.for_each(drop));
             return (server, base);
         }
     }

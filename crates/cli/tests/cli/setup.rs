@@ -84,34 +84,30 @@ fn serve_reading_setup_link(url: &str) -> (Server, String, Option<String>) {
             }
         }
     });
+    // The setup link, if any, is printed before the "serving at" line.
     let started = Instant::now();
-    let mut base = None;
+    let mut link = None;
     while started.elapsed() < Duration::from_secs(60) {
         let Ok(line) = lines_in.recv_timeout(Duration::from_secs(2)) else {
-            if base.is_some() {
-                break;
-            }
             continue;
         };
-        if let Some(rest) = line.split("serving at ").nth(1) {
-            base = rest
-                .split_whitespace()
-                .next()
-                .map(|u| u.trim_end_matches('/').to_owned());
-        }
-        if let Some(link) = line
+        if let Some(rest) = line
             .trim()
             .strip_prefix("http://")
             .filter(|l| l.contains("/setup/"))
         {
-            return (
-                server,
-                base.expect("address first"),
-                Some(format!("http://{link}")),
-            );
+            link = Some(format!("http://{rest}"));
+        }
+        if let Some(rest) = line.split("serving at ").nth(1) {
+            let base = rest
+                .split_whitespace()
+                .next()
+                .map(|u| u.trim_end_matches('/').to_owned())
+                .expect("url");
+            return (server, base, link);
         }
     }
-    (server, base.expect("onward serve reported its address"), None)
+    panic!("onward serve did not report its address");
 }
 
 async fn serve_with_no_admin_prints_a_setup_link_that_makes_the_first_admin(db: TestDatabase) {

@@ -207,9 +207,9 @@ pub async fn query_plans(
     Ok(lines)
 }
 
-/// `scope` as a condition on `x.grp`, its groups bound as parameters numbered
-/// after the `bound` ones already in `values`.
-fn scope_filter(scope: &LearnerScope, values: &mut Vec<Value>) -> String {
+/// `scope` as a condition on the tutor-group column `column`, its groups bound
+/// as parameters numbered after those already in `values`.
+fn scope_filter(scope: &LearnerScope, column: &str, values: &mut Vec<Value>) -> String {
     match scope {
         LearnerScope::All => "1 = 1".to_owned(),
         LearnerScope::TutorGroups(groups) if groups.is_empty() => "1 = 0".to_owned(),
@@ -219,7 +219,7 @@ fn scope_filter(scope: &LearnerScope, values: &mut Vec<Value>) -> String {
                 values.push(Value::from(group.as_str().to_owned()));
                 placeholders.push(format!("${}", values.len()));
             }
-            format!("x.grp IN ({})", placeholders.join(", "))
+            format!("{column} IN ({})", placeholders.join(", "))
         }
     }
 }
@@ -240,7 +240,7 @@ async fn cohort_list(
     let mut head = vec![Value::from(org.0), Value::from(cohort.0)];
     head.append(&mut values);
     let mut values = head;
-    let filter = format!("({filter}) AND {}", scope_filter(scope, &mut values));
+    let filter = format!("({filter}) AND {}", scope_filter(scope, "x.grp", &mut values));
     let base = |columns: &str| list_query(columns, &filter);
     let Some(page) = page else {
         let all = ids(
@@ -345,26 +345,29 @@ fn offer_rank_sql() -> String {
     format!("CASE o.status {} ELSE 0 END", arms.join(" "))
 }
 
-/// How a cohort stands on September Guarantee offers, counted by the database:
-/// each learner by their most advanced offer (`best_offer`).
+/// How the cohort's learners in `scope` stand on September Guarantee offers,
+/// counted by the database: each learner by their most advanced offer (`best_offer`).
 pub async fn offer_counts(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
+    scope: &LearnerScope,
     cohort: CohortId,
 ) -> Result<super::guarantee::OfferCounts> {
+    let mut values = vec![Value::from(org.0), Value::from(cohort.0)];
+    let in_scope = match scope {
+        LearnerScope::All => String::new(),
+        LearnerScope::TutorGroups(_) => format!(
+            " JOIN learners l ON l.id = e.learner_id AND l.organisation_id = $1 AND {}",
+            scope_filter(scope, "l.tutor_group", &mut values)
+        ),
+    };
     let sql = format!(
         "SELECT b.best, COUNT(*) FROM (SELECT (SELECT CAST(MAX({rank}) AS BIGINT) FROM guarantee_offers o \
          WHERE o.organisation_id = $1 AND o.learner_id = e.learner_id) AS best \
-         FROM {COHORT_LEARNERS} e) b GROUP BY b.best",
+         FROM {COHORT_LEARNERS} e{in_scope}) b GROUP BY b.best",
         rank = offer_rank_sql(),
     );
-    let rows = conn
-        .query_all_raw(statement(
-            conn,
-            sql,
-            vec![Value::from(org.0), Value::from(cohort.0)],
-        ))
-        .await?;
+    let rows = conn.query_all_raw(statement(conn, sql, values)).await?;
     let mut counts = super::guarantee::OfferCounts::default();
     for row in rows {
         let best: Option<i64> = row.try_get_by_index(0)?;

@@ -267,14 +267,14 @@ async fn with_offers(
 }
 
 /// The cohort's learners in `scope` with no September Guarantee offer, by name, and the
-/// counts of the whole cohort (all of them, for the CSV).
+/// counts of the same learners (all of them, for the CSV).
 pub async fn learners_without_offer(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
     scope: &LearnerScope,
     cohort: CohortId,
 ) -> Result<(Vec<LearnerWithoutOffer>, OfferCounts)> {
-    let counts = cohort_lists::offer_counts(conn, org, cohort).await?;
+    let counts = cohort_lists::offer_counts(conn, org, scope, cohort).await?;
     let all = cohort_lists::no_offer_learners(conn, org, scope, cohort, None).await?;
     Ok((with_offers(conn, org, all).await?.items, counts))
 }
@@ -288,7 +288,7 @@ pub async fn learners_without_offer_page(
     cohort: CohortId,
     page: PageRequest,
 ) -> Result<(Page<LearnerWithoutOffer>, OfferCounts)> {
-    let counts = cohort_lists::offer_counts(conn, org, cohort).await?;
+    let counts = cohort_lists::offer_counts(conn, org, scope, cohort).await?;
     let learners = cohort_lists::no_offer_learners(conn, org, scope, cohort, Some(page)).await?;
     Ok((with_offers(conn, org, learners).await?, counts))
 }

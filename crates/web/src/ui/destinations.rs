@@ -19,7 +19,7 @@ use onward_domain::programme::{QualificationLevel, SectorSubjectArea};
 use onward_storage::repo::destinations::{
     StoredDestination, VerifyError, record_destination, stored_destination, verify_destination,
 };
-use onward_storage::repo::learners::{Learner, learner};
+use onward_storage::repo::learners::Learner;
 use onward_storage::{DestinationRecordId, LearnerId};
 use serde::Deserialize;
 
@@ -372,7 +372,7 @@ async fn new_destination(
     Query(params): Query<NewParams>,
 ) -> Result<DestinationForm, WebError> {
     let conn = staff.conn();
-    let learner = learner(conn, staff.organisation(), LearnerId(id)).await?;
+    let learner = staff.learner(LearnerId(id)).await?;
     let correcting = match params.corrects.trim().parse::<i64>() {
         Ok(record) => Some(
             stored_destination(
@@ -414,7 +414,7 @@ async fn create_destination(
     CsrfForm(fields): CsrfForm<DestinationFields>,
 ) -> Result<Response, WebError> {
     let conn = staff.conn();
-    let learner = learner(conn, staff.organisation(), LearnerId(id)).await?;
+    let learner = staff.learner(LearnerId(id)).await?;
     let chrome = staff.chrome("learners").await?;
     match parse_destination(&fields, chrono::Utc::now().date_naive(), &chrome.tr) {
         Ok((record, corrects)) => {
@@ -497,7 +497,7 @@ async fn verify_form(
     errors: FormErrors,
 ) -> Result<VerifyForm, WebError> {
     let conn = staff.conn();
-    let learner = learner(conn, staff.organisation(), LearnerId(learner_id)).await?;
+    let learner = staff.learner(LearnerId(learner_id)).await?;
     let stored = stored_destination(
         conn,
         staff.organisation(),

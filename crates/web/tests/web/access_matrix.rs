@@ -350,6 +350,8 @@ async fn every_route_for_every_role(db: TestDatabase) {
             checked += 1;
         }
         if let Visitor::Staff(role @ (Role::Tutor | Role::Admin)) = visitor {
+            // Signed in afresh: the walk above ended with signing out.
+            let (client, csrf) = client_for(&app, visitor).await;
             scoped_walk(&app, &client, &csrf, role, hidden, planned, checkpoint).await;
         }
     }
@@ -400,8 +402,9 @@ async fn scoped_walk(
         };
         let response = request.send().await.expect("request");
         let status = response.status();
+        let location = format!("{:?}", response.headers().get("location"));
         let body = response.text().await.expect("body");
-        let label = format!("{role:?} {} {path}", route.method);
+        let label = format!("{role:?} {} {path} {location}", route.method);
         match role {
             Role::Tutor => {
                 if on_learner {
@@ -420,7 +423,7 @@ async fn scoped_walk(
                 {
                     assert!(
                         body.contains("Hidden"),
-                        "{label}: the administrator's list names everyone"
+                        "{label}: the administrator's list names everyone (got {status})"
                     );
                     named_lists += 1;
                 }
