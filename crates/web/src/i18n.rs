@@ -128,7 +128,11 @@ mod tests {
         let mut unique = reference.clone();
         unique.sort();
         unique.dedup();
-        assert_eq!(unique.len(), reference.len(), "a key is defined twice across en-GB's files");
+        assert_eq!(
+            unique.len(),
+            reference.len(),
+            "a key is defined twice across en-GB's files"
+        );
         for (code, source) in LOCALES {
             assert_eq!(keys(source), reference, "{code} keys differ from en-GB");
             assert!(

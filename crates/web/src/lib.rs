@@ -5,6 +5,7 @@
 pub mod access;
 mod assets;
 pub mod auth;
+mod edge;
 mod error;
 mod health;
 pub mod i18n;
@@ -16,6 +17,6 @@ mod tokens;
 mod ui;
 
 pub use error::WebError;
-pub use startup::{Application, WebConfig, background_jobs};
+pub use startup::{Application, ServerLimits, WebConfig, background_jobs};
 pub use state::AppState;
 pub use ui::imports::UPLOAD_LIMIT_BYTES;

@@ -4,4 +4,5 @@
 mod access_matrix;
 mod app;
 mod calls;
+mod edge;
 mod staff_pages;
