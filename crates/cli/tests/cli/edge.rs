@@ -225,8 +225,11 @@ fn the_operations_guide_lists_every_command_and_only_settings_that_exist() {
             "`onward {command}` is missing from the command table of docs/operations.md"
         );
     }
+    // The guide's example of the warning names a misspelt variable on purpose.
     let mut documented: Vec<&str> = guide
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .lines()
+        .filter(|line| !line.contains("is not an Onward setting"))
+        .flat_map(|line| line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')))
         .filter(|word| word.starts_with("ONWARD_") && word.len() > "ONWARD_".len())
         .collect();
     documented.sort_unstable();
