@@ -114,7 +114,54 @@ pub async fn open_database(settings: &Settings, args: &DatabaseArgs) -> anyhow::
 }
 
 async fn open(url: &str) -> anyhow::Result<Database> {
+    create_private_sqlite_file(url);
     Ok(Database::connect_and_migrate(url).await?)
+}
+
+/// Creates a SQLite database file that does not exist yet readable and
+/// writable by its owner only (0600): it holds learners' personal data. SQLite
+/// gives the `-wal` and `-shm` files it creates beside it the same mode. A file
+/// that exists is left as it is (with a warning if others may read it); a file
+/// that cannot be created here is left for SQLite to report.
+fn create_private_sqlite_file(url: &str) {
+    let Some(path) = sqlite_file_to_create(url) else {
+        return;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+        {
+            Ok(_) => tracing::debug!(path, "created the SQLite database file (mode 0600)"),
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                if let Ok(metadata) = std::fs::metadata(&path)
+                    && metadata.permissions().mode() & 0o077 != 0
+                {
+                    tracing::warn!(
+                        path,
+                        mode = format!("{:o}", metadata.permissions().mode() & 0o777),
+                        "the SQLite database holds personal data but others may read it; consider chmod 600"
+                    );
+                }
+            }
+            Err(_) => {}
+        }
+    }
+}
+
+/// The file a `sqlite://PATH?mode=rwc` URL would create; `None` for other
+/// URLs, in-memory databases and modes that do not create.
+fn sqlite_file_to_create(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let creates = query.split('&').any(|pair| pair == "mode=rwc");
+    (creates && !path.is_empty() && !path.starts_with(":memory:")).then(|| path.to_owned())
 }
 
 pub async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
@@ -128,7 +175,9 @@ async fn run_server(settings: &Settings, args: &ServeArgs, database: Database) -
         secure_cookies: settings.secure_cookies,
         import_file_retention_hours: settings.import_file_retention_hours,
     };
-    let app = Application::build(config, database.clone()).await?;
+    let mut limits = settings.http.limits()?;
+    limits.max_connections = limits.max_connections.min(connections_within_open_file_limit());
+    let app = Application::build(config, database.clone()).await?.with_limits(limits);
     let address = app.local_addr()?;
     // Journey 1: with no administrator anywhere, the first one is made in the
     // browser through a one-time link (an hour, single use).
@@ -147,6 +196,43 @@ async fn run_server(settings: &Settings, args: &ServeArgs, database: Database) -
     println!("Onward is serving at http://{address}/ (Ctrl-C to stop)");
     app.run_until_stopped().await?;
     Ok(())
+}
+
+/// File descriptors kept free for everything but client connections: the
+/// database pool (SQLite opens three files a connection), uploads, logs.
+const RESERVED_FILE_DESCRIPTORS: u64 = 128;
+
+/// Raises the soft open-file limit to the hard one (often 1024 against
+/// 500,000 or more), and returns how many client connections fit under it.
+/// Each connection is one descriptor; running out makes `accept` fail for
+/// everyone ("Too many open files").
+fn connections_within_open_file_limit() -> usize {
+    #[cfg(unix)]
+    {
+        use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+        let limit = getrlimit(Resource::Nofile);
+        if limit.current < limit.maximum {
+            let raised = Rlimit {
+                current: limit.maximum,
+                maximum: limit.maximum,
+            };
+            if let Err(err) = setrlimit(Resource::Nofile, raised) {
+                tracing::debug!(error = %err, "could not raise the open-file limit");
+            }
+        }
+        match getrlimit(Resource::Nofile).current {
+            Some(files) => {
+                let fit = files.saturating_sub(RESERVED_FILE_DESCRIPTORS).max(16);
+                tracing::debug!(files, connections = fit, "open-file limit");
+                usize::try_from(fit).unwrap_or(usize::MAX)
+            }
+            None => usize::MAX,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        usize::MAX
+    }
 }
 
 pub async fn migrate(settings: &Settings, args: DatabaseArgs) -> anyhow::Result<()> {

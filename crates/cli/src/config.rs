@@ -21,7 +21,19 @@ const SETTINGS: &[&str] = &[
     "secure_cookies",
     "log",
     "import_file_retention_hours",
+    "http",
 ];
+/// The keys of the `[http]` table ([`HttpSettings`]).
+const HTTP_SETTINGS: &[&str] = &[
+    "max_connections",
+    "header_read_timeout_seconds",
+    "request_timeout_seconds",
+    "upload_timeout_seconds",
+];
+/// `ONWARD_*` variables that are not configuration: the test suite's, the
+/// benchmarks' and the browser tests'.
+const TOOLING_VARIABLES: &[&str] = &["ONWARD_BIN", "ONWARD_ABORT_BEFORE_COMMIT"];
+const TOOLING_PREFIXES: &[&str] = &["ONWARD_TEST_", "ONWARD_BENCH_", "ONWARD_BROWSER_", "ONWARD_SKIP_"];
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,6 +50,121 @@ pub struct Settings {
     /// Hours an uploaded import file is kept when no import reads it (an
     /// import deletes the file it read at once).
     pub import_file_retention_hours: u32,
+    /// Connection limits and timeouts of `serve`.
+    pub http: HttpSettings,
+}
+
+/// `[http]`: what `serve` accepts from the network (see docs/operations.md).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpSettings {
+    /// Open client connections at most (lowered to fit the open-file limit).
+    pub max_connections: usize,
+    /// Close a connection whose request headers have not arrived in this time.
+    pub header_read_timeout_seconds: u64,
+    /// Answer 503 to a request not answered in this time.
+    pub request_timeout_seconds: u64,
+    /// The same for the import upload.
+    pub upload_timeout_seconds: u64,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        let limits = onward_web::ServerLimits::default();
+        Self {
+            max_connections: limits.max_connections,
+            header_read_timeout_seconds: limits.header_read_timeout.as_secs(),
+            request_timeout_seconds: limits.request_timeout.as_secs(),
+            upload_timeout_seconds: limits.upload_timeout.as_secs(),
+        }
+    }
+}
+
+impl HttpSettings {
+    /// The limits for `serve`; zero durations and zero connections are refused.
+    pub fn limits(&self) -> anyhow::Result<onward_web::ServerLimits> {
+        let seconds = |value: u64, key: &str| {
+            if value == 0 {
+                anyhow::bail!("http.{key} must be at least 1 second");
+            }
+            Ok(std::time::Duration::from_secs(value))
+        };
+        if self.max_connections == 0 {
+            anyhow::bail!("http.max_connections must be at least 1");
+        }
+        Ok(onward_web::ServerLimits {
+            max_connections: self.max_connections,
+            header_read_timeout: seconds(self.header_read_timeout_seconds, "header_read_timeout_seconds")?,
+            request_timeout: seconds(self.request_timeout_seconds, "request_timeout_seconds")?,
+            upload_timeout: seconds(self.upload_timeout_seconds, "upload_timeout_seconds")?,
+        })
+    }
+}
+
+/// An `ONWARD_*` environment variable that names no setting, so it is ignored.
+#[derive(Debug, PartialEq, Eq)]
+pub struct UnknownVariable {
+    pub name: String,
+    /// The known variable spelt most like it, when one is close.
+    pub nearest: Option<String>,
+}
+
+impl std::fmt::Display for UnknownVariable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} is not an Onward setting and is ignored", self.name)?;
+        match &self.nearest {
+            Some(nearest) => write!(f, "; did you mean {nearest}?"),
+            None => write!(f, " (settings: {})", known_variables().join(", ")),
+        }
+    }
+}
+
+/// The environment variables that set something, nested keys spelt with `__`.
+fn known_variables() -> Vec<String> {
+    SETTINGS
+        .iter()
+        .filter(|key| **key != "http")
+        .map(|key| format!("ONWARD_{}", key.to_ascii_uppercase()))
+        .chain(
+            HTTP_SETTINGS
+                .iter()
+                .map(|key| format!("ONWARD_HTTP__{}", key.to_ascii_uppercase())),
+        )
+        .collect()
+}
+
+/// The `ONWARD_*` variables among `vars` that configure nothing (a typo, or a
+/// setting Onward does not have), each with the nearest known variable.
+/// Keys under a known table (`ONWARD_HTTP__…`) are checked when the settings
+/// are read: an unknown one there is an error.
+pub fn unknown_variables(vars: impl Iterator<Item = (String, String)>) -> Vec<UnknownVariable> {
+    let known = known_variables();
+    let mut unknown: Vec<UnknownVariable> = vars
+        .map(|(name, _)| name)
+        .filter(|name| name.starts_with("ONWARD_"))
+        .filter(|name| {
+            !TOOLING_VARIABLES.contains(&name.as_str())
+                && !TOOLING_PREFIXES.iter().any(|prefix| name.starts_with(prefix))
+        })
+        .filter(|name| {
+            let key = name["ONWARD_".len()..].to_ascii_lowercase();
+            let key = key.strip_suffix("_file").unwrap_or(&key);
+            let top = key.split("__").next().unwrap_or_default();
+            !SETTINGS.contains(&top)
+        })
+        .map(|name| {
+            let bare = name.strip_suffix("_FILE").unwrap_or(&name).to_ascii_uppercase();
+            let nearest = known
+                .iter()
+                .map(|candidate| (strsim::levenshtein(&bare, candidate), candidate))
+                .min()
+                .filter(|(distance, _)| *distance <= 4)
+                .map(|(_, candidate)| candidate.clone());
+            UnknownVariable { name, nearest }
+        })
+        .collect();
+    unknown.sort_by(|a, b| a.name.cmp(&b.name));
+    unknown
 }
 
 impl Default for Settings {
@@ -48,6 +175,7 @@ impl Default for Settings {
             secure_cookies: false,
             log: "info".to_owned(),
             import_file_retention_hours: onward_import::files::DEFAULT_RETENTION_HOURS,
+            http: HttpSettings::default(),
         }
     }
 }
@@ -154,6 +282,87 @@ mod tests {
         let err = Settings::figment(Path::new("/nonexistent/onward.toml"), vars.into_iter())
             .expect_err("unreadable");
         assert!(err.to_string().contains("ONWARD_DATABASE_URL_FILE"), "{err}");
+    }
+
+    #[test]
+    fn unknown_onward_variables_are_named_with_the_nearest_setting() {
+        let vars = [
+            ("ONWARD_DATABSE_URL", "sqlite://x.db"),
+            ("ONWARD_SMTP__HOST", "mail.example"),
+            ("ONWARD_BIND", "127.0.0.1:1"),
+            ("ONWARD_DATABASE_URL_FILE", "/run/secrets/db"),
+            ("ONWARD_HTTP__MAX_CONNECTIONS", "10"),
+            ("ONWARD_TEST_POSTGRES_URL", "postgres://"),
+            ("ONWARD_SKIP_POSTGRES", "1"),
+            ("ONWARD_LOGG_FILE", "/tmp/x"),
+            ("HOME", "/root"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        let unknown = unknown_variables(vars.into_iter());
+        assert_eq!(
+            unknown,
+            vec![
+                UnknownVariable {
+                    name: "ONWARD_DATABSE_URL".to_owned(),
+                    nearest: Some("ONWARD_DATABASE_URL".to_owned())
+                },
+                UnknownVariable {
+                    name: "ONWARD_LOGG_FILE".to_owned(),
+                    nearest: Some("ONWARD_LOG".to_owned())
+                },
+                UnknownVariable {
+                    name: "ONWARD_SMTP__HOST".to_owned(),
+                    nearest: None
+                },
+            ]
+        );
+        assert!(
+            unknown[2].to_string().contains("settings: ONWARD_DATABASE_URL"),
+            "{}",
+            unknown[2]
+        );
+    }
+
+    #[test]
+    fn every_top_level_setting_is_listed_for_the_environment() {
+        let settings = Settings {
+            database_url: Some(String::new()),
+            ..Settings::default()
+        };
+        type Dict = std::collections::BTreeMap<String, figment::value::Value>;
+        let top: Dict = Figment::from(Serialized::defaults(settings))
+            .extract()
+            .expect("serialisable settings");
+        for key in top.keys() {
+            assert!(SETTINGS.contains(&key.as_str()), "{key} is missing from SETTINGS");
+        }
+        let http: Dict = Figment::from(Serialized::defaults(HttpSettings::default()))
+            .extract()
+            .expect("serialisable");
+        let mut http_keys: Vec<&str> = http.keys().map(String::as_str).collect();
+        http_keys.sort_unstable();
+        let mut listed = HTTP_SETTINGS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(http_keys, listed);
+    }
+
+    #[test]
+    fn http_limits_are_read_from_the_file_and_zero_is_refused() {
+        let settings = load("", &[]).expect("defaults");
+        assert_eq!(
+            settings.http.limits().expect("valid"),
+            onward_web::ServerLimits::default()
+        );
+        let settings = load(
+            "[http]\nmax_connections = 7\nheader_read_timeout_seconds = 0\n",
+            &[],
+        )
+        .expect("valid");
+        assert_eq!(settings.http.max_connections, 7);
+        let err = settings.http.limits().expect_err("zero timeout");
+        assert!(err.to_string().contains("header_read_timeout_seconds"), "{err}");
+        let err = load("[http]\nmax_conections = 7\n", &[]).expect_err("typo in a table");
+        assert!(err.to_string().contains("max_conections"), "{err}");
     }
 
     #[test]

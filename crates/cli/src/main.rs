@@ -65,6 +65,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Before the settings are read, so a typo is named even when they are invalid.
+    for unknown in config::unknown_variables(std::env::vars()) {
+        eprintln!("warning: {unknown}");
+    }
     let settings = match config::Settings::load(&cli.config) {
         Ok(settings) => settings,
         Err(err) => {

@@ -2,7 +2,7 @@ use std::net::SocketAddr;
 
 use onward_domain::role::Role;
 use onward_storage::repo::organisations::Organisation;
-use onward_web::{Application, WebConfig};
+use onward_web::{Application, ServerLimits, WebConfig};
 use reqwest::redirect::Policy;
 
 use crate::{TestDatabase, fixtures};
@@ -23,6 +23,11 @@ pub struct TestClient {
 
 impl TestApp {
     pub async fn spawn(db: TestDatabase) -> Self {
+        Self::spawn_with_limits(db, ServerLimits::default()).await
+    }
+
+    /// [`TestApp::spawn`] with other connection limits and timeouts.
+    pub async fn spawn_with_limits(db: TestDatabase, limits: ServerLimits) -> Self {
         let config = WebConfig {
             bind: "127.0.0.1:0".to_owned(),
             secure_cookies: false,
@@ -30,7 +35,8 @@ impl TestApp {
         };
         let app = Application::build(config, db.database.clone())
             .await
-            .expect("bind a random port");
+            .expect("bind a random port")
+            .with_limits(limits);
         let address = app.local_addr().expect("local address");
         tokio::spawn(app.run_until_stopped());
         Self {

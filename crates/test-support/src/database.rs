@@ -43,10 +43,38 @@ fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|value| value == "true" || value == "1")
 }
 
+/// Where the PostgreSQL variants of the tests run, and whether they may be skipped.
+#[derive(Clone, Debug)]
+pub struct PostgresPolicy {
+    /// The server's admin URL (database `postgres`).
+    pub admin_url: String,
+    /// `ONWARD_SKIP_POSTGRES=1` (and not `CI=true`): PostgreSQL variants are
+    /// skipped, with a message, without trying the server.
+    pub skip: bool,
+}
+
+impl PostgresPolicy {
+    /// From `ONWARD_TEST_POSTGRES_URL`, `ONWARD_SKIP_POSTGRES` and `CI`.
+    pub fn from_env() -> Self {
+        let skip_asked = std::env::var("ONWARD_SKIP_POSTGRES").is_ok_and(|value| value == "1");
+        Self {
+            admin_url: postgres_admin_url(),
+            skip: skip_asked && !in_ci(),
+        }
+    }
+}
+
 impl TestDatabase {
-    /// Creates and migrates a new database. Returns `None` (test skipped) only when
-    /// PostgreSQL is unreachable outside CI; under `CI=true` that panics.
+    /// Creates and migrates a new database. Returns `None` (test skipped) only for
+    /// PostgreSQL when `ONWARD_SKIP_POSTGRES=1` is set outside CI; an unreachable
+    /// PostgreSQL server otherwise fails the test, so a PostgreSQL variant never
+    /// passes without running.
     pub async fn fresh(backend: TestBackend) -> Option<Self> {
+        Self::fresh_with(backend, &PostgresPolicy::from_env()).await
+    }
+
+    /// [`TestDatabase::fresh`] with an explicit PostgreSQL policy.
+    pub async fn fresh_with(backend: TestBackend, policy: &PostgresPolicy) -> Option<Self> {
         let name = unique_name();
         let (url, cleanup) = match backend {
             TestBackend::Sqlite => {
@@ -59,15 +87,18 @@ impl TestDatabase {
                 )
             }
             TestBackend::Postgres => {
-                let admin_url = postgres_admin_url();
-                let admin = match Database::connect(&admin_url).await {
-                    Ok(admin) => admin,
-                    Err(err) if !in_ci() => {
-                        eprintln!("SKIPPED on PostgreSQL: {err} (set CI=true to make this a failure)");
-                        return None;
-                    }
-                    Err(err) => panic!("PostgreSQL is required under CI=true: {err}"),
-                };
+                if policy.skip {
+                    eprintln!("SKIPPED on PostgreSQL: ONWARD_SKIP_POSTGRES=1");
+                    return None;
+                }
+                let admin_url = policy.admin_url.clone();
+                let admin = Database::connect(&admin_url).await.unwrap_or_else(|err| {
+                    panic!(
+                        "PostgreSQL is unreachable ({err}). Start it (tests use ONWARD_TEST_POSTGRES_URL, \
+                         default postgres://postgres@127.0.0.1:5432/postgres) or set \
+                         ONWARD_SKIP_POSTGRES=1 to skip the PostgreSQL variants knowingly."
+                    )
+                });
                 admin
                     .conn()
                     .execute_raw(Statement::from_string(
@@ -141,5 +172,33 @@ impl Drop for TestDatabase {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unreachable(skip: bool) -> PostgresPolicy {
+        PostgresPolicy {
+            // Port 9 (discard) is closed on test machines.
+            admin_url: "postgres://postgres@127.0.0.1:9/postgres".to_owned(),
+            skip,
+        }
+    }
+
+    #[tokio::test]
+    #[should_panic(expected = "ONWARD_SKIP_POSTGRES=1")]
+    async fn an_unreachable_postgres_fails_the_test_unless_skipping_was_asked_for() {
+        let _ = TestDatabase::fresh_with(TestBackend::Postgres, &unreachable(false)).await;
+    }
+
+    #[tokio::test]
+    async fn skipping_postgres_is_explicit() {
+        assert!(
+            TestDatabase::fresh_with(TestBackend::Postgres, &unreachable(true))
+                .await
+                .is_none()
+        );
     }
 }

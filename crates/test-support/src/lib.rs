@@ -6,7 +6,8 @@
 //! [`on_both_backends!`]. PostgreSQL is found at `ONWARD_TEST_POSTGRES_URL`
 //! (default `postgres://postgres@127.0.0.1:5432/postgres`); each test gets its own
 //! database, dropped afterwards. When PostgreSQL is unreachable the PostgreSQL
-//! variant is skipped with a message, except under `CI=true`, where it fails.
+//! variant fails, naming `ONWARD_SKIP_POSTGRES=1`, which skips the PostgreSQL
+//! variants explicitly (outside `CI=true`, where nothing is skipped).
 
 #[cfg(feature = "app")]
 mod app;
@@ -17,7 +18,7 @@ pub mod snapshot;
 
 #[cfg(feature = "app")]
 pub use app::{TestApp, TestClient, csrf_from};
-pub use database::{TestBackend, TestDatabase};
+pub use database::{PostgresPolicy, TestBackend, TestDatabase};
 
 /// Runs an `async fn(TestDatabase)` as two tests, `NAME::sqlite` and `NAME::postgres`.
 #[macro_export]

@@ -211,6 +211,23 @@ pub fn route_access(method: &Method, path: &str) -> Option<Access> {
         .map(|route| route.access)
 }
 
+/// The methods [`ROUTES`] lists for `path` (HEAD with GET), for an `Allow`
+/// header; `None` when the path is not in the table at all.
+fn allowed_methods(path: &str) -> Option<String> {
+    let mut methods: Vec<&str> = ROUTES
+        .iter()
+        .filter(|route| route.path == path)
+        .map(|route| route.method)
+        .collect();
+    if methods.is_empty() {
+        return None;
+    }
+    if methods.contains(&"GET") {
+        methods.push("HEAD");
+    }
+    Some(methods.join(", "))
+}
+
 /// Enforces [`ROUTES`]: signed-out visitors go to sign-in, roles without the
 /// permission get 403, and the signed-in user is handed to the handler.
 pub async fn authorize(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
@@ -222,6 +239,16 @@ pub async fn authorize(State(state): State<AppState>, mut request: Request, next
         .as_deref()
         .and_then(|path| route_access(request.method(), path))
     else {
+        // A method the route does not serve (TRACE, OPTIONS, a made-up one) is the
+        // client's mistake, not a gap in the table: 405 with the allowed methods.
+        if let Some(allowed) = path.as_deref().and_then(allowed_methods) {
+            tracing::debug!(path = ?path, method = %request.method(), "method not allowed");
+            return (
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                [(axum::http::header::ALLOW, allowed)],
+            )
+                .into_response();
+        }
         tracing::error!(path = ?path, method = %request.method(), "route has no entry in the access table");
         return WebError::Forbidden.into_response();
     };

@@ -5,6 +5,7 @@
 pub mod access;
 mod assets;
 pub mod auth;
+mod edge;
 mod error;
 mod health;
 pub mod i18n;
@@ -17,7 +18,7 @@ mod ui;
 
 pub use error::WebError;
 pub use onward_import::files::DEFAULT_RETENTION_HOURS as DEFAULT_IMPORT_FILE_RETENTION_HOURS;
-pub use startup::{Application, WebConfig, background_jobs};
+pub use startup::{Application, ServerLimits, WebConfig, background_jobs};
 pub use state::AppState;
 pub use ui::imports::UPLOAD_LIMIT_BYTES;
 pub use ui::setup::{SETUP_LINK_HOURS, issue_setup_token};

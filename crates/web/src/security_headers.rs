@@ -1,11 +1,14 @@
 //! Security headers on every response. The CSP allows no inline script or
-//! style, so every page must load its behaviour from `/static/`.
+//! style, so every page must load its behaviour from `/static/`. Pages and
+//! downloads hold personal data, so no browser or proxy may keep a copy of
+//! them (`Cache-Control: no-store`); only responses that set their own
+//! caching (the embedded static assets) are cached.
 
 use axum::extract::Request;
 use axum::http::HeaderValue;
 use axum::http::header::{
-    CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS,
-    X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::middleware::Next;
 use axum::response::Response;
@@ -21,6 +24,9 @@ pub async fn add(secure: bool, request: Request, next: Next) -> Response {
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if !headers.contains_key(CACHE_CONTROL) {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if secure {
         headers.insert(
             STRICT_TRANSPORT_SECURITY,

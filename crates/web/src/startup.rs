@@ -2,11 +2,16 @@
 //! start exactly the same application.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
+use axum::extract::ConnectInfo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use onward_storage::Database;
 use onward_storage::session_store::DatabaseSessionStore;
 use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, watch};
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -23,12 +28,43 @@ pub struct WebConfig {
     pub import_file_retention_hours: u32,
 }
 
+/// What one Onward process accepts from the network before it refuses or
+/// closes: slow or idle clients must not use up its file descriptors. A
+/// reverse proxy in front (see docs/operations.md) absorbs most of this; these
+/// limits keep a directly exposed server answering too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServerLimits {
+    /// Open client connections at most. Beyond it new connections wait in the
+    /// kernel's accept queue (using no file descriptor of the process) until
+    /// one closes.
+    pub max_connections: usize,
+    /// A connection that has not sent a request's complete headers this long
+    /// after it opened (or after its previous response) is closed.
+    pub header_read_timeout: Duration,
+    /// A request (its body included) that is not answered in this time gets a 503.
+    pub request_timeout: Duration,
+    /// The same for the import upload (`POST /imports`), whose body is large.
+    pub upload_timeout: Duration,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        Self {
+            max_connections: 4096,
+            header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+            upload_timeout: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
 /// A bound, not yet running, Onward web server.
 pub struct Application {
     listener: TcpListener,
     router: Router,
     database: Database,
     import_file_retention_hours: u32,
+    limits: ServerLimits,
 }
 
 impl Application {
@@ -45,7 +81,15 @@ impl Application {
             router,
             database,
             import_file_retention_hours,
+            limits: ServerLimits::default(),
         })
+    }
+
+    /// Serves with these connection limits and timeouts instead of the defaults.
+    #[must_use]
+    pub fn with_limits(mut self, limits: ServerLimits) -> Self {
+        self.limits = limits;
+        self
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -54,15 +98,102 @@ impl Application {
 
     /// Serves until the process receives Ctrl-C / SIGTERM, then finishes in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let jobs = background_jobs(self.import_file_retention_hours);
-        tokio::spawn(onward_jobs::Runner::new(self.database.clone(), jobs).run_forever());
-        axum::serve(
-            self.listener,
-            self.router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+        tokio::spawn(onward_jobs::Runner::new(self.database.clone(), background_jobs(self.import_file_retention_hours)).run_forever());
+        let router = self.router.layer(axum::middleware::from_fn_with_state(
+            self.limits,
+            crate::edge::request_deadline,
+        ));
+        serve(self.listener, router, self.limits, shutdown_signal()).await
     }
+}
+
+/// The accept loop. `axum::serve` has no limits or timeouts ("use hyper or
+/// hyper-util if you need configuration"), so this is its loop with three
+/// additions: at most `max_connections` connections are open at once (a
+/// semaphore permit per connection, taken before `accept`), hyper closes a
+/// connection whose request headers do not arrive within
+/// `header_read_timeout`, and HTTP/1 only, as axum is built here.
+async fn serve(
+    listener: TcpListener,
+    router: Router,
+    limits: ServerLimits,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    let connections = Arc::new(Semaphore::new(limits.max_connections));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .keep_alive(true);
+    let http = Arc::new(http);
+    // Dropped when the loop ends: every connection then finishes its current
+    // request and closes.
+    let (stop_tx, stop_rx) = watch::channel(());
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            permit = connections.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    accept_failed(&err).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        let http = http.clone();
+        let mut stop = stop_rx.clone();
+        tokio::spawn(async move {
+            let service =
+                hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+                    request.extensions_mut().insert(ConnectInfo(remote));
+                    tower::ServiceExt::oneshot(router.clone(), request)
+                });
+            let connection = http.serve_connection(TokioIo::new(stream), service);
+            let mut connection = std::pin::pin!(connection);
+            tokio::select! {
+                result = connection.as_mut() => {
+                    if let Err(err) = result {
+                        tracing::debug!(%remote, error = %err, "connection ended with an error");
+                    }
+                }
+                _ = stop.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.as_mut().await;
+                }
+            }
+            drop(permit);
+        });
+    }
+    drop(stop_tx);
+    drop(listener);
+    // Every connection holds a permit until it has closed.
+    let all = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
+    let _ = connections.acquire_many(all).await;
+    Ok(())
+}
+
+/// `accept` failed. Per-connection errors (the client went away first) are
+/// ignored; anything else (out of file descriptors) is logged and the loop
+/// waits a moment rather than spinning.
+async fn accept_failed(err: &std::io::Error) {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    if matches!(
+        err.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset
+    ) {
+        return;
+    }
+    tracing::warn!(error = %err, "accept failed; retrying in 1 s");
+    tokio::time::sleep(Duration::from_secs(1)).await;
 }
 
 /// Every kind of background job, with the schedules of the recurring ones:
@@ -103,6 +234,8 @@ fn router(state: AppState, session_store: DatabaseSessionStore) -> Router {
             state.clone(),
             crate::access::authorize,
         ))
+        // Inside the session layer, so a refusal is in the visitor's language.
+        .layer(axum::middleware::from_fn(crate::edge::refuse_control_characters))
         .layer(sessions)
         // Every extractor reading a body (forms, multipart) stops at 2 MB; the
         // import upload route raises its own limit.

@@ -30,7 +30,37 @@ async fn switch_language(
         .and_then(|value| value.to_str().ok())
         .and_then(|referer| referer.split_once("://").map(|(_, rest)| rest))
         .and_then(|rest| rest.strip_prefix(host))
-        .filter(|path| path.starts_with('/') && !path.starts_with("//"))
+        .filter(|path| is_same_site_path(path))
         .unwrap_or("/");
     Ok(Redirect::to(back))
+}
+
+/// A path on this site, safe to redirect to: it starts with one `/`, and holds
+/// no backslash (browsers read `/\evil.example` as `//evil.example`) and no
+/// control character (a tab or line break inside `//` is dropped by browsers too).
+fn is_same_site_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_same_site_path;
+
+    #[test]
+    fn only_plain_paths_on_this_site_are_return_targets() {
+        assert!(is_same_site_path("/learners?q=smith"));
+        for path in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "/\t/evil.example",
+            "https://evil.example",
+            "",
+        ] {
+            assert!(!is_same_site_path(path), "{path:?}");
+        }
+    }
 }

@@ -4,6 +4,7 @@
 mod access_matrix;
 mod app;
 mod calls;
+mod edge;
 mod scoping;
 mod staff_pages;
 mod tracking;
