@@ -125,14 +125,19 @@ pub async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
              or try `onward demo`."
         );
     }
-    run_server(settings, &args, database).await
+    run_server(settings, &args, database, false).await
 }
 
-async fn run_server(settings: &Settings, args: &ServeArgs, database: Database) -> anyhow::Result<()> {
-    let config = WebConfig {
-        bind: args.bind.clone().unwrap_or_else(|| settings.bind.clone()),
-        secure_cookies: settings.secure_cookies,
-    };
+async fn run_server(settings: &Settings, args: &ServeArgs, database: Database, demo: bool) -> anyhow::Result<()> {
+    let bind = args.bind.clone().unwrap_or_else(|| settings.bind.clone());
+    let config: WebConfig = settings.web_config(bind, demo)?;
+    if config.public_url.is_none() && !demo {
+        eprintln!(
+            "public_url is not set, so Onward cannot make invitation or password-reset links. \
+             Set ONWARD_PUBLIC_URL (or public_url in onward.toml) to the address people use, \
+             e.g. https://onward.your-school.example."
+        );
+    }
     let app = Application::build(config, database).await?;
     let address = app.local_addr()?;
     println!("Onward is serving at http://{address}/ (Ctrl-C to stop)");
@@ -183,7 +188,7 @@ pub async fn demo(settings: &Settings, args: DemoArgs) -> anyhow::Result<()> {
     if args.no_serve {
         return Ok(());
     }
-    run_server(settings, &args.serve, database).await
+    run_server(settings, &args.serve, database, true).await
 }
 
 pub async fn worker(settings: &Settings, args: WorkerArgs) -> anyhow::Result<()> {

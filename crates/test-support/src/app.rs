@@ -22,11 +22,24 @@ pub struct TestClient {
 }
 
 impl TestApp {
+    /// Serves with the default settings; links are built from the listen
+    /// address, as in the demo.
     pub async fn spawn(db: TestDatabase) -> Self {
-        let config = WebConfig {
+        Self::spawn_with(db, Self::config()).await
+    }
+
+    /// The settings [`TestApp::spawn`] uses, to change some for
+    /// [`TestApp::spawn_with`].
+    pub fn config() -> WebConfig {
+        WebConfig {
             bind: "127.0.0.1:0".to_owned(),
-            secure_cookies: false,
-        };
+            public_url_from_listener: true,
+            ..WebConfig::default()
+        }
+    }
+
+    /// Serves with the given settings (its `bind` should be a random port).
+    pub async fn spawn_with(db: TestDatabase, config: WebConfig) -> Self {
         let app = Application::build(config, db.database.clone())
             .await
             .expect("bind a random port");

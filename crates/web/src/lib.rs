@@ -5,17 +5,19 @@
 pub mod access;
 mod assets;
 pub mod auth;
+pub mod client;
 mod error;
 mod health;
 pub mod i18n;
 pub mod passwords;
 mod security_headers;
+mod sign_in_limits;
 mod startup;
 mod state;
 mod tokens;
 mod ui;
 
 pub use error::WebError;
-pub use startup::{Application, WebConfig, background_jobs};
+pub use startup::{Application, PublicUrl, WebConfig, background_jobs};
 pub use state::AppState;
 pub use ui::imports::UPLOAD_LIMIT_BYTES;

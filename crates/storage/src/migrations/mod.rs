@@ -9,6 +9,7 @@ mod m20261126_000011_call_queue;
 mod m20261126_000012_support;
 mod m20261202_000013_idempotency_keys;
 mod m20261202_000013_jobs;
+mod m20261202_000301_session_generation;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000011_call_queue::Migration),
             Box::new(m20261202_000013_idempotency_keys::Migration),
             Box::new(m20261202_000013_jobs::Migration),
+            Box::new(m20261202_000301_session_generation::Migration),
         ]
     }
 }
