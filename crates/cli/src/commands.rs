@@ -128,7 +128,12 @@ pub async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
     run_server(settings, &args, database, false).await
 }
 
-async fn run_server(settings: &Settings, args: &ServeArgs, database: Database, demo: bool) -> anyhow::Result<()> {
+async fn run_server(
+    settings: &Settings,
+    args: &ServeArgs,
+    database: Database,
+    demo: bool,
+) -> anyhow::Result<()> {
     let bind = args.bind.clone().unwrap_or_else(|| settings.bind.clone());
     let config: WebConfig = settings.web_config(bind, demo)?;
     if config.public_url.is_none() && !demo {

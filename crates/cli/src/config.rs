@@ -240,7 +240,9 @@ mod tests {
         );
         assert!(!web("public_url = \"http://10.0.0.5:8080\"\n").secure_cookies);
         assert!(!web("").secure_cookies);
-        assert!(!web("public_url = \"https://onward.school.example\"\nsecure_cookies = false\n").secure_cookies);
+        assert!(
+            !web("public_url = \"https://onward.school.example\"\nsecure_cookies = false\n").secure_cookies
+        );
         assert!(web("secure_cookies = true\n").secure_cookies);
     }
 
@@ -251,17 +253,23 @@ mod tests {
             &[],
         )
         .expect("valid");
-        let web = settings.web_config("127.0.0.1:0".to_owned(), false).expect("valid");
+        let web = settings
+            .web_config("127.0.0.1:0".to_owned(), false)
+            .expect("valid");
         assert_eq!(web.trusted_proxies.len(), 2);
         assert_eq!(web.session_lifetime, std::time::Duration::from_secs(4 * 3600));
         assert!(web.public_url.is_none() && !web.public_url_from_listener);
         let listed = load("trusted_proxies = [\"::1\"]\n", &[]).expect("valid");
         assert_eq!(listed.trusted_proxies, vec!["::1".to_owned()]);
         let bad_url = load("public_url = \"onward.school.example\"\n", &[]).expect("valid toml");
-        let err = bad_url.web_config("127.0.0.1:0".to_owned(), false).expect_err("no scheme");
+        let err = bad_url
+            .web_config("127.0.0.1:0".to_owned(), false)
+            .expect_err("no scheme");
         assert!(err.to_string().contains("public_url"), "{err}");
         let bad_proxy = load("trusted_proxies = \"proxy.local\"\n", &[]).expect("valid toml");
-        let err = bad_proxy.web_config("127.0.0.1:0".to_owned(), false).expect_err("not an address");
+        let err = bad_proxy
+            .web_config("127.0.0.1:0".to_owned(), false)
+            .expect_err("not an address");
         assert!(err.to_string().contains("proxy.local"), "{err}");
     }
 

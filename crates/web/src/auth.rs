@@ -77,9 +77,11 @@ pub async fn load_current_user(state: &AppState, session: &Session) -> Result<Op
     let conn = state.database.conn();
     let user = users::user_by_id(conn, remembered.user_id).await?;
     let lifetime = chrono::Duration::from_std(state.config.session_lifetime).unwrap_or(chrono::Duration::MAX);
-    let within_lifetime = remembered
-        .signed_in_at
-        .is_some_and(|at| Utc::now() < at.checked_add_signed(lifetime).unwrap_or(DateTime::<Utc>::MAX_UTC));
+    let within_lifetime = remembered.signed_in_at.is_some_and(|at| {
+        Utc::now()
+            < at.checked_add_signed(lifetime)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    });
     let Some(user) = user.filter(|user| {
         user.active
             && user.organisation_id == remembered.organisation_id
@@ -158,7 +160,11 @@ pub async fn csrf_token(session: &Session) -> Result<String, WebError> {
 /// The name of the double-submit cookie; `__Host-` (Secure, host-only, path /)
 /// when cookies are Secure, so no subdomain can plant one.
 fn form_cookie_name(secure: bool) -> &'static str {
-    if secure { "__Host-onward_form" } else { "onward_form" }
+    if secure {
+        "__Host-onward_form"
+    } else {
+        "onward_form"
+    }
 }
 
 /// The value of the double-submit cookie in a request, if well formed.

@@ -94,7 +94,10 @@ mod tests {
     fn forwarded_for_is_ignored_from_an_untrusted_peer() {
         let trusted = [parse_trusted_proxy("10.0.0.1").expect("valid")];
         let forged = headers(&["203.0.113.9"]);
-        assert_eq!(client_ip(ip("198.51.100.7"), &forged, &trusted), ip("198.51.100.7"));
+        assert_eq!(
+            client_ip(ip("198.51.100.7"), &forged, &trusted),
+            ip("198.51.100.7")
+        );
         assert_eq!(client_ip(ip("198.51.100.7"), &forged, &[]), ip("198.51.100.7"));
     }
 

@@ -43,7 +43,11 @@ pub fn verify_password(password: &str, stored_hash: &str) -> bool {
 
 fn verify_decoy(password: &str) -> bool {
     PasswordHash::new(decoy_hash())
-        .map(|decoy| Argon2::default().verify_password(password.as_bytes(), &decoy).is_ok())
+        .map(|decoy| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &decoy)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 

@@ -55,7 +55,12 @@ impl SignInLimits {
     /// limit is reached. The narrowest limit is checked first, so a client
     /// refused on one account does not use up its allowance for others.
     pub fn allow(&self, email: &str, client: IpAddr) -> bool {
-        let account: String = email.trim().to_lowercase().chars().take(MAX_ACCOUNT_KEY).collect();
+        let account: String = email
+            .trim()
+            .to_lowercase()
+            .chars()
+            .take(MAX_ACCOUNT_KEY)
+            .collect();
         let allowed = self
             .per_account_and_client
             .check_key(&(account.clone(), client))

@@ -101,7 +101,8 @@ impl Application {
             .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", config.bind))?;
         if config.public_url.is_none() && config.public_url_from_listener {
             let address = listener.local_addr()?;
-            config.public_url = Some(PublicUrl::parse(&format!("http://{address}")).map_err(anyhow::Error::msg)?);
+            config.public_url =
+                Some(PublicUrl::parse(&format!("http://{address}")).map_err(anyhow::Error::msg)?);
         }
         let session_store = DatabaseSessionStore::new(database.clone());
         let router = router(AppState::new(database.clone(), config), session_store);

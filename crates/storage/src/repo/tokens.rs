@@ -7,8 +7,8 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::now;
-use crate::repo::tenant::TenantScoped;
 use crate::entities::user_token;
+use crate::repo::tenant::TenantScoped;
 use crate::{OrganisationId, Result, UserId};
 
 /// Stores a new link's token. The user's older unused links of the same

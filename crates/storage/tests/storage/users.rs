@@ -36,10 +36,19 @@ async fn parallel_failed_sign_ins_each_count_and_lock_once(db: TestDatabase) {
         (4, 1, 15),
         "every failure counts once: the fifth locks, the rest find it locked"
     );
-    let stored = users::user_by_id(db.conn(), user.id).await.expect("read").expect("user");
-    assert!(stored.locked_until.is_some_and(|until| until > chrono::Utc::now()));
+    let stored = users::user_by_id(db.conn(), user.id)
+        .await
+        .expect("read")
+        .expect("user");
     assert!(
-        !users::record_successful_sign_in(db.conn(), user.id).await.expect("success"),
+        stored
+            .locked_until
+            .is_some_and(|until| until > chrono::Utc::now())
+    );
+    assert!(
+        !users::record_successful_sign_in(db.conn(), user.id)
+            .await
+            .expect("success"),
         "a right password does not clear a lock"
     );
 }
@@ -54,14 +63,30 @@ async fn a_new_password_moves_the_session_generation_and_a_new_link_revokes_olde
             .await
             .expect("token");
     }
-    assert!(peek_user_token(db.conn(), "first", "reset").await.expect("peek").is_none());
-    assert!(consume_user_token(db.conn(), "second", "reset").await.expect("use").is_some());
+    assert!(
+        peek_user_token(db.conn(), "first", "reset")
+            .await
+            .expect("peek")
+            .is_none()
+    );
+    assert!(
+        consume_user_token(db.conn(), "second", "reset")
+            .await
+            .expect("use")
+            .is_some()
+    );
     let generation = users::set_password_hash(db.conn(), org.id, user.id, "$argon2id$new")
         .await
         .expect("set");
     assert_eq!(generation, 1);
-    let stored = users::user_by_id(db.conn(), user.id).await.expect("read").expect("user");
-    assert_eq!((stored.session_generation, stored.password_hash.as_str()), (1, "$argon2id$new"));
+    let stored = users::user_by_id(db.conn(), user.id)
+        .await
+        .expect("read")
+        .expect("user");
+    assert_eq!(
+        (stored.session_generation, stored.password_hash.as_str()),
+        (1, "$argon2id$new")
+    );
     let outsider = fixtures::organisation(db.conn(), "outsider").await;
     assert!(
         users::set_password_hash(db.conn(), outsider.id, user.id, "$argon2id$evil")

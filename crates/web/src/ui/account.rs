@@ -67,7 +67,8 @@ async fn change(staff: Staff, CsrfForm(fields): CsrfForm<Fields>) -> Result<Resp
     let mut errors = FormErrors::new();
     if !current_ok {
         let write = staff.write().await?;
-        let counted = users::record_failed_sign_in(&write, staff.user.id, MAX_FAILED_SIGN_INS, LOCKOUT).await?;
+        let counted =
+            users::record_failed_sign_in(&write, staff.user.id, MAX_FAILED_SIGN_INS, LOCKOUT).await?;
         if counted == FailedSignIn::LockedNow {
             write.audit("user.locked_out", "user", staff.user.id.0).await?;
         }

@@ -13,7 +13,9 @@ use axum::routing::{get, post};
 use chrono::Duration;
 use onward_domain::email::EmailAddress;
 use onward_domain::role::Role;
-use onward_storage::repo::tokens::{consume_user_token, create_user_token, peek_user_token, revoke_user_tokens};
+use onward_storage::repo::tokens::{
+    consume_user_token, create_user_token, peek_user_token, revoke_user_tokens,
+};
 use onward_storage::repo::users::{self, NewUser, User};
 use onward_storage::{Actor, StorageError, UserId};
 use serde::Deserialize;

@@ -20,10 +20,11 @@ async fn sign_in_via(
 ) -> reqwest::Response {
     let (_, page) = visitor.get_text("/login").await;
     let csrf = csrf_from(&page).expect("sign-in form has a CSRF token");
-    let mut request = visitor
-        .client
-        .post(visitor.url("/login"))
-        .form(&[("email", email), ("password", password), ("csrf", &csrf)]);
+    let mut request = visitor.client.post(visitor.url("/login")).form(&[
+        ("email", email),
+        ("password", password),
+        ("csrf", &csrf),
+    ]);
     if let Some(address) = forwarded_for {
         request = request.header("x-forwarded-for", address);
     }
@@ -103,13 +104,25 @@ async fn anonymous_visitors_create_no_sessions_and_sign_in_stays_csrf_protected(
             ],
         )
         .await;
-    assert_eq!(no_cookie.status(), StatusCode::FORBIDDEN, "a cross-site post has no cookie");
-    assert_eq!(victim.get("/").await.status(), StatusCode::SEE_OTHER, "not signed in");
+    assert_eq!(
+        no_cookie.status(),
+        StatusCode::FORBIDDEN,
+        "a cross-site post has no cookie"
+    );
+    assert_eq!(
+        victim.get("/").await.status(),
+        StatusCode::SEE_OTHER,
+        "not signed in"
+    );
 
     let signed_in = sign_in_via(&victim, "admin@quiet.example", fixtures::PASSWORD, None).await;
     assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
     assert_eq!(victim.get("/").await.status(), StatusCode::OK);
-    assert_eq!(app.db.count_rows("sessions").await, 1, "one session, made at sign-in");
+    assert_eq!(
+        app.db.count_rows("sessions").await,
+        1,
+        "one session, made at sign-in"
+    );
 }
 
 // Item 7: failures are counted atomically.
@@ -141,7 +154,10 @@ async fn parallel_wrong_passwords_lock_the_account_even_with_the_right_one_among
         "{statuses:?}"
     );
     assert_eq!(
-        statuses.iter().filter(|status| **status == StatusCode::UNAUTHORIZED).count(),
+        statuses
+            .iter()
+            .filter(|status| **status == StatusCode::UNAUTHORIZED)
+            .count(),
         19 + usize::from(!statuses.contains(&StatusCode::SEE_OTHER)),
     );
     // 19 failures, whatever the order: at least 5 of them follow (or precede)
@@ -161,7 +177,11 @@ async fn parallel_wrong_passwords_lock_the_account_even_with_the_right_one_among
         Some("198.51.100.200"),
     )
     .await;
-    assert_eq!(after.status(), StatusCode::UNAUTHORIZED, "the right password waits out the lock");
+    assert_eq!(
+        after.status(),
+        StatusCode::UNAUTHORIZED,
+        "the right password waits out the lock"
+    );
 }
 
 // Item 8: rate limits by account and client, X-Forwarded-For from trusted proxies only.
@@ -170,7 +190,13 @@ async fn one_client_hammering_an_account_does_not_lock_out_its_neighbours(db: Te
     let org = fixtures::organisation(db.conn(), "nat").await;
     fixtures::user(db.conn(), &org, Role::Admin, "head@nat.example").await;
     for teacher in 0..6 {
-        fixtures::user(db.conn(), &org, Role::Tutor, &format!("teacher{teacher}@nat.example")).await;
+        fixtures::user(
+            db.conn(),
+            &org,
+            Role::Tutor,
+            &format!("teacher{teacher}@nat.example"),
+        )
+        .await;
     }
     let app = TestApp::spawn(db).await;
     // Everyone comes from the school's one address (127.0.0.1 here).
@@ -182,7 +208,10 @@ async fn one_client_hammering_an_account_does_not_lock_out_its_neighbours(db: Te
             refused += 1;
         }
     }
-    assert!(refused >= 10, "the hammered account is rate limited ({refused} of 30 refused)");
+    assert!(
+        refused >= 10,
+        "the hammered account is rate limited ({refused} of 30 refused)"
+    );
     for teacher in 0..6 {
         let response = sign_in_via(
             &app.new_client(),
@@ -191,7 +220,11 @@ async fn one_client_hammering_an_account_does_not_lock_out_its_neighbours(db: Te
             None,
         )
         .await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "teacher {teacher} signs in");
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "teacher {teacher} signs in"
+        );
     }
 }
 
@@ -209,17 +242,29 @@ async fn forwarded_for_is_ignored_without_a_trusted_proxy(db: TestDatabase) {
     }
     // One client, 10 attempts a minute on one account (one more every 6 s).
     assert!(
-        statuses[..10].iter().all(|status| *status == StatusCode::UNAUTHORIZED)
+        statuses[..10]
+            .iter()
+            .all(|status| *status == StatusCode::UNAUTHORIZED)
             && statuses[10..].contains(&StatusCode::TOO_MANY_REQUESTS),
         "the forged addresses are one client: {statuses:?}"
     );
-    let response = sign_in_via(&visitor, "me@direct.example", fixtures::PASSWORD, Some("203.0.113.77")).await;
+    let response = sign_in_via(
+        &visitor,
+        "me@direct.example",
+        fixtures::PASSWORD,
+        Some("203.0.113.77"),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let address = app
         .db
         .text("SELECT remote_addr FROM audit_events WHERE action = 'user.sign_in'")
         .await;
-    assert_eq!(address.as_deref(), Some("127.0.0.1"), "the audit names the real peer");
+    assert_eq!(
+        address.as_deref(),
+        Some("127.0.0.1"),
+        "the audit names the real peer"
+    );
 }
 
 async fn a_trusted_proxy_names_the_client(db: TestDatabase) {
@@ -257,7 +302,9 @@ async fn a_trusted_proxy_names_the_client(db: TestDatabase) {
 async fn changing_the_password_ends_the_users_other_sessions(db: TestDatabase) {
     let (app, _) = TestApp::signed_in(db, "change", Role::Tutor).await;
     let other_device = app.new_client();
-    let response = other_device.sign_in("me@change.example", fixtures::PASSWORD).await;
+    let response = other_device
+        .sign_in("me@change.example", fixtures::PASSWORD)
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(other_device.get("/").await.status(), StatusCode::OK);
 
@@ -275,9 +322,17 @@ async fn changing_the_password_ends_the_users_other_sessions(db: TestDatabase) {
         )
         .await;
     assert_eq!(changed.status(), StatusCode::OK);
-    assert_eq!(app.get("/").await.status(), StatusCode::OK, "this session stays signed in");
+    assert_eq!(
+        app.get("/").await.status(),
+        StatusCode::OK,
+        "this session stays signed in"
+    );
     let ended = other_device.get("/").await;
-    assert_eq!(ended.status(), StatusCode::SEE_OTHER, "the other session has ended");
+    assert_eq!(
+        ended.status(),
+        StatusCode::SEE_OTHER,
+        "the other session has ended"
+    );
     assert_eq!(ended.headers()["location"], "/login");
     // The session that changed it can keep working (its CSRF token still holds).
     let (_, form) = app.get_text("/account/password").await;
@@ -334,7 +389,11 @@ async fn a_reset_ends_every_session_and_only_the_newest_link_works(db: TestDatab
         "the older link does not work after the newer one was used"
     );
     let ended = their_browser.get("/").await;
-    assert_eq!(ended.status(), StatusCode::SEE_OTHER, "the reset ended their session");
+    assert_eq!(
+        ended.status(),
+        StatusCode::SEE_OTHER,
+        "the reset ended their session"
+    );
     assert_eq!(ended.headers()["location"], "/login");
 }
 
@@ -347,7 +406,9 @@ async fn sessions_end_after_their_absolute_lifetime_however_active(db: TestDatab
     };
     let app = TestApp::spawn_with(db, config).await;
     assert_eq!(
-        app.sign_in("me@lifetime.example", fixtures::PASSWORD).await.status(),
+        app.sign_in("me@lifetime.example", fixtures::PASSWORD)
+            .await
+            .status(),
         StatusCode::SEE_OTHER
     );
     // The session started before the answer arrived.
@@ -365,7 +426,11 @@ async fn sessions_end_after_their_absolute_lifetime_however_active(db: TestDatab
 
 // Item 10: answers do not tell which accounts exist.
 
-async fn invited_user(db: &TestDatabase, org: &onward_storage::repo::organisations::Organisation, email: &str) {
+async fn invited_user(
+    db: &TestDatabase,
+    org: &onward_storage::repo::organisations::Organisation,
+    email: &str,
+) {
     users::create_user(
         db.conn(),
         org.id,
@@ -385,7 +450,9 @@ async fn sign_in_answers_do_not_tell_which_accounts_exist(db: TestDatabase) {
     let org = fixtures::organisation(db.conn(), "enum").await;
     fixtures::user(db.conn(), &org, Role::Tutor, "locked@enum.example").await;
     let gone = fixtures::user(db.conn(), &org, Role::Tutor, "gone@enum.example").await;
-    users::set_active(db.conn(), org.id, gone.id, false).await.expect("deactivate");
+    users::set_active(db.conn(), org.id, gone.id, false)
+        .await
+        .expect("deactivate");
     invited_user(&db, &org, "invited@enum.example").await;
     let app = TestApp::spawn(db).await;
     for _ in 0..5 {
@@ -430,8 +497,12 @@ async fn invited_and_unknown_accounts_take_as_long_as_real_ones(db: TestDatabase
     let visitor = app.new_client();
     let (_, page) = visitor.get_text("/login").await;
     let csrf = csrf_from(&page).expect("csrf");
-    let accounts = ["real@timing.example", "invited@timing.example", "nobody@timing.example"];
-    let mut times = vec![Vec::new(), Vec::new(), Vec::new()];
+    let accounts = [
+        "real@timing.example",
+        "invited@timing.example",
+        "nobody@timing.example",
+    ];
+    let mut times = [Vec::new(), Vec::new(), Vec::new()];
     for _ in 0..7 {
         for (index, email) in accounts.iter().enumerate() {
             let started = Instant::now();
@@ -468,7 +539,12 @@ async fn inviting_another_organisations_staff_email_reveals_nothing(db: TestData
             let response = app
                 .post_form(
                     "/users",
-                    &[("csrf", &csrf), ("email", email), ("name", "Probe"), ("role", "tutor")],
+                    &[
+                        ("csrf", &csrf),
+                        ("email", email),
+                        ("name", "Probe"),
+                        ("role", "tutor"),
+                    ],
                 )
                 .await;
             let status = response.status();
@@ -485,12 +561,22 @@ async fn inviting_another_organisations_staff_email_reveals_nothing(db: TestData
     let (theirs_status, theirs, body) = invite("secret.head@elsewhere.example").await;
     let (ours_status, ours, _) = invite("colleague@prober.example").await;
     assert_eq!(theirs_status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!((theirs_status, &theirs), (ours_status, &ours), "the same answer as for our own staff");
+    assert_eq!(
+        (theirs_status, &theirs),
+        (ours_status, &ours),
+        "the same answer as for our own staff"
+    );
     assert!(!theirs.is_empty(), "the email field explains the problem");
-    assert!(!body.contains("already exists"), "the answer does not say an account exists");
+    assert!(
+        !body.contains("already exists"),
+        "the answer does not say an account exists"
+    );
     assert!(!body.contains("elsewhere organisation"));
     assert_eq!(
-        users::list_users(app.db.conn(), org.id).await.expect("list").len(),
+        users::list_users(app.db.conn(), org.id)
+            .await
+            .expect("list")
+            .len(),
         2,
         "nothing was created"
     );
@@ -539,8 +625,15 @@ async fn wrong_current_passwords_count_as_failed_sign_ins(db: TestDatabase) {
             .expect("count"),
         0
     );
-    let elsewhere = app.new_client().sign_in("me@guess.example", fixtures::PASSWORD).await;
-    assert_eq!(elsewhere.status(), StatusCode::UNAUTHORIZED, "the lockout applies to sign-in");
+    let elsewhere = app
+        .new_client()
+        .sign_in("me@guess.example", fixtures::PASSWORD)
+        .await;
+    assert_eq!(
+        elsewhere.status(),
+        StatusCode::UNAUTHORIZED,
+        "the lockout applies to sign-in"
+    );
 }
 
 // Item 12: links come from the configured public URL.
@@ -551,7 +644,9 @@ async fn signed_in_admin_with(db: TestDatabase, config: WebConfig) -> (TestApp, 
     let target = fixtures::user(db.conn(), &org, Role::Tutor, "target@links.example").await;
     let app = TestApp::spawn_with(db, config).await;
     assert_eq!(
-        app.sign_in("admin@links.example", fixtures::PASSWORD).await.status(),
+        app.sign_in("admin@links.example", fixtures::PASSWORD)
+            .await
+            .status(),
         StatusCode::SEE_OTHER
     );
     (app, target)
@@ -582,12 +677,21 @@ async fn links_use_the_public_url_never_the_host_header(db: TestDatabase) {
     let (status, invited) = post_with_host(
         &app,
         "/users",
-        &[("csrf", &csrf), ("email", "new@links.example"), ("name", "New"), ("role", "tutor")],
+        &[
+            ("csrf", &csrf),
+            ("email", "new@links.example"),
+            ("name", "New"),
+            ("role", "tutor"),
+        ],
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(invited.contains("https://onward.school.example/invite/"), "{invited}");
-    let (status, reset) = post_with_host(&app, &format!("/users/{}/reset", target.id), &[("csrf", &csrf)]).await;
+    assert!(
+        invited.contains("https://onward.school.example/invite/"),
+        "{invited}"
+    );
+    let (status, reset) =
+        post_with_host(&app, &format!("/users/{}/reset", target.id), &[("csrf", &csrf)]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(reset.contains("https://onward.school.example/reset/"));
     assert!(!invited.contains("evil.example") && !reset.contains("evil.example"));
@@ -605,21 +709,30 @@ async fn no_links_are_made_without_a_public_url(db: TestDatabase) {
     let (status, page) = post_with_host(
         &app,
         "/users",
-        &[("csrf", &csrf), ("email", "new@links.example"), ("name", "New"), ("role", "tutor")],
+        &[
+            ("csrf", &csrf),
+            ("email", "new@links.example"),
+            ("name", "New"),
+            ("role", "tutor"),
+        ],
     )
     .await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(page.contains("public_url"), "the page says what to set: {page}");
     assert!(!page.contains("/invite/"));
-    let (status, page) = post_with_host(&app, &format!("/users/{}/reset", target.id), &[("csrf", &csrf)]).await;
+    let (status, page) =
+        post_with_host(&app, &format!("/users/{}/reset", target.id), &[("csrf", &csrf)]).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(!page.contains("/reset/"));
     assert_eq!(app.db.count_rows("user_tokens").await, 0, "no link was stored");
     assert!(
-        users::user_by_email(app.db.conn(), &EmailAddress::parse("new@links.example").expect("email"))
-            .await
-            .expect("read")
-            .is_none(),
+        users::user_by_email(
+            app.db.conn(),
+            &EmailAddress::parse("new@links.example").expect("email")
+        )
+        .await
+        .expect("read")
+        .is_none(),
         "nobody was invited"
     );
 }

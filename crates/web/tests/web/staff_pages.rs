@@ -256,7 +256,11 @@ async fn repeated_failures_lock_the_account(db: TestDatabase) {
             .expect("body")
             .contains("locked for 15 minutes")
     );
-    assert_eq!(app.get("/").await.status(), StatusCode::SEE_OTHER, "not signed in");
+    assert_eq!(
+        app.get("/").await.status(),
+        StatusCode::SEE_OTHER,
+        "not signed in"
+    );
     assert_eq!(
         count_audit_events(app.db.conn(), org.id, "user.locked_out", None)
             .await
