@@ -166,29 +166,43 @@ fn sqlite_file_to_create(url: &str) -> Option<String> {
 
 pub async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
     let database = open(&database_url(settings, &args.database, DEFAULT_DATABASE_URL)).await?;
-    run_server(settings, &args, database).await
+    run_server(settings, &args, database, false).await
 }
 
-async fn run_server(settings: &Settings, args: &ServeArgs, database: Database) -> anyhow::Result<()> {
-    let config = WebConfig {
-        bind: args.bind.clone().unwrap_or_else(|| settings.bind.clone()),
-        secure_cookies: settings.secure_cookies,
-        import_file_retention_hours: settings.import_file_retention_hours,
-    };
+async fn run_server(
+    settings: &Settings,
+    args: &ServeArgs,
+    database: Database,
+    demo: bool,
+) -> anyhow::Result<()> {
+    let bind = args.bind.clone().unwrap_or_else(|| settings.bind.clone());
+    let config: WebConfig = settings.web_config(bind, demo)?;
+    if config.public_url.is_none() && !demo {
+        eprintln!(
+            "public_url is not set, so Onward cannot make invitation or password-reset links. \
+             Set ONWARD_PUBLIC_URL (or public_url in onward.toml) to the address people use, \
+             e.g. https://onward.your-school.example."
+        );
+    }
     let mut limits = settings.http.limits()?;
     limits.max_connections = limits.max_connections.min(connections_within_open_file_limit());
-    let app = Application::build(config, database.clone()).await?.with_limits(limits);
+    let public_url = config.public_url.clone();
+    let app = Application::build(config, database.clone())
+        .await?
+        .with_limits(limits);
     let address = app.local_addr()?;
     // Journey 1: with no administrator anywhere, the first one is made in the
-    // browser through a one-time link (an hour, single use).
+    // browser through a one-time link (an hour, single use), on the public
+    // address when one is configured.
     if let Some(token) = onward_web::issue_setup_token(&database).await? {
-        let host = if address.ip().is_unspecified() {
-            format!("localhost:{}", address.port())
-        } else {
-            address.to_string()
+        let path = format!("/setup/{token}");
+        let link = match &public_url {
+            Some(url) => url.join(&path),
+            None if address.ip().is_unspecified() => format!("http://localhost:{}{path}", address.port()),
+            None => format!("http://{address}{path}"),
         };
         println!(
-            "No administrator yet. Open this one-time link within {} hour to create your organisation and its administrator:\n  http://{host}/setup/{token}\n(Or use `onward org add` and `onward user add --role admin`, or try `onward demo`.)",
+            "No administrator yet. Open this one-time link within {} hour to create your organisation and its administrator:\n  {link}\n(Or use `onward org add` and `onward user add --role admin`, or try `onward demo`.)",
             onward_web::SETUP_LINK_HOURS
         );
     }
@@ -278,7 +292,7 @@ pub async fn demo(settings: &Settings, args: DemoArgs) -> anyhow::Result<()> {
     if args.no_serve {
         return Ok(());
     }
-    run_server(settings, &args.serve, database).await
+    run_server(settings, &args.serve, database, true).await
 }
 
 pub async fn worker(settings: &Settings, args: WorkerArgs) -> anyhow::Result<()> {

@@ -20,6 +20,9 @@ const SETTINGS: &[&str] = &[
     "bind",
     "secure_cookies",
     "log",
+    "public_url",
+    "trusted_proxies",
+    "session_lifetime_hours",
     "import_file_retention_hours",
     "http",
 ];
@@ -44,9 +47,20 @@ pub struct Settings {
     /// Address `serve` listens on.
     pub bind: String,
     /// Mark cookies Secure and send HSTS: turn on when served over HTTPS.
-    pub secure_cookies: bool,
+    /// When unset, on exactly when `public_url` is an `https://` address.
+    pub secure_cookies: Option<bool>,
     /// Log filter in `tracing` syntax, e.g. `info` or `onward=debug`.
     pub log: String,
+    /// The address people reach Onward at, e.g. `https://onward.school.example`:
+    /// invitation and reset links are built from it. `serve` makes no links
+    /// without it; `demo` uses its own listen address.
+    pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` header is believed: addresses or
+    /// ranges, as a list or one comma-separated string (`10.0.0.1, 10.1.0.0/16`).
+    #[serde(deserialize_with = "list_or_commas")]
+    pub trusted_proxies: Vec<String>,
+    /// The longest a signed-in session lasts, however active (hours).
+    pub session_lifetime_hours: u32,
     /// Hours an uploaded import file is kept when no import reads it (an
     /// import deletes the file it read at once).
     pub import_file_retention_hours: u32,
@@ -167,20 +181,77 @@ pub fn unknown_variables(vars: impl Iterator<Item = (String, String)>) -> Vec<Un
     unknown
 }
 
+/// A list given as a TOML array or as one comma-separated string (the
+/// environment's form: `ONWARD_TRUSTED_PROXIES=10.0.0.1,10.0.0.2`).
+fn list_or_commas<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum ListOrCommas {
+        List(Vec<String>),
+        Commas(String),
+    }
+    Ok(match ListOrCommas::deserialize(deserializer)? {
+        ListOrCommas::List(items) => items,
+        ListOrCommas::Commas(text) => text
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    })
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Self {
             database_url: None,
             bind: "127.0.0.1:8080".to_owned(),
-            secure_cookies: false,
+            secure_cookies: None,
             log: "info".to_owned(),
             import_file_retention_hours: onward_import::files::DEFAULT_RETENTION_HOURS,
             http: HttpSettings::default(),
+            public_url: None,
+            trusted_proxies: Vec::new(),
+            session_lifetime_hours: 12,
         }
     }
 }
 
 impl Settings {
+    /// The web server's settings, checked: `public_url` parsed, trusted
+    /// proxies parsed, Secure cookies on by default for an https public URL.
+    /// `demo` builds links from the listen address when no public URL is set.
+    pub fn web_config(&self, bind: String, demo: bool) -> anyhow::Result<onward_web::WebConfig> {
+        let public_url = self
+            .public_url
+            .as_deref()
+            .filter(|url| !url.trim().is_empty())
+            .map(onward_web::PublicUrl::parse)
+            .transpose()
+            .map_err(anyhow::Error::msg)?;
+        let trusted_proxies = self
+            .trusted_proxies
+            .iter()
+            .map(|proxy| onward_web::client::parse_trusted_proxy(proxy))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|err| anyhow::anyhow!("trusted_proxies: {err}"))?;
+        if self.session_lifetime_hours == 0 {
+            anyhow::bail!("session_lifetime_hours must be at least 1");
+        }
+        let secure_cookies = self
+            .secure_cookies
+            .unwrap_or_else(|| public_url.as_ref().is_some_and(onward_web::PublicUrl::is_https));
+        Ok(onward_web::WebConfig {
+            bind,
+            secure_cookies,
+            public_url,
+            public_url_from_listener: demo,
+            trusted_proxies,
+            session_lifetime: std::time::Duration::from_secs(u64::from(self.session_lifetime_hours) * 3600),
+            import_file_retention_hours: self.import_file_retention_hours,
+        })
+    }
+
     /// Loads the layered configuration. `config_file` defaults to `onward.toml`
     /// in the working directory and may be absent.
     pub fn load(config_file: &Path) -> anyhow::Result<Self> {
@@ -232,7 +303,10 @@ mod tests {
     use super::*;
 
     fn load(toml: &str, vars: &[(&str, &str)]) -> Result<Settings, Box<figment::Error>> {
-        let dir = std::env::temp_dir().join(format!("onward-config-{}-{}", std::process::id(), toml.len()));
+        // One directory per call: tests run in parallel threads of one process.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let call = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("onward-config-{}-{call}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let file = dir.join("onward.toml");
         std::fs::write(&file, toml).expect("write");
@@ -363,6 +437,55 @@ mod tests {
         assert!(err.to_string().contains("header_read_timeout_seconds"), "{err}");
         let err = load("[http]\nmax_conections = 7\n", &[]).expect_err("typo in a table");
         assert!(err.to_string().contains("max_conections"), "{err}");
+    }
+
+    #[test]
+    fn secure_cookies_are_on_by_default_exactly_when_the_public_url_is_https() {
+        let web = |toml: &str| {
+            load(toml, &[])
+                .expect("valid")
+                .web_config("127.0.0.1:0".to_owned(), false)
+                .expect("valid web settings")
+        };
+        let https = web("public_url = \"https://onward.school.example/\"\n");
+        assert!(https.secure_cookies);
+        assert_eq!(
+            https.public_url.as_ref().map(onward_web::PublicUrl::as_str),
+            Some("https://onward.school.example")
+        );
+        assert!(!web("public_url = \"http://10.0.0.5:8080\"\n").secure_cookies);
+        assert!(!web("").secure_cookies);
+        assert!(
+            !web("public_url = \"https://onward.school.example\"\nsecure_cookies = false\n").secure_cookies
+        );
+        assert!(web("secure_cookies = true\n").secure_cookies);
+    }
+
+    #[test]
+    fn public_url_and_trusted_proxies_are_checked() {
+        let settings = load(
+            "trusted_proxies = \"10.0.0.1, 192.168.0.0/16\"\nsession_lifetime_hours = 4\n",
+            &[],
+        )
+        .expect("valid");
+        let web = settings
+            .web_config("127.0.0.1:0".to_owned(), false)
+            .expect("valid");
+        assert_eq!(web.trusted_proxies.len(), 2);
+        assert_eq!(web.session_lifetime, std::time::Duration::from_secs(4 * 3600));
+        assert!(web.public_url.is_none() && !web.public_url_from_listener);
+        let listed = load("trusted_proxies = [\"::1\"]\n", &[]).expect("valid");
+        assert_eq!(listed.trusted_proxies, vec!["::1".to_owned()]);
+        let bad_url = load("public_url = \"onward.school.example\"\n", &[]).expect("valid toml");
+        let err = bad_url
+            .web_config("127.0.0.1:0".to_owned(), false)
+            .expect_err("no scheme");
+        assert!(err.to_string().contains("public_url"), "{err}");
+        let bad_proxy = load("trusted_proxies = \"proxy.local\"\n", &[]).expect("valid toml");
+        let err = bad_proxy
+            .web_config("127.0.0.1:0".to_owned(), false)
+            .expect_err("not an address");
+        assert!(err.to_string().contains("proxy.local"), "{err}");
     }
 
     #[test]

@@ -50,7 +50,9 @@ pub fn allows(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
     match action {
-        ChangeOwnPassword | ViewCohorts => role != Partner,
+        // Everyone who can sign in looks after their own password.
+        ChangeOwnPassword => true,
+        ViewCohorts => role != Partner,
         ViewLearners | ViewLearnerRecord | EditLearnerContacts | RecordDestination => {
             matches!(role, Admin | ProgressionLead | IagAdviser | Tutor)
         }
@@ -107,6 +109,13 @@ mod tests {
             Action::ManageReferrals,
         ] {
             assert!(!allows(Role::QualityViewer, action) && !allows(Role::Partner, action));
+        }
+    }
+
+    #[test]
+    fn every_role_can_change_its_own_password() {
+        for role in Role::ALL {
+            assert!(allows(*role, Action::ChangeOwnPassword), "{role:?}");
         }
     }
 

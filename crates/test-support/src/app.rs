@@ -22,17 +22,33 @@ pub struct TestClient {
 }
 
 impl TestApp {
+    /// Serves with the default settings; links are built from the listen
+    /// address, as in the demo.
     pub async fn spawn(db: TestDatabase) -> Self {
-        Self::spawn_with_limits(db, ServerLimits::default()).await
+        Self::spawn_with(db, Self::config()).await
+    }
+
+    /// The settings [`TestApp::spawn`] uses, to change some for
+    /// [`TestApp::spawn_with`].
+    pub fn config() -> WebConfig {
+        WebConfig {
+            bind: "127.0.0.1:0".to_owned(),
+            public_url_from_listener: true,
+            ..WebConfig::default()
+        }
     }
 
     /// [`TestApp::spawn`] with other connection limits and timeouts.
     pub async fn spawn_with_limits(db: TestDatabase, limits: ServerLimits) -> Self {
-        let config = WebConfig {
-            bind: "127.0.0.1:0".to_owned(),
-            secure_cookies: false,
-            import_file_retention_hours: onward_web::DEFAULT_IMPORT_FILE_RETENTION_HOURS,
-        };
+        Self::spawn_configured(db, Self::config(), limits).await
+    }
+
+    /// Serves with the given settings (its `bind` should be a random port).
+    pub async fn spawn_with(db: TestDatabase, config: WebConfig) -> Self {
+        Self::spawn_configured(db, config, ServerLimits::default()).await
+    }
+
+    async fn spawn_configured(db: TestDatabase, config: WebConfig, limits: ServerLimits) -> Self {
         let app = Application::build(config, db.database.clone())
             .await
             .expect("bind a random port")

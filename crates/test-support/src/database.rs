@@ -131,6 +131,31 @@ impl TestDatabase {
     pub fn conn(&self) -> &sea_orm::DatabaseConnection {
         self.database.conn()
     }
+
+    /// How many rows `table` holds (for tests that check what requests wrote).
+    pub async fn count_rows(&self, table: &str) -> i64 {
+        let sql = format!("SELECT COUNT(*) AS n FROM {table}");
+        let row = self
+            .conn()
+            .query_one_raw(Statement::from_string(self.conn().get_database_backend(), sql))
+            .await
+            .expect("count rows")
+            .expect("a count");
+        row.try_get::<i64>("", "n").expect("count")
+    }
+
+    /// The first column of the first row `sql` returns, as text (None for no row or NULL).
+    pub async fn text(&self, sql: &str) -> Option<String> {
+        let row = self
+            .conn()
+            .query_one_raw(Statement::from_string(
+                self.conn().get_database_backend(),
+                sql.to_owned(),
+            ))
+            .await
+            .expect("query")?;
+        row.try_get_by_index::<Option<String>>(0).expect("text column")
+    }
 }
 
 impl Drop for TestDatabase {

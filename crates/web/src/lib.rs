@@ -5,12 +5,14 @@
 pub mod access;
 mod assets;
 pub mod auth;
+pub mod client;
 mod edge;
 mod error;
 mod health;
 pub mod i18n;
 pub mod passwords;
 mod security_headers;
+mod sign_in_limits;
 mod startup;
 mod state;
 mod tokens;
@@ -18,7 +20,7 @@ mod ui;
 
 pub use error::WebError;
 pub use onward_import::files::DEFAULT_RETENTION_HOURS as DEFAULT_IMPORT_FILE_RETENTION_HOURS;
-pub use startup::{Application, ServerLimits, WebConfig, background_jobs};
+pub use startup::{Application, PublicUrl, ServerLimits, WebConfig, background_jobs};
 pub use state::AppState;
 pub use ui::imports::UPLOAD_LIMIT_BYTES;
 pub use ui::setup::{SETUP_LINK_HOURS, issue_setup_token};

@@ -26,15 +26,44 @@ pub fn hash_password(password: &str) -> Result<String, PasswordError> {
         .map_err(|err| PasswordError::Hash(err.to_string()))
 }
 
-/// True when `password` matches the stored PHC hash. A malformed hash never matches.
+/// True when `password` matches the stored PHC hash. A malformed hash (an
+/// invited account's `!`, which has no password yet) never matches, after the
+/// same work as a real one: the answer takes as long either way.
 pub fn verify_password(password: &str, stored_hash: &str) -> bool {
-    PasswordHash::new(stored_hash)
-        .map(|parsed| {
+    match PasswordHash::new(stored_hash) {
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
+        Err(_) => {
+            let _ = verify_decoy(password);
+            false
+        }
+    }
+}
+
+fn verify_decoy(password: &str) -> bool {
+    PasswordHash::new(decoy_hash())
+        .map(|decoy| {
             Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
+                .verify_password(password.as_bytes(), &decoy)
                 .is_ok()
         })
         .unwrap_or(false)
+}
+
+/// [`verify_password`] on a blocking thread, so the deliberately slow hash does
+/// not hold up the async workers. With no stored hash (an unknown account) it
+/// verifies against the decoy and answers false, in the same time.
+pub async fn verify_password_off_thread(password: String, stored_hash: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || match stored_hash {
+        Some(hash) => verify_password(&password, &hash),
+        None => {
+            let _ = verify_decoy(&password);
+            false
+        }
+    })
+    .await
+    .unwrap_or(false)
 }
 
 /// A hash of a random password, verified against when the email is unknown so a

@@ -26,6 +26,72 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Hours an uploaded import file is kept when no import reads it.
     pub import_file_retention_hours: u32,
+    /// The address people reach Onward at: invitation and reset links are
+    /// built from it, never from the request's `Host` header. Without one
+    /// (and without `public_url_from_listener`) no link can be made.
+    pub public_url: Option<PublicUrl>,
+    /// With no `public_url`, use `http://<the bound address>` (the demo and tests).
+    pub public_url_from_listener: bool,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (addresses or ranges).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How long a signed-in session lasts at most, however active.
+    pub session_lifetime: std::time::Duration,
+}
+
+/// The longest a session lasts by default (one long working day).
+pub const DEFAULT_SESSION_LIFETIME: std::time::Duration = std::time::Duration::from_secs(12 * 60 * 60);
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".to_owned(),
+            secure_cookies: false,
+            public_url: None,
+            public_url_from_listener: false,
+            trusted_proxies: Vec::new(),
+            session_lifetime: DEFAULT_SESSION_LIFETIME,
+            import_file_retention_hours: onward_import::files::DEFAULT_RETENTION_HOURS,
+        }
+    }
+}
+
+/// An absolute `http` or `https` URL with a host and no query, without a
+/// trailing slash: where Onward is reached, e.g. `https://onward.school.example`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicUrl(String);
+
+impl PublicUrl {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim().trim_end_matches('/');
+        let refuse = || {
+            format!(
+                "public_url `{text}` must be an http or https address with a host and no query, \
+                 like https://onward.school.example"
+            )
+        };
+        let uri: axum::http::Uri = text.parse().map_err(|_| refuse())?;
+        let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
+        let host_ok = uri.host().is_some_and(|host| !host.is_empty());
+        let plain = uri.query().is_none() && !text.contains('#') && !text.contains('@');
+        if scheme_ok && host_ok && plain {
+            Ok(Self(text.to_owned()))
+        } else {
+            Err(refuse())
+        }
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.0.starts_with("https://")
+    }
+
+    /// The absolute URL of `path` (which starts with `/`).
+    pub fn join(&self, path: &str) -> String {
+        format!("{}{path}", self.0)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// What one Onward process accepts from the network before it refuses or
@@ -69,10 +135,15 @@ pub struct Application {
 
 impl Application {
     /// Binds the configured address. A port already in use is reported with the address.
-    pub async fn build(config: WebConfig, database: Database) -> anyhow::Result<Self> {
+    pub async fn build(mut config: WebConfig, database: Database) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(&config.bind)
             .await
             .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", config.bind))?;
+        if config.public_url.is_none() && config.public_url_from_listener {
+            let address = listener.local_addr()?;
+            config.public_url =
+                Some(PublicUrl::parse(&format!("http://{address}")).map_err(anyhow::Error::msg)?);
+        }
         let session_store = DatabaseSessionStore::new(database.clone());
         let import_file_retention_hours = config.import_file_retention_hours;
         let router = router(AppState::new(database.clone(), config), session_store);
@@ -98,7 +169,13 @@ impl Application {
 
     /// Serves until the process receives Ctrl-C / SIGTERM, then finishes in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        tokio::spawn(onward_jobs::Runner::new(self.database.clone(), background_jobs(self.import_file_retention_hours)).run_forever());
+        tokio::spawn(
+            onward_jobs::Runner::new(
+                self.database.clone(),
+                background_jobs(self.import_file_retention_hours),
+            )
+            .run_forever(),
+        );
         let router = self.router.layer(axum::middleware::from_fn_with_state(
             self.limits,
             crate::edge::request_deadline,

@@ -1,28 +1,27 @@
-use std::net::IpAddr;
-use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use onward_storage::Database;
 
 use crate::WebConfig;
+use crate::sign_in_limits::SignInLimits;
 
 /// What every handler can reach. Cheap to clone: the database is a pool handle.
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub database: Database,
     pub config: WebConfig,
-    /// Sign-in attempts per client address: slows password guessing across accounts.
-    pub sign_in_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Rate limits on sign-in attempts, by account, client and overall.
+    pub sign_in_limits: Arc<SignInLimits>,
 }
 
 impl AppState {
     pub fn new(database: Database, config: WebConfig) -> Self {
-        let per_minute = NonZeroU32::new(20).unwrap_or(NonZeroU32::MIN);
+        // Hash the decoy now, so the first failed sign-in takes no longer than the others.
+        crate::passwords::decoy_hash();
         Self {
             database,
             config,
-            sign_in_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            sign_in_limits: Arc::new(SignInLimits::default()),
         }
     }
 }

@@ -16,6 +16,7 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub failed_sign_ins: i32,
     pub locked_until: Option<DateTimeUtc>,
+    pub session_generation: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,7 @@ mod m20261202_000013_idempotency_keys;
 mod m20261202_000013_jobs;
 mod m20261202_000101_import_file_chunks;
 mod m20261202_000201_import_fingerprints;
+mod m20261202_000301_session_generation;
 mod m20261202_000501_tutor_groups;
 mod m20261202_000601_task_answered_by;
 mod m20261202_000602_destination_details;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000603_offer_history::Migration),
             Box::new(m20261202_000604_setup_links::Migration),
             Box::new(m20261202_000501_tutor_groups::Migration),
+            Box::new(m20261202_000301_session_generation::Migration),
         ]
     }
 }

@@ -8,8 +8,11 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 
 use super::now;
 use crate::entities::user_token;
+use crate::repo::tenant::TenantScoped;
 use crate::{OrganisationId, Result, UserId};
 
+/// Stores a new link's token. The user's older unused links of the same
+/// purpose are revoked (marked used) first, so only the newest link works.
 pub async fn create_user_token(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
@@ -18,6 +21,7 @@ pub async fn create_user_token(
     token_hash: &str,
     expires_at: DateTime<Utc>,
 ) -> Result<()> {
+    revoke_user_tokens(conn, org, user, purpose).await?;
     user_token::ActiveModel {
         organisation_id: Set(org.0),
         user_id: Set(user.0),
@@ -31,6 +35,25 @@ pub async fn create_user_token(
     .insert(conn)
     .await?;
     Ok(())
+}
+
+/// Revokes (marks used) every unused link of one purpose of a user: a newer
+/// link, a password change and a reset each leave no older link working.
+pub async fn revoke_user_tokens(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    user: UserId,
+    purpose: &str,
+) -> Result<u64> {
+    let result = user_token::Entity::update_many()
+        .col_expr(user_token::Column::UsedAt, Expr::value(Some(now())))
+        .filter(user_token::Column::UserId.eq(user.0))
+        .filter(user_token::Entity::in_org(org))
+        .filter(user_token::Column::Purpose.eq(purpose))
+        .filter(user_token::Column::UsedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
 }
 
 /// The user a valid, unused, unexpired token belongs to, without using it up.

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use onward_domain::email::EmailAddress;
 use onward_domain::role::Role;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::{decode, now};
@@ -32,6 +32,9 @@ pub struct User {
     pub password_hash: String,
     /// Sign-in is refused until this time after repeated failures.
     pub locked_until: Option<DateTime<Utc>>,
+    /// Sessions signed in under an older generation are ended: a password
+    /// change or reset moves the user on to the next one.
+    pub session_generation: i32,
 }
 
 // Hand-written so the password hash never reaches a log line.
@@ -57,6 +60,7 @@ fn from_model(model: user::Model) -> Result<User> {
         active: model.active,
         password_hash: model.password_hash,
         locked_until: model.locked_until,
+        session_generation: model.session_generation,
     })
 }
 
@@ -71,6 +75,7 @@ pub async fn create_user(conn: &impl ConnectionTrait, org: OrganisationId, new: 
         created_at: Set(now()),
         failed_sign_ins: Set(0),
         locked_until: Set(None),
+        session_generation: Set(0),
         ..Default::default()
     }
     .insert(conn)
@@ -158,55 +163,103 @@ pub async fn set_active(
     update_user(conn, org, id, user::Column::Active, active).await
 }
 
+/// Sets a new password hash, clears the failure count and any lock, and moves
+/// the user to the next session generation (ending every session signed in
+/// before), in one statement. Returns the new generation, which the session
+/// that made the change (if any) takes on to stay signed in.
 pub async fn set_password_hash(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
     id: UserId,
     hash: &str,
-) -> Result<()> {
-    update_user(conn, org, id, user::Column::PasswordHash, hash).await?;
-    update_user(conn, org, id, user::Column::FailedSignIns, 0).await?;
-    update_user(
-        conn,
-        org,
-        id,
-        user::Column::LockedUntil,
-        Option::<DateTime<Utc>>::None,
-    )
-    .await
+) -> Result<i32> {
+    let update = Query::update()
+        .table(user::Entity)
+        .value(user::Column::PasswordHash, hash)
+        .value(user::Column::FailedSignIns, 0)
+        .value(user::Column::LockedUntil, Option::<DateTime<Utc>>::None)
+        .value(
+            user::Column::SessionGeneration,
+            Expr::col(user::Column::SessionGeneration).add(1),
+        )
+        .and_where(user::Column::Id.eq(id.0))
+        .cond_where(user::Entity::in_org(org))
+        .returning_col(user::Column::SessionGeneration)
+        .to_owned();
+    let row = conn
+        .query_one(&update)
+        .await?
+        .ok_or_else(|| StorageError::not_found(format!("user {id}")))?;
+    Ok(row.try_get::<i32>("", "session_generation")?)
 }
 
-/// Counts a failed sign-in; the `limit`-th failure in a row locks the account
-/// for `lock_for` and starts the count again.
+/// What counting a failed sign-in did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailedSignIn {
+    /// One more failure in a row, below the limit.
+    Counted,
+    /// This failure reached the limit: the account is locked from now.
+    LockedNow,
+    /// The account was already locked; nothing was counted.
+    AlreadyLocked,
+}
+
+/// Counts a failed sign-in (or a wrong current password) atomically: one
+/// `UPDATE ... SET failed_sign_ins = failed_sign_ins + 1 ... RETURNING`, so
+/// concurrent failures each count. The `limit`-th failure in a row locks the
+/// account for `lock_for` and starts the count again; while it is locked,
+/// failures are not counted (the lock does not grow).
 pub async fn record_failed_sign_in(
     conn: &impl ConnectionTrait,
     id: UserId,
     limit: i32,
     lock_for: Duration,
-) -> Result<bool> {
-    let Some(model) = user::Entity::find_by_id(id.0).one(conn).await? else {
-        return Ok(false);
-    };
-    let failures = model.failed_sign_ins + 1;
-    let locked = failures >= limit;
-    let mut active: user::ActiveModel = model.into();
-    active.failed_sign_ins = Set(if locked { 0 } else { failures });
-    if locked {
-        active.locked_until = Set(Some(now() + lock_for));
-    }
-    active.update(conn).await?;
-    Ok(locked)
+) -> Result<FailedSignIn> {
+    let at = now();
+    let reaches_limit = Expr::col(user::Column::FailedSignIns).add(1).gte(limit);
+    let update = Query::update()
+        .table(user::Entity)
+        .value(
+            user::Column::FailedSignIns,
+            Expr::case(reaches_limit.clone(), 0).finally(Expr::col(user::Column::FailedSignIns).add(1)),
+        )
+        .value(
+            user::Column::LockedUntil,
+            Expr::case(reaches_limit, Expr::val(Some(at + lock_for)))
+                .finally(Expr::col(user::Column::LockedUntil)),
+        )
+        .and_where(user::Column::Id.eq(id.0))
+        .cond_where(not_locked(at))
+        .returning_col(user::Column::FailedSignIns)
+        .to_owned();
+    Ok(match conn.query_one(&update).await? {
+        None => FailedSignIn::AlreadyLocked,
+        Some(row) if row.try_get::<i32>("", "failed_sign_ins")? == 0 => FailedSignIn::LockedNow,
+        Some(_) => FailedSignIn::Counted,
+    })
 }
 
-pub async fn record_successful_sign_in(conn: &impl ConnectionTrait, id: UserId) -> Result<()> {
-    user::Entity::update_many()
+/// The account is not locked at `at`.
+fn not_locked(at: DateTime<Utc>) -> sea_orm::Condition {
+    sea_orm::Condition::any()
+        .add(user::Column::LockedUntil.is_null())
+        .add(user::Column::LockedUntil.lte(at))
+}
+
+/// Records a correct password: clears the failure count, but only if the
+/// account is not locked at this moment (checked in the same statement, so a
+/// lock set by concurrent failures while the password was being verified
+/// still holds). Returns false when the account is locked.
+pub async fn record_successful_sign_in(conn: &impl ConnectionTrait, id: UserId) -> Result<bool> {
+    let result = user::Entity::update_many()
         .col_expr(user::Column::FailedSignIns, Expr::value(0))
         .col_expr(
             user::Column::LockedUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
         .filter(user::Column::Id.eq(id.0))
+        .filter(not_locked(now()))
         .exec(conn)
         .await?;
-    Ok(())
+    Ok(result.rows_affected == 1)
 }

@@ -6,3 +6,4 @@ mod calls;
 mod cohort_lists;
 mod records;
 mod scoping;
+mod users;

@@ -3,18 +3,19 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use onward_domain::email::EmailAddress;
 use onward_storage::Actor;
-use onward_storage::repo::users;
+use onward_storage::repo::users::{self, FailedSignIn};
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::staff::CsrfForm;
-use crate::auth::{csrf_token, sign_in, sign_out};
-use crate::passwords::{decoy_hash, verify_password};
+use crate::auth::{FormToken, sign_in, sign_out};
+use crate::client::ClientAddress;
+use crate::passwords::verify_password_off_thread;
 use crate::{AppState, WebError};
 
 super::chrome::localised! {
@@ -33,16 +34,20 @@ struct SignInPage {
     tr: crate::i18n::Translator,
     csrf: String,
     email: String,
+    /// The Fluent key of the error message, if any.
     error: Option<&'static str>,
 }
 
-async fn show_sign_in(session: Session) -> Result<SignInPage, WebError> {
-    Ok(SignInPage {
+/// Shows the sign-in form. A visitor who is not signed in gets no session
+/// (nothing is stored for them): the form's CSRF token is a cookie.
+async fn show_sign_in(session: Session, form_token: FormToken) -> Result<Response, WebError> {
+    let page = SignInPage {
         tr: super::chrome::page_translator(&session, crate::i18n::DEFAULT_LOCALE).await?,
-        csrf: csrf_token(&session).await?,
+        csrf: form_token.value.clone(),
         email: String::new(),
         error: None,
-    })
+    };
+    Ok((form_token.cookie(), page).into_response())
 }
 
 #[derive(Deserialize)]
@@ -53,80 +58,78 @@ struct SignInForm {
     password: String,
 }
 
+/// Signs in. Every way of failing that depends on the account (unknown,
+/// invited without a password yet, deactivated, wrong password, locked) gets
+/// the same answer after the same work, so the answers do not tell which
+/// accounts exist. Only the rate limits answer differently (429), and they are
+/// keyed on the email as typed, whether or not it has an account.
 async fn submit_sign_in(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    ClientAddress(client): ClientAddress,
     session: Session,
+    form_token: FormToken,
     CsrfForm(form): CsrfForm<SignInForm>,
 ) -> Result<Response, WebError> {
-    if state.sign_in_limiter.check_key(&peer.ip()).is_err() {
-        return refuse(&session, form.email, TOO_MANY).await;
+    if !state.sign_in_limits.allow(&form.email, client) {
+        return refuse(&session, &form_token, form.email, TOO_MANY_ATTEMPTS).await;
     }
     let user = match EmailAddress::parse(&form.email) {
         Ok(email) => users::user_by_email(state.database.conn(), &email).await?,
         Err(_) => None,
     };
-    let password_ok = match &user {
-        Some(user) => verify_password(&form.password, &user.password_hash),
-        None => {
-            // Same work whether or not the account exists.
-            verify_password(&form.password, decoy_hash());
-            false
-        }
+    let stored_hash = user.as_ref().map(|user| user.password_hash.clone());
+    let password_ok = verify_password_off_thread(form.password, stored_hash).await;
+    let Some(user) = user else {
+        return refuse(&session, &form_token, form.email, WRONG_CREDENTIALS).await;
     };
-    if let Some(user) = &user
-        && user.locked_until.is_some_and(|until| until > chrono::Utc::now())
-    {
-        return refuse(&session, form.email, TOO_MANY).await;
-    }
     // A sign-in attempt is an event of the account's organisation; the
-    // failure counter and its audit event commit together.
-    let actor =
-        |user: &users::User| Actor::person(user.organisation_id, user.id, Some(peer.ip().to_string()));
-    match user {
-        Some(user) if password_ok && user.active => {
-            let write = state.database.write(actor(&user)).await?;
-            users::record_successful_sign_in(&write, user.id).await?;
+    // failure counter and its audit event commit together. Whether the
+    // account is locked is decided in that write, after the password was
+    // checked, so failures counted meanwhile by parallel attempts hold.
+    let actor = Actor::person(user.organisation_id, user.id, Some(client.to_string()));
+    let write = state.database.write(actor).await?;
+    if password_ok && user.active {
+        if users::record_successful_sign_in(&write, user.id).await? {
             write.audit("user.sign_in", "user", user.id.0).await?;
             write.commit().await?;
             sign_in(&session, &user).await?;
-            Ok(Redirect::to("/").into_response())
+            return Ok(Redirect::to("/").into_response());
         }
-        Some(user) => {
-            let write = state.database.write(actor(&user)).await?;
-            let locked = users::record_failed_sign_in(&write, user.id, MAX_FAILED_SIGN_INS, LOCKOUT).await?;
-            if locked {
-                write.audit("user.locked_out", "user", user.id.0).await?;
-            }
-            write.commit().await?;
-            if locked {
-                return refuse(&session, form.email, TOO_MANY).await;
-            }
-            refuse(&session, form.email, WRONG_CREDENTIALS).await
-        }
-        None => refuse(&session, form.email, WRONG_CREDENTIALS).await,
+        // Locked: the right password waits out the lock, answered like a wrong one.
+        return refuse(&session, &form_token, form.email, WRONG_CREDENTIALS).await;
     }
+    let counted = users::record_failed_sign_in(&write, user.id, MAX_FAILED_SIGN_INS, LOCKOUT).await?;
+    if counted == FailedSignIn::LockedNow {
+        write.audit("user.locked_out", "user", user.id.0).await?;
+    }
+    write.commit().await?;
+    refuse(&session, &form_token, form.email, WRONG_CREDENTIALS).await
 }
 
 /// Failed sign-ins in a row that lock an account for [`LOCKOUT`].
-const MAX_FAILED_SIGN_INS: i32 = 5;
-const LOCKOUT: chrono::Duration = chrono::Duration::minutes(15);
-const WRONG_CREDENTIALS: &str = "Enter a correct email address and password";
-const TOO_MANY: &str = "Too many failed attempts to sign in. Wait 15 minutes, then try again";
+pub(crate) const MAX_FAILED_SIGN_INS: i32 = 5;
+pub(crate) const LOCKOUT: chrono::Duration = chrono::Duration::minutes(15);
+const WRONG_CREDENTIALS: &str = "sign-in-error-credentials";
+const TOO_MANY_ATTEMPTS: &str = "sign-in-error-too-many";
 
-async fn refuse(session: &Session, email: String, error: &'static str) -> Result<Response, WebError> {
-    let status = if error == TOO_MANY {
+async fn refuse(
+    session: &Session,
+    form_token: &FormToken,
+    email: String,
+    error: &'static str,
+) -> Result<Response, WebError> {
+    let status = if error == TOO_MANY_ATTEMPTS {
         axum::http::StatusCode::TOO_MANY_REQUESTS
     } else {
         axum::http::StatusCode::UNAUTHORIZED
     };
     let page = SignInPage {
         tr: super::chrome::page_translator(session, crate::i18n::DEFAULT_LOCALE).await?,
-        csrf: csrf_token(session).await?,
+        csrf: form_token.value.clone(),
         email,
         error: Some(error),
     };
-    Ok((status, page).into_response())
+    Ok((status, form_token.cookie(), page).into_response())
 }
 
 /// The sign-out form carries only its CSRF token.

@@ -15,14 +15,16 @@ use serde::de::DeserializeOwned;
 use tower_sessions::Session;
 
 use super::chrome::Chrome;
-use crate::auth::{CurrentUser, verify_csrf};
+use crate::auth::{CurrentUser, verify_form_csrf};
 use crate::{AppState, WebError};
 
 /// The signed-in staff member making this request.
 pub struct Staff {
     pub user: CurrentUser,
     pub session: Session,
-    pub peer: SocketAddr,
+    /// The client's address: the connecting peer, or the address a trusted
+    /// proxy forwarded for (see `client`).
+    pub client: std::net::IpAddr,
     pub state: AppState,
     /// The learners this person may see (a tutor: their tutor groups), built
     /// once per request and handed to every repository that lists or opens
@@ -51,7 +53,7 @@ impl Staff {
         Actor::person(
             self.user.organisation_id,
             self.user.id,
-            Some(self.peer.ip().to_string()),
+            Some(self.client.to_string()),
         )
     }
 
@@ -107,12 +109,13 @@ impl FromRequestParts<AppState> for Staff {
         let ConnectInfo(peer) = ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
             .await
             .map_err(|_| WebError::BadRequest("The client address is unknown."))?;
+        let client = crate::client::client_ip(peer.ip(), &parts.headers, &state.config.trusted_proxies);
         let scope =
             LearnerScope::for_user(state.database.conn(), user.organisation_id, user.id, user.role).await?;
         Ok(Self {
             user,
             session,
-            peer,
+            client,
             state: state.clone(),
             scope,
         })
@@ -137,11 +140,12 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
         let session = Session::from_request_parts(&mut parts, state)
             .await
             .map_err(|_| WebError::FormExpired)?;
+        let headers = parts.headers.clone();
         let RawForm(bytes) = RawForm::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(|_| WebError::BadRequest("The form could not be read. Go back and try again."))?;
         let token: CsrfField = serde_urlencoded::from_bytes(&bytes).map_err(|_| WebError::FormExpired)?;
-        verify_csrf(&session, &token.csrf).await?;
+        verify_form_csrf(&session, &headers, state.config.secure_cookies, &token.csrf).await?;
         let form = serde_urlencoded::from_bytes(&bytes)
             .map_err(|_| WebError::BadRequest("The form could not be read. Go back and try again."))?;
         Ok(Self(form))

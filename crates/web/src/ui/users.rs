@@ -3,17 +3,19 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use std::net::SocketAddr;
+use std::net::IpAddr;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Duration;
 use onward_domain::email::EmailAddress;
 use onward_domain::role::Role;
-use onward_storage::repo::tokens::{consume_user_token, create_user_token, peek_user_token};
+use onward_storage::repo::tokens::{
+    consume_user_token, create_user_token, peek_user_token, revoke_user_tokens,
+};
 use onward_storage::repo::users::{self, NewUser, User};
 use onward_storage::{Actor, StorageError, UserId};
 use serde::Deserialize;
@@ -21,7 +23,9 @@ use tower_sessions::Session;
 
 use super::chrome::{Chrome, FieldError};
 use super::staff::{CsrfForm, Staff};
-use crate::auth::csrf_token;
+use crate::PublicUrl;
+use crate::auth::FormToken;
+use crate::client::ClientAddress;
 use crate::passwords::{MIN_PASSWORD_LENGTH, hash_password};
 use crate::tokens::{new_token, token_hash};
 use crate::ui::form_errors::FormErrors;
@@ -60,6 +64,8 @@ struct UsersPage {
     invite_link: Option<String>,
     /// (whose, link) after an administrator creates a password-reset link.
     reset_link: Option<(String, String)>,
+    /// Why no link could be made (no public address is configured).
+    link_problem: Option<String>,
 }
 
 impl UsersPage {}
@@ -75,6 +81,7 @@ async fn users_page(staff: &Staff) -> Result<UsersPage, WebError> {
         role: String::new(),
         invite_link: None,
         reset_link: None,
+        link_problem: None,
     })
 }
 
@@ -92,11 +99,10 @@ struct InviteFields {
     role: String,
 }
 
-async fn invite_user(
-    staff: Staff,
-    headers: axum::http::HeaderMap,
-    CsrfForm(fields): CsrfForm<InviteFields>,
-) -> Result<Response, WebError> {
+async fn invite_user(staff: Staff, CsrfForm(fields): CsrfForm<InviteFields>) -> Result<Response, WebError> {
+    let Some(public_url) = staff.state.config.public_url.clone() else {
+        return no_public_url(&staff).await;
+    };
     let mut errors = FormErrors::new();
     let email = EmailAddress::parse(&fields.email).map_err(|_| FieldError {
         field: "email",
@@ -142,9 +148,12 @@ async fn invite_user(
     let invited = match created {
         Ok(invited) => invited,
         Err(StorageError::Duplicate { .. }) => {
+            // Email addresses are unique across the installation. The message
+            // is the same whether the address is this organisation's (listed
+            // on the page) or another's, and names no organisation.
             let errors = FormErrors::from(FieldError {
                 field: "email",
-                message: "A user with this email address already exists".to_owned(),
+                message: staff.chrome("users").await?.tr.t("users-email-unavailable"),
             });
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -166,7 +175,7 @@ async fn invite_user(
     write.audit("user.invite", "user", invited.id.0).await?;
     write.commit().await?;
     let mut page = users_page(&staff).await?;
-    page.invite_link = Some(link_to(&staff.state, &headers, "invite", &token));
+    page.invite_link = Some(link_to(&public_url, "invite", &token));
     Ok(page.into_response())
 }
 
@@ -261,6 +270,7 @@ impl InvitePage {}
 async fn show_link(
     state: &AppState,
     session: &Session,
+    form_token: FormToken,
     token: String,
     purpose: &'static str,
 ) -> Result<Response, WebError> {
@@ -269,30 +279,32 @@ async fn show_link(
         .is_some();
     let page = InvitePage {
         tr: super::chrome::page_translator(session, crate::i18n::DEFAULT_LOCALE).await?,
-        csrf: csrf_token(session).await?,
+        csrf: form_token.value.clone(),
         token,
         valid,
         errors: FormErrors::new(),
         purpose,
     };
     let status = if valid { StatusCode::OK } else { StatusCode::GONE };
-    Ok((status, page).into_response())
+    Ok((status, form_token.cookie(), page).into_response())
 }
 
 async fn show_invite(
     State(state): State<AppState>,
     session: Session,
+    form_token: FormToken,
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
-    show_link(&state, &session, token, "invite").await
+    show_link(&state, &session, form_token, token, "invite").await
 }
 
 async fn show_reset(
     State(state): State<AppState>,
     session: Session,
+    form_token: FormToken,
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
-    show_link(&state, &session, token, "reset").await
+    show_link(&state, &session, form_token, token, "reset").await
 }
 
 #[derive(Deserialize)]
@@ -322,29 +334,34 @@ pub(super) fn check_new_password(password: &str, confirm: &str) -> FormErrors {
 
 async fn accept_invite(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     session: Session,
+    form_token: FormToken,
     Path(token): Path<String>,
     CsrfForm(fields): CsrfForm<PasswordFields>,
 ) -> Result<Response, WebError> {
-    accept_link(&state, peer, &session, token, "invite", fields).await
+    accept_link(&state, client, &session, &form_token, token, "invite", fields).await
 }
 
 async fn accept_reset(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     session: Session,
+    form_token: FormToken,
     Path(token): Path<String>,
     CsrfForm(fields): CsrfForm<PasswordFields>,
 ) -> Result<Response, WebError> {
-    accept_link(&state, peer, &session, token, "reset", fields).await
+    accept_link(&state, client, &session, &form_token, token, "reset", fields).await
 }
 
-/// Sets the password of the link's user and uses the link up, in one transaction.
+/// Sets the password of the link's user and uses the link up, in one
+/// transaction. The new password ends every session of the user and revokes
+/// their other unused reset links.
 async fn accept_link(
     state: &AppState,
-    peer: SocketAddr,
+    client: IpAddr,
     session: &Session,
+    form_token: &FormToken,
     token: String,
     purpose: &'static str,
     fields: PasswordFields,
@@ -367,13 +384,13 @@ async fn accept_link(
         .await?
         .is_none()
     {
-        return Ok(gone(token, csrf_token(session).await?));
+        return Ok(gone(token, form_token.value.clone()));
     }
     let errors = check_new_password(&fields.password, &fields.confirm);
     if !errors.is_empty() {
         let page = InvitePage {
             tr: super::chrome::page_translator(session, crate::i18n::DEFAULT_LOCALE).await?,
-            csrf: csrf_token(session).await?,
+            csrf: form_token.value.clone(),
             token,
             valid: true,
             errors,
@@ -385,10 +402,11 @@ async fn accept_link(
     // The link names its user only once it is used up, in this unit of work.
     let mut write = state.database.write_unattributed().await?;
     let Some((org, user)) = consume_user_token(&write, &token_hash(&token), purpose).await? else {
-        return Ok(gone(token, csrf_token(session).await?));
+        return Ok(gone(token, form_token.value.clone()));
     };
-    write.act_for(Actor::person(org, user, Some(peer.ip().to_string())));
+    write.act_for(Actor::person(org, user, Some(client.to_string())));
     users::set_password_hash(&write, org, user, &hash).await?;
+    revoke_user_tokens(&write, org, user, "reset").await?;
     let action = if purpose == "invite" {
         "user.accept_invite"
     } else {
@@ -408,10 +426,12 @@ struct CsrfOnly {}
 
 async fn create_reset_link(
     staff: Staff,
-    headers: axum::http::HeaderMap,
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<CsrfOnly>,
-) -> Result<UsersPage, WebError> {
+) -> Result<Response, WebError> {
+    let Some(public_url) = staff.state.config.public_url.clone() else {
+        return no_public_url(&staff).await;
+    };
     let target = users::user_in_organisation(staff.conn(), staff.organisation(), UserId(id)).await?;
     let token = new_token();
     let write = staff.write().await?;
@@ -426,21 +446,22 @@ async fn create_reset_link(
     .await?;
     write.audit("user.reset_link", "user", target.id.0).await?;
     write.commit().await?;
-    let link = link_to(&staff.state, &headers, "reset", &token);
+    let link = link_to(&public_url, "reset", &token);
     let mut page = users_page(&staff).await?;
     page.reset_link = Some((target.display_name, link));
-    Ok(page)
+    Ok(page.into_response())
 }
 
-fn link_to(state: &AppState, headers: &axum::http::HeaderMap, purpose: &str, token: &str) -> String {
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = if state.config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{host}/{purpose}/{token}")
+/// Links are built from the configured public address only: a request's
+/// `Host` header is the sender's to choose, and a link to their site would
+/// carry the token to them.
+fn link_to(public_url: &PublicUrl, purpose: &str, token: &str) -> String {
+    public_url.join(&format!("/{purpose}/{token}"))
+}
+
+/// Refuses to make a link, creating nothing, when no public address is set.
+async fn no_public_url(staff: &Staff) -> Result<Response, WebError> {
+    let mut page = users_page(staff).await?;
+    page.link_problem = Some(page.chrome.tr.t("users-no-public-url"));
+    Ok((StatusCode::SERVICE_UNAVAILABLE, page).into_response())
 }

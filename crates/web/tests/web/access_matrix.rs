@@ -315,6 +315,12 @@ async fn every_route_for_every_role(db: TestDatabase) {
                 "{label}: route not served"
             );
             let sent_to_sign_in = status == StatusCode::SEE_OTHER && location == "/login";
+            if route.path == "/account/password" && route.method == "GET" {
+                // Every role that can sign in looks after its own password, partners too.
+                if let Visitor::Staff(_) | Visitor::Outsider = visitor {
+                    assert_eq!(status, StatusCode::OK, "{label}: own password page");
+                }
+            }
             let has_id = route.path.contains("{id}");
             match (route.access, visitor) {
                 (Access::Public, _) => {

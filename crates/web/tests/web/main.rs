@@ -2,6 +2,7 @@
 //! on SQLite and on PostgreSQL.
 
 mod access_matrix;
+mod accounts;
 mod app;
 mod calls;
 mod edge;

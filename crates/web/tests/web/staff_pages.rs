@@ -276,19 +276,24 @@ async fn repeated_failures_lock_the_account(db: TestDatabase) {
         );
     }
     let fifth = app.sign_in("me@staff.example", "wrong").await;
-    assert_eq!(fifth.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(fifth.status(), StatusCode::UNAUTHORIZED);
     let locked = app.sign_in("me@staff.example", fixtures::PASSWORD).await;
     assert_eq!(
         locked.status(),
-        StatusCode::TOO_MANY_REQUESTS,
-        "even the right password waits out the lock"
+        StatusCode::UNAUTHORIZED,
+        "even the right password waits out the lock, answered like a wrong one"
     );
     assert!(
         locked
             .text()
             .await
             .expect("body")
-            .contains("Too many failed attempts")
+            .contains("locked for 15 minutes")
+    );
+    assert_eq!(
+        app.get("/").await.status(),
+        StatusCode::SEE_OTHER,
+        "not signed in"
     );
     assert_eq!(
         count_audit_events(app.db.conn(), org.id, "user.locked_out", None)
