@@ -90,6 +90,7 @@ fn router(state: AppState, session_store: DatabaseSessionStore) -> Router {
             state.clone(),
             crate::access::authorize,
         ))
+        .layer(axum::middleware::from_fn(crate::error::localise_error_pages))
         .layer(sessions)
         // Every extractor reading a body (forms, multipart) stops at 2 MB; the
         // import upload route raises its own limit.

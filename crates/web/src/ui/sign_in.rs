@@ -111,8 +111,9 @@ async fn submit_sign_in(
 /// Failed sign-ins in a row that lock an account for [`LOCKOUT`].
 const MAX_FAILED_SIGN_INS: i32 = 5;
 const LOCKOUT: chrono::Duration = chrono::Duration::minutes(15);
-const WRONG_CREDENTIALS: &str = "Enter a correct email address and password";
-const TOO_MANY: &str = "Too many failed attempts to sign in. Wait 15 minutes, then try again";
+/// Keys of the sign-in page's messages (locales/*/messages.ftl).
+const WRONG_CREDENTIALS: &str = "sign-in-wrong-credentials";
+const TOO_MANY: &str = "sign-in-too-many";
 
 async fn refuse(session: &Session, email: String, error: &'static str) -> Result<Response, WebError> {
     let status = if error == TOO_MANY {

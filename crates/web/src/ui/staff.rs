@@ -78,7 +78,7 @@ impl FromRequestParts<AppState> for Staff {
             .map_err(|_| WebError::SignInRequired)?;
         let ConnectInfo(peer) = ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
             .await
-            .map_err(|_| WebError::BadRequest("The client address is unknown."))?;
+            .map_err(|_| WebError::BadRequest("bad-request-client-address"))?;
         Ok(Self {
             user,
             session,
@@ -108,11 +108,11 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             .map_err(|_| WebError::FormExpired)?;
         let RawForm(bytes) = RawForm::from_request(Request::from_parts(parts, body), state)
             .await
-            .map_err(|_| WebError::BadRequest("The form could not be read. Go back and try again."))?;
+            .map_err(|_| WebError::BadRequest("bad-request-form-unreadable"))?;
         let token: CsrfField = serde_urlencoded::from_bytes(&bytes).map_err(|_| WebError::FormExpired)?;
         verify_csrf(&session, &token.csrf).await?;
         let form = serde_urlencoded::from_bytes(&bytes)
-            .map_err(|_| WebError::BadRequest("The form could not be read. Go back and try again."))?;
+            .map_err(|_| WebError::BadRequest("bad-request-form-unreadable"))?;
         Ok(Self(form))
     }
 }
