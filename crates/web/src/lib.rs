@@ -18,4 +18,4 @@ mod ui;
 pub use error::WebError;
 pub use startup::{Application, WebConfig, background_jobs};
 pub use state::AppState;
-pub use ui::imports::UPLOAD_LIMIT_BYTES;
+pub use ui::imports::{UPLOAD_LIMIT_BYTES, import_field_key};

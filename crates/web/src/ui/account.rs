@@ -56,7 +56,7 @@ async fn change(staff: Staff, CsrfForm(fields): CsrfForm<Fields>) -> Result<Resp
     let stored = users::user_in_organisation(staff.conn(), staff.organisation(), staff.user.id).await?;
     let mut errors = FormErrors::new();
     if !verify_password(&fields.current, &stored.password_hash) {
-        errors.push("current", "Your current password is incorrect".to_owned());
+        errors.push("current", "validation-current-password-wrong".to_owned());
     }
     errors.extend(check_new_password(&fields.password, &fields.confirm));
     if !errors.is_empty() {

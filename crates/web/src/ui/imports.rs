@@ -79,12 +79,18 @@ impl RunRow {
 struct ImportsPage {
     chrome: Chrome,
     runs: Vec<RunRow>,
-    fields: Vec<(&'static str, &'static str)>,
+    /// Each template column: its header and the key of what it accepts.
+    fields: Vec<(&'static str, String)>,
     errors: FormErrors,
     limit_mb: usize,
 }
 
 impl ImportsPage {}
+
+/// The Fluent key of what a template column accepts (`Field::description` in English).
+pub fn import_field_key(field: Field) -> String {
+    format!("import-field-{}", field.key())
+}
 
 async fn index(staff: Staff) -> Result<ImportsPage, WebError> {
     imports_page(&staff, FormErrors::new()).await
@@ -99,7 +105,10 @@ async fn imports_page(staff: &Staff, errors: FormErrors) -> Result<ImportsPage, 
     Ok(ImportsPage {
         chrome: staff.chrome("imports").await?,
         runs,
-        fields: onward_import::template::template_fields(),
+        fields: Field::ALL
+            .iter()
+            .map(|field| (field.header(), import_field_key(*field)))
+            .collect(),
         errors,
         limit_mb: UPLOAD_LIMIT_BYTES / (1024 * 1024),
     })
@@ -127,10 +136,9 @@ async fn upload(staff: Staff, mut multipart: Multipart) -> Result<Response, WebE
     let mut csrf = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
     let too_large = || {
-        format!(
-            "The file is larger than {} MB. Split it, or import it on the server with `onward import learners FILE`.",
-            UPLOAD_LIMIT_BYTES / (1024 * 1024)
-        )
+        crate::i18n::Message::new("validation-import-too-large")
+            .with("limit", (UPLOAD_LIMIT_BYTES / (1024 * 1024)).to_string())
+            .encode()
     };
     let mut problem = None;
     loop {
@@ -141,7 +149,7 @@ async fn upload(staff: Staff, mut multipart: Multipart) -> Result<Response, WebE
                 problem = Some(if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     too_large()
                 } else {
-                    "The upload did not arrive whole; try again.".to_owned()
+                    "validation-import-partial-upload".to_owned()
                 });
                 break;
             }
@@ -165,7 +173,7 @@ async fn upload(staff: Staff, mut multipart: Multipart) -> Result<Response, WebE
                         ))
                     }
                     Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => problem = Some(too_large()),
-                    Err(_) => problem = Some("The upload did not arrive whole; try again.".to_owned()),
+                    Err(_) => problem = Some("validation-import-partial-upload".to_owned()),
                 }
             }
             _ => {}
@@ -175,10 +183,8 @@ async fn upload(staff: Staff, mut multipart: Multipart) -> Result<Response, WebE
         verify_csrf(&staff.session, &csrf).await?;
     }
     let problem = problem.or_else(|| match &file {
-        None => Some("Choose the file to import.".to_owned()),
-        Some((_, bytes)) if bytes.is_empty() => {
-            Some("The file is empty. Choose the file your MIS exported.".to_owned())
-        }
+        None => Some("bad-request-choose-file".to_owned()),
+        Some((_, bytes)) if bytes.is_empty() => Some("validation-import-empty-file".to_owned()),
         Some(_) => None,
     });
     if let Some(message) = problem {
@@ -193,7 +199,7 @@ async fn upload(staff: Staff, mut multipart: Multipart) -> Result<Response, WebE
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let Some((name, bytes)) = file else {
-        return Err(WebError::BadRequest("Choose the file to import."));
+        return Err(WebError::BadRequest("bad-request-choose-file"));
     };
     let sha256: String = Sha256::digest(&bytes)
         .iter()
@@ -328,12 +334,22 @@ async fn preview_page(
         unreadable: None,
     };
     match opened {
-        Err(err) => page.unreadable = Some(format!("This file cannot be imported: {err}.")),
+        Err(err) => {
+            page.unreadable = Some(
+                crate::i18n::Message::new("validation-import-unreadable")
+                    .with("problem", err.to_string())
+                    .encode(),
+            )
+        }
         Ok(preview) => {
             if let Some(problem) = &preview.mapping_problem
                 && errors.is_empty()
             {
-                errors.push("column-0", format!("Choose the columns to import: {problem}."));
+                errors.push(
+                    "column-0",
+                    crate::i18n::Message::new("validation-import-columns")
+                        .with("problem", problem.to_string()),
+                );
             }
             page.format = preview.format.to_string();
             page.notices = preview.notices;
@@ -402,22 +418,19 @@ async fn start_run(
         fields: overrides.columns.iter().map(|(_, field)| *field).collect(),
     };
     if let Err(err) = mapping.check() {
-        errors.push("column-0", format!("Choose the columns to import: {err}."));
+        errors.push(
+            "column-0",
+            crate::i18n::Message::new("validation-import-columns").with("problem", err.to_string()),
+        );
     }
     let mapping_name = value("mapping_name");
     if mapping_name.chars().count() > 100 {
-        errors.push(
-            "mapping_name",
-            "Enter a mapping name of 100 characters or fewer.".to_owned(),
-        );
+        errors.push("mapping_name", "validation-import-mapping-name".to_owned());
     }
     let on_error = match OnError::from_code(&value("on_error")) {
         Some(choice) => choice,
         None => {
-            errors.push(
-                "on_error",
-                "Choose what to do with rows that have errors.".to_owned(),
-            );
+            errors.push("on_error", "validation-import-on-error".to_owned());
             OnError::Skip
         }
     };
@@ -525,9 +538,7 @@ async fn confirm_run(
 ) -> Result<Redirect, WebError> {
     let checked = imports::run(staff.conn(), staff.organisation(), ImportRunId(id)).await?;
     if !checked.dry_run || checked.status != RunStatus::Finished || checked.file.is_none() {
-        return Err(WebError::BadRequest(
-            "Only a finished check of a file can be confirmed; upload the file again.",
-        ));
+        return Err(WebError::BadRequest("bad-request-confirm-finished-check"));
     }
     let run = queue_run(
         &staff,

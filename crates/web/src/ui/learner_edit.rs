@@ -133,13 +133,21 @@ async fn edit(staff: Staff, Path(id): Path<i64>) -> Result<LearnerForm, WebError
 /// Parses the form over the stored record (fields not on the form are kept).
 fn parse(fields: &Fields, existing: &Learner, country: &CountryCode) -> Result<NewLearner, FormErrors> {
     let mut errors = FormErrors::new();
-    let mut name = |field: &'static str, label: &str, value: &str| {
+    // The domain's reason is in English (the domain knows no locale); the label is translated.
+    let mut name = |field: &'static str, label: &'static str, value: &str| {
         PersonName::parse(value)
-            .map_err(|err| errors.push(field, format!("{label}: {}", err.message)))
+            .map_err(|err| {
+                errors.push(
+                    field,
+                    crate::i18n::Message::new("validation-labelled")
+                        .with_key("label", label)
+                        .with("problem", err.message),
+                )
+            })
             .ok()
     };
-    let given_name = name("given_name", "First name", &fields.given_name);
-    let family_name = name("family_name", "Last name", &fields.family_name);
+    let given_name = name("given_name", "label-first-name", &fields.given_name);
+    let family_name = name("family_name", "label-last-name", &fields.family_name);
     let uln = match fields.uln.trim() {
         "" => None,
         text => Uln::parse(text)
@@ -148,15 +156,15 @@ fn parse(fields: &Fields, existing: &Learner, country: &CountryCode) -> Result<N
     };
     let mis_id = fields.mis_id.trim();
     if mis_id.chars().count() > 50 {
-        errors.push("mis_id", "MIS id must be 50 characters or fewer".to_owned());
+        errors.push("mis_id", "validation-mis-id-too-long".to_owned());
     }
     if uln.is_none() && fields.uln.trim().is_empty() && mis_id.is_empty() {
-        errors.push("uln", "Enter a ULN or an MIS id: a learner needs one".to_owned());
+        errors.push("uln", "validation-learner-uln-or-mis".to_owned());
     }
     let date_of_birth = errors
         .check(parse_date_input(
             "day",
-            "Date of birth",
+            "label-date-of-birth",
             &fields.day,
             &fields.month,
             &fields.year,
@@ -165,7 +173,7 @@ fn parse(fields: &Fields, existing: &Learner, country: &CountryCode) -> Result<N
     let postcode = match fields.postcode.trim() {
         "" => None,
         text => Postcode::parse(text, country)
-            .map_err(|_| errors.push("postcode", "Enter a real postcode, like LS6 2AB".to_owned()))
+            .map_err(|_| errors.push("postcode", "validation-postcode".to_owned()))
             .ok(),
     };
     let sex = Sex::from_code(&fields.sex);
@@ -216,7 +224,7 @@ async fn save(
                 }
                 Err(StorageError::Duplicate { .. }) => FormErrors::from(FieldError {
                     field: "uln",
-                    message: "Another learner already has this ULN or MIS id".to_owned(),
+                    message: "validation-learner-duplicate".to_owned(),
                 }),
                 Err(err) => return Err(err.into()),
             }

@@ -1,0 +1,97 @@
+# Negeseuon dilysu a labeli'r meysydd y maen nhw'n eu henwi. Yr un allweddi, yn
+# yr un drefn, ag en-GB/validation.ftl.
+
+## Shared patterns
+validation-required = Mae angen { $label }
+validation-required-too-long = Mae { $label } yn rhy hir: dim mwy na { $max } nod
+validation-too-long = { $label }: dim mwy na { $max } nod
+validation-labelled = { $label }: { $problem }
+validation-date-incomplete = { $label }: rhaid cynnwys diwrnod, mis a blwyddyn
+validation-date-not-numbers = { $label }: rhowch ddyddiad go iawn, mewn rhifau
+validation-date-year = { $label }: rhaid i'r flwyddyn fod â 4 digid, fel 2026
+validation-date-not-real = { $label }: rhowch ddyddiad go iawn
+validation-password-too-short = Rhaid i'r cyfrinair fod yn { $min } nod neu fwy
+validation-call-details-only-when-reached = Dim ond pan gawsoch chi afael arnyn nhw y gallwch gofnodi beth maen nhw'n ei wneud: dewiswch Wedi cael gafael, neu cliriwch yr atebion
+
+## Labels inside messages
+label-checkpoint-name = enw'r pwynt gwirio
+label-plan-name = enw'r cynllun
+label-programme-title = teitl y rhaglen
+label-cohort-name = enw ar gyfer y garfan
+label-provider = y darparwr
+label-at-risk-reason = rheswm pam mae'r dysgwr mewn perygl
+label-organisation-name = enw'r sefydliad
+label-notes = Y nodiadau
+label-note = Y nodyn
+label-course = Y cwrs
+label-aspiration = Y dyhead
+label-provider-or-employer = Y darparwr neu'r cyflogwr
+label-date = Y dyddiad
+label-follow-up-date = Y dyddiad dilyn i fyny
+label-results-day = Diwrnod canlyniadau
+label-date-of-birth = Dyddiad geni
+label-start-date = Dyddiad dechrau
+label-first-name = Enw cyntaf
+label-last-name = Cyfenw
+label-place = Y cyflogwr neu'r man dysgu
+label-job-role = Y swydd
+label-notes-plain = Nodiadau
+
+## Messages of one form each
+validation-current-password-wrong = Mae eich cyfrinair presennol yn anghywir
+validation-call-outcome = Dewiswch ganlyniad yr alwad
+validation-call-category-from-list = Dewiswch o'r rhestr beth mae'r dysgwr yn ei wneud
+validation-call-category = Dewiswch beth mae'r dysgwr yn ei wneud
+validation-import-on-error = Dewiswch beth i'w wneud â rhesi sydd â gwallau.
+validation-import-mapping-name = Rhowch enw mapio o 100 nod neu lai.
+validation-import-empty-file = Mae'r ffeil yn wag. Dewiswch y ffeil a allforiodd eich MIS.
+validation-import-partial-upload = Ni chyrhaeddodd y ffeil yn gyfan; rhowch gynnig arall arni.
+validation-learner-duplicate = Mae gan ddysgwr arall yr ULN neu'r ID MIS hwn eisoes
+validation-learner-uln-or-mis = Rhowch ULN neu ID MIS: mae angen un ar ddysgwr
+validation-postcode = Rhowch god post go iawn, fel LS6 2AB
+validation-mis-id-too-long = Ni all yr ID MIS fod yn fwy na 50 nod
+validation-phone = Rhowch rif ffôn, fel 07700 900 982 neu +44 7700 900 982
+validation-email = Rhowch gyfeiriad e-bost yn y fformat cywir, fel enw@enghraifft.com
+validation-contact-value = Rhowch y manylyn cyswllt
+validation-contact-kind = Dewiswch y math o fanylyn cyswllt
+validation-address-too-long = Ni all y cyfeiriad fod yn fwy na 500 nod
+validation-cohort-duplicate = Mae carfan gyda'r enw hwn yn bodoli eisoes
+validation-cohort-plan = Dewiswch gynllun olrhain o'r rhestr
+validation-funding-stream-too-long = Ni all y ffrwd ariannu fod yn fwy na 100 nod
+validation-programme-level = Dewiswch lefel o'r rhestr
+validation-programme-area = Dewiswch faes pwnc sector o'r rhestr
+validation-programme-mode = Dewiswch amser llawn neu ran-amser
+validation-programme-type = Dewiswch y math o raglen
+validation-plan-channel-needed = Dewiswch o leiaf un sianel
+validation-plan-channel-from-list = Dewiswch sianeli o'r rhestrau
+validation-plan-position = Dewiswch le'r pwynt gwirio yn y cynllun
+validation-plan-anchor = Dewiswch o beth mae'r pwynt gwirio'n cael ei gyfrif
+validation-plan-responsible = Dewiswch pwy sy'n gyfrifol
+validation-plan-fixed-date = Rhowch ddyddiad calendr go iawn fel diwrnod a mis, fel 1 ac 11
+validation-plan-attempts = Rhowch nifer yr ymdrechion i bob sianel fel rhif o 1 i 10
+validation-plan-offset = Rhowch y diwrnodau fel rhif cyfan rhwng -3650 a 3650 (negatif yw cyn)
+validation-plan-description-too-long = Ni all y disgrifiad fod yn fwy na 2000 nod
+validation-plan-channel-once = Defnyddiwch bob sianel unwaith yn unig
+validation-settings-language = Dewiswch iaith o'r rhestr
+validation-intention-date = Rhowch ddyddiad y sgwrs
+validation-intention-category = Dewiswch beth mae'r dysgwr yn bwriadu ei wneud
+validation-intention-stage = Dewiswch pryd cafodd y bwriad ei gofnodi
+validation-date-not-future = Rhaid i'r dyddiad fod heddiw neu yn y gorffennol
+validation-offer-status = Dewiswch ble mae'r cynnig yn sefyll
+validation-referral-outcome-note = Disgrifiwch y canlyniad
+validation-referral-follow-up = Rhowch y dyddiad dilyn i fyny
+validation-referral-outcome = Dewiswch ganlyniad yr atgyfeiriad
+validation-referral-type = Dewiswch at beth mae'r dysgwr yn cael ei atgyfeirio
+validation-referral-owner = Dewiswch pwy fydd yn dilyn yr atgyfeiriad i fyny
+validation-referral-follow-up-past = Rhaid i'r dyddiad dilyn i fyny fod heddiw neu yn y dyfodol
+validation-user-duplicate = Mae defnyddiwr gyda'r cyfeiriad e-bost hwn yn bodoli eisoes
+validation-user-name = Rhowch enw'r unigolyn (hyd at 200 nod)
+validation-password-too-long = Ni all y cyfrinair fod yn fwy na 200 nod
+validation-user-role = Dewiswch rôl
+validation-passwords-differ = Dydy'r cyfrineiriau ddim yr un fath
+sign-in-wrong-credentials = Rhowch gyfeiriad e-bost a chyfrinair cywir
+sign-in-too-many = Gormod o ymdrechion aflwyddiannus i fewngofnodi. Arhoswch 15 munud, yna rhowch gynnig arall arni
+validation-import-unreadable = Does dim modd mewnforio'r ffeil hon: { $problem }.
+validation-import-columns = Dewiswch y colofnau i'w mewnforio: { $problem }.
+validation-import-too-large = Mae'r ffeil yn fwy na { $limit } MB. Rhannwch hi, neu mewnforiwch hi ar y gweinydd gyda `onward import learners FILE`.
+validation-plan-checkpoint-has-tasks = Mae gan y pwynt gwirio hwn { $count } tasg eisoes, felly byddai ei dynnu'n colli eu hanes. Copïwch y cynllun a newid y copi yn lle hynny

@@ -1,0 +1,97 @@
+# Validation messages and the field labels they name. Forms store a key (or an
+# i18n::Message with arguments) and the page shows it in its language.
+
+## Shared patterns
+validation-required = Enter { $label }
+validation-required-too-long = { $label } must be { $max } characters or fewer
+validation-too-long = { $label } must be { $max } characters or fewer
+validation-labelled = { $label }: { $problem }
+validation-date-incomplete = { $label } must include a day, month and year
+validation-date-not-numbers = { $label } must be a real date, in numbers
+validation-date-year = { $label } must have a 4-digit year, like 2026
+validation-date-not-real = { $label } must be a real date
+validation-password-too-short = Password must be { $min } characters or more
+validation-call-details-only-when-reached = You can only record what they are doing when you reached them: choose Reached, or clear the answers
+
+## Labels inside messages
+label-checkpoint-name = the checkpoint's name
+label-plan-name = the plan's name
+label-programme-title = the programme title
+label-cohort-name = a name for the cohort
+label-provider = the provider
+label-at-risk-reason = why the learner is at risk
+label-organisation-name = the organisation's name
+label-notes = The notes
+label-note = The note
+label-course = The course
+label-aspiration = The aspiration
+label-provider-or-employer = The provider or employer
+label-date = The date
+label-follow-up-date = The follow-up date
+label-results-day = Results day
+label-date-of-birth = Date of birth
+label-start-date = Start date
+label-first-name = First name
+label-last-name = Last name
+label-place = Employer or place of learning
+label-job-role = Job role
+label-notes-plain = Notes
+
+## Messages of one form each
+validation-current-password-wrong = Your current password is incorrect
+validation-call-outcome = Choose the outcome of the call
+validation-call-category-from-list = Choose what the learner is doing from the list
+validation-call-category = Choose what the learner is doing
+validation-import-on-error = Choose what to do with rows that have errors.
+validation-import-mapping-name = Enter a mapping name of 100 characters or fewer.
+validation-import-empty-file = The file is empty. Choose the file your MIS exported.
+validation-import-partial-upload = The upload did not arrive whole; try again.
+validation-learner-duplicate = Another learner already has this ULN or MIS id
+validation-learner-uln-or-mis = Enter a ULN or an MIS id: a learner needs one
+validation-postcode = Enter a real postcode, like LS6 2AB
+validation-mis-id-too-long = MIS id must be 50 characters or fewer
+validation-phone = Enter a phone number, like 07700 900 982 or +44 7700 900 982
+validation-email = Enter an email address in the correct format, like name@example.com
+validation-contact-value = Enter the contact detail
+validation-contact-kind = Select the type of contact detail
+validation-address-too-long = The address must be 500 characters or fewer
+validation-cohort-duplicate = A cohort with this name already exists
+validation-cohort-plan = Select a tracking plan from the list
+validation-funding-stream-too-long = Funding stream must be 100 characters or fewer
+validation-programme-level = Select a level from the list
+validation-programme-area = Select a sector subject area from the list
+validation-programme-mode = Select full-time or part-time
+validation-programme-type = Select the type of programme
+validation-plan-channel-needed = Choose at least one channel
+validation-plan-channel-from-list = Choose channels from the lists
+validation-plan-position = Choose the checkpoint's place in the plan
+validation-plan-anchor = Choose what the checkpoint is counted from
+validation-plan-responsible = Choose who is responsible
+validation-plan-fixed-date = Enter a real calendar date as a day and a month, like 1 and 11
+validation-plan-attempts = Enter the attempts per channel as a number from 1 to 10
+validation-plan-offset = Enter the days as a whole number between -3650 and 3650 (negative is before)
+validation-plan-description-too-long = The description must be 2000 characters or fewer
+validation-plan-channel-once = Use each channel once
+validation-settings-language = Select a language from the list
+validation-intention-date = Enter the date of the conversation
+validation-intention-category = Select what the learner intends to do
+validation-intention-stage = Select when the intention was recorded
+validation-date-not-future = The date must be today or in the past
+validation-offer-status = Select where the offer stands
+validation-referral-outcome-note = Describe the outcome
+validation-referral-follow-up = Enter the follow-up date
+validation-referral-outcome = Select the outcome of the referral
+validation-referral-type = Select what the learner is referred to
+validation-referral-owner = Select who will follow the referral up
+validation-referral-follow-up-past = The follow-up date must be today or in the future
+validation-user-duplicate = A user with this email address already exists
+validation-user-name = Enter the person's name (up to 200 characters)
+validation-password-too-long = Password must be 200 characters or fewer
+validation-user-role = Select a role
+validation-passwords-differ = The passwords do not match
+sign-in-wrong-credentials = Enter a correct email address and password
+sign-in-too-many = Too many failed attempts to sign in. Wait 15 minutes, then try again
+validation-import-unreadable = This file cannot be imported: { $problem }.
+validation-import-columns = Choose the columns to import: { $problem }.
+validation-import-too-large = The file is larger than { $limit } MB. Split it, or import it on the server with `onward import learners FILE`.
+validation-plan-checkpoint-has-tasks = This checkpoint already has { $count } tasks, so removing it would lose their history. Copy the plan and change the copy instead
