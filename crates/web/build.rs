@@ -23,7 +23,8 @@ fn main() {
         let mut joined = String::new();
         for file in files {
             println!("cargo::rerun-if-changed={}", file.display());
-            let text = fs::read_to_string(&file).unwrap_or_else(|error| panic!("{}: {error}", file.display()));
+            let text =
+                fs::read_to_string(&file).unwrap_or_else(|error| panic!("{}: {error}", file.display()));
             joined.push_str(&format!("\n# --- {} ---\n", file.display()));
             joined.push_str(&text);
             joined.push('\n');

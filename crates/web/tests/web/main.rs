@@ -4,4 +4,6 @@
 mod access_matrix;
 mod app;
 mod calls;
+mod locales;
 mod staff_pages;
+mod welsh;
