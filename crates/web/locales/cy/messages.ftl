@@ -1,6 +1,9 @@
 # Testun y mae'r cod Rust yn ei lunio ar gyfer tudalennau: tudalennau gwall, llinell
 # amser y dysgwr, y cofnod cymorth, rhesymau risg, enwau misoedd.
 
+## Page layout
+nav-service-information = Gwybodaeth am y gwasanaeth
+
 ## Error pages
 error-not-found-title = Heb ddod o hyd i'r dudalen
 error-not-found-message = Os teipioch chi'r cyfeiriad gwe, gwiriwch ei fod yn gywir.

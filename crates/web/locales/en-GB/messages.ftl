@@ -1,6 +1,9 @@
 # Text the Rust code builds for pages: error pages, the learner timeline, the
 # support log, at-risk reasons, month names.
 
+## Page layout
+nav-service-information = Service information
+
 ## Error pages
 error-not-found-title = Page not found
 error-not-found-message = If you typed the web address, check it is correct.

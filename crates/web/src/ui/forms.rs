@@ -35,6 +35,22 @@ pub fn parse_date_input(
         .ok_or_else(|| error("validation-date-not-real"))
 }
 
+/// Why a ULN was refused, in words the page translates.
+pub fn uln_problem(error: &onward_domain::uln::UlnError) -> Message {
+    use onward_domain::uln::UlnError;
+    match error {
+        UlnError::WrongLength(found) => {
+            Message::new("validation-uln-length").with("found", found.to_string())
+        }
+        UlnError::NotDigits => Message::new("validation-uln-digits"),
+        UlnError::LeadingZero => Message::new("validation-uln-leading-zero"),
+        UlnError::CheckDigit { expected, found } => Message::new("validation-uln-check-digit")
+            .with("expected", expected.to_string())
+            .with("found", found.to_string()),
+        UlnError::NoValidCheckDigit => Message::new("validation-uln-no-check-digit"),
+    }
+}
+
 /// A required, trimmed text of at most `max` characters; `label` is the key of
 /// the field's label as it reads after "Enter" (e.g. `label-plan-name`).
 pub fn required_text(
@@ -80,6 +96,22 @@ mod tests {
         assert!(parse_date_input("d", label, "1", "", "2026").is_err());
         assert!(parse_date_input("d", label, "1", "1", "26").is_err());
         assert!(parse_date_input("d", label, "x", "1", "2026").is_err());
+    }
+
+    #[test]
+    fn uln_problems_read_like_the_domain_in_english_and_are_translated() {
+        for bad in ["123", "12345678x0", "0123456789", "9276308687"] {
+            let error = onward_domain::uln::Uln::parse(bad).expect_err("invalid");
+            let stored = uln_problem(&error).encode();
+            let shown = |locale: &str| crate::i18n::Translator::new(locale).message(&stored);
+            assert_eq!(shown("en-GB"), error.to_string());
+            assert!(
+                shown("cy").starts_with("Rhaid") || shown("cy").contains("ULN"),
+                "{}",
+                shown("cy")
+            );
+            assert_ne!(shown("cy"), shown("en-GB"));
+        }
     }
 
     #[test]

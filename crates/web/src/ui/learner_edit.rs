@@ -151,7 +151,7 @@ fn parse(fields: &Fields, existing: &Learner, country: &CountryCode) -> Result<N
     let uln = match fields.uln.trim() {
         "" => None,
         text => Uln::parse(text)
-            .map_err(|err| errors.push("uln", err.to_string()))
+            .map_err(|err| errors.push("uln", super::forms::uln_problem(&err)))
             .ok(),
     };
     let mis_id = fields.mis_id.trim();
