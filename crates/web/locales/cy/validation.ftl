@@ -100,3 +100,6 @@ validation-uln-digits = Rhaid i'r ULN gynnwys digidau yn unig
 validation-uln-leading-zero = Ni all ULN ddechrau â 0
 validation-uln-check-digit = Mae digid gwirio'r ULN yn anghywir: dylai'r digid olaf fod yn { $expected }, nid { $found }
 validation-uln-no-check-digit = Dydy'r ULN ddim yn ddilys: does dim digid gwirio yn gweddu i'w naw digid cyntaf
+validation-name-empty = { $label }: rhowch enw
+validation-name-too-long = { $label }: dim mwy na 100 nod
+validation-name-control-characters = { $label }: ni chaiff gynnwys nodau rheoli

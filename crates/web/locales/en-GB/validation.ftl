@@ -100,3 +100,6 @@ validation-uln-digits = ULN must contain digits only
 validation-uln-leading-zero = ULN cannot start with 0
 validation-uln-check-digit = ULN check digit is wrong: the last digit should be { $expected }, not { $found }
 validation-uln-no-check-digit = ULN is not valid: no check digit fits its first nine digits
+validation-name-empty = { $label }: enter a name
+validation-name-too-long = { $label }: must be 100 characters or fewer
+validation-name-control-characters = { $label }: must not contain control characters

@@ -133,17 +133,9 @@ async fn edit(staff: Staff, Path(id): Path<i64>) -> Result<LearnerForm, WebError
 /// Parses the form over the stored record (fields not on the form are kept).
 fn parse(fields: &Fields, existing: &Learner, country: &CountryCode) -> Result<NewLearner, FormErrors> {
     let mut errors = FormErrors::new();
-    // The domain's reason is in English (the domain knows no locale); the label is translated.
     let mut name = |field: &'static str, label: &'static str, value: &str| {
         PersonName::parse(value)
-            .map_err(|err| {
-                errors.push(
-                    field,
-                    crate::i18n::Message::new("validation-labelled")
-                        .with_key("label", label)
-                        .with("problem", err.message),
-                )
-            })
+            .map_err(|err| errors.push(field, name_problem(label, &err.message)))
             .ok()
     };
     let given_name = name("given_name", "label-first-name", &fields.given_name);
@@ -199,6 +191,22 @@ fn parse(fields: &Fields, existing: &Learner, country: &CountryCode) -> Result<N
     }
 }
 
+/// Why a name was refused: the domain's reasons are known and translated; any
+/// other (a rule added later) is shown in the domain's English after the label.
+fn name_problem(label: &'static str, reason: &str) -> crate::i18n::Message {
+    let key = match reason {
+        "enter a name" => "validation-name-empty",
+        "must be 100 characters or fewer" => "validation-name-too-long",
+        "must not contain control characters" => "validation-name-control-characters",
+        _ => {
+            return crate::i18n::Message::new("validation-labelled")
+                .with_key("label", label)
+                .with("problem", reason);
+        }
+    };
+    crate::i18n::Message::new(key).with_key("label", label)
+}
+
 async fn save(
     staff: Staff,
     Path(id): Path<i64>,
@@ -233,4 +241,21 @@ async fn save(
     };
     let page = form(&staff, existing.id, fields, errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_the_domain_refuses_a_name_for_is_translated() {
+        let long = "x".repeat(101);
+        for bad in ["", "   ", long.as_str(), "Ann\u{7}e"] {
+            let reason = PersonName::parse(bad).expect_err("refused").message;
+            let stored = name_problem("label-first-name", &reason).encode();
+            let welsh = crate::i18n::Translator::new("cy").message(&stored);
+            assert!(!welsh.contains(&reason), "`{reason}` is not translated: {welsh}");
+            assert!(welsh.starts_with("Enw cyntaf"), "{welsh}");
+        }
+    }
 }
