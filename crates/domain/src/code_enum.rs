@@ -1,5 +1,6 @@
 /// Declares an enumeration with stable text codes and English labels:
-/// `ALL`, `code()`, `from_code()`, `label()`, `Display` (label) and `FromStr` (code).
+/// `ALL`, `code()`, `from_code()`, `label()`, `label_key()`, `Display` (label) and
+/// `FromStr` (code).
 macro_rules! code_enum {
     (
         $(#[$meta:meta])*
@@ -34,6 +35,15 @@ macro_rules! code_enum {
             pub fn label(self) -> &'static str {
                 match self {
                     $(Self::$variant => $label,)+
+                }
+            }
+
+            /// The key of the label in the web crate's Fluent catalogue,
+            /// `enum-<Type>-<code>`: pages show `t(value.label_key())`, so the label
+            /// is translated there (the domain does no I/O and knows no locale).
+            pub fn label_key(self) -> &'static str {
+                match self {
+                    $(Self::$variant => concat!("enum-", stringify!($name), "-", $code),)+
                 }
             }
 
@@ -141,6 +151,7 @@ mod tests {
                     "{name}: code `{code}` is not a short snake_case code"
                 );
                 assert!(!value.label().is_empty(), "{name}: {code} has no label");
+                assert_eq!(value.label_key(), format!("enum-{name}-{code}"));
                 assert_eq!(value.to_string(), value.label());
                 assert_eq!(<$name>::from_code(code), Some(*value));
                 assert_eq!(<$name>::from_code_or_label(value.label()), Some(*value));

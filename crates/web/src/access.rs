@@ -266,8 +266,15 @@ pub async fn authorize(State(state): State<AppState>, mut request: Request, next
     if let Access::Action(action) = access
         && !allows(user.role, action)
     {
-        return WebError::Forbidden.into_response();
+        let mut response = WebError::Forbidden.into_response();
+        response
+            .extensions_mut()
+            .insert(crate::error::PageLocale(user.locale));
+        return response;
     }
+    let locale = crate::error::PageLocale(user.locale.clone());
     request.extensions_mut().insert(user);
-    next.run(request).await
+    let mut response = next.run(request).await;
+    response.extensions_mut().insert(locale);
+    response
 }

@@ -22,5 +22,5 @@ pub use error::WebError;
 pub use onward_import::files::DEFAULT_RETENTION_HOURS as DEFAULT_IMPORT_FILE_RETENTION_HOURS;
 pub use startup::{Application, PublicUrl, ServerLimits, WebConfig, background_jobs};
 pub use state::AppState;
-pub use ui::imports::UPLOAD_LIMIT_BYTES;
+pub use ui::imports::{UPLOAD_LIMIT_BYTES, import_field_key};
 pub use ui::setup::{SETUP_LINK_HOURS, issue_setup_token};

@@ -313,6 +313,7 @@ fn router(state: AppState, session_store: DatabaseSessionStore) -> Router {
         ))
         // Inside the session layer, so a refusal is in the visitor's language.
         .layer(axum::middleware::from_fn(crate::edge::refuse_control_characters))
+        .layer(axum::middleware::from_fn(crate::error::localise_error_pages))
         .layer(sessions)
         // Every extractor reading a body (forms, multipart) stops at 2 MB; the
         // import upload route raises its own limit.

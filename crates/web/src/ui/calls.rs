@@ -257,17 +257,14 @@ fn parse_call(
     let mut errors = FormErrors::new();
     let outcome = ContactOutcome::from_code(fields.outcome.trim()).filter(|o| OUTCOMES.contains(o));
     if outcome.is_none() {
-        errors.push("outcome", "Choose the outcome of the call".to_owned());
+        errors.push("outcome", "validation-call-outcome".to_owned());
     }
     let category = match fields.category.trim() {
         "" => None,
         code => match DestinationCategory::from_code(code) {
             Some(category) => Some(category),
             None => {
-                errors.push(
-                    "category",
-                    "Choose what the learner is doing from the list".to_owned(),
-                );
+                errors.push("category", "validation-call-category-from-list".to_owned());
                 None
             }
         },
@@ -275,35 +272,39 @@ fn parse_call(
     let start = errors
         .check(parse_date_input(
             "day",
-            "Start date",
+            "label-start-date",
             &fields.day,
             &fields.month,
             &fields.year,
         ))
         .flatten();
-    let mut text = |field: &'static str, label: &str, value: &str, max: usize| {
+    let mut text = |field: &'static str, label: &'static str, value: &str, max: usize| {
         let value = value.trim();
         if value.chars().count() > max {
-            errors.push(field, format!("{label} must be {max} characters or fewer"));
+            errors.push(
+                field,
+                crate::i18n::Message::new("validation-too-long")
+                    .with_key("label", label)
+                    .with("max", max.to_string()),
+            );
         }
         (!value.is_empty()).then(|| value.to_owned())
     };
-    let place = text("place", "Employer or place of learning", &fields.place, 200);
-    let job_role = text("job_role", "Job role", &fields.job_role, 200);
-    let notes = text("notes", "Notes", &fields.notes, 1000);
+    let place = text("place", "label-place", &fields.place, 200);
+    let job_role = text("job_role", "label-job-role", &fields.job_role, 200);
+    let notes = text("notes", "label-notes-plain", &fields.notes, 1000);
     let gave_details = category.is_some() || place.is_some() || job_role.is_some() || start.is_some();
     if let Some(outcome) = outcome
         && outcome != ContactOutcome::Reached
         && gave_details
     {
-        errors.push("category", "You can only record what they are doing when you reached them: choose Reached, or clear the answers"
-                .to_owned());
+        errors.push("category", "validation-call-details-only-when-reached");
     }
     if category.is_none()
         && (place.is_some() || job_role.is_some() || start.is_some())
         && outcome == Some(ContactOutcome::Reached)
     {
-        errors.push("category", "Choose what the learner is doing".to_owned());
+        errors.push("category", "validation-call-category".to_owned());
     }
     let (Some(outcome), true) = (outcome, errors.is_empty()) else {
         return Err(errors);
@@ -342,9 +343,7 @@ async fn save(
     let key = fields.key.trim().to_owned();
     let task = parse_id(&fields.task).map(TaskId);
     let (Some(task), false) = (task, key.is_empty() || key.len() > 64) else {
-        return Err(WebError::BadRequest(
-            "Go back to the call queue, reload the page and record the call again.",
-        ));
+        return Err(WebError::BadRequest("bad-request-call-again"));
     };
     // The call's learner and the kind of answer (intended or actual) come from
     // the task, never from the form.

@@ -18,6 +18,11 @@ pub async fn page_translator(session: &Session, fallback: &str) -> Result<Transl
     Ok(Translator::new(chosen.as_deref().unwrap_or(fallback)))
 }
 
+/// The language the visitor chose in this session, if they did.
+pub async fn chosen_locale(session: &Session) -> Option<String> {
+    session.get::<String>(SESSION_LOCALE).await.ok().flatten()
+}
+
 /// Remembers the visitor's language choice for this session.
 pub async fn choose_locale(session: &Session, locale: &str) -> Result<(), WebError> {
     session
@@ -26,7 +31,8 @@ pub async fn choose_locale(session: &Session, locale: &str) -> Result<(), WebErr
     Ok(())
 }
 
-/// Gives a page struct the `t(key)` and `lang()` its templates call.
+/// Gives a page struct the `t(key)`, `t_with(key, args)`, `tm(message)` and
+/// `lang()` its templates call.
 macro_rules! localised {
     ($($page:ty => $($field:ident).+;)+) => {$(
         impl $page {
@@ -38,6 +44,18 @@ macro_rules! localised {
             #[allow(dead_code)]
             fn t_with(&self, key: &str, args: &[(&str, &str)]) -> String {
                 self.$($field).+.t_with(key, args)
+            }
+
+            /// A date written out with the month in the page's language.
+            #[allow(dead_code)]
+            fn long_date(&self, date: &chrono::NaiveDate) -> String {
+                self.$($field).+.long_date(*date)
+            }
+
+            /// A stored message (`i18n::Message`, e.g. a validation message) in the page's language.
+            #[allow(dead_code)]
+            fn tm(&self, message: &str) -> String {
+                self.$($field).+.message(message)
             }
 
             #[allow(dead_code)]
@@ -109,5 +127,16 @@ impl Chrome {
 pub struct FieldError {
     /// The id of the input the summary links to.
     pub field: &'static str,
+    /// An encoded `i18n::Message` (shown in the page's language), or English text.
     pub message: String,
+}
+
+impl FieldError {
+    /// A message for `field`, translated when the page is shown.
+    pub fn keyed(field: &'static str, message: crate::i18n::Message) -> Self {
+        Self {
+            field,
+            message: message.encode(),
+        }
+    }
 }

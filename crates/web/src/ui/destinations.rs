@@ -259,7 +259,7 @@ fn parse_destination(
     }
     let as_of = match parse_date_input(
         "day",
-        &tr.t("destination-as-of"),
+        "destination-as-of",
         &fields.day,
         &fields.month,
         &fields.year,

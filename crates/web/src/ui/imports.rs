@@ -78,7 +78,8 @@ impl RunRow {
 struct ImportsPage {
     chrome: Chrome,
     runs: Vec<RunRow>,
-    fields: Vec<(&'static str, &'static str)>,
+    /// Each template column: its header and the key of what it accepts.
+    fields: Vec<(&'static str, String)>,
     errors: FormErrors,
     limit_mb: usize,
     max_columns: usize,
@@ -86,6 +87,11 @@ struct ImportsPage {
 }
 
 impl ImportsPage {}
+
+/// The Fluent key of what a template column accepts (`Field::description` in English).
+pub fn import_field_key(field: Field) -> String {
+    format!("import-field-{}", field.key())
+}
 
 async fn index(staff: Staff) -> Result<ImportsPage, WebError> {
     imports_page(&staff, FormErrors::new()).await
@@ -100,7 +106,10 @@ async fn imports_page(staff: &Staff, errors: FormErrors) -> Result<ImportsPage, 
     Ok(ImportsPage {
         chrome: staff.chrome("imports").await?,
         runs,
-        fields: onward_import::template::template_fields(),
+        fields: Field::ALL
+            .iter()
+            .map(|field| (field.header(), import_field_key(*field)))
+            .collect(),
         errors,
         limit_mb: UPLOAD_LIMIT_BYTES / (1024 * 1024),
         max_columns: onward_import::reader::MAX_COLUMNS,
@@ -131,10 +140,9 @@ async fn upload(staff: Staff, mut multipart: Multipart) -> Result<Response, WebE
     let mut csrf = String::new();
     let mut file: Option<(String, Upload)> = None;
     let too_large = || {
-        format!(
-            "The file is larger than {} MB. Split it, or import it on the server with `onward import learners FILE`.",
-            UPLOAD_LIMIT_BYTES / (1024 * 1024)
-        )
+        crate::i18n::Message::new("validation-import-too-large")
+            .with("limit", (UPLOAD_LIMIT_BYTES / (1024 * 1024)).to_string())
+            .encode()
     };
     let broken = || "The upload did not arrive whole; try again.".to_owned();
     let mut problem = None;
@@ -195,10 +203,8 @@ async fn upload(staff: Staff, mut multipart: Multipart) -> Result<Response, WebE
         verify_csrf(&staff.session, &csrf).await?;
     }
     let problem = problem.or_else(|| match &file {
-        None => Some("Choose the file to import.".to_owned()),
-        Some((_, upload)) if upload.size() == 0 => {
-            Some("The file is empty. Choose the file your MIS exported.".to_owned())
-        }
+        None => Some("bad-request-choose-file".to_owned()),
+        Some((_, upload)) if upload.size() == 0 => Some("validation-import-empty-file".to_owned()),
         Some(_) => None,
     });
     if let Some(message) = problem {
@@ -213,7 +219,7 @@ async fn upload(staff: Staff, mut multipart: Multipart) -> Result<Response, WebE
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let Some((name, upload)) = file else {
-        return Err(WebError::BadRequest("Choose the file to import."));
+        return Err(WebError::BadRequest("bad-request-choose-file"));
     };
     let write = staff.write().await?;
     let id = upload
@@ -396,7 +402,11 @@ async fn preview_page(
             if let Some(problem) = &preview.mapping_problem
                 && errors.is_empty()
             {
-                errors.push("column-0", format!("Choose the columns to import: {problem}."));
+                errors.push(
+                    "column-0",
+                    crate::i18n::Message::new("validation-import-columns")
+                        .with("problem", problem.to_string()),
+                );
             }
             page.format = preview.format.to_string();
             page.notices = preview.notices;
@@ -469,22 +479,19 @@ async fn start_run(
         fields: overrides.columns.iter().map(|(_, field)| *field).collect(),
     };
     if let Err(err) = mapping.check() {
-        errors.push("column-0", format!("Choose the columns to import: {err}."));
+        errors.push(
+            "column-0",
+            crate::i18n::Message::new("validation-import-columns").with("problem", err.to_string()),
+        );
     }
     let mapping_name = value("mapping_name");
     if mapping_name.chars().count() > 100 {
-        errors.push(
-            "mapping_name",
-            "Enter a mapping name of 100 characters or fewer.".to_owned(),
-        );
+        errors.push("mapping_name", "validation-import-mapping-name".to_owned());
     }
     let on_error = match OnError::from_code(&value("on_error")) {
         Some(choice) => choice,
         None => {
-            errors.push(
-                "on_error",
-                "Choose what to do with rows that have errors.".to_owned(),
-            );
+            errors.push("on_error", "validation-import-on-error".to_owned());
             OnError::Skip
         }
     };

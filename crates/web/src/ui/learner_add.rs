@@ -202,7 +202,7 @@ fn parse_learner(
     // The date of birth boxes, written the way the import reads dates.
     let born = match parse_date_input(
         "day",
-        &tr.t("column-date-of-birth"),
+        "column-date-of-birth",
         &fields.day,
         &fields.month,
         &fields.year,

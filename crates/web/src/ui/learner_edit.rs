@@ -142,30 +142,30 @@ async fn edit(staff: Staff, Path(id): Path<i64>) -> Result<LearnerForm, WebError
 /// Parses the form over the stored record (fields not on the form are kept).
 fn parse(fields: &Fields, existing: &Learner, country: &CountryCode) -> Result<NewLearner, FormErrors> {
     let mut errors = FormErrors::new();
-    let mut name = |field: &'static str, label: &str, value: &str| {
+    let mut name = |field: &'static str, label: &'static str, value: &str| {
         PersonName::parse(value)
-            .map_err(|err| errors.push(field, format!("{label}: {}", err.message)))
+            .map_err(|err| errors.push(field, name_problem(label, &err.message)))
             .ok()
     };
-    let given_name = name("given_name", "First name", &fields.given_name);
-    let family_name = name("family_name", "Last name", &fields.family_name);
+    let given_name = name("given_name", "label-first-name", &fields.given_name);
+    let family_name = name("family_name", "label-last-name", &fields.family_name);
     let uln = match fields.uln.trim() {
         "" => None,
         text => Uln::parse(text)
-            .map_err(|err| errors.push("uln", err.to_string()))
+            .map_err(|err| errors.push("uln", super::forms::uln_problem(&err)))
             .ok(),
     };
     let mis_id = fields.mis_id.trim();
     if mis_id.chars().count() > 50 {
-        errors.push("mis_id", "MIS id must be 50 characters or fewer".to_owned());
+        errors.push("mis_id", "validation-mis-id-too-long".to_owned());
     }
     if uln.is_none() && fields.uln.trim().is_empty() && mis_id.is_empty() {
-        errors.push("uln", "Enter a ULN or an MIS id: a learner needs one".to_owned());
+        errors.push("uln", "validation-learner-uln-or-mis".to_owned());
     }
     let date_of_birth = errors
         .check(parse_date_input(
             "day",
-            "Date of birth",
+            "label-date-of-birth",
             &fields.day,
             &fields.month,
             &fields.year,
@@ -174,7 +174,7 @@ fn parse(fields: &Fields, existing: &Learner, country: &CountryCode) -> Result<N
     let postcode = match fields.postcode.trim() {
         "" => None,
         text => Postcode::parse(text, country)
-            .map_err(|_| errors.push("postcode", "Enter a real postcode, like LS6 2AB".to_owned()))
+            .map_err(|_| errors.push("postcode", "validation-postcode".to_owned()))
             .ok(),
     };
     // Clearing the field takes the learner out of every tutor's groups.
@@ -208,6 +208,22 @@ fn parse(fields: &Fields, existing: &Learner, country: &CountryCode) -> Result<N
     }
 }
 
+/// Why a name was refused: the domain's reasons are known and translated; any
+/// other (a rule added later) is shown in the domain's English after the label.
+fn name_problem(label: &'static str, reason: &str) -> crate::i18n::Message {
+    let key = match reason {
+        "enter a name" => "validation-name-empty",
+        "must be 100 characters or fewer" => "validation-name-too-long",
+        "must not contain control characters" => "validation-name-control-characters",
+        _ => {
+            return crate::i18n::Message::new("validation-labelled")
+                .with_key("label", label)
+                .with("problem", reason);
+        }
+    };
+    crate::i18n::Message::new(key).with_key("label", label)
+}
+
 async fn save(
     staff: Staff,
     Path(id): Path<i64>,
@@ -233,7 +249,7 @@ async fn save(
                 }
                 Err(StorageError::Duplicate { .. }) => FormErrors::from(FieldError {
                     field: "uln",
-                    message: "Another learner already has this ULN or MIS id".to_owned(),
+                    message: "validation-learner-duplicate".to_owned(),
                 }),
                 Err(err) => return Err(err.into()),
             }
@@ -242,4 +258,21 @@ async fn save(
     };
     let page = form(&staff, existing.id, fields, errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_the_domain_refuses_a_name_for_is_translated() {
+        let long = "x".repeat(101);
+        for bad in ["", "   ", long.as_str(), "Ann\u{7}e"] {
+            let reason = PersonName::parse(bad).expect_err("refused").message;
+            let stored = name_problem("label-first-name", &reason).encode();
+            let welsh = crate::i18n::Translator::new("cy").message(&stored);
+            assert!(!welsh.contains(&reason), "`{reason}` is not translated: {welsh}");
+            assert!(welsh.starts_with("Enw cyntaf"), "{welsh}");
+        }
+    }
 }

@@ -200,7 +200,7 @@ struct TimelineEvent {
     date: NaiveDate,
     title: String,
     detail: String,
-    tag: &'static str,
+    tag: String,
     /// The destination record the line shows, for its "correct" and "verify" links.
     record: Option<onward_storage::DestinationRecordId>,
 }
@@ -227,26 +227,28 @@ async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, 
     let enrolments = enrolments_for_learner(conn, org, learner.id).await?;
     let destinations = destination_history(conn, org, learner.id).await?;
     let attempts = contact_attempts(conn, org, learner.id).await?;
+    let chrome = staff.chrome("learners").await?;
+    let tr = &chrome.tr;
     let current = onward_domain::destination::current_destination(destinations.iter().map(|d| &d.record))
-        .map(|record| record.category.label().to_owned());
-    let support = super::support::learner_support(&staff, learner.id, &destinations).await?;
+        .map(|record| tr.t(record.category.label_key()));
+    let support = super::support::learner_support(&staff, tr, learner.id, &destinations).await?;
     let stages = onward_storage::repo::intentions::intention_stages(conn, org, learner.id).await?;
 
     let mut timeline = Vec::new();
     for enrolment in &enrolments {
         timeline.push(TimelineEvent {
             date: enrolment.dates.start,
-            title: format!("Started {}", enrolment.programme_title),
-            detail: format!("Cohort: {}", enrolment.cohort_name),
-            tag: "Enrolment",
+            title: tr.t_with("timeline-started", &[("programme", &enrolment.programme_title)]),
+            detail: tr.t_with("timeline-cohort", &[("cohort", &enrolment.cohort_name)]),
+            tag: tr.t("timeline-tag-enrolment"),
             record: None,
         });
         if let Some(end) = enrolment.dates.actual_end {
             timeline.push(TimelineEvent {
                 date: end,
-                title: format!("Left {}", enrolment.programme_title),
-                detail: enrolment.status.label().to_owned(),
-                tag: "Enrolment",
+                title: tr.t_with("timeline-left", &[("programme", &enrolment.programme_title)]),
+                detail: tr.t(enrolment.status.label_key()),
+                tag: tr.t("timeline-tag-enrolment"),
                 record: None,
             });
         }
@@ -254,17 +256,20 @@ async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, 
     for stored in &destinations {
         let record = &stored.record;
         let mut detail = vec![
-            format!("Source: {}", record.source.label()),
-            format!("Verification: {}", record.verification.label()),
+            tr.t_with("timeline-source", &[("source", &tr.t(record.source.label_key()))]),
+            tr.t_with(
+                "timeline-verification",
+                &[("verification", &tr.t(record.verification.label_key()))],
+            ),
         ];
-        for (label, value) in [
-            ("Institution", &record.institution),
-            ("Employer", &record.employer),
-            ("Job role", &record.job_role),
-            ("Course", &record.course),
+        for (key, value) in [
+            ("timeline-institution", &record.institution),
+            ("timeline-employer", &record.employer),
+            ("timeline-job-role", &record.job_role),
+            ("timeline-course", &record.course),
         ] {
             if let Some(value) = value {
-                detail.push(format!("{label}: {value}"));
+                detail.push(tr.t_with(key, &[("value", value)]));
             }
         }
         if let Some(level) = record.level {
@@ -291,18 +296,18 @@ async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, 
         }
         // An intention need not name the employer yet; a recorded job should.
         if record.is_incomplete() && record.kind == onward_domain::destination::DestinationKind::Actual {
-            detail.push("Incomplete: no employer recorded".to_owned());
+            detail.push(tr.t("timeline-incomplete"));
         }
         timeline.push(TimelineEvent {
             date: record.as_of,
-            title: record.category.label().to_owned(),
+            title: tr.t(record.category.label_key()),
             detail: detail.join(". "),
             tag: match stages.get(&stored.id) {
-                Some(stage) => stage.label(),
+                Some(stage) => tr.t(stage.label_key()),
                 None if record.kind == onward_domain::destination::DestinationKind::Intended => {
-                    "Intended destination"
+                    tr.t("timeline-tag-intended")
                 }
-                None => "Destination",
+                None => tr.t("timeline-tag-destination"),
             },
             record: Some(stored.id),
         });
@@ -313,14 +318,16 @@ async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, 
         };
         timeline.push(TimelineEvent {
             date: upgrade.verified_at.date_naive(),
-            title: format!(
-                "Verified: {} ({} to {})",
-                stored.record.category.label(),
-                upgrade.from.label(),
-                upgrade.to.label()
+            title: tr.t_with(
+                "timeline-verified",
+                &[
+                    ("category", &tr.t(stored.record.category.label_key())),
+                    ("from", &tr.t(upgrade.from.label_key())),
+                    ("to", &tr.t(upgrade.to.label_key())),
+                ],
             ),
             detail: upgrade.evidence.clone(),
-            tag: "Verification",
+            tag: tr.t("timeline-tag-verification"),
             record: None,
         });
     }
@@ -328,9 +335,13 @@ async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, 
         let attempt = &attempt.attempt;
         timeline.push(TimelineEvent {
             date: attempt.attempted_at.date_naive(),
-            title: format!("{}: {}", attempt.channel.label(), attempt.outcome.label()),
+            title: format!(
+                "{}: {}",
+                tr.t(attempt.channel.label_key()),
+                tr.t(attempt.outcome.label_key())
+            ),
             detail: attempt.notes.clone().unwrap_or_default(),
-            tag: "Contact attempt",
+            tag: tr.t("timeline-tag-contact-attempt"),
             record: None,
         });
     }
@@ -341,7 +352,7 @@ async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, 
             .await?
             .map(|at| at.date_naive()),
         contacts: contact_points(conn, org, learner.id).await?,
-        chrome: staff.chrome("learners").await?,
+        chrome,
         learner,
         enrolments,
         current,
@@ -392,20 +403,20 @@ fn parse_contact(fields: &ContactFields, country: &CountryCode) -> Result<NewCon
     let Some(kind) = ContactPointKind::from_code(fields.kind.trim()) else {
         return Err(FormErrors::from(FieldError {
             field: "kind",
-            message: "Select the type of contact detail".to_owned(),
+            message: "validation-contact-kind".to_owned(),
         }));
     };
     let value = fields.value.trim();
     let parsed = match kind {
-        _ if value.is_empty() => Err("Enter the contact detail".to_owned()),
+        _ if value.is_empty() => Err("validation-contact-value".to_owned()),
         ContactPointKind::Email => EmailAddress::parse(value)
             .map(|email| email.as_str().to_owned())
-            .map_err(|_| "Enter an email address in the correct format, like name@example.com".to_owned()),
+            .map_err(|_| "validation-email".to_owned()),
         ContactPointKind::Phone => PhoneNumber::parse(value, country)
             .map(|phone| phone.as_str().to_owned())
-            .map_err(|_| "Enter a phone number, like 07700 900 982 or +44 7700 900 982".to_owned()),
+            .map_err(|_| "validation-phone".to_owned()),
         ContactPointKind::Address if value.chars().count() > 500 => {
-            Err("The address must be 500 characters or fewer".to_owned())
+            Err("validation-address-too-long".to_owned())
         }
         ContactPointKind::Address => Ok(value.to_owned()),
     };
@@ -477,7 +488,8 @@ mod tests {
         assert!(phone.consent);
         let errors = parse_contact(&fields("email", "not-an-email"), &gb).expect_err("invalid");
         assert_eq!(errors[0].field, "value");
-        assert!(errors[0].message.contains("correct format"));
+        let shown = crate::i18n::Translator::new("en-GB").message(&errors[0].message);
+        assert!(shown.contains("correct format"), "{shown}");
         assert_eq!(
             parse_contact(&fields("fax", "123"), &gb).expect_err("kind")[0].field,
             "kind"

@@ -62,11 +62,11 @@ struct CsrfOnly {}
 fn describe_when(tr: &crate::i18n::Translator, point: &Checkpoint) -> String {
     if let (Anchor::FixedDate, Some((month, day))) = (point.anchor, point.fixed_month_day) {
         let date = NaiveDate::from_ymd_opt(2024, month, day)
-            .map(|d| d.format("%-d %B").to_string())
+            .map(|_| format!("{day} {}", tr.t(&format!("month-{month}"))))
             .unwrap_or_default();
         return tr.t_with("plan-when-fixed", &[("date", &date)]);
     }
-    let anchor = point.anchor.label().to_lowercase();
+    let anchor = tr.t(point.anchor.label_key()).to_lowercase();
     let days = point.offset_days.unsigned_abs().to_string();
     match point.offset_days {
         0 => tr.t_with("plan-when-on", &[("anchor", &anchor)]),
@@ -75,11 +75,11 @@ fn describe_when(tr: &crate::i18n::Translator, point: &Checkpoint) -> String {
     }
 }
 
-fn channel_list(point: &Checkpoint) -> String {
+fn channel_list(tr: &crate::i18n::Translator, point: &Checkpoint) -> String {
     point
         .channels
         .iter()
-        .map(|c| c.label())
+        .map(|c| tr.t(c.label_key()))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -116,7 +116,7 @@ impl PlanPage {
     }
 
     fn channels(&self, point: &Checkpoint) -> String {
-        channel_list(point)
+        channel_list(&self.chrome.tr, point)
     }
 }
 
@@ -238,12 +238,12 @@ impl CheckpointFields {
     fn parse(&self, places: usize) -> Result<(Checkpoint, usize), FormErrors> {
         let mut errors = FormErrors::new();
         let mut error = |field: &'static str, message: &str| errors.push(field, message.to_owned());
-        let name = required_text("name", "the checkpoint's name", &self.name, 200)
+        let name = required_text("name", "label-checkpoint-name", &self.name, 200)
             .map_err(|e| error(e.field, &e.message))
             .ok();
         let anchor = Anchor::from_code(self.anchor.trim());
         if anchor.is_none() {
-            error("anchor", "Choose what the checkpoint is counted from");
+            error("anchor", "validation-plan-anchor");
         }
         let fixed_month_day = if anchor == Some(Anchor::FixedDate) {
             match (
@@ -254,10 +254,7 @@ impl CheckpointFields {
                     Some((month, day))
                 }
                 _ => {
-                    error(
-                        "fixed_day",
-                        "Enter a real calendar date as a day and a month, like 1 and 11",
-                    );
+                    error("fixed_day", "validation-plan-fixed-date");
                     None
                 }
             }
@@ -269,10 +266,7 @@ impl CheckpointFields {
             text => match text.parse::<i32>() {
                 Ok(days) if (-3650..=3650).contains(&days) => Some(days),
                 _ => {
-                    error(
-                        "offset_days",
-                        "Enter the days as a whole number between -3650 and 3650 (negative is before)",
-                    );
+                    error("offset_days", "validation-plan-offset");
                     None
                 }
             },
@@ -283,32 +277,29 @@ impl CheckpointFields {
                 "" => {}
                 code => match ContactChannel::from_code(code) {
                     Some(channel) if !channels.contains(&channel) => channels.push(channel),
-                    Some(_) => error("channel_1", "Use each channel once"),
-                    None => error("channel_1", "Choose channels from the lists"),
+                    Some(_) => error("channel_1", "validation-plan-channel-once"),
+                    None => error("channel_1", "validation-plan-channel-from-list"),
                 },
             }
         }
         if channels.is_empty() {
-            error("channel_1", "Choose at least one channel");
+            error("channel_1", "validation-plan-channel-needed");
         }
         let responsible = Role::from_code(self.responsible.trim()).filter(|role| RESPONSIBLE.contains(role));
         if responsible.is_none() {
-            error("responsible", "Choose who is responsible");
+            error("responsible", "validation-plan-responsible");
         }
         let max_attempts = match self.max_attempts.trim().parse::<u8>() {
             Ok(n) if (1..=10).contains(&n) => Some(n),
             _ => {
-                error(
-                    "max_attempts",
-                    "Enter the attempts per channel as a number from 1 to 10",
-                );
+                error("max_attempts", "validation-plan-attempts");
                 None
             }
         };
         let position = match self.position.trim().parse::<usize>() {
             Ok(n) if (1..=places).contains(&n) => Some(n - 1),
             _ => {
-                error("position", "Choose the checkpoint's place in the plan");
+                error("position", "validation-plan-position");
                 None
             }
         };
@@ -447,15 +438,12 @@ async fn edit_details(staff: Staff, Path(id): Path<i64>) -> Result<PlanForm, Web
 }
 
 fn plan_text(fields: &PlanFields, errors: &mut FormErrors) -> (String, String) {
-    let name = required_text("plan_name", "the plan's name", &fields.plan_name, 200)
+    let name = required_text("plan_name", "label-plan-name", &fields.plan_name, 200)
         .map_err(|e| errors.add(e))
         .unwrap_or_default();
     let description = fields.description.trim().to_owned();
     if description.chars().count() > 2000 {
-        errors.push(
-            "description",
-            "The description must be 2000 characters or fewer".to_owned(),
-        );
+        errors.push("description", "validation-plan-description-too-long".to_owned());
     }
     (name, description)
 }
@@ -678,9 +666,11 @@ async fn remove(
             write.commit().await?;
             return Ok(Redirect::to(&format!("/plans/{plan}")).into_response());
         }
-        Err(PlanEditError::HasTasks(tasks)) => format!(
-            "This checkpoint already has {tasks} tasks, so removing it would lose their history. Copy the plan and change the copy instead"
-        ),
+        Err(PlanEditError::HasTasks(tasks)) => {
+            crate::i18n::Message::new("validation-plan-checkpoint-has-tasks")
+                .with("count", tasks.to_string())
+                .encode()
+        }
         Err(PlanEditError::Invalid(err)) => plan_error(&err).message,
         Err(PlanEditError::Storage(err)) => return Err(err.into()),
     };

@@ -89,12 +89,12 @@ async fn save(staff: Staff, CsrfForm(fields): CsrfForm<Fields>) -> Result<Respon
     let mut errors = FormErrors::new();
     let name = errors.check(required_text(
         "name",
-        "the organisation's name",
+        "label-organisation-name",
         &fields.name,
         200,
     ));
     if !LOCALES.iter().any(|(code, _)| *code == fields.locale) {
-        errors.push("locale", "Select a language from the list".to_owned());
+        errors.push("locale", "validation-settings-language".to_owned());
     }
     let Some(name) = name.filter(|_| errors.is_empty()) else {
         let mut form = page(&staff, false).await?;

@@ -108,7 +108,7 @@ impl FromRequestParts<AppState> for Staff {
             .map_err(|_| WebError::SignInRequired)?;
         let ConnectInfo(peer) = ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
             .await
-            .map_err(|_| WebError::BadRequest("The client address is unknown."))?;
+            .map_err(|_| WebError::BadRequest("bad-request-client-address"))?;
         let client = crate::client::client_ip(peer.ip(), &parts.headers, &state.config.trusted_proxies);
         let scope =
             LearnerScope::for_user(state.database.conn(), user.organisation_id, user.id, user.role).await?;
@@ -143,11 +143,11 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
         let headers = parts.headers.clone();
         let RawForm(bytes) = RawForm::from_request(Request::from_parts(parts, body), state)
             .await
-            .map_err(|_| WebError::BadRequest("The form could not be read. Go back and try again."))?;
+            .map_err(|_| WebError::BadRequest("bad-request-form-unreadable"))?;
         let token: CsrfField = serde_urlencoded::from_bytes(&bytes).map_err(|_| WebError::FormExpired)?;
         verify_form_csrf(&session, &headers, state.config.secure_cookies, &token.csrf).await?;
         let form = serde_urlencoded::from_bytes(&bytes)
-            .map_err(|_| WebError::BadRequest("The form could not be read. Go back and try again."))?;
+            .map_err(|_| WebError::BadRequest("bad-request-form-unreadable"))?;
         Ok(Self(form))
     }
 }

@@ -136,17 +136,14 @@ async fn record_known(
     CsrfForm(fields): CsrfForm<KnownFields>,
 ) -> Result<Redirect, WebError> {
     let learner = staff.learner(LearnerId(id)).await?;
-    let category = DestinationCategory::from_code(&fields.category).ok_or(WebError::BadRequest(
-        "Go back and choose what the learner is doing.",
-    ))?;
+    let category = DestinationCategory::from_code(&fields.category)
+        .ok_or(WebError::BadRequest("bad-request-choose-category"))?;
     let source = DestinationSource::from_code(&fields.source)
         .filter(|source| SOURCES.contains(source))
-        .ok_or(WebError::BadRequest("Go back and choose how you know."))?;
+        .ok_or(WebError::BadRequest("bad-request-choose-source"))?;
     let notes = fields.notes.trim();
     if notes.chars().count() > 1000 {
-        return Err(WebError::BadRequest(
-            "Go back and shorten the note to 1,000 characters or fewer.",
-        ));
+        return Err(WebError::BadRequest("bad-request-note-too-long"));
     }
     let record = DestinationRecord {
         kind: DestinationKind::Actual,

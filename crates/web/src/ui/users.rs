@@ -106,18 +106,15 @@ async fn invite_user(staff: Staff, CsrfForm(fields): CsrfForm<InviteFields>) -> 
     let mut errors = FormErrors::new();
     let email = EmailAddress::parse(&fields.email).map_err(|_| FieldError {
         field: "email",
-        message: "Enter an email address in the correct format, like name@example.com".to_owned(),
+        message: "validation-email".to_owned(),
     });
     let name = fields.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        errors.push(
-            "name",
-            "Enter the person's name (up to 200 characters)".to_owned(),
-        );
+        errors.push("name", "validation-user-name".to_owned());
     }
     let role = Role::from_code(&fields.role).ok_or(FieldError {
         field: "role",
-        message: "Select a role".to_owned(),
+        message: "validation-user-role".to_owned(),
     });
     let (email, role) = match (email, role) {
         (Ok(email), Ok(role)) if errors.is_empty() => (email, role),
@@ -204,8 +201,7 @@ async fn change_role(
     CsrfForm(fields): CsrfForm<RoleFields>,
 ) -> Result<Redirect, WebError> {
     let target = users::user_in_organisation(staff.conn(), staff.organisation(), UserId(id)).await?;
-    let role = Role::from_code(&fields.role)
-        .ok_or(WebError::BadRequest("Go back and choose a role from the list."))?;
+    let role = Role::from_code(&fields.role).ok_or(WebError::BadRequest("bad-request-choose-role"))?;
     // An administrator cannot demote themselves and leave no one able to administer.
     if target.id != staff.user.id {
         let write = staff.write().await?;
@@ -235,9 +231,7 @@ async fn change_active(
             "true" => true,
             "false" => false,
             _ => {
-                return Err(WebError::BadRequest(
-                    "Go back and use the Deactivate or Reactivate button.",
-                ));
+                return Err(WebError::BadRequest("bad-request-use-activate-buttons"));
             }
         };
         let write = staff.write().await?;
@@ -321,13 +315,14 @@ pub(super) fn check_new_password(password: &str, confirm: &str) -> FormErrors {
     if password.chars().count() < MIN_PASSWORD_LENGTH {
         errors.push(
             "password",
-            format!("Password must be {MIN_PASSWORD_LENGTH} characters or more"),
+            crate::i18n::Message::new("validation-password-too-short")
+                .with("min", MIN_PASSWORD_LENGTH.to_string()),
         );
     } else if password.chars().count() > 200 {
-        errors.push("password", "Password must be 200 characters or fewer".to_owned());
+        errors.push("password", "validation-password-too-long".to_owned());
     }
     if password != confirm {
-        errors.push("confirm", "The passwords do not match".to_owned());
+        errors.push("confirm", "validation-passwords-differ".to_owned());
     }
     errors
 }

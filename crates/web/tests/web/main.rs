@@ -6,6 +6,8 @@ mod accounts;
 mod app;
 mod calls;
 mod edge;
+mod locales;
 mod scoping;
 mod staff_pages;
 mod tracking;
+mod welsh;

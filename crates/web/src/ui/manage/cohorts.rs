@@ -117,7 +117,7 @@ async fn parse_cohort(
     fields: &CohortFields,
 ) -> Result<Result<NewCohort, FormErrors>, WebError> {
     let mut errors = FormErrors::new();
-    let name = errors.check(required_text("name", "a name for the cohort", &fields.name, 200));
+    let name = errors.check(required_text("name", "label-cohort-name", &fields.name, 200));
     let plans = list_plans(state.database.conn(), user.organisation_id).await?;
     let plan = match fields.plan.trim() {
         "" => None,
@@ -128,7 +128,7 @@ async fn parse_cohort(
         {
             Some(id) => Some(TrackingPlanId(id)),
             None => {
-                errors.push("plan", "Select a tracking plan from the list".to_owned());
+                errors.push("plan", "validation-cohort-plan".to_owned());
                 None
             }
         },
@@ -136,7 +136,7 @@ async fn parse_cohort(
     let results_day = errors
         .check(parse_date_input(
             "day",
-            "Results day",
+            "label-results-day",
             &fields.day,
             &fields.month,
             &fields.year,
@@ -174,7 +174,7 @@ async fn save_cohort(staff: Staff, id: Option<CohortId>, fields: CohortFields) -
                 }
                 Err(StorageError::Duplicate { .. }) => FormErrors::from(FieldError {
                     field: "name",
-                    message: "A cohort with this name already exists".to_owned(),
+                    message: "validation-cohort-duplicate".to_owned(),
                 }),
                 Err(err) => return Err(err.into()),
             }

@@ -22,8 +22,6 @@ fn archived_flag(fields: &ArchiveFields) -> Result<bool, WebError> {
     match fields.archived.as_str() {
         "true" => Ok(true),
         "false" => Ok(false),
-        _ => Err(WebError::BadRequest(
-            "Go back and use the Archive or Restore button.",
-        )),
+        _ => Err(WebError::BadRequest("bad-request-use-archive-buttons")),
     }
 }

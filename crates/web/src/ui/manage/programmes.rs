@@ -127,38 +127,37 @@ async fn edit_programme(staff: Staff, Path(id): Path<i64>) -> Result<ProgrammeFo
 
 fn parse_programme(fields: &ProgrammeFields) -> Result<NewProgramme, FormErrors> {
     let mut errors = FormErrors::new();
-    let title = errors.check(required_text("title", "the programme title", &fields.title, 200));
+    let title = errors.check(required_text(
+        "title",
+        "label-programme-title",
+        &fields.title,
+        200,
+    ));
     let programme_type = ProgrammeType::from_code(&fields.programme_type);
     if programme_type.is_none() {
-        errors.push("programme_type", "Select the type of programme".to_owned());
+        errors.push("programme_type", "validation-programme-type".to_owned());
     }
     let level = match fields.level.as_str() {
         "" => None,
         code => QualificationLevel::from_code(code).or_else(|| {
-            errors.push("level", "Select a level from the list".to_owned());
+            errors.push("level", "validation-programme-level".to_owned());
             None
         }),
     };
     let sector_subject_area = match fields.sector_subject_area.as_str() {
         "" => None,
         code => SectorSubjectArea::from_code(code).or_else(|| {
-            errors.push(
-                "sector_subject_area",
-                "Select a sector subject area from the list".to_owned(),
-            );
+            errors.push("sector_subject_area", "validation-programme-area".to_owned());
             None
         }),
     };
     let mode = StudyMode::from_code(&fields.mode);
     if mode.is_none() {
-        errors.push("mode", "Select full-time or part-time".to_owned());
+        errors.push("mode", "validation-programme-mode".to_owned());
     }
     let funding = fields.funding_stream.trim();
     if funding.chars().count() > 100 {
-        errors.push(
-            "funding_stream",
-            "Funding stream must be 100 characters or fewer".to_owned(),
-        );
+        errors.push("funding_stream", "validation-funding-stream-too-long".to_owned());
     }
     match (title, programme_type, mode) {
         (Some(title), Some(programme_type), Some(mode)) if errors.is_empty() => Ok(NewProgramme {

@@ -6,6 +6,7 @@ use axum::Router;
 use axum::extract::{Path, Query};
 use axum::response::Response;
 use axum::routing::get;
+use onward_domain::support::{AtRiskReason, OfferStatus};
 use onward_storage::CohortId;
 use onward_storage::repo::cohorts::{CohortSummary, cohort};
 use onward_storage::repo::guarantee::{
@@ -46,13 +47,14 @@ struct GuaranteePage {
     pagination: Pagination,
 }
 
-/// What was recorded for a learner without an offer, for the list and the CSV.
-fn offers_summary(offers: &[Offer]) -> String {
+/// What was recorded for a learner without an offer, for the list (statuses in
+/// the page's language) and the CSV (English, like its headers).
+fn offers_summary(offers: &[Offer], status_label: impl Fn(OfferStatus) -> String) -> String {
     offers
         .iter()
         .map(|offer| match &offer.course {
-            Some(course) => format!("{}: {} ({course})", offer.status.label(), offer.provider),
-            None => format!("{}: {}", offer.status.label(), offer.provider),
+            Some(course) => format!("{}: {} ({course})", status_label(offer.status), offer.provider),
+            None => format!("{}: {}", status_label(offer.status), offer.provider),
         })
         .collect::<Vec<_>>()
         .join("; ")
@@ -60,7 +62,13 @@ fn offers_summary(offers: &[Offer]) -> String {
 
 impl GuaranteePage {
     fn summary(&self, offers: &[Offer]) -> String {
-        offers_summary(offers)
+        offers_summary(offers, |status| self.chrome.tr.t(status.label_key()))
+    }
+}
+
+impl AtRiskPage {
+    fn reason(&self, reason: &AtRiskReason) -> String {
+        super::describe_at_risk(&self.chrome.tr, reason)
     }
 }
 
@@ -106,7 +114,7 @@ async fn guarantee_export(staff: Staff, Path(id): Path<i64>) -> Result<Response,
         "Offers recorded",
     ])?;
     for entry in &learners {
-        let offers = offers_summary(&entry.offers);
+        let offers = offers_summary(&entry.offers, |status| status.label().to_owned());
         file.row(
             learner_identity_cells(&entry.learner)
                 .iter()
@@ -167,6 +175,6 @@ mod tests {
 
     #[test]
     fn no_offers_summarise_as_nothing() {
-        assert_eq!(offers_summary(&[]), "");
+        assert_eq!(offers_summary(&[], |status| status.label().to_owned()), "");
     }
 }

@@ -67,7 +67,7 @@ async fn create_flag(
     CsrfForm(fields): CsrfForm<FlagFields>,
 ) -> Result<Response, WebError> {
     let learner = staff.learner(LearnerId(id)).await?;
-    match required_text("reason", "why the learner is at risk", &fields.reason, 1000) {
+    match required_text("reason", "label-at-risk-reason", &fields.reason, 1000) {
         Ok(reason) => {
             let write = staff.write().await?;
             raise_flag(
@@ -108,12 +108,10 @@ async fn clear(
         .trim()
         .parse::<i64>()
         .map(SupportFlagId)
-        .map_err(|_| WebError::BadRequest("Go back and choose the flag to clear."))?;
+        .map_err(|_| WebError::BadRequest("bad-request-choose-flag"))?;
     let note = fields.note.trim();
     if note.chars().count() > 1000 {
-        return Err(WebError::BadRequest(
-            "Go back and shorten the note to 1,000 characters or fewer.",
-        ));
+        return Err(WebError::BadRequest("bad-request-note-too-long"));
     }
     let note = (!note.is_empty()).then_some(note);
     // A flag already cleared (a second click) is simply not cleared again:

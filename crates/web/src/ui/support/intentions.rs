@@ -91,23 +91,23 @@ fn parse_intention(fields: &IntentionFields, today: NaiveDate) -> Result<NewInte
     let mut errors = FormErrors::new();
     let stage = IntentionStage::from_code(fields.stage.trim());
     if stage.is_none() {
-        errors.push("stage", "Select when the intention was recorded");
+        errors.push("stage", "validation-intention-stage");
     }
     let category = DestinationCategory::from_code(fields.category.trim());
     if category.is_none() {
-        errors.push("category", "Select what the learner intends to do");
+        errors.push("category", "validation-intention-category");
     }
     let as_of = required_date(
         &mut errors,
-        parse_date_input("day", "The date", &fields.day, &fields.month, &fields.year),
-        "Enter the date of the conversation",
+        parse_date_input("day", "label-date", &fields.day, &fields.month, &fields.year),
+        "validation-intention-date",
         |date| date <= today,
-        "The date must be today or in the past",
+        "validation-date-not-future",
     );
     let place = errors
         .check(optional_text(
             "place",
-            "The provider or employer",
+            "label-provider-or-employer",
             &fields.place,
             200,
         ))
@@ -115,13 +115,13 @@ fn parse_intention(fields: &IntentionFields, today: NaiveDate) -> Result<NewInte
     let aspiration = errors
         .check(optional_text(
             "aspiration",
-            "The aspiration",
+            "label-aspiration",
             &fields.aspiration,
             1000,
         ))
         .flatten();
     let notes = errors
-        .check(optional_text("notes", "The notes", &fields.notes, 1000))
+        .check(optional_text("notes", "label-notes", &fields.notes, 1000))
         .flatten();
     match (stage, category, as_of) {
         (Some(stage), Some(category), Some(as_of)) if errors.is_empty() => Ok(NewIntention {

@@ -19,7 +19,7 @@ mod offers;
 mod record;
 mod referrals;
 
-pub use record::{LearnerSupport, learner_support};
+pub use record::{LearnerSupport, describe_at_risk, learner_support};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -31,18 +31,21 @@ pub fn router() -> Router<AppState> {
 }
 
 /// An optional, trimmed text of at most `max` characters.
+/// `label` is the key of the field's label as it starts a sentence (`label-notes`).
 fn optional_text(
     field: &'static str,
-    label: &str,
+    label: &'static str,
     value: &str,
     max: usize,
 ) -> Result<Option<String>, FieldError> {
     let value = value.trim();
     if value.chars().count() > max {
-        return Err(FieldError {
+        return Err(FieldError::keyed(
             field,
-            message: format!("{label} must be {max} characters or fewer"),
-        });
+            crate::i18n::Message::new("validation-too-long")
+                .with_key("label", label)
+                .with("max", max.to_string()),
+        ));
     }
     Ok((!value.is_empty()).then(|| value.to_owned()))
 }

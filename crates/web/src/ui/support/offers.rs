@@ -58,13 +58,13 @@ impl OfferForm {}
 
 fn parse_offer(fields: &OfferFields) -> Result<NewOffer, FormErrors> {
     let mut errors = FormErrors::new();
-    let provider = errors.check(required_text("provider", "the provider", &fields.provider, 200));
+    let provider = errors.check(required_text("provider", "label-provider", &fields.provider, 200));
     let course = errors
-        .check(optional_text("course", "The course", &fields.course, 200))
+        .check(optional_text("course", "label-course", &fields.course, 200))
         .flatten();
     let status = OfferStatus::from_code(fields.status.trim());
     if status.is_none() {
-        errors.push("status", "Select where the offer stands");
+        errors.push("status", "validation-offer-status");
     }
     match (provider, status) {
         (Some(provider), Some(status)) if errors.is_empty() => Ok(NewOffer {
@@ -135,9 +135,9 @@ async fn change_offer_status(
         .trim()
         .parse::<i64>()
         .map(OfferId)
-        .map_err(|_| WebError::BadRequest("Go back and choose an offer to update."))?;
+        .map_err(|_| WebError::BadRequest("bad-request-choose-offer"))?;
     let status = OfferStatus::from_code(fields.status.trim())
-        .ok_or(WebError::BadRequest("Go back and choose where the offer stands."))?;
+        .ok_or(WebError::BadRequest("bad-request-choose-offer-status"))?;
     let write = staff.write().await?;
     // The same status again changes nothing: neither audited nor committed.
     if guarantee::change_offer_status(

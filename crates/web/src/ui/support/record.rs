@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use onward_domain::destination::{DestinationCategory, current_destination};
 use onward_domain::organisation::OrganisationKind;
-use onward_domain::support::{IntentionMatch, IntentionStage, OfferStatus, compare_intention};
+use onward_domain::support::{AtRiskReason, IntentionMatch, IntentionStage, OfferStatus, compare_intention};
 use onward_storage::LearnerId;
 use onward_storage::repo::destinations::StoredDestination;
 use onward_storage::repo::guarantee::{Offer, OfferChange, offer_history, offers_for_learner};
@@ -15,7 +15,22 @@ use onward_storage::repo::support::{
 };
 
 use crate::WebError;
+use crate::i18n::Translator;
 use crate::ui::staff::Staff;
+
+/// Why a learner is at risk, in the page's language.
+pub fn describe_at_risk(tr: &Translator, reason: &AtRiskReason) -> String {
+    match reason {
+        AtRiskReason::Neet(category) => tr.t(category.label_key()),
+        AtRiskReason::NotKnownAfterLastCheckpoint { last_checkpoint } => tr.t_with(
+            "atrisk-reason-not-known",
+            &[("date", &last_checkpoint.format("%d/%m/%Y").to_string())],
+        ),
+        AtRiskReason::FlaggedByStaff(reasons) => {
+            tr.t_with("atrisk-reason-flagged", &[("reasons", &reasons.join("; "))])
+        }
+    }
+}
 
 /// One stage of the "intended vs actual" summary.
 pub struct StageRow {
@@ -73,6 +88,7 @@ impl LearnerSupport {
 /// Loads the learner record's intentions, offers and support log.
 pub async fn learner_support(
     staff: &Staff,
+    tr: &Translator,
     learner: LearnerId,
     destinations: &[StoredDestination],
 ) -> Result<LearnerSupport, WebError> {
@@ -84,7 +100,7 @@ pub async fn learner_support(
     let at_risk = learner_at_risk(conn, org, learner, current, today)
         .await?
         .iter()
-        .map(|reason| reason.describe())
+        .map(|reason| describe_at_risk(tr, reason))
         .collect();
     let intentions = intentions_for_learner(conn, org, learner).await?;
     let stages = IntentionStage::ALL
@@ -108,20 +124,18 @@ pub async fn learner_support(
     let flags = flags_for_learner(conn, org, learner).await?;
     let referrals = referrals_for_learner(conn, org, learner).await?;
     let mut log = Vec::new();
+    let staff_word = tr.t("support-log-staff");
     for flag in &flags {
+        let raised_by = flag.raised_by_name.as_deref().unwrap_or(&staff_word);
         log.push(LogEntry {
             date: flag.raised_at.date_naive(),
-            title: "Flagged at risk".to_owned(),
-            detail: format!(
-                "{} ({})",
-                flag.reason,
-                flag.raised_by_name.as_deref().unwrap_or("staff")
-            ),
+            title: tr.t("support-log-flagged"),
+            detail: format!("{} ({raised_by})", flag.reason),
         });
         if let Some(cleared) = flag.cleared_at {
             log.push(LogEntry {
                 date: cleared.date_naive(),
-                title: "Flag cleared".to_owned(),
+                title: tr.t("support-log-flag-cleared"),
                 detail: format!(
                     "{}{} ({})",
                     flag.reason,
@@ -129,33 +143,38 @@ pub async fn learner_support(
                         .as_deref()
                         .map(|note| format!(": {note}"))
                         .unwrap_or_default(),
-                    flag.cleared_by_name.as_deref().unwrap_or("staff")
+                    flag.cleared_by_name.as_deref().unwrap_or(&staff_word)
                 ),
             });
         }
     }
     for referral in &referrals {
+        let referral_type = tr.t(referral.referral_type.label_key());
+        let owner = match referral.owner_name.as_deref() {
+            Some(name) => name.to_owned(),
+            None => tr.t("support-log-no-owner"),
+        };
+        let detail = tr.t_with(
+            "support-log-referral-detail",
+            &[
+                ("owner", &owner),
+                ("date", &referral.follow_up_on.format("%d/%m/%Y").to_string()),
+            ],
+        );
         log.push(LogEntry {
             date: referral.opened_at.date_naive(),
-            title: format!("Referred: {}", referral.referral_type.label()),
-            detail: format!(
-                "Owner: {}. Follow up by {}.{}",
-                referral.owner_name.as_deref().unwrap_or("none"),
-                referral.follow_up_on.format("%d/%m/%Y"),
-                referral
-                    .notes
-                    .as_deref()
-                    .map(|notes| format!(" {notes}"))
-                    .unwrap_or_default()
-            ),
+            title: tr.t_with("support-log-referred", &[("type", &referral_type)]),
+            detail: match referral.notes.as_deref() {
+                Some(notes) => format!("{detail} {notes}"),
+                None => detail,
+            },
         });
         if let (Some(closed), Some(outcome)) = (referral.closed_at, referral.outcome) {
             log.push(LogEntry {
                 date: closed.date_naive(),
-                title: format!(
-                    "Referral closed ({}): {}",
-                    referral.referral_type.label(),
-                    outcome.label()
+                title: tr.t_with(
+                    "support-log-referral-closed",
+                    &[("type", &referral_type), ("outcome", &tr.t(outcome.label_key()))],
                 ),
                 detail: format!(
                     "{}{}",

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use onward_domain::permissions::{Action, allows};
+use onward_domain::role::Role;
 use onward_domain::support::{ReferralOutcome, ReferralType};
 use onward_storage::repo::learners::Learner;
 use onward_storage::repo::support::{NewReferral, Referral, close_referral, open_referral, referral};
@@ -62,19 +63,19 @@ struct ReferralForm {
     year: String,
     types: &'static [ReferralType],
     /// Staff who can follow a referral up: (id, name, role).
-    owners: Vec<(UserId, String, String)>,
+    owners: Vec<(UserId, String, Role)>,
     errors: FormErrors,
 }
 
 impl ReferralForm {}
 
 /// Active staff whose role may follow up referrals.
-async fn possible_owners(staff: &Staff) -> Result<Vec<(UserId, String, String)>, WebError> {
+async fn possible_owners(staff: &Staff) -> Result<Vec<(UserId, String, Role)>, WebError> {
     Ok(list_users(staff.conn(), staff.organisation())
         .await?
         .into_iter()
         .filter(|u| u.active && allows(u.role, Action::ManageReferrals))
-        .map(|u| (u.id, u.display_name, u.role.label().to_owned()))
+        .map(|u| (u.id, u.display_name, u.role))
         .collect())
 }
 
@@ -100,13 +101,13 @@ async fn referral_form(
 
 fn parse_referral(
     fields: &ReferralFields,
-    owners: &[(UserId, String, String)],
+    owners: &[(UserId, String, Role)],
     today: NaiveDate,
 ) -> Result<NewReferral, FormErrors> {
     let mut errors = FormErrors::new();
     let referral_type = ReferralType::from_code(fields.referral_type.trim());
     if referral_type.is_none() {
-        errors.push("referral_type", "Select what the learner is referred to");
+        errors.push("referral_type", "validation-referral-type");
     }
     let owner = fields
         .owner
@@ -116,23 +117,23 @@ fn parse_referral(
         .map(UserId)
         .filter(|id| owners.iter().any(|(owner, _, _)| owner == id));
     if owner.is_none() {
-        errors.push("owner", "Select who will follow the referral up");
+        errors.push("owner", "validation-referral-owner");
     }
     let follow_up_on = required_date(
         &mut errors,
         parse_date_input(
             "day",
-            "The follow-up date",
+            "label-follow-up-date",
             &fields.day,
             &fields.month,
             &fields.year,
         ),
-        "Enter the follow-up date",
+        "validation-referral-follow-up",
         |date| date >= today,
-        "The follow-up date must be today or in the future",
+        "validation-referral-follow-up-past",
     );
     let notes = errors
-        .check(optional_text("notes", "The notes", &fields.notes, 2000))
+        .check(optional_text("notes", "label-notes", &fields.notes, 2000))
         .flatten();
     match (referral_type, owner, follow_up_on) {
         (Some(referral_type), Some(owner), Some(follow_up_on)) if errors.is_empty() => Ok(NewReferral {
@@ -219,7 +220,7 @@ fn referral_id(value: &str) -> Result<ReferralId, WebError> {
         .trim()
         .parse::<i64>()
         .map(ReferralId)
-        .map_err(|_| WebError::BadRequest("Go back and choose the referral to close."))
+        .map_err(|_| WebError::BadRequest("bad-request-choose-referral"))
 }
 
 #[derive(Deserialize)]
@@ -280,13 +281,13 @@ async fn close(
     let mut errors = FormErrors::new();
     let outcome = ReferralOutcome::from_code(fields.outcome.trim());
     if outcome.is_none() {
-        errors.push("outcome", "Select the outcome of the referral");
+        errors.push("outcome", "validation-referral-outcome");
     }
     let note = errors
-        .check(optional_text("note", "The note", &fields.note, 2000))
+        .check(optional_text("note", "label-note", &fields.note, 2000))
         .flatten();
     if outcome == Some(ReferralOutcome::Other) && note.is_none() && errors.is_empty() {
-        errors.push("note", "Describe the outcome");
+        errors.push("note", "validation-referral-outcome-note");
     }
     match outcome {
         Some(outcome) if errors.is_empty() => {
@@ -341,7 +342,7 @@ mod tests {
     #[test]
     fn referrals_need_an_eligible_owner_and_a_future_follow_up() {
         let today = day(2026, 11, 26);
-        let owners = vec![(UserId(7), "Sam".to_owned(), "IAG adviser".to_owned())];
+        let owners = vec![(UserId(7), "Sam".to_owned(), Role::IagAdviser)];
         let fields = ReferralFields {
             referral_type: "careers_guidance".to_owned(),
             owner: "7".to_owned(),
