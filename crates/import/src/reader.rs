@@ -29,6 +29,12 @@ const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 pub const MAX_COLUMNS: usize = 500;
 /// Rows of an XLSX sheet read ahead of the importer.
 const SHEET_ROWS_AHEAD: usize = 256;
+/// The most an XLSX part that calamine reads whole (shared strings, styles,
+/// the workbook) may unpack to. Sheets are streamed and need no limit; a
+/// shared-strings table of a few megabytes can otherwise unpack to gigabytes.
+/// The zip reader enforces each part's declared size, so checking the
+/// declared sizes bounds what is unpacked.
+pub const MAX_WHOLE_PART_BYTES: u64 = 256 * 1024 * 1024;
 
 /// A file that cannot be read as a table, with the reason for the user.
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +67,10 @@ pub enum ReadError {
     DeclaredTooWide { range: String, columns: u64, max: usize },
     #[error("{0} workbooks cannot be imported; save the sheet as XLSX or CSV and upload that")]
     UnsupportedWorkbook(&'static str),
+    #[error(
+        "the workbook's part `{part}` unpacks to {megabytes} MB; at most {max} MB can be read: save the sheet as CSV and upload that"
+    )]
+    PartTooLarge { part: String, megabytes: u64, max: u64 },
 }
 
 /// One row of the file with its number as the user sees it (line or sheet row).
@@ -317,7 +327,31 @@ fn detect_delimiter(sample: &[u8]) -> u8 {
     best.0
 }
 
+/// Refuses a workbook whose parts read whole would unpack to more than
+/// [`MAX_WHOLE_PART_BYTES`], from the sizes its zip directory declares.
+fn check_part_sizes(bytes: &[u8]) -> Result<(), ReadError> {
+    // Not a readable zip: calamine says why.
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    for index in 0..archive.len() {
+        let Ok(part) = archive.by_index_raw(index) else {
+            continue;
+        };
+        let name = part.name().map(|name| name.into_owned()).unwrap_or_default();
+        if !name.starts_with("xl/worksheets/") && part.size() > MAX_WHOLE_PART_BYTES {
+            return Err(ReadError::PartTooLarge {
+                part: name,
+                megabytes: part.size() / (1024 * 1024),
+                max: MAX_WHOLE_PART_BYTES / (1024 * 1024),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn open_spreadsheet(bytes: Vec<u8>, sheet: Option<&str>) -> Result<Table, ReadError> {
+    check_part_sizes(&bytes)?;
     let workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|err| ReadError::Spreadsheet(err.to_string()))?;
     let mut workbook = match workbook {
@@ -634,6 +668,31 @@ mod tests {
         assert_eq!(rows[0].cells.len(), 2);
         assert_eq!(rows[1].cells.len(), 4);
         assert_eq!(rows[1].number, 3, "blank lines are not counted");
+    }
+
+    #[test]
+    fn a_workbook_whose_shared_strings_unpack_past_the_limit_is_refused_before_reading() {
+        use std::io::Write as _;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let deflated =
+            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("xl/sharedStrings.xml", deflated.large_file(true))
+            .expect("part");
+        let block = vec![b'a'; 1024 * 1024];
+        for _ in 0..=(MAX_WHOLE_PART_BYTES / (1024 * 1024)) {
+            zip.write_all(&block).expect("write");
+        }
+        let bytes = zip.finish().expect("zip").into_inner();
+        assert!(
+            bytes.len() < 2 * 1024 * 1024,
+            "a small file: {} bytes",
+            bytes.len()
+        );
+        let err = read(&bytes, "strings.xlsx").expect_err("refused");
+        assert_eq!(
+            err.to_string(),
+            "the workbook's part `xl/sharedStrings.xml` unpacks to 257 MB; at most 256 MB can be read: save the sheet as CSV and upload that"
+        );
     }
 
     #[test]
