@@ -201,7 +201,10 @@ async fn run_server(
             None if address.ip().is_unspecified() => format!("http://localhost:{}{path}", address.port()),
             None => format!("http://{address}{path}"),
         };
-        println!(
+        // Written, not println!: a closed stdout (a supervisor that stopped
+        // reading) must not take the server down.
+        let _ = writeln!(
+            std::io::stdout(),
             "No administrator yet. Open this one-time link within {} hour to create your organisation and its administrator:\n  {link}\n(Or use `onward org add` and `onward user add --role admin`, or try `onward demo`.)",
             onward_web::SETUP_LINK_HOURS
         );

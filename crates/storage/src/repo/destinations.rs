@@ -233,6 +233,33 @@ pub async fn close_tasks_answered_by(
     Ok(answered)
 }
 
+/// The destination records of a cohort's learners, by learner, oldest first
+/// (for task generation to close new tasks already answered).
+pub(crate) async fn records_of_learners_in_cohort(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    cohort: crate::CohortId,
+) -> Result<HashMap<i64, Vec<(DestinationRecordId, DestinationRecord)>>> {
+    let mut by_learner: HashMap<i64, Vec<(DestinationRecordId, DestinationRecord)>> = HashMap::new();
+    for model in destination_record::Entity::find_in(org)
+        .filter(
+            destination_record::Column::LearnerId
+                .in_subquery(super::enrolments::learners_in_cohort_query(org, cohort)),
+        )
+        .order_by_asc(destination_record::Column::Id)
+        .all(conn)
+        .await?
+    {
+        let learner = model.learner_id;
+        let id = DestinationRecordId(model.id);
+        by_learner
+            .entry(learner)
+            .or_default()
+            .push((id, record_from_model(model)?));
+    }
+    Ok(by_learner)
+}
+
 /// The destination record that answered a task, if one did.
 pub async fn task_answered_by(
     conn: &impl ConnectionTrait,

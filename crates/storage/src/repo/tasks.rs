@@ -6,9 +6,10 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use onward_domain::enrolment::EnrolmentDates;
+use onward_domain::escalation::answers_task;
 use onward_domain::role::Role;
 use onward_domain::tracking::{Checkpoint, TaskStatus};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionSession,
     TransactionTrait,
@@ -18,7 +19,7 @@ use super::{decode, now};
 use crate::entities::{checkpoint, cohort, enrolment, learner, task};
 use crate::repo::scope::LearnerScope;
 use crate::repo::tenant::TenantScoped;
-use crate::{CheckpointId, LearnerId, OrganisationId, Result, TaskId, TrackingPlanId};
+use crate::{CheckpointId, CohortId, LearnerId, OrganisationId, Result, TaskId, TrackingPlanId};
 
 /// What one generation pass did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -59,10 +60,11 @@ where
                 entry.insert(plan_checkpoints(conn, org, TrackingPlanId(plan)).await?)
             }
         };
-        let enrolments: Vec<(i64, NaiveDate, NaiveDate, Option<NaiveDate>)> = enrolment::Entity::find()
+        let enrolments: Vec<(i64, i64, NaiveDate, NaiveDate, Option<NaiveDate>)> = enrolment::Entity::find()
             .select_only()
             .columns([
                 enrolment::Column::Id,
+                enrolment::Column::LearnerId,
                 enrolment::Column::StartDate,
                 enrolment::Column::PlannedEndDate,
                 enrolment::Column::ActualEndDate,
@@ -83,9 +85,16 @@ where
             .into_iter()
             .collect();
         let stamp = now();
+        // Destinations already on record answer the new tasks they would have
+        // closed had the tasks existed (a learner added and followed up within
+        // the hour, a plan given to a cohort later): the rule of every route.
+        // Read only when the cohort has new tasks, so a pass that creates
+        // nothing costs nothing more.
+        let mut answers = None;
         for chunk in enrolments.chunks(50_000) {
             let mut rows = Vec::new();
-            for &(enrolment_id, start, planned_end, actual_end) in chunk {
+            let mut new_for: Vec<(i64, EnrolmentDates, i64, NaiveDate)> = Vec::new();
+            for &(enrolment_id, learner_id, start, planned_end, actual_end) in chunk {
                 let dates = EnrolmentDates {
                     start,
                     planned_end,
@@ -100,9 +109,48 @@ where
                         continue;
                     };
                     rows.push((enrolment_id, checkpoint_id.0, due));
+                    new_for.push((learner_id, dates.clone(), checkpoint_id.0, due));
                 }
             }
+            if rows.is_empty() {
+                continue;
+            }
+            let answered: Vec<(i64, i64, i64)> = {
+                if answers.is_none() {
+                    answers = Some(
+                        super::destinations::records_of_learners_in_cohort(conn, org, CohortId(cohort_id))
+                            .await?,
+                    );
+                }
+                let Some(records) = answers.as_ref() else {
+                    continue;
+                };
+                rows.iter()
+                    .zip(&new_for)
+                    .filter_map(
+                        |(&(enrolment_id, checkpoint_id, _), (learner_id, dates, _, due))| {
+                            let record = records
+                                .get(learner_id)?
+                                .iter()
+                                .find(|(_, record)| answers_task(record, *due, dates))?;
+                            Some((enrolment_id, checkpoint_id, record.0.0))
+                        },
+                    )
+                    .collect()
+            };
             report.created += insert_tasks(conn, org, stamp, rows).await?;
+            for (enrolment_id, checkpoint_id, record) in answered {
+                task::Entity::update_many()
+                    .col_expr(task::Column::Status, Expr::value(TaskStatus::Done.code()))
+                    .col_expr(task::Column::DestinationRecordId, Expr::value(record))
+                    .col_expr(task::Column::UpdatedAt, Expr::value(stamp))
+                    .filter(task::Entity::in_org(org))
+                    .filter(task::Column::EnrolmentId.eq(enrolment_id))
+                    .filter(task::Column::CheckpointId.eq(checkpoint_id))
+                    .filter(task::Column::Status.eq(TaskStatus::Due.code()))
+                    .exec(conn)
+                    .await?;
+            }
         }
     }
     Ok(report)
@@ -285,4 +333,48 @@ pub async fn due_tasks_for_role(
     };
     due.sort_by_key(|task| (position(&task.checkpoint_name), task.due_on, task.id));
     Ok(due)
+}
+
+/// One of a learner's tasks with how it stands and the record that answered it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LearnerTask {
+    pub id: TaskId,
+    pub checkpoint: CheckpointId,
+    pub due_on: NaiveDate,
+    pub status: TaskStatus,
+    pub answered_by: Option<crate::DestinationRecordId>,
+}
+
+/// A learner's tasks (every enrolment), by due date.
+pub async fn learner_tasks(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    learner: LearnerId,
+) -> Result<Vec<LearnerTask>> {
+    task::Entity::find_in(org)
+        .filter(
+            task::Column::EnrolmentId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(enrolment::Column::Id)
+                    .from(enrolment::Entity)
+                    .and_where(Expr::col(enrolment::Column::OrganisationId).eq(org.0))
+                    .and_where(Expr::col(enrolment::Column::LearnerId).eq(learner.0))
+                    .to_owned(),
+            ),
+        )
+        .order_by_asc(task::Column::DueOn)
+        .order_by_asc(task::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|model| {
+            Ok(LearnerTask {
+                id: TaskId(model.id),
+                checkpoint: CheckpointId(model.checkpoint_id),
+                due_on: model.due_on,
+                status: decode("tasks", "status", &model.status)?,
+                answered_by: model.destination_record_id.map(crate::DestinationRecordId),
+            })
+        })
+        .collect()
 }

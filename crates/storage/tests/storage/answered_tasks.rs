@@ -352,7 +352,107 @@ async fn verification_only_goes_up_and_keeps_its_evidence(db: TestDatabase) {
     assert_eq!(kept[0].to, Verification::ThirdPartyConfirmed);
 }
 
+async fn tasks_generated_after_the_destination_is_recorded_are_closed_by_it(db: TestDatabase) {
+    use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
+    use onward_storage::repo::cohorts::{NewCohort, create_cohort};
+    use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolment};
+    use onward_storage::repo::tasks::generate_tasks;
+    let conn = db.conn();
+    let organisation = fixtures::organisation(conn, "later").await;
+    let org = organisation.id;
+    let plan = onward_storage::repo::plans::install_plan(
+        conn,
+        org,
+        &TrackingPlan {
+            name: "Later".to_owned(),
+            description: String::new(),
+            checkpoints: vec![
+                checkpoint("follow_up", Anchor::Leaving, 90, &[ContactChannel::Email]),
+                checkpoint("sustained", Anchor::Leaving, 365, &[ContactChannel::Email]),
+            ],
+        },
+    )
+    .await
+    .expect("plan");
+    let programme =
+        fixtures::programme(conn, org, "ESOL", onward_domain::programme::ProgrammeType::Esol).await;
+    let cohort = create_cohort(
+        conn,
+        org,
+        &NewCohort {
+            name: "ESOL 2025".to_owned(),
+            tracking_plan: Some(plan),
+            results_day: None,
+        },
+    )
+    .await
+    .expect("cohort");
+    let learner = onward_storage::repo::learners::insert_learner(
+        conn,
+        org,
+        &fixtures::new_learner("Lea", "Later", None, Some("L1")),
+    )
+    .await
+    .expect("learner");
+    insert_enrolment(
+        conn,
+        org,
+        &NewEnrolment {
+            learner,
+            programme,
+            cohort,
+            dates: EnrolmentDates {
+                start: date(2025, 1, 6),
+                planned_end: date(2025, 3, 1),
+                actual_end: None,
+            },
+            status: CompletionStatus::Completed,
+        },
+    )
+    .await
+    .expect("enrolment");
+    // Known before the scheduler's next run made the tasks.
+    let id = append_destination(
+        conn,
+        org,
+        learner,
+        &record(
+            DestinationKind::Actual,
+            DestinationCategory::Apprenticeship,
+            date(2025, 6, 10),
+        ),
+        None,
+    )
+    .await
+    .expect("record");
+    generate_tasks(conn, org).await.expect("tasks");
+    let checkpoints = onward_storage::repo::plans::stored_plan(conn, org, plan)
+        .await
+        .expect("plan")
+        .checkpoints;
+    let open = |point: usize| {
+        let point = checkpoints[point].id;
+        async move {
+            open_tasks(conn, org, point, date(2030, 1, 1))
+                .await
+                .expect("open")
+                .len()
+        }
+    };
+    assert_eq!(open(0).await, 0, "the follow-up was answered before it existed");
+    assert_eq!(open(1).await, 1, "the sustained check was not");
+    let tasks = onward_storage::repo::tasks::learner_tasks(conn, org, learner)
+        .await
+        .expect("tasks");
+    let states: Vec<(TaskStatus, Option<i64>)> = tasks
+        .iter()
+        .map(|task| (task.status, task.answered_by.map(|r| r.0)))
+        .collect();
+    assert_eq!(states, [(TaskStatus::Done, Some(id.0)), (TaskStatus::Due, None)]);
+}
+
 on_both_backends!(
+    tasks_generated_after_the_destination_is_recorded_are_closed_by_it,
     a_call_that_learns_the_destination_closes_and_links_its_task,
     a_destination_closes_only_the_open_tasks_it_answers,
     verification_only_goes_up_and_keeps_its_evidence,
