@@ -141,12 +141,18 @@ async fn ids(conn: &impl ConnectionTrait, sql: String, values: Vec<Value>) -> Re
 
 /// `columns` of the cohort's learners that meet `filter`, a condition on the
 /// derived table `x(id, search_name, cur)`, `cur` being the current category.
+/// Written without a join, so that both databases, with or without statistics
+/// (a fresh import), start from the cohort's enrolments and look each learner
+/// up by primary key (the organisation is checked on the row found): a join
+/// let PostgreSQL walk every learner of the organisation by name and rescan
+/// the cohort for each.
 fn list_query(columns: &str, filter: &str) -> String {
     format!(
-        "SELECT {columns} FROM (SELECT l.id, l.search_name, {current} AS cur \
-         FROM {COHORT_LEARNERS} e JOIN learners l ON l.id = e.learner_id \
-         WHERE l.organisation_id = $1) x WHERE {filter}",
-        current = current_category("l.id"),
+        "SELECT {columns} FROM (SELECT e.learner_id AS id, \
+         (SELECT CASE WHEN l.organisation_id = $1 THEN l.search_name END FROM learners l \
+         WHERE l.id = e.learner_id) AS search_name, \
+         {current} AS cur FROM {COHORT_LEARNERS} e) x WHERE x.search_name IS NOT NULL AND {filter}",
+        current = current_category("e.learner_id"),
     )
 }
 
