@@ -580,11 +580,12 @@ mod tests {
 
     #[test]
     fn bisection_finds_the_first_anchor_not_passed() {
-        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        let today = day(2026, 12, 2);
         let due = |anchor: NaiveDate| anchor.checked_add_signed(chrono::Duration::days(30));
         let first = first_anchor_not_passed(due, today);
-        assert_eq!(first, NaiveDate::from_ymd_opt(2026, 11, 2).unwrap());
-        assert!(due(first).unwrap() >= today);
-        assert!(due(first.pred_opt().unwrap()).unwrap() < today);
+        assert_eq!(first, day(2026, 11, 2));
+        assert!(due(first).expect("due") >= today);
+        assert!(due(first.pred_opt().expect("date")).expect("due") < today);
     }
 }
