@@ -5,10 +5,12 @@
 //!   a learner's current destination (their latest *actual* record) is one
 //!   backward seek, so the cohort counts and the not-known, at-risk and
 //!   September Guarantee lists cost one probe per learner of the cohort.
-//! - `tasks_by_checkpoint` `(organisation_id, checkpoint_id, status, due_on)`:
-//!   a checkpoint's call queue and My work read only that checkpoint's open
-//!   tasks, instead of every due task of the organisation (`tasks_due`). It
-//!   costs task generation one more index to maintain (bench/README.md).
+//! - `tasks_by_checkpoint` `(organisation_id, checkpoint_id, status, due_on,
+//!   channel_index)`: a checkpoint's call queue and My work read only that
+//!   checkpoint's open tasks in due order, instead of every due task of the
+//!   organisation (`tasks_due`), and the queue's "on a phone stage" test is
+//!   answered from the index without reading the task. It costs task
+//!   generation one more index to maintain (bench/README.md).
 
 use sea_orm_migration::prelude::*;
 
@@ -31,7 +33,13 @@ impl MigrationTrait for Migration {
             .create_index(index(
                 "tasks_by_checkpoint",
                 "tasks",
-                &["organisation_id", "checkpoint_id", "status", "due_on"],
+                &[
+                    "organisation_id",
+                    "checkpoint_id",
+                    "status",
+                    "due_on",
+                    "channel_index",
+                ],
             ))
             .await?;
         Ok(())

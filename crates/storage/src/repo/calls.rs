@@ -264,27 +264,38 @@ pub async fn next_call(
         None => None,
     };
     loop {
-        let mut query = task::Entity::find()
-            .filter(queue_condition(point, org, scope, filter.cohort, filter.today))
-            .filter(waiting_condition(filter.tried_since));
-        if let Some((user, now)) = filter.claim_for {
-            query = query.filter(claimable(user, now));
-        }
-        if let Some((due_on, id)) = after {
-            query = query.filter(
-                Condition::any().add(task::Column::DueOn.gt(due_on)).add(
-                    Condition::all()
-                        .add(task::Column::DueOn.eq(due_on))
-                        .add(task::Column::Id.gt(id)),
-                ),
+        // Each status is one range of `tasks_by_checkpoint` in due order, read
+        // separately and merged: `status IN (..) ORDER BY due_on` would make the
+        // database sort every open task of the checkpoint to find the first 50.
+        let mut batch = Vec::new();
+        for status in open_statuses() {
+            let mut query = task::Entity::find()
+                .filter(queue_condition(point, org, scope, filter.cohort, filter.today))
+                .filter(task::Column::Status.eq(status))
+                .filter(waiting_condition(filter.tried_since));
+            if let Some((user, now)) = filter.claim_for {
+                query = query.filter(claimable(user, now));
+            }
+            if let Some((due_on, id)) = after {
+                query = query.filter(
+                    Condition::any().add(task::Column::DueOn.gt(due_on)).add(
+                        Condition::all()
+                            .add(task::Column::DueOn.eq(due_on))
+                            .add(task::Column::Id.gt(id)),
+                    ),
+                );
+            }
+            batch.extend(
+                query
+                    .order_by_asc(task::Column::DueOn)
+                    .order_by_asc(task::Column::Id)
+                    .limit(50)
+                    .all(conn)
+                    .await?,
             );
         }
-        let batch = query
-            .order_by_asc(task::Column::DueOn)
-            .order_by_asc(task::Column::Id)
-            .limit(50)
-            .all(conn)
-            .await?;
+        batch.sort_by_key(|model| (model.due_on, model.id));
+        batch.truncate(50);
         if batch.is_empty() {
             return Ok(None);
         }

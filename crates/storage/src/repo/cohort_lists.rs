@@ -143,12 +143,19 @@ async fn ids(conn: &impl ConnectionTrait, sql: String, values: Vec<Value>) -> Re
 /// `columns` of the cohort's learners that meet `filter`, a condition on the
 /// derived table `x(id, search_name, grp, cur)`, `grp` being the tutor group and
 /// `cur` the current category.
+/// Written without a join, so that both databases, with or without statistics
+/// (a fresh import), start from the cohort's enrolments and look each learner
+/// up by primary key (the organisation is checked on the row found): a join
+/// let PostgreSQL walk every learner of the organisation by name and rescan
+/// the cohort for each.
 fn list_query(columns: &str, filter: &str) -> String {
     format!(
-        "SELECT {columns} FROM (SELECT l.id, l.search_name, l.tutor_group AS grp, {current} AS cur \
-         FROM {COHORT_LEARNERS} e JOIN learners l ON l.id = e.learner_id \
-         WHERE l.organisation_id = $1) x WHERE {filter}",
-        current = current_category("l.id"),
+        "SELECT {columns} FROM (SELECT e.learner_id AS id, \
+         (SELECT CASE WHEN l.organisation_id = $1 THEN l.search_name END FROM learners l \
+         WHERE l.id = e.learner_id) AS search_name, \
+         (SELECT l.tutor_group FROM learners l WHERE l.id = e.learner_id) AS grp, \
+         {current} AS cur FROM {COHORT_LEARNERS} e) x WHERE x.search_name IS NOT NULL AND {filter}",
+        current = current_category("e.learner_id"),
     )
 }
 
@@ -603,11 +610,12 @@ mod tests {
 
     #[test]
     fn bisection_finds_the_first_anchor_not_passed() {
-        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        let today = day(2026, 12, 2);
         let due = |anchor: NaiveDate| anchor.checked_add_signed(chrono::Duration::days(30));
         let first = first_anchor_not_passed(due, today);
-        assert_eq!(first, NaiveDate::from_ymd_opt(2026, 11, 2).unwrap());
-        assert!(due(first).unwrap() >= today);
-        assert!(due(first.pred_opt().unwrap()).unwrap() < today);
+        assert_eq!(first, day(2026, 11, 2));
+        assert!(due(first).expect("due") >= today);
+        assert!(due(first.pred_opt().expect("date")).expect("due") < today);
     }
 }

@@ -484,6 +484,15 @@ async fn the_cohort_queries_start_from_the_cohort_and_use_the_indexes(db: TestDa
         plan.contains("destination_records_current"),
         "the current destination is a seek on destination_records_current:\n{plan}"
     );
+    let by_key = if postgres {
+        "Index Scan using learners_pkey on learners"
+    } else {
+        "SEARCH l USING INTEGER PRIMARY KEY"
+    };
+    assert!(
+        plan.contains(by_key),
+        "each learner is found by primary key:\n{plan}"
+    );
     assert!(
         plan.contains("enrolments_by_cohort"),
         "the cohort's learners come from enrolments_by_cohort:\n{plan}"
