@@ -22,14 +22,21 @@ pg_admin="${ONWARD_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgr
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
 command -v sqlite3 >/dev/null || { echo "sqlite3 is needed (apt-get install sqlite3)" >&2; exit 2; }
-cargo build --quiet --release --bin onward -p onward-cli
-cargo build --quiet --release -p onward-test-support --example import_csv
-onward="$CARGO_TARGET_DIR/release/onward"
+# One build for both (with --workspace, so features are unified as in every
+# other build and nothing is compiled twice). ONWARD_BENCH_PROFILE=debug runs
+# an unoptimised build: slower, for a quick look at the ratios only.
+profile="${ONWARD_BENCH_PROFILE:-release}"
+if [ "$profile" = release ]; then
+  cargo build --quiet --release --workspace --bin onward --example import_csv
+else
+  cargo build --quiet --workspace --bin onward --example import_csv
+fi
+onward="$CARGO_TARGET_DIR/$profile/onward"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 file="$work/learners.csv"
 
-"$CARGO_TARGET_DIR/release/examples/import_csv" "$rows" > "$file"
+"$CARGO_TARGET_DIR/$profile/examples/import_csv" "$rows" > "$file"
 size=$(du -m "$file" | cut -f1)
 columns=$(head -n1 "$file" | tr ',' '\n' | wc -l)
 echo "file: $rows rows, $columns columns, ${size} MB"
