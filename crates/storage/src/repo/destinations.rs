@@ -242,10 +242,9 @@ pub(crate) async fn records_of_learners_in_cohort(
 ) -> Result<HashMap<i64, Vec<(DestinationRecordId, DestinationRecord)>>> {
     let mut by_learner: HashMap<i64, Vec<(DestinationRecordId, DestinationRecord)>> = HashMap::new();
     for model in destination_record::Entity::find_in(org)
-        .filter(
-            destination_record::Column::LearnerId
-                .in_subquery(super::enrolments::learners_in_cohort_query(org, cohort)),
-        )
+        .filter(destination_record::Column::LearnerId.in_subquery(
+            super::enrolments::learners_in_cohort_query(org, cohort, &super::scope::LearnerScope::All),
+        ))
         .order_by_asc(destination_record::Column::Id)
         .all(conn)
         .await?
