@@ -170,6 +170,7 @@ enum-Action-flag_learner = Nodi bod dysgwr mewn perygl
 enum-Action-manage_referrals = Rheoli atgyfeiriadau
 enum-Action-work_call_queue = Gweithio drwy'r ciw galwadau
 enum-Action-manage_plans = Rheoli cynlluniau olrhain
+enum-Action-verify_destination = Dilysu cyrchfan
 
 ## ProgrammeType (programme.rs)
 enum-ProgrammeType-a_level = Safon Uwch

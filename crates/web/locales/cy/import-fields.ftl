@@ -11,6 +11,7 @@ import-field-sex = F, M, X (arall) neu U (ddim yn hysbys); derbynnir y geiriau S
 import-field-ethnicity = Cod ethnigrwydd yr ILR (31-47, 98, 99) neu ei label.
 import-field-lldd = Anhawster dysgu, anabledd neu broblem iechyd: Y/N, 1/2/9 neu label.
 import-field-free_school_meals = Yn gymwys i gael prydau ysgol am ddim neu o dan anfantais: Y/N.
+import-field-tutor_group = Grŵp tiwtor neu ddosbarth y dysgwr (e.e. '11A'), hyd at 50 nod. Dim ond dysgwyr eu grwpiau eu hunain y mae tiwtoriaid yn eu gweld.
 import-field-address_line_1 = Llinellau cyfeiriad.
 import-field-address_line_2 = Llinellau cyfeiriad.
 import-field-address_line_3 = Llinellau cyfeiriad.

@@ -170,6 +170,7 @@ enum-Action-flag_learner = Flag a learner at risk
 enum-Action-manage_referrals = Manage referrals
 enum-Action-work_call_queue = Work the call queue
 enum-Action-manage_plans = Manage tracking plans
+enum-Action-verify_destination = Verify a destination
 
 ## ProgrammeType (programme.rs)
 enum-ProgrammeType-a_level = A level

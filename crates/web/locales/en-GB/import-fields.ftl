@@ -11,6 +11,7 @@ import-field-sex = F, M, X (other) or U (not known); Female/Male are accepted.
 import-field-ethnicity = ILR ethnicity code (31-47, 98, 99) or its label.
 import-field-lldd = Learning difficulty, disability or health problem: Y/N, 1/2/9 or a label.
 import-field-free_school_meals = Eligible for free school meals or disadvantaged: Y/N.
+import-field-tutor_group = The learner's tutor group or class (e.g. '11A'), up to 50 characters. Tutors see only their groups' learners.
 import-field-address_line_1 = Address lines.
 import-field-address_line_2 = Address lines.
 import-field-address_line_3 = Address lines.

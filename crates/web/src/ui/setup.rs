@@ -27,7 +27,7 @@ use tower_sessions::Session;
 
 use super::form_errors::FormErrors;
 use super::staff::CsrfForm;
-use crate::auth::csrf_token;
+use crate::auth::FormToken;
 use crate::i18n::Translator;
 use crate::passwords::hash_password;
 use crate::tokens::{new_token, token_hash};
@@ -100,6 +100,7 @@ struct SetupPage {
 
 async fn page(
     session: &Session,
+    form_token: &FormToken,
     token: String,
     valid: bool,
     fields: SetupFields,
@@ -107,7 +108,7 @@ async fn page(
 ) -> Result<SetupPage, WebError> {
     Ok(SetupPage {
         tr: super::chrome::page_translator(session, crate::i18n::DEFAULT_LOCALE).await?,
-        csrf: csrf_token(session).await?,
+        csrf: form_token.value.clone(),
         token,
         valid,
         fields,
@@ -119,6 +120,7 @@ async fn page(
 async fn show_setup(
     State(state): State<AppState>,
     session: Session,
+    form_token: FormToken,
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
     let valid = setup_link_usable(state.database.conn(), &token_hash(&token)).await?;
@@ -128,11 +130,8 @@ async fn show_setup(
         ..Default::default()
     };
     let status = if valid { StatusCode::OK } else { StatusCode::GONE };
-    Ok((
-        status,
-        page(&session, token, valid, fields, FormErrors::new()).await?,
-    )
-        .into_response())
+    let page = page(&session, &form_token, token, valid, fields, FormErrors::new()).await?;
+    Ok((status, form_token.cookie(), page).into_response())
 }
 
 /// A slug made from the organisation's name when none is given ("St Mary's
@@ -209,6 +208,7 @@ async fn complete(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     session: Session,
+    form_token: FormToken,
     Path(token): Path<String>,
     CsrfForm(fields): CsrfForm<SetupFields>,
 ) -> Result<Response, WebError> {
@@ -217,7 +217,15 @@ async fn complete(
     if !setup_link_usable(conn, &hash).await? {
         return Ok((
             StatusCode::GONE,
-            page(&session, token, false, SetupFields::default(), FormErrors::new()).await?,
+            page(
+                &session,
+                &form_token,
+                token,
+                false,
+                SetupFields::default(),
+                FormErrors::new(),
+            )
+            .await?,
         )
             .into_response());
     }
@@ -242,7 +250,7 @@ async fn complete(
             };
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                page(&session, token, true, kept, errors).await?,
+                page(&session, &form_token, token, true, kept, errors).await?,
             )
                 .into_response());
         }
@@ -268,7 +276,15 @@ async fn complete(
             drop(write);
             Ok((
                 StatusCode::GONE,
-                page(&session, token, false, SetupFields::default(), FormErrors::new()).await?,
+                page(
+                    &session,
+                    &form_token,
+                    token,
+                    false,
+                    SetupFields::default(),
+                    FormErrors::new(),
+                )
+                .await?,
             )
                 .into_response())
         }
