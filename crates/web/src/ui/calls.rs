@@ -203,7 +203,7 @@ async fn call_page(
         Some(id) => match staff.learner(id).await {
             Ok(found) => Some((found.id, format!("{} {}", found.given_name, found.family_name))),
             Err(WebError::Storage(StorageError::NotFound { .. })) => None,
-            Err(err) => return Err(err.into()),
+            Err(err) => return Err(err),
         },
         None => None,
     };
