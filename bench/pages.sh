@@ -32,8 +32,9 @@ port="${ONWARD_BENCH_PORT:-18437}"
 
 command -v sqlite3 >/dev/null || { echo "sqlite3 is needed (apt-get install sqlite3)" >&2; exit 2; }
 command -v curl >/dev/null || { echo "curl is needed" >&2; exit 2; }
-cargo build --quiet --release --bin onward -p onward-cli
-cargo build --quiet --release -p onward-test-support --example import_csv
+# One build, with --workspace as every other build (features unified, nothing
+# compiled twice; the same command as bench/import.sh).
+cargo build --quiet --release --workspace --bin onward --example import_csv
 onward="$CARGO_TARGET_DIR/release/onward"
 work="$(mktemp -d)"
 server=""
