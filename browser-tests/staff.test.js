@@ -129,9 +129,13 @@ for (const backend of backends()) {
         await signIn(page, onward.baseUrl, 'quality@northfield.example', `wrong ${attempt}`);
         await page.locator('.govuk-error-summary').waitFor();
       }
-      assert.match(await page.locator('.govuk-error-summary').innerText(), /Too many failed attempts/);
+      // A locked account gets the same answer as a wrong password (nothing
+      // tells which accounts exist), and that answer says accounts lock.
+      assert.match(await page.locator('.govuk-error-summary').innerText(), /locked for 15 minutes/);
       await signIn(page, onward.baseUrl, 'quality@northfield.example');
-      assert.match(await page.locator('.govuk-error-summary').innerText(), /Too many failed attempts/);
+      await page.locator('.govuk-error-summary').waitFor();
+      assert.match(new URL(page.url()).pathname, /^\/login/, 'the right password is refused while locked');
+      assert.match(await page.locator('.govuk-error-summary').innerText(), /locked for 15 minutes/);
       await expectNoAxeViolations(page, assert);
       await page.close();
     });
