@@ -182,7 +182,6 @@ cohort-unknowns-link = Dysgwyr nad yw eu cyrchfan yn hysbys
 import-title = Mewnforio dysgwyr
 import-intro = Llwythwch i fyny'r ffeil ddysgwyr y mae eich MIS yn ei hallforio (SIMS, Arbor, Bromcom, ebs, PICS neu daenlen): un rhes i bob cofrestriad, neu un rhes i bob dysgwr. Byddwch yn gweld ei rhesi cyntaf a'r colofnau a adnabu Onward cyn i ddim gael ei fewnforio, a gallwch wirio'r ffeil gyfan yn gyntaf.
 import-choose-file = Dewiswch y ffeil
-import-file-hint = CSV (coma, hanner colon, tab neu bibell), XLSX, XLS neu ODS, hyd at { $limit } MB. Ffeiliau mwy: defnyddiwch onward import learners ar y gweinydd.
 import-upload = Llwytho i fyny a rhagweld
 import-template = Lawrlwytho'r templed CSV
 import-columns = Colofnau y mae Onward yn eu hadnabod

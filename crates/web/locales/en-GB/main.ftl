@@ -181,7 +181,6 @@ cohort-unknowns-link = Learners whose destination is not known
 import-title = Import learners
 import-intro = Upload the learners file your MIS exports (SIMS, Arbor, Bromcom, ebs, PICS or a spreadsheet): one row per enrolment, or one row per learner. You will see its first rows and the columns Onward recognised before anything is imported, and you can check the whole file first.
 import-choose-file = Choose the file
-import-file-hint = CSV (comma, semicolon, tab or pipe), XLSX, XLS or ODS, up to { $limit } MB. Larger files: use onward import learners on the server.
 import-upload = Upload and preview
 import-template = Download the template CSV
 import-columns = Columns Onward recognises
