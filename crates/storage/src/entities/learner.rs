@@ -34,6 +34,9 @@ pub struct Model {
     pub import_fingerprint: Option<i64>,
     /// The tutor group the learner is taught in (tutors see their groups' learners).
     pub tutor_group: Option<String>,
+    /// The category of the learner's current destination (their latest actual
+    /// record), kept by `record_destination`; NULL when none is recorded.
+    pub current_category: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,9 +1,10 @@
 //! The lists and counts of one cohort at scale (issue 13 item 27): the
 //! destination counts, the not-known list, the September Guarantee list and
 //! the at-risk list. The database picks the rows: it starts from the cohort's
-//! enrolments (`enrolments_by_cohort`), finds each learner's current
-//! destination with one backward seek on `destination_records_current`, and
-//! returns one page of learner ids in name order and a count, so a page costs
+//! enrolments (`enrolments_by_cohort`), reads each learner's row by primary key
+//! with their current destination category on it (`learners.current_category`,
+//! kept by `record_destination`), and returns one page of learner ids in name
+//! order and a count, so a page costs
 //! the same for a cohort of 180 or of 40,000 and nothing loads the histories of
 //! a whole cohort into memory. What a page shows of each learner is still
 //! decided by the domain's rules (`current_destination`, `at_risk_reasons`).
@@ -79,13 +80,20 @@ impl<T> Page<T> {
     }
 }
 
-/// The distinct learners of cohort `$2` in organisation `$1`, as a table `e(learner_id)`.
-const COHORT_LEARNERS: &str =
-    "(SELECT DISTINCT learner_id FROM enrolments WHERE organisation_id = $1 AND cohort_id = $2)";
+/// The condition that the learner row `l` is one of cohort `$2`'s in organisation `$1`.
+/// The cohort's enrolments give the ids and each learner is read by primary key,
+/// so a page costs the same whatever the organisation's size. The unary plus
+/// keeps both databases from using an index on `organisation_id` instead:
+/// without it, both (SQLite always, PostgreSQL without statistics, as after a
+/// fresh import) walk every learner of the organisation and probe the cohort
+/// for each, which costs a 180-learner cohort as much as the whole organisation.
+const IN_COHORT: &str = "+l.organisation_id = $1 AND l.id IN \
+     (SELECT e.learner_id FROM enrolments e WHERE e.organisation_id = $1 AND e.cohort_id = $2)";
 
 /// The current destination category of the learner whose id is `learner`: the
-/// latest actual record by (as of, id), as `current_destination` decides.
-fn current_category(learner: &str) -> String {
+/// latest actual record by (as of, id), as `current_destination` decides. What
+/// `record_destination` keeps in `learners.current_category`.
+pub(crate) fn current_category_sql(learner: &str) -> String {
     format!(
         "(SELECT d.category FROM destination_records d \
          WHERE d.organisation_id = $1 AND d.learner_id = {learner} AND d.kind = '{actual}' \
@@ -140,35 +148,21 @@ async fn ids(conn: &impl ConnectionTrait, sql: String, values: Vec<Value>) -> Re
         .collect()
 }
 
-/// `columns` of the cohort's learners that meet `filter`, a condition on the
-/// derived table `x(id, search_name, grp, cur)`, `grp` being the tutor group and
-/// `cur` the current category.
-/// Written without a join, so that both databases, with or without statistics
-/// (a fresh import), start from the cohort's enrolments and look each learner
-/// up by primary key (the organisation is checked on the row found): a join
-/// let PostgreSQL walk every learner of the organisation by name and rescan
-/// the cohort for each.
+/// `columns` of the cohort's learners (rows `l` of `learners`) that meet
+/// `filter`, a condition on `l` (its `current_category`, `tutor_group`, `id`).
 fn list_query(columns: &str, filter: &str) -> String {
-    format!(
-        "SELECT {columns} FROM (SELECT e.learner_id AS id, \
-         (SELECT CASE WHEN l.organisation_id = $1 THEN l.search_name END FROM learners l \
-         WHERE l.id = e.learner_id) AS search_name, \
-         (SELECT l.tutor_group FROM learners l WHERE l.id = e.learner_id) AS grp, \
-         {current} AS cur FROM {COHORT_LEARNERS} e) x WHERE x.search_name IS NOT NULL AND {filter}",
-        current = current_category("e.learner_id"),
-    )
+    format!("SELECT {columns} FROM learners l WHERE {IN_COHORT} AND {filter}")
 }
 
 fn counts_query() -> String {
     format!(
-        "SELECT c.cur, COUNT(*) FROM (SELECT {current} AS cur FROM {COHORT_LEARNERS} e) c GROUP BY c.cur",
-        current = current_category("e.learner_id"),
+        "SELECT l.current_category, COUNT(*) FROM learners l WHERE {IN_COHORT} GROUP BY l.current_category"
     )
 }
 
 fn unknown_filter() -> String {
     format!(
-        "(x.cur IS NULL OR x.cur IN {})",
+        "(l.current_category IS NULL OR l.current_category IN {})",
         categories_where(|c| c.group() == DestinationGroup::NotKnown)
     )
 }
@@ -190,8 +184,8 @@ pub async fn query_plans(
         "EXPLAIN QUERY PLAN "
     };
     let page = format!(
-        "{} ORDER BY x.search_name, x.id LIMIT 25 OFFSET 0",
-        list_query("x.id", &unknown_filter())
+        "{} ORDER BY l.search_name, l.id LIMIT 25 OFFSET 0",
+        list_query("l.id", &unknown_filter())
     );
     let mut lines = Vec::new();
     for sql in [counts_query(), page] {
@@ -247,12 +241,15 @@ async fn cohort_list(
     let mut head = vec![Value::from(org.0), Value::from(cohort.0)];
     head.append(&mut values);
     let mut values = head;
-    let filter = format!("({filter}) AND {}", scope_filter(scope, "x.grp", &mut values));
+    let filter = format!(
+        "({filter}) AND {}",
+        scope_filter(scope, "l.tutor_group", &mut values)
+    );
     let base = |columns: &str| list_query(columns, &filter);
     let Some(page) = page else {
         let all = ids(
             conn,
-            format!("{} ORDER BY x.search_name, x.id", base("x.id")),
+            format!("{} ORDER BY l.search_name, l.id", base("l.id")),
             values,
         )
         .await?;
@@ -270,8 +267,8 @@ async fn cohort_list(
     paged.push(Value::from(i64::try_from(page.size).unwrap_or(i64::MAX)));
     paged.push(Value::from(i64::try_from(page.offset()).unwrap_or(i64::MAX)));
     let sql = format!(
-        "{} ORDER BY x.search_name, x.id LIMIT ${} OFFSET ${}",
-        base("x.id"),
+        "{} ORDER BY l.search_name, l.id LIMIT ${} OFFSET ${}",
+        base("l.id"),
         n + 1,
         n + 2
     );
@@ -361,17 +358,11 @@ pub async fn offer_counts(
     cohort: CohortId,
 ) -> Result<super::guarantee::OfferCounts> {
     let mut values = vec![Value::from(org.0), Value::from(cohort.0)];
-    let in_scope = match scope {
-        LearnerScope::All => String::new(),
-        LearnerScope::TutorGroups(_) => format!(
-            " JOIN learners l ON l.id = e.learner_id AND l.organisation_id = $1 AND {}",
-            scope_filter(scope, "l.tutor_group", &mut values)
-        ),
-    };
+    let in_scope = scope_filter(scope, "l.tutor_group", &mut values);
     let sql = format!(
         "SELECT b.best, COUNT(*) FROM (SELECT (SELECT CAST(MAX({rank}) AS BIGINT) FROM guarantee_offers o \
-         WHERE o.organisation_id = $1 AND o.learner_id = e.learner_id) AS best \
-         FROM {COHORT_LEARNERS} e{in_scope}) b GROUP BY b.best",
+         WHERE o.organisation_id = $1 AND o.learner_id = l.id) AS best \
+         FROM learners l WHERE {IN_COHORT} AND {in_scope}) b GROUP BY b.best",
         rank = offer_rank_sql(),
     );
     let rows = conn.query_all_raw(statement(conn, sql, values)).await?;
@@ -404,7 +395,7 @@ pub async fn no_offer_learners(
 ) -> Result<Page<super::learners::Learner>> {
     let filter = format!(
         "NOT EXISTS (SELECT 1 FROM guarantee_offers o WHERE o.organisation_id = $1 \
-         AND o.learner_id = x.id AND o.status IN {})",
+         AND o.learner_id = l.id AND o.status IN {})",
         literal_list(
             OfferStatus::ALL
                 .iter()
@@ -549,15 +540,16 @@ pub(crate) async fn at_risk_ids(
                 not_passed.join(" OR ")
             };
             format!(
-                "(x.cur IS NULL OR x.cur = '{not_known}') AND NOT EXISTS (SELECT 1 FROM enrolments p \
-                 WHERE p.organisation_id = $1 AND p.cohort_id = $2 AND p.learner_id = x.id AND ({not_passed}))",
+                "(l.current_category IS NULL OR l.current_category = '{not_known}') AND NOT EXISTS \
+                 (SELECT 1 FROM enrolments p WHERE p.organisation_id = $1 AND p.cohort_id = $2 \
+                 AND p.learner_id = l.id AND ({not_passed}))",
                 not_known = DestinationCategory::NotKnown.code(),
             )
         }
     };
     let filter = format!(
-        "(x.cur IN {neet} OR EXISTS (SELECT 1 FROM support_flags f WHERE f.organisation_id = $1 \
-         AND f.learner_id = x.id AND f.cleared_at IS NULL) OR ({not_known_passed}))"
+        "(l.current_category IN {neet} OR EXISTS (SELECT 1 FROM support_flags f WHERE f.organisation_id = $1 \
+         AND f.learner_id = l.id AND f.cleared_at IS NULL) OR ({not_known_passed}))"
     );
     cohort_list(conn, org, scope, cohort, &filter, values, page).await
 }
@@ -573,8 +565,7 @@ pub(crate) async fn current_categories(
     for chunk in learners.chunks(500) {
         let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
         let sql = format!(
-            "SELECT l.id, {current} FROM learners l WHERE l.organisation_id = $1 AND l.id IN ({list})",
-            current = current_category("l.id"),
+            "SELECT l.id, l.current_category FROM learners l WHERE l.organisation_id = $1 AND l.id IN ({list})",
             list = list.join(", "),
         );
         for row in conn

@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use onward_domain::destination::{DestinationRecord, Verification};
+use onward_domain::destination::{DestinationKind, DestinationRecord, Verification};
 use onward_domain::enrolment::EnrolmentDates;
 use onward_domain::escalation::answers_task;
 use onward_domain::tracking::TaskStatus;
@@ -150,8 +150,33 @@ pub async fn record_destination(
     .insert(conn)
     .await?;
     let id = DestinationRecordId(model.id);
+    if record.kind == DestinationKind::Actual {
+        keep_current_category(conn, org, learner).await?;
+    }
     let answered = close_tasks_answered_by(conn, org, learner, id, record).await?;
     Ok(RecordedDestination { id, answered })
+}
+
+/// Sets the learner's `current_category` to their current destination's (the
+/// latest actual record by (as of, id), as `current_destination` decides), so
+/// that cohort counts and lists read it from the learner's row. A record dated
+/// before the current one leaves it as it is.
+async fn keep_current_category(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    learner: LearnerId,
+) -> Result<()> {
+    let sql = format!(
+        "UPDATE learners SET current_category = {current} WHERE organisation_id = $1 AND id = $2",
+        current = super::cohort_lists::current_category_sql("$2"),
+    );
+    conn.execute_raw(sea_orm::Statement::from_sql_and_values(
+        conn.get_database_backend(),
+        sql,
+        [sea_orm::Value::from(org.0), sea_orm::Value::from(learner.0)],
+    ))
+    .await?;
+    Ok(())
 }
 
 /// Closes (as done, linked to `record_id`) the learner's open tasks that
