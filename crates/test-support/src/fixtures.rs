@@ -3,6 +3,9 @@
 
 use chrono::NaiveDate;
 use onward_domain::contact::ContactPointKind;
+use onward_domain::destination::{
+    DestinationCategory, DestinationKind, DestinationRecord, DestinationSource, Verification,
+};
 use onward_domain::email::EmailAddress;
 use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
 use onward_domain::organisation::{CountryCode, OrgSlug, OrganisationKind};
@@ -19,6 +22,33 @@ use onward_storage::repo::tasks::generate_tasks;
 use onward_storage::repo::users::{NewUser, User, create_user};
 use onward_storage::{CohortId, LearnerId, OrganisationId};
 use sea_orm::ConnectionTrait;
+
+/// A destination record with only its kind, category and date: told by the
+/// learner on the phone and confirmed by them. Tests change what they need
+/// with `DestinationRecord { employer: .., ..destination_record(..) }`.
+pub fn destination_record(
+    kind: DestinationKind,
+    category: DestinationCategory,
+    as_of: NaiveDate,
+) -> DestinationRecord {
+    DestinationRecord {
+        kind,
+        category,
+        as_of,
+        start_date: None,
+        end_date: None,
+        institution: None,
+        employer: None,
+        job_role: None,
+        hours_per_week: None,
+        sector: None,
+        course: None,
+        level: None,
+        source: DestinationSource::Phone,
+        verification: Verification::LearnerConfirmed,
+        notes: None,
+    }
+}
 
 /// The password of every fixture user.
 pub const PASSWORD: &str = "test-password-123";

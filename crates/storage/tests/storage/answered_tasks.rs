@@ -36,21 +36,9 @@ fn checkpoint(key: &str, anchor: Anchor, offset_days: i32, channels: &[ContactCh
 
 fn record(kind: DestinationKind, category: DestinationCategory, as_of: NaiveDate) -> DestinationRecord {
     DestinationRecord {
-        kind,
-        category,
-        as_of,
-        start_date: None,
-        end_date: None,
-        institution: None,
-        employer: None,
-        job_role: None,
-        hours_per_week: None,
-        sector: None,
-        course: None,
-        level: None,
         source: DestinationSource::Staff,
         verification: Verification::Unverified,
-        notes: None,
+        ..fixtures::destination_record(kind, category, as_of)
     }
 }
 

@@ -6,8 +6,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use onward_domain::destination::{
-    DestinationCategory, DestinationGroup, DestinationKind, DestinationRecord, DestinationSource,
-    Verification, current_destination,
+    DestinationCategory, DestinationGroup, DestinationKind, DestinationRecord, current_destination,
 };
 use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
 use onward_domain::programme::ProgrammeType;
@@ -37,23 +36,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 fn record(kind: DestinationKind, category: DestinationCategory, as_of: NaiveDate) -> DestinationRecord {
-    DestinationRecord {
-        kind,
-        category,
-        as_of,
-        start_date: None,
-        end_date: None,
-        institution: None,
-        employer: None,
-        job_role: None,
-        hours_per_week: None,
-        sector: None,
-        course: None,
-        level: None,
-        source: DestinationSource::Phone,
-        verification: Verification::LearnerConfirmed,
-        notes: None,
-    }
+    fixtures::destination_record(kind, category, as_of)
 }
 
 /// 80 learners on the Adult provider plan with every shape of history (none, not

@@ -3,8 +3,7 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use onward_domain::contact::{ContactChannel, ContactDirection, ContactOutcome};
 use onward_domain::destination::{
-    DestinationCategory, DestinationKind, DestinationRecord, DestinationSource, Verification,
-    current_destination,
+    DestinationCategory, DestinationKind, DestinationRecord, current_destination,
 };
 use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
 use onward_domain::programme::ProgrammeType;
@@ -26,23 +25,8 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::SessionStore;
 
 fn destination(category: DestinationCategory, as_of: (i32, u32, u32)) -> DestinationRecord {
-    DestinationRecord {
-        kind: DestinationKind::Actual,
-        category,
-        as_of: NaiveDate::from_ymd_opt(as_of.0, as_of.1, as_of.2).expect("date"),
-        start_date: None,
-        end_date: None,
-        institution: None,
-        employer: None,
-        job_role: None,
-        hours_per_week: None,
-        sector: None,
-        course: None,
-        level: None,
-        source: DestinationSource::Phone,
-        verification: Verification::LearnerConfirmed,
-        notes: None,
-    }
+    let as_of = NaiveDate::from_ymd_opt(as_of.0, as_of.1, as_of.2).expect("date");
+    fixtures::destination_record(DestinationKind::Actual, category, as_of)
 }
 
 async fn migrations_are_idempotent(db: TestDatabase) {

@@ -188,22 +188,15 @@ async fn every_route_for_every_role(db: TestDatabase) {
         org.id,
         learner,
         &onward_domain::destination::DestinationRecord {
-            kind: onward_domain::destination::DestinationKind::Actual,
-            category: onward_domain::destination::DestinationCategory::Apprenticeship,
-            // Before any task falls due: it answers none (the call queue keeps its learner).
-            as_of: chrono::NaiveDate::from_ymd_opt(2025, 1, 10).expect("date"),
-            start_date: None,
-            end_date: None,
-            institution: None,
             employer: Some("Matrix Ltd".to_owned()),
-            job_role: None,
-            hours_per_week: None,
-            sector: None,
-            course: None,
-            level: None,
             source: onward_domain::destination::DestinationSource::Staff,
             verification: onward_domain::destination::Verification::Unverified,
-            notes: None,
+            // Before any task falls due: it answers none (the call queue keeps its learner).
+            ..fixtures::destination_record(
+                onward_domain::destination::DestinationKind::Actual,
+                onward_domain::destination::DestinationCategory::Apprenticeship,
+                chrono::NaiveDate::from_ymd_opt(2025, 1, 10).expect("date"),
+            )
         },
         None,
     )

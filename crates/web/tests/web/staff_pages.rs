@@ -835,23 +835,11 @@ async fn a_tutor_records_an_intention_shown_beside_the_actual_destination(db: Te
         app.db.conn(),
         org,
         learner,
-        &onward_domain::destination::DestinationRecord {
-            kind: onward_domain::destination::DestinationKind::Actual,
-            category: onward_domain::destination::DestinationCategory::EducationFurtherFullTime,
-            as_of: chrono::NaiveDate::from_ymd_opt(2026, 9, 20).expect("date"),
-            start_date: None,
-            end_date: None,
-            institution: None,
-            employer: None,
-            job_role: None,
-            hours_per_week: None,
-            sector: None,
-            course: None,
-            level: None,
-            source: onward_domain::destination::DestinationSource::Phone,
-            verification: onward_domain::destination::Verification::LearnerConfirmed,
-            notes: None,
-        },
+        &fixtures::destination_record(
+            onward_domain::destination::DestinationKind::Actual,
+            onward_domain::destination::DestinationCategory::EducationFurtherFullTime,
+            chrono::NaiveDate::from_ymd_opt(2026, 9, 20).expect("date"),
+        ),
         None,
     )
     .await

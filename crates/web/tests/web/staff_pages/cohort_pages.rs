@@ -3,9 +3,7 @@
 //! however large the cohort, and the CSV exports still hold everyone.
 
 use chrono::NaiveDate;
-use onward_domain::destination::{
-    DestinationCategory, DestinationKind, DestinationRecord, DestinationSource, Verification,
-};
+use onward_domain::destination::{DestinationCategory, DestinationKind};
 use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
 use onward_domain::programme::ProgrammeType;
 use onward_domain::role::Role;
@@ -86,23 +84,11 @@ async fn large_cohort(app: &TestApp, org: onward_storage::OrganisationId) -> (Co
         .await
         .expect("enrolments");
     for learner in &learners[..KNOWN] {
-        let record = DestinationRecord {
-            kind: DestinationKind::Actual,
-            category: DestinationCategory::EmploymentFullTime,
-            as_of: date(2025, 10, 1),
-            start_date: None,
-            end_date: None,
-            institution: None,
-            employer: None,
-            job_role: None,
-            hours_per_week: None,
-            sector: None,
-            course: None,
-            level: None,
-            source: DestinationSource::Phone,
-            verification: Verification::LearnerConfirmed,
-            notes: None,
-        };
+        let record = fixtures::destination_record(
+            DestinationKind::Actual,
+            DestinationCategory::EmploymentFullTime,
+            date(2025, 10, 1),
+        );
         append_destination(conn, org, *learner, &record, None)
             .await
             .expect("destination");
