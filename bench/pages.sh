@@ -20,6 +20,11 @@
 #
 #   bench/pages.sh [sqlite|postgres|both] [ROWS] [REQUESTS] [SECONDS]
 #   (defaults: both 222222 40 20)
+#
+# ONWARD_BENCH_KEEP=DIR keeps the data sets (DIR/onward.db, and the PostgreSQL
+# database onward_pages_kept) and reuses them on the next run with that DIR,
+# skipping the few minutes it takes to build them: for trying a change to a
+# query. The figures recorded in README.md come from runs without it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-both}"
@@ -34,9 +39,18 @@ command -v sqlite3 >/dev/null || { echo "sqlite3 is needed (apt-get install sqli
 command -v curl >/dev/null || { echo "curl is needed" >&2; exit 2; }
 # One build, with --workspace as every other build (features unified, nothing
 # compiled twice; the same command as bench/import.sh).
-cargo build --quiet --release --workspace --bin onward --example import_csv
-onward="$CARGO_TARGET_DIR/release/onward"
+# ONWARD_BENCH_BIN=DIR times the `onward` and `import_csv` binaries in DIR instead (built earlier).
+if [ -n "${ONWARD_BENCH_BIN:-}" ]; then
+  onward="$ONWARD_BENCH_BIN/onward"
+  import_csv="$ONWARD_BENCH_BIN/import_csv"
+else
+  cargo build --quiet --release --workspace --bin onward --example import_csv
+  onward="$CARGO_TARGET_DIR/release/onward"
+  import_csv="$CARGO_TARGET_DIR/release/examples/import_csv"
+fi
 work="$(mktemp -d)"
+kept="${ONWARD_BENCH_KEEP:-}"
+if [ -n "$kept" ]; then mkdir -p "$kept"; fi
 server=""
 cleanup() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
@@ -44,7 +58,7 @@ cleanup() {
 }
 trap cleanup EXIT
 file="$work/learners.csv"
-"$CARGO_TARGET_DIR/release/examples/import_csv" "$rows" > "$file"
+"$import_csv" "$rows" > "$file"
 org=salt-training
 email="admin@salt-training.example"
 password="onward-demo-2026"
@@ -86,10 +100,36 @@ build_data() {
   sql "INSERT INTO destination_records ($columns) SELECT $copied FROM learners l,
        (SELECT * FROM destination_records WHERE organisation_id = $org_id AND kind = 'actual' AND category LIKE 'neet%' ORDER BY id LIMIT 1) t
        WHERE l.organisation_id = $org_id AND l.mis_id LIKE 'G%' AND l.id % 10 = 1"
+  # Recording a destination in Onward keeps the learner's current category
+  # (learners.current_category, repo::destinations); these rows came in by SQL, so
+  # set it as migration 000702 does for records held before it.
+  sql "UPDATE learners SET current_category = (SELECT d.category FROM destination_records d
+       WHERE d.organisation_id = learners.organisation_id AND d.learner_id = learners.id AND d.kind = 'actual'
+       ORDER BY d.as_of DESC, d.id DESC LIMIT 1) WHERE organisation_id = $org_id"
   "$onward" worker --once --database-url "$url" > "$work/worker.out" 2>&1 || { cat "$work/worker.out"; exit 1; }
   # PostgreSQL's autovacuum would analyze these tables soon after; do it now. SQLite keeps no statistics unless asked.
   if [ "$backend" = postgres ]; then sql "VACUUM ANALYZE"; fi
+  describe_data
   echo "$backend: data set built in $(secs "$start" "$(now)") s: $(sql "SELECT COUNT(*) FROM learners WHERE organisation_id = $org_id") learners, $(sql "SELECT COUNT(*) FROM tasks WHERE organisation_id = $org_id") tasks, $(sql "SELECT COUNT(*) FROM destination_records WHERE organisation_id = $org_id") destination records; big cohort $(sql "SELECT COUNT(DISTINCT learner_id) FROM enrolments WHERE cohort_id = $big_cohort") learners, small cohort $(sql "SELECT COUNT(DISTINCT learner_id) FROM enrolments WHERE cohort_id = $small_cohort")"
+}
+
+# describe_data: finds the organisation, its plan and the two cohorts of the data set.
+describe_data() {
+  org_id=$(sql "SELECT id FROM organisations WHERE slug = '$org'")
+  plan_id=$(sql "SELECT MIN(tracking_plan_id) FROM checkpoints WHERE organisation_id = $org_id")
+  small_cohort=$(sql "SELECT id FROM cohorts WHERE organisation_id = $org_id AND name = 'Bench small cohort'")
+  big_cohort=$(sql "SELECT cohort_id FROM enrolments WHERE organisation_id = $org_id GROUP BY cohort_id ORDER BY COUNT(*) DESC, cohort_id LIMIT 1")
+}
+
+# build_or_reuse: builds the data set, or with ONWARD_BENCH_KEEP finds the one kept.
+build_or_reuse() {
+  # (sqlite3 would create an empty database file: look for the file first.)
+  if [ -n "$kept" ] && { [ "$backend" = postgres ] || [ -s "$db_file" ]; } && [ "$(sql "SELECT COUNT(*) FROM organisations WHERE slug = '$org'" 2>/dev/null || true)" = 1 ]; then
+    describe_data
+    echo "$backend: reusing the data set kept in $kept"
+  else
+    build_data
+  fi
 }
 
 # sign_in EMAIL JAR: signs EMAIL in, keeping the session cookie in JAR.
@@ -191,9 +231,9 @@ run_pages() {
 
 if [ "$which" = sqlite ] || [ "$which" = both ]; then
   backend=sqlite
-  db_file="$work/onward.db"
+  db_file="${kept:-$work}/onward.db"
   url="sqlite://$db_file?mode=rwc"
-  build_data
+  build_or_reuse
   serve_and_sign_in
   run_pages
   stop_server
@@ -201,12 +241,14 @@ fi
 
 if [ "$which" = postgres ] || [ "$which" = both ]; then
   backend=postgres
-  db="onward_pages_$$"
-  psql -q "$pg_admin" -c "CREATE DATABASE $db"
+  if [ -n "$kept" ]; then db=onward_pages_kept; else db="onward_pages_$$"; fi
   url="${pg_admin%/*}/$db"
-  build_data
+  if [ -z "$kept" ] || ! psql -q "$url" -c "SELECT 1" >/dev/null 2>&1; then
+    psql -q "$pg_admin" -c "CREATE DATABASE $db"
+  fi
+  build_or_reuse
   serve_and_sign_in
   run_pages
   stop_server
-  psql -q "$pg_admin" -c "DROP DATABASE $db"
+  if [ -z "$kept" ]; then psql -q "$pg_admin" -c "DROP DATABASE $db"; fi
 fi

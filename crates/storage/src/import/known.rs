@@ -313,7 +313,7 @@ impl KnownLearners {
                     learner::Column::DateOfBirth,
                     learner::Column::ImportFingerprint,
                 ])
-                .filter(learner::Entity::in_org(org))
+                .filter(learner::Entity::in_org_by_key_order(org))
                 .filter(learner::Column::Id.gt(after))
                 .order_by_asc(learner::Column::Id)
                 .limit(KNOWN_PAGE)
@@ -337,7 +337,7 @@ impl KnownLearners {
             let page: Vec<(i64, i64)> = enrolment::Entity::find()
                 .select_only()
                 .columns([enrolment::Column::Id, enrolment::Column::ImportFingerprint])
-                .filter(enrolment::Entity::in_org(org))
+                .filter(enrolment::Entity::in_org_by_key_order(org))
                 .filter(enrolment::Column::Id.gt(after))
                 .filter(enrolment::Column::ImportFingerprint.is_not_null())
                 .order_by_asc(enrolment::Column::Id)

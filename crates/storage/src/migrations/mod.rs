@@ -19,6 +19,7 @@ mod m20261202_000603_offer_history;
 mod m20261202_000604_setup_links;
 mod m20261202_000701_page_indexes;
 mod m20261202_000702_current_destination;
+mod m20261202_000703_tasks_by_stage;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000501_tutor_groups::Migration),
             Box::new(m20261202_000301_session_generation::Migration),
             Box::new(m20261202_000702_current_destination::Migration),
+            Box::new(m20261202_000703_tasks_by_stage::Migration),
         ]
     }
 }

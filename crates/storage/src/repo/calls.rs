@@ -52,14 +52,20 @@ impl QueueCheckpoint {
         stages
     }
 
-    /// Tasks on a phone stage; those left past the end of the channels by a
-    /// plan edit are on the last channel, so they count when that is the phone.
-    fn on_phone_stage(&self) -> Condition {
+    /// Where the tasks left past the end of the channels by a plan edit start:
+    /// they are on the last channel, so they are on a phone stage when that is
+    /// the phone.
+    fn phone_past_end(&self) -> Option<i16> {
         let channels = &self.checkpoint.channels;
+        (channels.last() == Some(&ContactChannel::Phone))
+            .then(|| i16::try_from(channels.len()).unwrap_or(i16::MAX))
+    }
+
+    /// Tasks on a phone stage.
+    fn on_phone_stage(&self) -> Condition {
         let mut condition = Condition::any().add(task::Column::ChannelIndex.is_in(self.phone_stages()));
-        if channels.last() == Some(&ContactChannel::Phone) {
-            let len = i16::try_from(channels.len()).unwrap_or(i16::MAX);
-            condition = condition.add(task::Column::ChannelIndex.gte(len));
+        if let Some(end) = self.phone_past_end() {
+            condition = condition.add(task::Column::ChannelIndex.gte(end));
         }
         condition
     }
@@ -140,8 +146,8 @@ fn open_statuses() -> [&'static str; 2] {
     [TaskStatus::Due.code(), TaskStatus::InProgress.code()]
 }
 
-/// Open tasks of learners in `scope` of the checkpoint on a phone stage, due
-/// by `today`, optionally in one cohort.
+/// Open tasks of learners in `scope` of the checkpoint, due by `today`,
+/// optionally in one cohort (the queue is those on a phone stage).
 fn queue_condition(
     point: &QueueCheckpoint,
     org: OrganisationId,
@@ -154,8 +160,7 @@ fn queue_condition(
         .add(scope.enrolment_ids(org, (task::Entity, task::Column::EnrolmentId)))
         .add(task::Column::CheckpointId.eq(point.id.0))
         .add(task::Column::Status.is_in(open_statuses()))
-        .add(task::Column::DueOn.lte(today))
-        .add(point.on_phone_stage());
+        .add(task::Column::DueOn.lte(today));
     if let Some(cohort) = cohort {
         condition = condition.add(
             task::Column::EnrolmentId.in_subquery(
@@ -186,8 +191,11 @@ pub async fn queue_counts(
     point: &QueueCheckpoint,
     filter: &QueueFilter,
 ) -> Result<QueueCounts> {
-    let base =
-        || task::Entity::find().filter(queue_condition(point, org, scope, filter.cohort, filter.today));
+    let base = || {
+        task::Entity::find()
+            .filter(queue_condition(point, org, scope, filter.cohort, filter.today))
+            .filter(point.on_phone_stage())
+    };
     let waiting = base()
         .filter(waiting_condition(filter.tried_since))
         .count(conn)
@@ -264,14 +272,29 @@ pub async fn next_call(
         None => None,
     };
     loop {
-        // Each status is one range of `tasks_by_checkpoint` in due order, read
-        // separately and merged: `status IN (..) ORDER BY due_on` would make the
-        // database sort every open task of the checkpoint to find the first 50.
+        // Each status and phone stage is one range of `tasks_by_stage` in due
+        // order, read separately and merged: `status IN (..) ORDER BY due_on`
+        // would make the database sort every open task of the checkpoint to
+        // find the first 50.
         let mut batch = Vec::new();
-        for status in open_statuses() {
+        let mut ranges = Vec::new();
+        for status in [TaskStatus::Due, TaskStatus::InProgress] {
+            let stages = super::tasks::stages_to_read(
+                conn,
+                org,
+                point.id.0,
+                status,
+                &point.phone_stages(),
+                point.phone_past_end(),
+            )
+            .await?;
+            ranges.extend(stages.into_iter().map(|stage| (status.code(), stage)));
+        }
+        for (status, stage) in ranges {
             let mut query = task::Entity::find()
                 .filter(queue_condition(point, org, scope, filter.cohort, filter.today))
                 .filter(task::Column::Status.eq(status))
+                .filter(task::Column::ChannelIndex.eq(stage))
                 .filter(waiting_condition(filter.tried_since));
             if let Some((user, now)) = filter.claim_for {
                 query = query.filter(claimable(user, now));

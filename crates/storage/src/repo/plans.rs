@@ -266,6 +266,25 @@ pub async fn plan_summaries(conn: &impl ConnectionTrait, org: OrganisationId) ->
 }
 
 /// One plan with its checkpoints (ids and task counts) in order.
+/// A plan's checkpoints in order, without counting their tasks (which
+/// [`stored_plan`] does, a range of a million-row index per checkpoint at
+/// scale): for pages that only name them.
+pub async fn plan_checkpoints(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: TrackingPlanId,
+) -> Result<Vec<(CheckpointId, Checkpoint)>> {
+    checkpoint::Entity::find()
+        .filter(checkpoint::Column::TrackingPlanId.eq(id.0))
+        .filter(checkpoint::Entity::in_org(org))
+        .order_by_asc(checkpoint::Column::Position)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|model| Ok((CheckpointId(model.id), checkpoint_from_model(model)?)))
+        .collect()
+}
+
 pub async fn stored_plan(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
@@ -273,22 +292,16 @@ pub async fn stored_plan(
 ) -> Result<StoredPlan> {
     use crate::entities::task;
     let plan = find_owned::<tracking_plan::Entity>(conn, org, id.0, || format!("tracking plan {id}")).await?;
-    let models = checkpoint::Entity::find()
-        .filter(checkpoint::Column::TrackingPlanId.eq(plan.id))
-        .filter(checkpoint::Entity::in_org(org))
-        .order_by_asc(checkpoint::Column::Position)
-        .all(conn)
-        .await?;
-    let mut checkpoints = Vec::with_capacity(models.len());
-    for model in models {
+    let mut checkpoints = Vec::new();
+    for (id, checkpoint) in plan_checkpoints(conn, org, TrackingPlanId(plan.id)).await? {
         let tasks = task::Entity::find_in(org)
-            .filter(task::Column::CheckpointId.eq(model.id))
+            .filter(task::Column::CheckpointId.eq(id.0))
             .count(conn)
             .await?;
         checkpoints.push(StoredCheckpoint {
-            id: CheckpointId(model.id),
+            id,
             tasks,
-            checkpoint: checkpoint_from_model(model)?,
+            checkpoint,
         });
     }
     Ok(StoredPlan {
@@ -306,13 +319,13 @@ pub async fn checkpoint_place(
     id: CheckpointId,
 ) -> Result<(TrackingPlanId, usize)> {
     let model = find_owned::<checkpoint::Entity>(conn, org, id.0, || format!("checkpoint {id}")).await?;
-    let plan = stored_plan(conn, org, TrackingPlanId(model.tracking_plan_id)).await?;
-    let index = plan
-        .checkpoints
+    let plan = TrackingPlanId(model.tracking_plan_id);
+    let index = plan_checkpoints(conn, org, plan)
+        .await?
         .iter()
-        .position(|c| c.id == id)
+        .position(|(checkpoint, _)| *checkpoint == id)
         .ok_or_else(|| StorageError::not_found(format!("checkpoint {id}")))?;
-    Ok((plan.id, index))
+    Ok((plan, index))
 }
 
 /// Renames a plan or changes its description.

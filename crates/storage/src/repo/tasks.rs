@@ -247,6 +247,39 @@ pub struct DueTask {
     pub learner_name: String,
 }
 
+/// The channel stages to read a checkpoint's tasks of one status from, each
+/// one range of `tasks_by_stage` already in (due on, id) order: `stages`, and
+/// with `past_end` the stages at or past it that hold tasks (left past the
+/// last channel by a plan edit; found from the index, usually none). A
+/// range `channel_index >= n` would not be in due order, and SQLite would
+/// rather walk `tasks_due` than sort it.
+pub(crate) async fn stages_to_read(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    checkpoint: i64,
+    status: TaskStatus,
+    stages: &[i16],
+    past_end: Option<i16>,
+) -> Result<Vec<i16>> {
+    let mut all = stages.to_vec();
+    if let Some(end) = past_end {
+        let past: Vec<i16> = task::Entity::find_in(org)
+            .select_only()
+            .column(task::Column::ChannelIndex)
+            .distinct()
+            .filter(task::Column::CheckpointId.eq(checkpoint))
+            .filter(task::Column::Status.eq(status.code()))
+            .filter(task::Column::ChannelIndex.gte(end))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        all.extend(past);
+    }
+    all.sort_unstable();
+    all.dedup();
+    Ok(all)
+}
+
 /// Due and in-progress tasks up to `today` of learners in `scope` whose
 /// checkpoint is the `role`'s responsibility, grouped by checkpoint (in plan
 /// order), oldest first.
@@ -258,35 +291,53 @@ pub async fn due_tasks_for_role(
     today: NaiveDate,
     limit: u64,
 ) -> Result<Vec<DueTask>> {
-    let checkpoints: HashMap<i64, (String, i32)> = checkpoint::Entity::find_in(org)
+    let models = checkpoint::Entity::find_in(org)
         .filter(checkpoint::Column::ResponsibleRole.eq(role.code()))
         .all(conn)
-        .await?
+        .await?;
+    let stages: HashMap<i64, i16> = models
+        .iter()
+        .map(|model| {
+            let channels = model
+                .channels
+                .split(',')
+                .filter(|channel| !channel.is_empty())
+                .count();
+            (model.id, i16::try_from(channels).unwrap_or(i16::MAX))
+        })
+        .collect();
+    let checkpoints: HashMap<i64, (String, i32)> = models
         .into_iter()
         .map(|model| (model.id, (model.name, model.position)))
         .collect();
     if checkpoints.is_empty() {
         return Ok(Vec::new());
     }
-    // The oldest `limit` of each checkpoint and status, each one range of
-    // `tasks_by_checkpoint` read in due order, then the oldest `limit` of those:
-    // one query over every checkpoint and both statuses would sort every open
-    // task of the organisation (a million) to find the first few hundred.
+    // The oldest `limit` of each checkpoint, status and channel stage, each one
+    // range of `tasks_by_stage` read in due order, then the oldest `limit` of
+    // those: one query over every checkpoint and both statuses would sort every
+    // open task of the organisation (a million) to find the first few hundred.
     let mut tasks = Vec::new();
-    for checkpoint_id in checkpoints.keys() {
+    for (checkpoint_id, channels) in &stages {
         for status in [TaskStatus::Due, TaskStatus::InProgress] {
-            tasks.extend(
-                task::Entity::find_in(org)
-                    .filter(task::Column::CheckpointId.eq(*checkpoint_id))
-                    .filter(task::Column::Status.eq(status.code()))
-                    .filter(task::Column::DueOn.lte(today))
-                    .filter(scope.enrolment_ids(org, (task::Entity, task::Column::EnrolmentId)))
-                    .order_by_asc(task::Column::DueOn)
-                    .order_by_asc(task::Column::Id)
-                    .limit(limit)
-                    .all(conn)
-                    .await?,
-            );
+            let all_stages: Vec<i16> = (0..*channels).collect();
+            for stage in
+                stages_to_read(conn, org, *checkpoint_id, status, &all_stages, Some(*channels)).await?
+            {
+                tasks.extend(
+                    task::Entity::find_in(org)
+                        .filter(task::Column::CheckpointId.eq(*checkpoint_id))
+                        .filter(task::Column::Status.eq(status.code()))
+                        .filter(task::Column::ChannelIndex.eq(stage))
+                        .filter(task::Column::DueOn.lte(today))
+                        .filter(scope.enrolment_ids(org, (task::Entity, task::Column::EnrolmentId)))
+                        .order_by_asc(task::Column::DueOn)
+                        .order_by_asc(task::Column::Id)
+                        .limit(limit)
+                        .all(conn)
+                        .await?,
+                );
+            }
         }
     }
     tasks.sort_by_key(|task| (task.due_on, task.id));

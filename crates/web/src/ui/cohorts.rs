@@ -8,7 +8,7 @@ use axum::routing::get;
 use onward_domain::contact::ContactChannel;
 use onward_domain::destination::DestinationGroup;
 use onward_storage::repo::cohorts::{CohortSummary, cohort, cohort_details, destination_counts};
-use onward_storage::repo::plans::stored_plan;
+use onward_storage::repo::plans::plan_checkpoints;
 use onward_storage::{CheckpointId, CohortId};
 
 use super::chrome::Chrome;
@@ -42,9 +42,9 @@ async fn show_cohort(staff: Staff, Path(id): Path<i64>) -> Result<CohortPage, We
         .await?
         .tracking_plan
     {
-        for stored in stored_plan(conn, staff.organisation(), plan).await?.checkpoints {
-            if stored.checkpoint.channels.contains(&ContactChannel::Phone) {
-                call_queues.push((stored.id, stored.checkpoint.name));
+        for (id, checkpoint) in plan_checkpoints(conn, staff.organisation(), plan).await? {
+            if checkpoint.channels.contains(&ContactChannel::Phone) {
+                call_queues.push((id, checkpoint.name));
             }
         }
     }
