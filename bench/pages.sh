@@ -174,7 +174,8 @@ measure() {
   # One curl for the whole series (keep-alive), one timing line per request.
   local urls=()
   for _ in $(seq 1 "$requests"); do urls+=("$target" -o /dev/null -w '%{time_total}\n'); done
-  timeout "$seconds" curl -s -b "$jar" "${urls[@]}" > "$times" || true
+  # Line-buffered, so the lines of the requests that finished survive the timeout.
+  timeout "$seconds" stdbuf -oL curl -s -b "$jar" "${urls[@]}" > "$times" || true
   local n
   n=$(wc -l < "$times")
   [ "$n" -gt 0 ] || { echo "$path: no request finished within $seconds s" >&2; p50=NA; p95=NA; return; }

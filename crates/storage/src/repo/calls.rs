@@ -61,13 +61,30 @@ impl QueueCheckpoint {
             .then(|| i16::try_from(channels.len()).unwrap_or(i16::MAX))
     }
 
-    /// Tasks on a phone stage.
-    fn on_phone_stage(&self) -> Condition {
-        let mut condition = Condition::any().add(task::Column::ChannelIndex.is_in(self.phone_stages()));
-        if let Some(end) = self.phone_past_end() {
-            condition = condition.add(task::Column::ChannelIndex.gte(end));
+    /// The (status, channel stage) pairs the queue reads, each one range of
+    /// `tasks_by_stage` in due order: every open status on every phone stage
+    /// that may hold tasks. Counting or listing by one condition over them all
+    /// (`channel_index IN (..) OR channel_index >= n`) let SQLite walk
+    /// `tasks_due` instead, reading every due task's row (0.6 s at a million).
+    async fn open_phone_ranges(
+        &self,
+        conn: &impl ConnectionTrait,
+        org: OrganisationId,
+    ) -> Result<Vec<(&'static str, i16)>> {
+        let mut ranges = Vec::new();
+        for status in [TaskStatus::Due, TaskStatus::InProgress] {
+            let stages = super::tasks::stages_to_read(
+                conn,
+                org,
+                self.id.0,
+                status,
+                &self.phone_stages(),
+                self.phone_past_end(),
+            )
+            .await?;
+            ranges.extend(stages.into_iter().map(|stage| (status.code(), stage)));
         }
-        condition
+        Ok(ranges)
     }
 
     /// Whether the checkpoint is followed up by phone at all.
@@ -191,16 +208,20 @@ pub async fn queue_counts(
     point: &QueueCheckpoint,
     filter: &QueueFilter,
 ) -> Result<QueueCounts> {
-    let base = || {
-        task::Entity::find()
-            .filter(queue_condition(point, org, scope, filter.cohort, filter.today))
-            .filter(point.on_phone_stage())
-    };
-    let waiting = base()
-        .filter(waiting_condition(filter.tried_since))
-        .count(conn)
-        .await?;
-    let total = base().count(conn).await?;
+    let (mut waiting, mut total) = (0, 0);
+    for (status, stage) in point.open_phone_ranges(conn, org).await? {
+        let base = || {
+            task::Entity::find()
+                .filter(queue_condition(point, org, scope, filter.cohort, filter.today))
+                .filter(task::Column::Status.eq(status))
+                .filter(task::Column::ChannelIndex.eq(stage))
+        };
+        waiting += base()
+            .filter(waiting_condition(filter.tried_since))
+            .count(conn)
+            .await?;
+        total += base().count(conn).await?;
+    }
     Ok(QueueCounts {
         waiting,
         tried: total.saturating_sub(waiting),
@@ -277,20 +298,7 @@ pub async fn next_call(
         // would make the database sort every open task of the checkpoint to
         // find the first 50.
         let mut batch = Vec::new();
-        let mut ranges = Vec::new();
-        for status in [TaskStatus::Due, TaskStatus::InProgress] {
-            let stages = super::tasks::stages_to_read(
-                conn,
-                org,
-                point.id.0,
-                status,
-                &point.phone_stages(),
-                point.phone_past_end(),
-            )
-            .await?;
-            ranges.extend(stages.into_iter().map(|stage| (status.code(), stage)));
-        }
-        for (status, stage) in ranges {
+        for (status, stage) in point.open_phone_ranges(conn, org).await? {
             let mut query = task::Entity::find()
                 .filter(queue_condition(point, org, scope, filter.cohort, filter.today))
                 .filter(task::Column::Status.eq(status))

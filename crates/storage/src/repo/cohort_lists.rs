@@ -260,19 +260,49 @@ async fn cohort_list(
         };
         return Ok((all, total, whole));
     };
+    // The page and the size of the whole list in one pass (`COUNT(*) OVER ()`
+    // is taken before LIMIT): the filter runs once, not once to count and once
+    // to list. Only a page past the end, which has no rows to carry the count,
+    // needs a count and the last page.
+    let page_query = |page: PageRequest| {
+        let n = values.len();
+        let mut paged = values.clone();
+        paged.push(Value::from(i64::try_from(page.size).unwrap_or(i64::MAX)));
+        paged.push(Value::from(i64::try_from(page.offset()).unwrap_or(i64::MAX)));
+        let sql = format!(
+            "{} ORDER BY l.search_name, l.id LIMIT ${} OFFSET ${}",
+            base("l.id, COUNT(*) OVER ()"),
+            n + 1,
+            n + 2
+        );
+        (sql, paged)
+    };
+    let (sql, paged) = page_query(page);
+    let (found, total) = ids_and_total(conn, sql, paged).await?;
+    if !found.is_empty() || page.number == 1 {
+        return Ok((found, total, page));
+    }
     let total = count(conn, base("COUNT(*)"), values.clone()).await?;
-    let page = page.within(total);
-    let n = values.len();
-    let mut paged = values;
-    paged.push(Value::from(i64::try_from(page.size).unwrap_or(i64::MAX)));
-    paged.push(Value::from(i64::try_from(page.offset()).unwrap_or(i64::MAX)));
-    let sql = format!(
-        "{} ORDER BY l.search_name, l.id LIMIT ${} OFFSET ${}",
-        base("l.id"),
-        n + 1,
-        n + 2
-    );
-    Ok((ids(conn, sql, paged).await?, total, page))
+    let last = page.within(total);
+    let (sql, paged) = page_query(last);
+    let (found, _) = ids_and_total(conn, sql, paged).await?;
+    Ok((found, total, last))
+}
+
+/// The ids in the first column and the list's size in the second (the same on every row).
+async fn ids_and_total(
+    conn: &impl ConnectionTrait,
+    sql: String,
+    values: Vec<Value>,
+) -> Result<(Vec<i64>, u64)> {
+    let rows = conn.query_all_raw(statement(conn, sql, values)).await?;
+    let mut total = 0;
+    let mut found = Vec::with_capacity(rows.len());
+    for row in rows {
+        found.push(row.try_get_by_index::<i64>(0)?);
+        total = row.try_get_by_index::<i64>(1)?.unsigned_abs();
+    }
+    Ok((found, total))
 }
 
 async fn paged_learners(
