@@ -14,7 +14,9 @@ use onward_domain::phone::PhoneNumber;
 use onward_domain::programme::{QualificationLevel, SectorSubjectArea};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{END, Page, Question, QuestionKind, Records, Survey, Target};
+use onward_domain::support::IntentionStage;
+
+use crate::model::{END, Page, Purpose, Question, QuestionKind, Records, Survey, Target};
 
 /// One question's answer, as stored (JSON) and checked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -374,49 +376,7 @@ pub fn on_route(survey: &Survey, answers: &Answers) -> (Answers, Vec<String>) {
     (kept, dropped)
 }
 
-/// A proposed change to the learner's contact details, for staff to accept or reject.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ContactChange {
-    pub kind: ContactPointKind,
-    pub value: String,
-}
-
-/// The alumni network opt-in and success story.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Alumni {
-    pub opt_in: Option<bool>,
-    pub story: Option<String>,
-    pub publish: Option<bool>,
-}
-
-/// A request for support: the options chosen (in English, for staff) and notes.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SupportRequest {
-    pub asked: Vec<String>,
-    pub notes: Option<String>,
-}
-
-/// An intended destination from a baseline or exit survey.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IntentionAnswer {
-    pub category: DestinationCategory,
-    pub notes: Option<String>,
-}
-
-/// What a completed survey writes.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Outcome {
-    pub destination: Option<DestinationRecord>,
-    pub intention: Option<IntentionAnswer>,
-    pub contact_changes: Vec<ContactChange>,
-    pub consent_contact: Option<bool>,
-    pub opt_out: Option<bool>,
-    pub alumni: Option<Alumni>,
-    /// Present when the learner asked for support (a referral is opened).
-    pub support: Option<SupportRequest>,
-    /// Answers off the route, ignored.
-    pub ignored: Vec<String>,
-}
+pub use onward_domain::survey::{Alumni, ContactChange, IntentionAnswer, Outcome, SupportRequest};
 
 fn join(into: &mut Option<String>, text: String) {
     match into {
@@ -584,6 +544,10 @@ pub fn outcome(survey: &Survey, answers: &Answers, today: NaiveDate) -> Outcome 
     }
     if let Some(category) = intention {
         out.intention = Some(IntentionAnswer {
+            stage: match survey.purpose {
+                Purpose::Baseline => IntentionStage::Induction,
+                _ => IntentionStage::Exit,
+            },
             category,
             notes: intention_notes,
         });

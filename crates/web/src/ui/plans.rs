@@ -321,6 +321,7 @@ impl CheckpointFields {
                     channels,
                     responsible,
                     max_attempts,
+                    survey: None,
                 },
                 position,
             )),
