@@ -43,6 +43,13 @@ pub const ROUTES: &[RouteAccess] = &[
     route("GET", "/healthz", Public),
     route("GET", "/static/{file}", Public),
     route("GET", "/favicon.ico", Public),
+    // The learner survey site (survey::): a personal link's token is the only key.
+    route("GET", "/s/{token}", Public),
+    route("GET", "/s/{token}/p/{page}", Public),
+    route("POST", "/s/{token}/p/{page}", Public),
+    route("GET", "/s/{token}/check", Public),
+    route("POST", "/s/{token}/check", Public),
+    route("GET", "/s/{token}/done", Public),
     route("GET", "/login", Public),
     route("GET", "/language/{code}", Public),
     route("POST", "/login", Public),

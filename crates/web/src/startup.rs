@@ -136,6 +136,8 @@ pub struct Application {
 impl Application {
     /// Binds the configured address. A port already in use is reported with the address.
     pub async fn build(mut config: WebConfig, database: Database) -> anyhow::Result<Self> {
+        // A broken survey file refuses the start, naming the file and item.
+        onward_survey::shipped().map_err(|error| anyhow::anyhow!("survey files: {error}"))?;
         let listener = TcpListener::bind(&config.bind)
             .await
             .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", config.bind))?;
@@ -307,6 +309,7 @@ fn router(state: AppState, session_store: DatabaseSessionStore) -> Router {
         .merge(crate::ui::router())
         .merge(crate::health::router())
         .merge(crate::assets::router())
+        .merge(crate::survey::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::access::authorize,

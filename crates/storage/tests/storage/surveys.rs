@@ -18,8 +18,8 @@ use onward_storage::repo::support::referrals_for_learner;
 use onward_storage::repo::surveys::{
     Completion, Decision, LinkState, NewInvitation, alumni_for_learner, cohort_response_counts,
     complete_survey, consents_for_learner, contact_changes_for_learner, create_invitation,
-    decide_contact_change, invitation, invitation_by_token_hash, record_survey, revoke_invitation,
-    save_page, saved_pages,
+    decide_contact_change, invitation, invitation_by_token_hash, record_survey, revoke_invitation, save_page,
+    saved_pages,
 };
 use onward_storage::{Actor, CohortId, LearnerId, OrganisationId, SurveyInvitationId, TaskId, UserId};
 use onward_survey::answers::{Answers, outcome, parse_page};
@@ -72,9 +72,14 @@ async fn world(db: &TestDatabase) -> World {
         Some("follow-up-3-6-month"),
         "a checkpoint keeps the survey it sends"
     );
-    let open = open_tasks(conn, organisation.id, point.id, NaiveDate::from_ymd_opt(2030, 1, 1).expect("date"))
-        .await
-        .expect("open tasks");
+    let open = open_tasks(
+        conn,
+        organisation.id,
+        point.id,
+        NaiveDate::from_ymd_opt(2030, 1, 1).expect("date"),
+    )
+    .await
+    .expect("open tasks");
     World {
         org: organisation.id,
         user: user.id,
@@ -106,7 +111,12 @@ async fn invite(db: &TestDatabase, w: &World, token_hash: &str, expires_in: Dura
 }
 
 /// Answers the survey page by page as the learner site does, saving each page.
-async fn answer(db: &TestDatabase, w: &World, id: SurveyInvitationId, pages: &[(&str, &[(&str, &str)])]) -> Answers {
+async fn answer(
+    db: &TestDatabase,
+    w: &World,
+    id: SurveyInvitationId,
+    pages: &[(&str, &[(&str, &str)])],
+) -> Answers {
     let survey = six_month();
     let gb: CountryCode = "GB".parse().expect("GB");
     let mut answers = Answers::new();
@@ -116,7 +126,11 @@ async fn answer(db: &TestDatabase, w: &World, id: SurveyInvitationId, pages: &[(
             .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
             .collect();
         let submission = parse_page(survey.page(page).expect("page"), &fields, today(), &gb);
-        assert!(submission.problems.is_empty(), "{page}: {:?}", submission.problems);
+        assert!(
+            submission.problems.is_empty(),
+            "{page}: {:?}",
+            submission.problems
+        );
         let json = serde_json::to_string(&submission.answers).expect("json");
         assert!(save_page(db.conn(), w.org, id, page, &json).await.expect("save"));
         answers.extend(submission.answers);
@@ -138,15 +152,28 @@ const EMPLOYED: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "contact",
-        &[("email", "sian@example.com"), ("mobile", "07700 900555"), ("address", "1 High St")],
+        &[
+            ("email", "sian@example.com"),
+            ("mobile", "07700 900555"),
+            ("address", "1 High St"),
+        ],
     ),
-    ("alumni", &[("alumni", "yes"), ("story", "<b>I got a job</b>"), ("publish", "yes")]),
+    (
+        "alumni",
+        &[
+            ("alumni", "yes"),
+            ("story", "<b>I got a job</b>"),
+            ("publish", "yes"),
+        ],
+    ),
     ("keep-in-touch", &[("optout", "keep")]),
 ];
 
 async fn complete(db: &TestDatabase, w: &World, id: SurveyInvitationId, outcome: &Outcome) -> Completion {
     let write = db.database.write(Actor::system(w.org)).await.expect("begin");
-    let done = complete_survey(&write, w.org, id, outcome, today()).await.expect("complete");
+    let done = complete_survey(&write, w.org, id, outcome, today())
+        .await
+        .expect("complete");
     write.commit().await.expect("commit");
     done
 }
@@ -168,7 +195,9 @@ async fn a_completed_six_month_survey_writes_one_survey_destination_and_closes_i
         panic!("the first submission completes the survey");
     };
     assert!(answered.contains(&w.task), "the checkpoint's task is closed");
-    let history = destination_history(db.conn(), w.org, w.learner).await.expect("history");
+    let history = destination_history(db.conn(), w.org, w.learner)
+        .await
+        .expect("history");
     assert_eq!(history.len(), 1, "exactly one destination record");
     let record = &history[0].record;
     assert_eq!(record.source, DestinationSource::Survey);
@@ -180,7 +209,10 @@ async fn a_completed_six_month_survey_writes_one_survey_destination_and_closes_i
         Some(("follow-up-3-6-month".to_owned(), 1))
     );
     assert_eq!(
-        task_progress(db.conn(), w.org, w.task).await.expect("task").status,
+        task_progress(db.conn(), w.org, w.task)
+            .await
+            .expect("task")
+            .status,
         TaskStatus::Done
     );
     assert_eq!(
@@ -191,24 +223,44 @@ async fn a_completed_six_month_survey_writes_one_survey_destination_and_closes_i
     assert_eq!(done.state(Utc::now()), LinkState::Completed);
     assert_eq!(done.destination_record, Some(record_id));
     // Alumni story kept as typed (inert), consent recorded.
-    let alumni = alumni_for_learner(db.conn(), w.org, w.learner).await.expect("alumni");
+    let alumni = alumni_for_learner(db.conn(), w.org, w.learner)
+        .await
+        .expect("alumni");
     assert_eq!(alumni.len(), 1);
     assert_eq!(alumni[0].story.as_deref(), Some("<b>I got a job</b>"));
     assert_eq!((alumni[0].opt_in, alumni[0].publish), (Some(true), Some(true)));
-    let consents = consents_for_learner(db.conn(), w.org, w.learner).await.expect("consents");
+    let consents = consents_for_learner(db.conn(), w.org, w.learner)
+        .await
+        .expect("consents");
     assert_eq!(consents.len(), 1);
     assert_eq!((consents[0].0.as_str(), consents[0].1), ("opt_out", false));
 
     // A completed survey takes no more answers, and a second submit writes nothing.
-    assert!(!save_page(db.conn(), w.org, id, "activity", "{}").await.expect("save"));
+    assert!(
+        !save_page(db.conn(), w.org, id, "activity", "{}")
+            .await
+            .expect("save")
+    );
     assert_eq!(complete(&db, &w, id, &out).await, Completion::AlreadyCompleted);
     assert_eq!(
-        destination_history(db.conn(), w.org, w.learner).await.expect("history").len(),
+        destination_history(db.conn(), w.org, w.learner)
+            .await
+            .expect("history")
+            .len(),
         1
     );
-    assert_eq!(alumni_for_learner(db.conn(), w.org, w.learner).await.expect("alumni").len(), 1);
     assert_eq!(
-        contact_changes_for_learner(db.conn(), w.org, w.learner).await.expect("changes").len(),
+        alumni_for_learner(db.conn(), w.org, w.learner)
+            .await
+            .expect("alumni")
+            .len(),
+        1
+    );
+    assert_eq!(
+        contact_changes_for_learner(db.conn(), w.org, w.learner)
+            .await
+            .expect("changes")
+            .len(),
         3
     );
 }
@@ -226,7 +278,10 @@ async fn two_submits_at_once_write_one_set_of_records(db: TestDatabase) {
     assert_eq!(done, 1, "{first:?} / {second:?}");
     assert!([&first, &second].contains(&&Completion::AlreadyCompleted));
     assert_eq!(
-        destination_history(db.conn(), w.org, w.learner).await.expect("history").len(),
+        destination_history(db.conn(), w.org, w.learner)
+            .await
+            .expect("history")
+            .len(),
         1
     );
     assert_eq!(db.count_rows("survey_contact_changes").await, 3);
@@ -245,7 +300,10 @@ async fn proposed_contact_changes_wait_for_staff(db: TestDatabase) {
         .await
         .expect("changes");
     assert_eq!(changes.len(), 3);
-    assert!(changes.iter().all(|change| change.decision.is_none()), "all wait for staff");
+    assert!(
+        changes.iter().all(|change| change.decision.is_none()),
+        "all wait for staff"
+    );
     let email = changes
         .iter()
         .find(|change| change.kind == ContactPointKind::Email)
@@ -255,18 +313,42 @@ async fn proposed_contact_changes_wait_for_staff(db: TestDatabase) {
         .find(|change| change.kind == ContactPointKind::Phone)
         .expect("mobile");
     assert_eq!(mobile.value, "+447700900555");
-    let accepted = decide_contact_change(db.conn(), w.org, w.learner, email.id, Decision::Accepted, Some(w.user))
-        .await
-        .expect("accept");
-    assert!(matches!(accepted, Some(Some(_))), "accepting adds a contact point");
-    let rejected = decide_contact_change(db.conn(), w.org, w.learner, mobile.id, Decision::Rejected, Some(w.user))
-        .await
-        .expect("reject");
+    let accepted = decide_contact_change(
+        db.conn(),
+        w.org,
+        w.learner,
+        email.id,
+        Decision::Accepted,
+        Some(w.user),
+    )
+    .await
+    .expect("accept");
+    assert!(
+        matches!(accepted, Some(Some(_))),
+        "accepting adds a contact point"
+    );
+    let rejected = decide_contact_change(
+        db.conn(),
+        w.org,
+        w.learner,
+        mobile.id,
+        Decision::Rejected,
+        Some(w.user),
+    )
+    .await
+    .expect("reject");
     assert_eq!(rejected, Some(None));
     assert_eq!(
-        decide_contact_change(db.conn(), w.org, w.learner, email.id, Decision::Rejected, Some(w.user))
-            .await
-            .expect("again"),
+        decide_contact_change(
+            db.conn(),
+            w.org,
+            w.learner,
+            email.id,
+            Decision::Rejected,
+            Some(w.user)
+        )
+        .await
+        .expect("again"),
         None,
         "a decided change stays decided"
     );
@@ -281,9 +363,16 @@ async fn proposed_contact_changes_wait_for_staff(db: TestDatabase) {
         .find(|change| change.kind == ContactPointKind::Address)
         .expect("address");
     assert_eq!(
-        decide_contact_change(db.conn(), other.id, w.learner, address.id, Decision::Accepted, None)
-            .await
-            .expect("other org"),
+        decide_contact_change(
+            db.conn(),
+            other.id,
+            w.learner,
+            address.id,
+            Decision::Accepted,
+            None
+        )
+        .await
+        .expect("other org"),
         None
     );
 }
@@ -299,7 +388,11 @@ async fn asking_for_support_opens_a_referral_for_staff(db: TestDatabase) {
             ("activity", &[("activity", "looking")]),
             (
                 "support",
-                &[("support", "finding-work"), ("support", "careers-guidance"), ("support-notes", "Mornings")],
+                &[
+                    ("support", "finding-work"),
+                    ("support", "careers-guidance"),
+                    ("support-notes", "Mornings"),
+                ],
             ),
             ("contact", &[]),
             ("alumni", &[]),
@@ -314,13 +407,24 @@ async fn asking_for_support_opens_a_referral_for_staff(db: TestDatabase) {
     else {
         panic!("asking for support opens a referral");
     };
-    let referrals = referrals_for_learner(db.conn(), w.org, w.learner).await.expect("referrals");
+    let referrals = referrals_for_learner(db.conn(), w.org, w.learner)
+        .await
+        .expect("referrals");
     assert_eq!(referrals.len(), 1);
     assert_eq!(referrals[0].id, referral);
-    assert_eq!(referrals[0].owner, Some(w.user), "the maker of the link follows it up");
+    assert_eq!(
+        referrals[0].owner,
+        Some(w.user),
+        "the maker of the link follows it up"
+    );
     let notes = referrals[0].notes.clone().unwrap_or_default();
-    assert!(notes.contains("Finding a job") && notes.contains("Mornings"), "{notes}");
-    let history = destination_history(db.conn(), w.org, w.learner).await.expect("history");
+    assert!(
+        notes.contains("Finding a job") && notes.contains("Mornings"),
+        "{notes}"
+    );
+    let history = destination_history(db.conn(), w.org, w.learner)
+        .await
+        .expect("history");
     assert_eq!(history[0].record.category, DestinationCategory::NeetSeeking);
     assert!(
         onward_storage::repo::calls::opted_out_at(db.conn(), w.org, w.learner)
@@ -348,7 +452,13 @@ async fn asking_for_support_opens_a_referral_for_staff(db: TestDatabase) {
         complete(&db, &w, quiet, &outcome(six_month(), &answers, today())).await,
         Completion::Done { referral: None, .. }
     ));
-    assert_eq!(referrals_for_learner(db.conn(), w.org, w.learner).await.expect("referrals").len(), 1);
+    assert_eq!(
+        referrals_for_learner(db.conn(), w.org, w.learner)
+            .await
+            .expect("referrals")
+            .len(),
+        1
+    );
 }
 
 async fn links_expire_and_can_be_revoked(db: TestDatabase) {
@@ -360,28 +470,57 @@ async fn links_expire_and_can_be_revoked(db: TestDatabase) {
         .expect("found by hash");
     assert_eq!(found.id, expired);
     assert_eq!(found.state(Utc::now()), LinkState::Expired);
-    assert!(!save_page(db.conn(), w.org, expired, "activity", "{}").await.expect("save"));
+    assert!(
+        !save_page(db.conn(), w.org, expired, "activity", "{}")
+            .await
+            .expect("save")
+    );
     let out = Outcome::default();
     assert_eq!(complete(&db, &w, expired, &out).await, Completion::NotOpen);
-    assert!(invitation_by_token_hash(db.conn(), &"0".repeat(64)).await.expect("lookup").is_none());
+    assert!(
+        invitation_by_token_hash(db.conn(), &"0".repeat(64))
+            .await
+            .expect("lookup")
+            .is_none()
+    );
 
     let open = invite(&db, &w, &"9".repeat(64), Duration::days(90)).await;
     assert_eq!(
-        invitation(db.conn(), w.org, open).await.expect("open").state(Utc::now()),
+        invitation(db.conn(), w.org, open)
+            .await
+            .expect("open")
+            .state(Utc::now()),
         LinkState::Open
     );
     let other = fixtures::organisation(db.conn(), "elsewhere").await;
     assert!(
-        !revoke_invitation(db.conn(), other.id, w.learner, open).await.expect("other org"),
+        !revoke_invitation(db.conn(), other.id, w.learner, open)
+            .await
+            .expect("other org"),
         "another organisation cannot revoke it"
     );
-    assert!(revoke_invitation(db.conn(), w.org, w.learner, open).await.expect("revoke"));
-    assert!(!revoke_invitation(db.conn(), w.org, w.learner, open).await.expect("again"));
+    assert!(
+        revoke_invitation(db.conn(), w.org, w.learner, open)
+            .await
+            .expect("revoke")
+    );
+    assert!(
+        !revoke_invitation(db.conn(), w.org, w.learner, open)
+            .await
+            .expect("again")
+    );
     assert_eq!(
-        invitation(db.conn(), w.org, open).await.expect("revoked").state(Utc::now()),
+        invitation(db.conn(), w.org, open)
+            .await
+            .expect("revoked")
+            .state(Utc::now()),
         LinkState::Revoked
     );
-    assert!(!save_page(db.conn(), w.org, open, "activity", "{}").await.expect("save"));
+    assert!(
+        !save_page(db.conn(), w.org, open, "activity", "{}")
+            .await
+            .expect("save")
+    );
     assert_eq!(complete(&db, &w, open, &out).await, Completion::NotOpen);
     assert_eq!(db.count_rows("destination_records").await, 0);
 }
@@ -395,8 +534,12 @@ async fn response_counts_per_checkpoint(db: TestDatabase) {
     answer(&db, &w, started, &EMPLOYED[..1]).await;
     invite(&db, &w, &"3".repeat(64), Duration::days(90)).await;
     let revoked = invite(&db, &w, &"4".repeat(64), Duration::days(90)).await;
-    revoke_invitation(db.conn(), w.org, w.learner, revoked).await.expect("revoke");
-    let counts = cohort_response_counts(db.conn(), w.org, w.cohort).await.expect("counts");
+    revoke_invitation(db.conn(), w.org, w.learner, revoked)
+        .await
+        .expect("revoke");
+    let counts = cohort_response_counts(db.conn(), w.org, w.cohort)
+        .await
+        .expect("counts");
     assert_eq!(counts.len(), 1);
     let row = &counts[0];
     assert_eq!(row.checkpoint, Some(w.checkpoint));

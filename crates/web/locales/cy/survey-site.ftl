@@ -39,3 +39,4 @@ survey-site-error-exclusive = Dewiswch “{ $none }” ar ei ben ei hun, neu dew
 survey-site-date-day = Diwrnod
 survey-site-date-month = Mis
 survey-site-date-year = Blwyddyn
+survey-site-or = neu

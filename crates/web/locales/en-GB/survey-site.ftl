@@ -39,3 +39,4 @@ survey-site-error-exclusive = Select “{ $none }” on its own, or choose other
 survey-site-date-day = Day
 survey-site-date-month = Month
 survey-site-date-year = Year
+survey-site-or = or
