@@ -1,12 +1,12 @@
 ### school-leaver-check v1: Welsh (cy). Same keys, same order, in all six languages.
 
-leaver-title = Beth ydych chi’n ei wneud ers gadael yr ysgol?
+leaver-title = Ers i chi adael yr ysgol
 leaver-intro = Helo { $given_name }. Fe wnaethoch chi adael yr ysgol yn ddiweddar. Dywedwch wrthym beth rydych chi’n ei wneud nawr ac ai dyma beth roeddech chi wedi’i gynllunio, er mwyn i ni allu helpu os oes angen. Mae’n cymryd tua 3 munud. Gallwch stopio ar unrhyw adeg a dod yn ôl i’r un ddolen yn nes ymlaen.
 consent = Rydym yn defnyddio eich atebion i weld sut mae ein cyrsiau’n helpu pobl i gael gwaith a dysgu, ac i gynnig cymorth i chi os ydych chi eisiau. Rydym yn cadw eich atebion gyda’ch cofnod dysgwr ac yn eu rhannu dim ond mewn adroddiadau nad ydynt yn eich enwi. Gallwch ofyn i ni roi’r gorau i gysylltu â chi ar ddiwedd yr arolwg.
 activity-title = Beth ydych chi’n ei wneud nawr?
 activity-text = Beth ydych chi’n ei wneud yn bennaf nawr?
 activity-hint = Dewiswch yr un sy’n cymryd y rhan fwyaf o’ch wythnos.
-leaver-school-sixth-form = Aros mewn chweched dosbarth ysgol
+leaver-school-sixth-form = Aros ymlaen yn chweched dosbarth yr ysgol
 leaver-sixth-form-college = Astudio mewn coleg chweched dosbarth
 leaver-college-full-time = Astudio’n llawn amser mewn coleg addysg bellach
 leaver-college-part-time = Astudio’n rhan amser mewn coleg

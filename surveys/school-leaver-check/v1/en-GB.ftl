@@ -1,6 +1,6 @@
 ### school-leaver-check v1: English (en-GB). Same keys, same order, in all six languages.
 
-leaver-title = What are you doing since leaving school?
+leaver-title = Since you left school
 leaver-intro = Hello { $given_name }. You left school recently. Tell us what you are doing now and whether it is what you planned, so that we can help if you need it. It takes about 3 minutes. You can stop at any time and come back to the same link later.
 consent = We use your answers to see how our courses help people into work and learning, and to offer you support if you want it. We keep your answers with your learner record and share them only in reports that do not name you. You can ask us to stop contacting you at the end of the survey.
 activity-title = What are you doing now?

@@ -1,6 +1,6 @@
 ### school-leaver-check v1: Spanish (es). Same keys, same order, in all six languages.
 
-leaver-title = ¿Qué haces desde que dejaste el instituto?
+leaver-title = Desde que terminaste en el instituto
 leaver-intro = Hola, { $given_name }. Hace poco que terminaste en el instituto. Cuéntanos qué haces ahora y si es lo que tenías pensado, para que podamos ayudarte si lo necesitas. Se tarda unos 3 minutos. Puedes parar cuando quieras y volver más tarde con el mismo enlace.
 consent = Usamos tus respuestas para ver cómo nuestros cursos ayudan a las personas a encontrar trabajo o seguir formándose, y para ofrecerte apoyo si lo quieres. Guardamos tus respuestas con tu expediente y solo las compartimos en informes que no te identifican. Al final de la encuesta puedes pedirnos que dejemos de contactarte.
 activity-title = ¿Qué haces ahora?

@@ -1,6 +1,6 @@
 ### school-leaver-check v1: Estonian (et). Same keys, same order, in all six languages.
 
-leaver-title = Millega sa pärast kooli tegeled?
+leaver-title = Pärast kooli
 leaver-intro = Tere, { $given_name }! Lõpetasid hiljuti kooli. Räägi meile, millega sa praegu tegeled ja kas see on see, mida plaanisid, et saaksime vajaduse korral aidata. Selleks kulub umbes 3 minutit. Võid igal ajal pooleli jätta ja hiljem sama lingi kaudu jätkata.
 consent = Kasutame sinu vastuseid, et näha, kuidas meie õpe aitab inimestel tööd leida ja edasi õppida, ning et pakkuda sulle soovi korral tuge. Hoiame sinu vastuseid koos sinu õppijaandmetega ja jagame neid ainult aruannetes, kus sinu nime ei ole. Küsitluse lõpus saad paluda, et me sinuga enam ühendust ei võtaks.
 activity-title = Millega sa praegu tegeled?

@@ -1,6 +1,6 @@
 ### school-leaver-check v1: Italian (it). Same keys, same order, in all six languages.
 
-leaver-title = Che cosa fai da quando hai lasciato la scuola?
+leaver-title = Da quando hai lasciato la scuola
 leaver-intro = Ciao { $given_name }. Hai lasciato la scuola da poco. Dicci che cosa fai adesso e se è quello che avevi in programma, così possiamo aiutarti se ne hai bisogno. Ci vogliono circa 3 minuti. Puoi fermarti quando vuoi e tornare più tardi dallo stesso collegamento.
 consent = Usiamo le tue risposte per capire come i nostri corsi aiutano le persone a trovare lavoro o a continuare a formarsi, e per offrirti supporto se lo desideri. Conserviamo le risposte insieme alla tua scheda e le condividiamo solo in rapporti che non riportano il tuo nome. Alla fine del questionario puoi chiederci di non contattarti più.
 activity-title = Che cosa fai adesso?

@@ -1,6 +1,6 @@
 ### school-leaver-check v1: Dutch (nl). Same keys, same order, in all six languages.
 
-leaver-title = Wat doe je sinds je van school bent?
+leaver-title = Sinds je van school bent
 leaver-intro = Hallo { $given_name }. Je bent kort geleden van school gegaan. Vertel ons wat je nu doet en of dat is wat je van plan was, zodat we je kunnen helpen als dat nodig is. Het duurt ongeveer 3 minuten. Je kunt op elk moment stoppen en later via dezelfde link verdergaan.
 consent = We gebruiken je antwoorden om te zien hoe onze opleidingen mensen helpen aan werk en verder leren, en om je hulp aan te bieden als je dat wilt. We bewaren je antwoorden bij je leerlinggegevens en delen ze alleen in rapporten waarin je naam niet staat. Aan het eind van de vragenlijst kun je vragen om geen contact meer met je op te nemen.
 activity-title = Wat doe je nu?
