@@ -36,6 +36,8 @@ pub struct WebConfig {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// How long a signed-in session lasts at most, however active.
     pub session_lifetime: std::time::Duration,
+    /// Days a personal survey link works.
+    pub survey_link_days: u32,
 }
 
 /// The longest a session lasts by default (one long working day).
@@ -51,6 +53,7 @@ impl Default for WebConfig {
             trusted_proxies: Vec::new(),
             session_lifetime: DEFAULT_SESSION_LIFETIME,
             import_file_retention_hours: onward_import::files::DEFAULT_RETENTION_HOURS,
+            survey_link_days: 90,
         }
     }
 }

@@ -392,3 +392,34 @@ fn a_language_file_without_its_survey_is_refused() {
     let error = refused(&files);
     assert_names(&error, "other/v1/en-GB.ftl", "file", "no survey file");
 }
+
+#[test]
+fn every_survey_a_shipped_plan_sends_exists() {
+    let catalogue = shipped().unwrap_or_else(|error| panic!("{error}"));
+    let plans = onward_domain::tracking::shipped_plans();
+    let named: Vec<&str> = plans
+        .iter()
+        .flat_map(|plan| plan.checkpoints.iter())
+        .filter_map(|point| point.survey.as_deref())
+        .collect();
+    assert!(named.len() >= 8, "the shipped plans name their surveys");
+    for name in named {
+        assert!(
+            catalogue.newest(name).is_some(),
+            "a shipped plan sends \"{name}\", which does not ship"
+        );
+    }
+    for name in [
+        "induction-baseline",
+        "exit",
+        "follow-up-3-6-month",
+        "follow-up-12-month",
+        "school-leaver-check",
+        "vet-pre-graduation",
+        "vet-post-graduation-6-month",
+        "vet-post-graduation-18-month",
+        "quick-check",
+    ] {
+        assert!(catalogue.newest(name).is_some(), "{name} ships");
+    }
+}
