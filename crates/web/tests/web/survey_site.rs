@@ -289,3 +289,141 @@ on_both_backends!(
     links_that_do_not_work_get_the_same_page,
     a_survey_page_weighs_under_50_kb,
 );
+
+mod staff {
+    use onward_domain::role::Role;
+    use onward_storage::repo::contacts::contact_points;
+    use onward_storage::repo::learners::insert_learner;
+    use onward_test_support::{TestApp, TestDatabase, csrf_from, fixtures, on_both_backends};
+    use reqwest::StatusCode;
+
+    /// Staff preview surveys, make a personal link (shown once), see the
+    /// answers on the learner's record, accept or reject the contact details
+    /// the learner proposed, and revoke a link.
+    async fn staff_make_links_see_answers_and_decide_contact_changes(db: TestDatabase) {
+        let (app, organisation) = TestApp::signed_in(db, "staffside", Role::ProgressionLead).await;
+        let learner = insert_learner(
+            app.db.conn(),
+            organisation.id,
+            &fixtures::new_learner("Aled", "Jones", None, Some("M1")),
+        )
+        .await
+        .expect("learner");
+        let (status, list) = app.get_text("/surveys").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(list.contains("follow-up-3-6-month") && list.contains("quick-check"));
+        let (status, preview) = app.get_text("/surveys/follow-up-3-6-month?lang=et").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(preview.contains("lang=\"et\""));
+        assert_eq!(
+            app.get("/surveys/no-such-survey").await.status(),
+            StatusCode::NOT_FOUND
+        );
+
+        let record = format!("/learners/{}/surveys", learner.0);
+        let (status, page) = app.get_text(&record).await;
+        assert_eq!(status, StatusCode::OK);
+        let csrf = csrf_from(&page).expect("csrf");
+        let response = app
+            .post_form(
+                &format!("/learners/{}/survey-links", learner.0),
+                &[
+                    ("csrf", &csrf),
+                    ("survey", "follow-up-3-6-month"),
+                    ("language", "cy"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let page = response.text().await.expect("page");
+        let at = page.find(&app.url("/s/")).expect("the new link is shown");
+        let link: String = page[at..].chars().take_while(|c| *c != '"').collect();
+        let path = link.trim_start_matches(&app.url("")).to_owned();
+        let (_, again) = app.get_text(&record).await;
+        assert!(!again.contains(&path), "the link is shown only once");
+
+        // The learner answers on their phone, proposing a new email address.
+        let learner_site = app.new_client();
+        for (page, fields) in [
+            ("activity", vec![("activity", "employed-part-time")]),
+            ("job", vec![("employer", "Caffi"), ("job-title", "Barista")]),
+            (
+                "contact",
+                vec![("email", "aled@example.com"), ("mobile", "07700 900123")],
+            ),
+            ("alumni", vec![]),
+            ("keep-in-touch", vec![("optout", "keep")]),
+        ] {
+            let response = learner_site.post_form(&format!("{path}/p/{page}"), &fields).await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "{page}");
+        }
+        learner_site.post_form(&format!("{path}/check"), &[]).await;
+
+        let (_, page) = app.get_text(&record).await;
+        assert!(
+            page.contains("Caffi") && page.contains("aled@example.com"),
+            "answers and changes shown"
+        );
+        let changes: Vec<String> = page
+            .match_indices("name=\"change\" value=\"")
+            .map(|(at, found)| {
+                page[at + found.len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(changes.len(), 2, "two changes wait for staff");
+        let before = contact_points(app.db.conn(), organisation.id, learner)
+            .await
+            .expect("points")
+            .len();
+        for (change, decision) in changes.iter().zip(["accept", "reject"]) {
+            let response = app
+                .post_form(
+                    &format!("/learners/{}/contact-changes", learner.0),
+                    &[("csrf", &csrf), ("change", change), ("decision", decision)],
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        }
+        let after = contact_points(app.db.conn(), organisation.id, learner)
+            .await
+            .expect("points")
+            .len();
+        assert_eq!(
+            after,
+            before + 1,
+            "only the accepted change becomes a contact point"
+        );
+
+        // A second link, revoked, stops working.
+        let response = app
+            .post_form(
+                &format!("/learners/{}/survey-links", learner.0),
+                &[("csrf", &csrf), ("survey", "quick-check"), ("language", "")],
+            )
+            .await;
+        let page = response.text().await.expect("page");
+        let at = page.find(&app.url("/s/")).expect("link");
+        let second: String = page[at..].chars().take_while(|c| *c != '"').collect();
+        let second = second.trim_start_matches(&app.url("")).to_owned();
+        assert_eq!(learner_site.get(&second).await.status(), StatusCode::OK);
+        let (_, page) = app.get_text(&record).await;
+        let at = page
+            .find("name=\"invitation\" value=\"")
+            .expect("a revoke button")
+            + "name=\"invitation\" value=\"".len();
+        let invitation: String = page[at..].chars().take_while(|c| c.is_ascii_digit()).collect();
+        let response = app
+            .post_form(
+                &format!("/learners/{}/survey-links/revoke", learner.0),
+                &[("csrf", &csrf), ("invitation", &invitation)],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(learner_site.get(&second).await.status(), StatusCode::NOT_FOUND);
+    }
+
+    on_both_backends!(staff_make_links_see_answers_and_decide_contact_changes);
+}
