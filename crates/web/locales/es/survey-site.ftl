@@ -40,3 +40,4 @@ survey-site-error-exclusive = Marca solo «{ $none }» o elige otras opciones
 survey-site-date-day = Día
 survey-site-date-month = Mes
 survey-site-date-year = Año
+survey-site-or = o

@@ -40,3 +40,4 @@ survey-site-error-exclusive = Vali ainult „{ $none }” või vali muud vastuse
 survey-site-date-day = Päev
 survey-site-date-month = Kuu
 survey-site-date-year = Aasta
+survey-site-or = või

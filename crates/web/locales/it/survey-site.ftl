@@ -40,3 +40,4 @@ survey-site-error-exclusive = Seleziona solo «{ $none }» oppure scegli altre o
 survey-site-date-day = Giorno
 survey-site-date-month = Mese
 survey-site-date-year = Anno
+survey-site-or = o

@@ -40,3 +40,4 @@ survey-site-error-exclusive = Kies alleen ‘{ $none }’, of kies andere antwoo
 survey-site-date-day = Dag
 survey-site-date-month = Maand
 survey-site-date-year = Jaar
+survey-site-or = of
