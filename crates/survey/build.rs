@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
-fn collect(dir: &Path, root: &Path, out: &mut Vec<PathBuf>) {
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     println!("cargo::rerun-if-changed={}", dir.display());
     let Ok(entries) = fs::read_dir(dir) else {
         return;
@@ -14,7 +14,7 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<PathBuf>) {
     for entry in entries {
         let path = entry.expect("readable surveys directory").path();
         if path.is_dir() {
-            collect(&path, root, out);
+            collect(&path, out);
         } else if path.extension().is_some_and(|ext| ext == "toml" || ext == "ftl") {
             println!("cargo::rerun-if-changed={}", path.display());
             out.push(path);
@@ -27,7 +27,7 @@ fn main() {
     let root = manifest.join("../../surveys");
     let root = root.canonicalize().unwrap_or(root);
     let mut files = Vec::new();
-    collect(&root, &root, &mut files);
+    collect(&root, &mut files);
     files.sort();
     let mut code = String::from(
         "/// Every survey file, by its path under `surveys/`.\npub static FILES: &[(&str, &str)] = &[\n",

@@ -34,7 +34,7 @@ impl SupportRequest {
     pub fn referral_notes(&self, survey: &str) -> String {
         let mut notes = format!("Asked for in the survey {survey}: {}", self.asked.join("; "));
         if let Some(said) = &self.notes {
-            notes.push_str("\n");
+            notes.push('\n');
             notes.push_str(said);
         }
         notes
