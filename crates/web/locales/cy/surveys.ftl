@@ -47,3 +47,7 @@ surveys-copy-link = Gwneud dolen bersonol
 surveys-choose-survey = Dewiswch arolwg ac iaith o'r rhestrau.
 surveys-choose-link = Dewiswch ddolen i'w thynnu'n ôl.
 surveys-choose-change = Dewiswch newid cyswllt ac a ddylid ei dderbyn.
+checkpoint-survey = Yr arolwg y mae'n ei anfon
+checkpoint-survey-hint = Yr arolwg y mae dysgwyr yn cael dolen bersonol iddo yn y pwynt gwirio hwn.
+checkpoint-survey-none = Dim arolwg
+validation-plan-survey = Dewiswch arolwg o'r rhestr

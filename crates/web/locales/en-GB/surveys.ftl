@@ -47,3 +47,7 @@ surveys-copy-link = Make a personal link
 surveys-choose-survey = Choose a survey and a language from the lists.
 surveys-choose-link = Choose a link to revoke.
 surveys-choose-change = Choose a contact change and whether to accept it.
+checkpoint-survey = Survey it sends
+checkpoint-survey-hint = The survey learners get a personal link to at this checkpoint.
+checkpoint-survey-none = No survey
+validation-plan-survey = Choose a survey from the list
