@@ -62,6 +62,9 @@ export async function startOnward(backend) {
   return {
     baseUrl,
     run: (args) => run(args, env),
+    /** Runs `onward ARGS` against this database and returns its standard output. */
+    capture: (args, extraEnv = {}) =>
+      execFileSync(ONWARD, args, { env: { ...process.env, ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] }).toString(),
     stop: async () => {
       server.kill('SIGTERM');
       await new Promise((resolve) => (server.exitCode !== null ? resolve() : server.on('exit', resolve)));

@@ -8,6 +8,12 @@ fn main() {
     let locales = Path::new("locales");
     println!("cargo::rerun-if-changed=locales");
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    // The learner site's six languages always have a catalogue (empty until a
+    // locale folder holds its survey-site.ftl), so the binary builds either way.
+    for code in ["en-GB", "cy", "es", "it", "nl", "et"] {
+        let target = Path::new(&out_dir).join(format!("{code}.ftl"));
+        fs::write(&target, "").unwrap_or_else(|error| panic!("{}: {error}", target.display()));
+    }
     for locale in fs::read_dir(locales).expect("crates/web/locales exists") {
         let locale = locale.expect("readable locales directory");
         if !locale.path().is_dir() {

@@ -24,6 +24,7 @@ const SETTINGS: &[&str] = &[
     "trusted_proxies",
     "session_lifetime_hours",
     "import_file_retention_hours",
+    "survey_link_days",
     "http",
 ];
 /// The keys of the `[http]` table ([`HttpSettings`]).
@@ -64,6 +65,8 @@ pub struct Settings {
     /// Hours an uploaded import file is kept when no import reads it (an
     /// import deletes the file it read at once).
     pub import_file_retention_hours: u32,
+    /// Days a personal survey link works (default 90).
+    pub survey_link_days: u32,
     /// Connection limits and timeouts of `serve`.
     pub http: HttpSettings,
 }
@@ -213,6 +216,7 @@ impl Default for Settings {
             public_url: None,
             trusted_proxies: Vec::new(),
             session_lifetime_hours: 12,
+            survey_link_days: 90,
         }
     }
 }
@@ -238,6 +242,9 @@ impl Settings {
         if self.session_lifetime_hours == 0 {
             anyhow::bail!("session_lifetime_hours must be at least 1");
         }
+        if self.survey_link_days == 0 {
+            anyhow::bail!("survey_link_days must be at least 1");
+        }
         let secure_cookies = self
             .secure_cookies
             .unwrap_or_else(|| public_url.as_ref().is_some_and(onward_web::PublicUrl::is_https));
@@ -249,6 +256,7 @@ impl Settings {
             trusted_proxies,
             session_lifetime: std::time::Duration::from_secs(u64::from(self.session_lifetime_hours) * 3600),
             import_file_retention_hours: self.import_file_retention_hours,
+            survey_link_days: self.survey_link_days,
         })
     }
 

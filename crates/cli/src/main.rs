@@ -4,6 +4,7 @@
 mod commands;
 mod config;
 mod import;
+mod survey;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -61,6 +62,9 @@ enum Command {
     /// Manage staff user accounts.
     #[command(subcommand)]
     User(commands::UserCommand),
+    /// Learner surveys: list them, or print a personal link for a learner.
+    #[command(subcommand)]
+    Survey(survey::SurveyCommand),
 }
 
 fn main() -> ExitCode {
@@ -99,6 +103,7 @@ fn main() -> ExitCode {
             Command::Worker(args) => commands::worker(&settings, args).await,
             Command::Org(command) => commands::org(&settings, command).await,
             Command::User(command) => commands::user(&settings, command).await,
+            Command::Survey(command) => survey::survey(&settings, command).await,
         }
     });
     match outcome {

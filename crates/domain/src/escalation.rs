@@ -175,6 +175,7 @@ mod tests {
             channels: channels.to_vec(),
             responsible: Role::ProgressionLead,
             max_attempts,
+            survey: None,
         }
     }
 

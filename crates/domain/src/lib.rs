@@ -25,6 +25,7 @@ pub mod postcode;
 pub mod programme;
 pub mod role;
 pub mod support;
+pub mod survey;
 pub mod sustained;
 pub mod tracking;
 pub mod tutor_group;

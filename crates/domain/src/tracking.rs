@@ -48,6 +48,9 @@ pub struct Checkpoint {
     pub responsible: Role,
     /// Attempts on one channel before moving to the next.
     pub max_attempts: u8,
+    /// The survey this checkpoint sends learners (a survey name, e.g.
+    /// `follow-up-3-6-month`; see surveys/FORMAT.md), if any.
+    pub survey: Option<String>,
 }
 
 /// The first `month`/`day` on or after `from`; 29 February falls back to the
@@ -205,6 +208,7 @@ fn checkpoint(
         channels: channels.to_vec(),
         responsible,
         max_attempts: 3,
+        survey: None,
     }
 }
 
@@ -240,7 +244,33 @@ pub fn shipped_plans_for(kind: OrganisationKind) -> Vec<TrackingPlan> {
         .collect()
 }
 
+/// The survey each shipped checkpoint sends, by checkpoint key (surveys/<name>).
+pub const SHIPPED_CHECKPOINT_SURVEYS: &[(&str, &str)] = &[
+    ("induction", "induction-baseline"),
+    ("exit", "exit"),
+    ("follow_up", "follow-up-3-6-month"),
+    ("sustained", "follow-up-12-month"),
+    ("roll_call", "quick-check"),
+    ("november_activity", "school-leaver-check"),
+    ("neet_follow_up", "quick-check"),
+    ("graduation", "vet-pre-graduation"),
+    ("six_months", "vet-post-graduation-6-month"),
+    ("one_year", "follow-up-12-month"),
+    ("five_years", "follow-up-12-month"),
+];
+
 pub fn shipped_plans() -> Vec<TrackingPlan> {
+    let mut plans = shipped_plans_without_surveys();
+    for point in plans.iter_mut().flat_map(|plan| plan.checkpoints.iter_mut()) {
+        point.survey = SHIPPED_CHECKPOINT_SURVEYS
+            .iter()
+            .find(|(key, _)| *key == point.key)
+            .map(|(_, survey)| (*survey).to_owned());
+    }
+    plans
+}
+
+fn shipped_plans_without_surveys() -> Vec<TrackingPlan> {
     use ContactChannel::{Email, InPerson, Letter, Phone, Sms};
     let remote = [Email, Sms, Phone];
     vec![

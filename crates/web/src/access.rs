@@ -43,6 +43,13 @@ pub const ROUTES: &[RouteAccess] = &[
     route("GET", "/healthz", Public),
     route("GET", "/static/{file}", Public),
     route("GET", "/favicon.ico", Public),
+    // The learner survey site (survey::): a personal link's token is the only key.
+    route("GET", "/s/{token}", Public),
+    route("GET", "/s/{token}/p/{page}", Public),
+    route("POST", "/s/{token}/p/{page}", Public),
+    route("GET", "/s/{token}/check", Public),
+    route("POST", "/s/{token}/check", Public),
+    route("GET", "/s/{token}/done", Public),
     route("GET", "/login", Public),
     route("GET", "/language/{code}", Public),
     route("POST", "/login", Public),
@@ -199,6 +206,26 @@ pub const ROUTES: &[RouteAccess] = &[
     route("GET", "/checkpoints/{id}/edit", Access::Action(ManagePlans)),
     route("POST", "/checkpoints/{id}", Access::Action(ManagePlans)),
     route("POST", "/checkpoints/{id}/remove", Access::Action(ManagePlans)),
+    // Learner surveys, staff side (ui::surveys).
+    route("GET", "/surveys", Access::Action(ViewCohorts)),
+    route("GET", "/surveys/{name}", Access::Action(ViewCohorts)),
+    route("GET", "/cohorts/{id}/surveys", Access::Action(ViewCohorts)),
+    route("GET", "/learners/{id}/surveys", Access::Action(ViewLearnerRecord)),
+    route(
+        "POST",
+        "/learners/{id}/survey-links",
+        Access::Action(RecordDestination),
+    ),
+    route(
+        "POST",
+        "/learners/{id}/survey-links/revoke",
+        Access::Action(RecordDestination),
+    ),
+    route(
+        "POST",
+        "/learners/{id}/contact-changes",
+        Access::Action(EditLearnerContacts),
+    ),
 ];
 
 pub fn route_access(method: &Method, path: &str) -> Option<Access> {

@@ -3,7 +3,7 @@
 
 use axum::Router;
 use axum::extract::Path;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
@@ -15,6 +15,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "onward.css",
         "text/css; charset=utf-8",
         include_bytes!("../static/onward.css"),
+    ),
+    (
+        "survey.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../static/survey.css"),
     ),
     (
         "onward.js",
@@ -39,12 +44,40 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
 ];
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/static/{file}", get(asset))
-        .route("/favicon.ico", get(|| asset(Path("favicon.svg".to_owned()))))
+    Router::new().route("/static/{file}", get(asset)).route(
+        "/favicon.ico",
+        get(|headers: HeaderMap| asset(Path("favicon.svg".to_owned()), headers)),
+    )
 }
 
-async fn asset(Path(file): Path<String>) -> Response {
+/// Assets also shipped gzipped (by `assets/build.sh`), served compressed to
+/// browsers that accept it: the learner site's stylesheet, for its page weight.
+const GZIPPED: &[(&str, &[u8])] = &[("survey.css", include_bytes!("../static/survey.css.gz"))];
+
+async fn asset(Path(file): Path<String>, headers: HeaderMap) -> Response {
+    let accepts_gzip = headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|value| value.split(',').any(|coding| coding.trim().starts_with("gzip")));
+    if accepts_gzip
+        && let Some((_, bytes)) = GZIPPED.iter().find(|(name, _)| *name == file)
+        && let Some((_, content_type, _)) = ASSETS.iter().find(|(name, _, _)| *name == file)
+    {
+        return (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+                (header::CONTENT_ENCODING, HeaderValue::from_static("gzip")),
+                (header::VARY, HeaderValue::from_static("Accept-Encoding")),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=86400"),
+                ),
+            ],
+            *bytes,
+        )
+            .into_response();
+    }
     match ASSETS.iter().find(|(name, _, _)| *name == file) {
         Some((_, content_type, bytes)) => (
             [

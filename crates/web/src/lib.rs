@@ -15,6 +15,7 @@ mod security_headers;
 mod sign_in_limits;
 mod startup;
 mod state;
+pub mod survey;
 mod tokens;
 mod ui;
 

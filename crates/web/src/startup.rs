@@ -36,6 +36,8 @@ pub struct WebConfig {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// How long a signed-in session lasts at most, however active.
     pub session_lifetime: std::time::Duration,
+    /// Days a personal survey link works.
+    pub survey_link_days: u32,
 }
 
 /// The longest a session lasts by default (one long working day).
@@ -51,6 +53,7 @@ impl Default for WebConfig {
             trusted_proxies: Vec::new(),
             session_lifetime: DEFAULT_SESSION_LIFETIME,
             import_file_retention_hours: onward_import::files::DEFAULT_RETENTION_HOURS,
+            survey_link_days: 90,
         }
     }
 }
@@ -136,6 +139,8 @@ pub struct Application {
 impl Application {
     /// Binds the configured address. A port already in use is reported with the address.
     pub async fn build(mut config: WebConfig, database: Database) -> anyhow::Result<Self> {
+        // A broken survey file refuses the start, naming the file and item.
+        onward_survey::shipped().map_err(|error| anyhow::anyhow!("survey files: {error}"))?;
         let listener = TcpListener::bind(&config.bind)
             .await
             .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", config.bind))?;
@@ -307,6 +312,7 @@ fn router(state: AppState, session_store: DatabaseSessionStore) -> Router {
         .merge(crate::ui::router())
         .merge(crate::health::router())
         .merge(crate::assets::router())
+        .merge(crate::survey::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::access::authorize,

@@ -12,6 +12,8 @@ pub struct AppState {
     pub config: WebConfig,
     /// Rate limits on sign-in attempts, by account, client and overall.
     pub sign_in_limits: Arc<SignInLimits>,
+    /// Rate limits on survey links that do not work (guessing).
+    pub survey_link_limits: Arc<crate::survey::limits::LinkLimits>,
 }
 
 impl AppState {
@@ -22,6 +24,7 @@ impl AppState {
             database,
             config,
             sign_in_limits: Arc::new(SignInLimits::default()),
+            survey_link_limits: Arc::default(),
         }
     }
 }

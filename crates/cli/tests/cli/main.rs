@@ -14,6 +14,7 @@ use onward_test_support::{TestBackend, TestClient, TestDatabase, csrf_from, fixt
 mod edge;
 mod import;
 mod setup;
+mod survey;
 
 fn onward() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_onward"));

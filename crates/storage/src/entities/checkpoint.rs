@@ -19,6 +19,8 @@ pub struct Model {
     pub channels: String,
     pub responsible_role: String,
     pub max_attempts: i16,
+    /// The survey this checkpoint sends (a name under surveys/), if any.
+    pub survey: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -29,6 +29,9 @@ pub struct Model {
     /// The record this one corrects (a correction is a new record; the old
     /// one stays in the history).
     pub corrects_id: Option<i64>,
+    /// The survey (name and version) a learner's answers made this record from.
+    pub survey_name: Option<String>,
+    pub survey_version: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

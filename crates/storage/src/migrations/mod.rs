@@ -20,6 +20,7 @@ mod m20261202_000604_setup_links;
 mod m20261202_000701_page_indexes;
 mod m20261202_000702_current_destination;
 mod m20261202_000703_tasks_by_stage;
+mod m20261202_000801_surveys;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000301_session_generation::Migration),
             Box::new(m20261202_000702_current_destination::Migration),
             Box::new(m20261202_000703_tasks_by_stage::Migration),
+            Box::new(m20261202_000801_surveys::Migration),
         ]
     }
 }

@@ -36,4 +36,6 @@ id_type!(
     SupportFlagId,
     ReferralId,
     JobId,
+    SurveyInvitationId,
+    ContactChangeId,
 );

@@ -5,7 +5,8 @@ use onward_domain::learner::{Ethnicity, Lldd, NewLearner, Sex};
 use onward_domain::tutor_group::TutorGroup;
 use onward_domain::uln::Uln;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    Set,
 };
 
 use super::{decode_opt, now};
@@ -121,6 +122,28 @@ pub async fn learner(conn: &impl ConnectionTrait, org: OrganisationId, id: Learn
     find_owned::<learner::Entity>(conn, org, id.0, || format!("learner {id}"))
         .await
         .and_then(from_model)
+}
+
+/// The learner of `org` whose ULN, else whose MIS id, is `identifier`.
+pub async fn learner_by_uln_or_mis_id(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    identifier: &str,
+) -> Result<Option<LearnerId>> {
+    let identifier = identifier.trim();
+    for column in [learner::Column::Uln, learner::Column::MisId] {
+        let found = learner::Entity::find_in(org)
+            .select_only()
+            .column(learner::Column::Id)
+            .filter(column.eq(identifier))
+            .into_tuple::<i64>()
+            .one(conn)
+            .await?;
+        if let Some(id) = found {
+            return Ok(Some(LearnerId(id)));
+        }
+    }
+    Ok(None)
 }
 
 /// One learner of the organisation that `scope` lets the user see; a learner

@@ -22,6 +22,7 @@ pub mod programmes;
 pub mod scope;
 pub mod setup;
 pub mod support;
+pub mod surveys;
 pub mod tasks;
 pub mod tenant;
 pub mod tokens;

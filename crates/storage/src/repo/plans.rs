@@ -90,6 +90,7 @@ fn checkpoint_model(
             .join(",")),
         responsible_role: Set(point.responsible.code().to_owned()),
         max_attempts: Set(i16::from(point.max_attempts)),
+        survey: Set(point.survey.clone()),
         ..Default::default()
     }
 }
@@ -111,6 +112,7 @@ pub(crate) fn checkpoint_from_model(model: checkpoint::Model) -> Result<Checkpoi
         anchor: decode(T, "anchor", &model.anchor)?,
         responsible: decode(T, "responsible_role", &model.responsible_role)?,
         max_attempts: u8::try_from(model.max_attempts).unwrap_or(u8::MAX),
+        survey: model.survey,
         key: model.key,
         name: model.name,
         fixed_month_day,

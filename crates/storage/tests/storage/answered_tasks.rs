@@ -31,6 +31,7 @@ fn checkpoint(key: &str, anchor: Anchor, offset_days: i32, channels: &[ContactCh
         channels: channels.to_vec(),
         responsible: Role::ProgressionLead,
         max_attempts: 2,
+        survey: None,
     }
 }
 

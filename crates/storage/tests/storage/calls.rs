@@ -38,6 +38,7 @@ fn call_plan(channels: &[ContactChannel], max_attempts: u8) -> TrackingPlan {
             channels: channels.to_vec(),
             responsible: Role::ProgressionLead,
             max_attempts,
+            survey: None,
         }],
     }
 }
@@ -359,6 +360,7 @@ async fn plans_are_edited_validated_and_copied(db: TestDatabase) {
         channels: vec![ContactChannel::Email, ContactChannel::Phone],
         responsible: Role::ProgressionLead,
         max_attempts: 2,
+        survey: None,
     };
     // Spring intentions: 100 days before leaving is normal, placed first.
     save_checkpoint(

@@ -6,4 +6,5 @@ mod calls;
 mod cohort_lists;
 mod records;
 mod scoping;
+mod surveys;
 mod users;

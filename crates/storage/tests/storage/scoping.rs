@@ -37,6 +37,7 @@ fn plan() -> TrackingPlan {
             channels: vec![ContactChannel::Phone],
             responsible: Role::ProgressionLead,
             max_attempts: 3,
+            survey: None,
         }],
     }
 }

@@ -22,6 +22,7 @@ pub mod setup;
 mod sign_in;
 pub(crate) mod staff;
 mod support;
+mod surveys;
 mod tutor_groups;
 mod unknowns;
 mod users;
@@ -53,4 +54,5 @@ pub fn router() -> Router<AppState> {
         .merge(calls::router())
         .merge(plans::router())
         .merge(tutor_groups::router())
+        .merge(surveys::router())
 }

@@ -177,6 +177,9 @@ struct CheckpointFields {
     responsible: String,
     #[serde(default)]
     max_attempts: String,
+    /// The survey the checkpoint sends (a shipped survey's name), or empty.
+    #[serde(default)]
+    survey: String,
     /// 1-based place in the plan.
     #[serde(default)]
     position: String,
@@ -209,6 +212,7 @@ impl CheckpointFields {
             channel_4: channel(3),
             responsible: point.responsible.code().to_owned(),
             max_attempts: point.max_attempts.to_string(),
+            survey: point.survey.clone().unwrap_or_default(),
             position: (position + 1).to_string(),
         }
     }
@@ -303,6 +307,16 @@ impl CheckpointFields {
                 None
             }
         };
+        let survey = match self.survey.trim() {
+            "" => None,
+            name if onward_survey::shipped().is_ok_and(|surveys| surveys.newest(name).is_some()) => {
+                Some(name.to_owned())
+            }
+            _ => {
+                error("survey", "validation-plan-survey");
+                None
+            }
+        };
         match (name, anchor, offset_days, responsible, max_attempts, position) {
             (
                 Some(name),
@@ -321,6 +335,7 @@ impl CheckpointFields {
                     channels,
                     responsible,
                     max_attempts,
+                    survey,
                 },
                 position,
             )),
@@ -361,6 +376,8 @@ struct Choices {
     roles: &'static [Role],
     /// 1..=places, for the position list.
     places: Vec<usize>,
+    /// The shipped surveys' names, for the survey list.
+    surveys: Vec<String>,
 }
 
 impl Choices {
@@ -370,6 +387,15 @@ impl Choices {
             channels: ContactChannel::ALL,
             roles: RESPONSIBLE,
             places: (1..=places).collect(),
+            surveys: onward_survey::shipped()
+                .map(|catalogue| {
+                    catalogue
+                        .latest()
+                        .into_iter()
+                        .map(|survey| survey.name.clone())
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
 }

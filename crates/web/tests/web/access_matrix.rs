@@ -271,6 +271,7 @@ async fn every_route_for_every_role(db: TestDatabase) {
         path.replace("{id}", &id)
             .replace("{record}", &record.0.to_string())
             .replace("{file}", "onward.css")
+            .replace("{name}", "follow-up-3-6-month")
             .replace(
                 "{token}",
                 "0000000000000000000000000000000000000000000000000000000000000000",

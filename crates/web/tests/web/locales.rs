@@ -337,3 +337,38 @@ fn every_import_column_description_has_a_key_in_every_locale() {
         assert_eq!(text("en-GB", &key, None), field.description(), "{key}");
     }
 }
+
+/// The learner site speaks six languages: every `survey-site-*` key is in each
+/// of them, in the same order, and none is left in English.
+#[test]
+fn every_learner_site_key_is_in_all_six_languages_and_none_is_english() {
+    use onward_web::survey::text::{SITE_LOCALES, keys_of, site_keys, text};
+    let keys = site_keys();
+    assert!(keys.len() > 30, "{keys:?}");
+    assert_eq!(SITE_LOCALES.len(), 6);
+    let args = [
+        ("organisation", "Coleg"),
+        ("date", "01/12/2026"),
+        ("min", "1"),
+        ("max", "9"),
+        ("none", "X"),
+    ];
+    for (code, source) in SITE_LOCALES {
+        assert_eq!(
+            keys_of(source),
+            keys,
+            "{code}: the learner-site keys differ from en-GB's"
+        );
+    }
+    for (code, _) in &SITE_LOCALES[1..] {
+        for key in &keys {
+            assert!(onward_web::survey::text::defines(code, key), "{code} lacks {key}");
+            let english = text("en-GB", key, &args);
+            let here = text(code, key, &args);
+            assert!(
+                here != english || english.chars().count() < 4,
+                "{code}: {key} is left in English: {here}"
+            );
+        }
+    }
+}

@@ -9,5 +9,6 @@ mod edge;
 mod locales;
 mod scoping;
 mod staff_pages;
+mod survey_site;
 mod tracking;
 mod welsh;

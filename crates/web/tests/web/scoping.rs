@@ -35,6 +35,7 @@ fn tutor_plan() -> TrackingPlan {
             channels: vec![ContactChannel::Phone],
             responsible: Role::Tutor,
             max_attempts: 3,
+            survey: None,
         }],
     }
 }

@@ -33,6 +33,7 @@ fn plan(anchor: Anchor, offset_days: i32, channels: &[ContactChannel]) -> Tracki
             channels: channels.to_vec(),
             responsible: Role::ProgressionLead,
             max_attempts: 2,
+            survey: None,
         }],
     }
 }

@@ -1,0 +1,43 @@
+### The learner survey site (/s/{token}): its chrome in Spanish (es).
+### Same keys, in the same order, as ../en-GB/survey-site.ftl.
+
+survey-site-skip = Saltar al contenido principal
+survey-site-language = Idioma
+survey-site-footer = Esta encuesta la realiza { $organisation }.
+survey-site-start = Empezar
+survey-site-consent-heading = Cómo usamos tus respuestas
+survey-site-resume = Ya has respondido algunas preguntas. Puedes seguir donde lo dejaste.
+survey-site-resume-button = Seguir
+survey-site-continue = Continuar
+survey-site-back = Atrás
+survey-site-optional = (opcional)
+survey-site-check-heading = Revisa tus respuestas
+survey-site-check-change = Cambiar
+survey-site-check-not-answered = Sin responder
+survey-site-check-send-heading = Ahora envía tus respuestas
+survey-site-check-send-body = Al enviar tus respuestas, aceptas que las usemos como se explica al principio de la encuesta.
+survey-site-submit = Enviar mis respuestas
+survey-site-done-title = Respuestas enviadas
+survey-site-done-body = Gracias. Hemos recibido tus respuestas. Ya puedes cerrar esta página.
+survey-site-done-viewing = Enviaste estas respuestas el { $date }. Aquí ya no puedes cambiarlas: ponte en contacto con nosotros si algo no está bien.
+survey-site-no-link-title = Este enlace no funciona
+survey-site-no-link-body = Puede que el enlace esté mal escrito, que haya caducado o que se haya retirado. Pide un enlace nuevo a la organización que te lo envió.
+survey-site-too-many = Has probado demasiados enlaces. Espera un minuto y vuelve a intentarlo.
+survey-site-problem-title = Lo sentimos, hay un problema con el servicio
+survey-site-problem-body = Inténtalo más tarde. Las respuestas que has dado hasta ahora están guardadas.
+survey-site-error-summary = Hay un problema
+survey-site-error-prefix = Hay un error:
+survey-site-error-required = Responde a esta pregunta
+survey-site-error-choose = Elige una opción
+survey-site-error-number = Escribe un número entero, como 12
+survey-site-error-number-range = Escribe un número del { $min } al { $max }
+survey-site-error-too-long = Usa { $max } caracteres como máximo
+survey-site-error-date = Escribe una fecha real, como 27 3 2026
+survey-site-error-date-future = La fecha tiene que ser la de hoy o una anterior
+survey-site-error-email = Escribe un correo electrónico con el formato correcto, como nombre@example.com
+survey-site-error-phone = Escribe un número de teléfono, como 07700 900 982
+survey-site-error-exclusive = Marca solo «{ $none }» o elige otras opciones
+survey-site-date-day = Día
+survey-site-date-month = Mes
+survey-site-date-year = Año
+survey-site-or = o

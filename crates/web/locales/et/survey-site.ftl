@@ -1,0 +1,43 @@
+### The learner survey site (/s/{token}): its chrome in Estonian (et).
+### Same keys, in the same order, as ../en-GB/survey-site.ftl.
+
+survey-site-skip = Liigu põhisisu juurde
+survey-site-language = Keel
+survey-site-footer = Seda küsitlust korraldab { $organisation }.
+survey-site-start = Alusta
+survey-site-consent-heading = Kuidas me sinu vastuseid kasutame
+survey-site-resume = Oled juba mõnele küsimusele vastanud. Võid jätkata sealt, kus pooleli jäi.
+survey-site-resume-button = Jätka
+survey-site-continue = Edasi
+survey-site-back = Tagasi
+survey-site-optional = (vabatahtlik)
+survey-site-check-heading = Kontrolli oma vastuseid
+survey-site-check-change = Muuda
+survey-site-check-not-answered = Vastamata
+survey-site-check-send-heading = Nüüd saada oma vastused
+survey-site-check-send-body = Vastused saates nõustud, et kasutame neid nii, nagu küsitluse alguses kirjeldatud.
+survey-site-submit = Saada minu vastused
+survey-site-done-title = Vastused on saadetud
+survey-site-done-body = Aitäh! Oleme sinu vastused kätte saanud. Võid selle lehe sulgeda.
+survey-site-done-viewing = Saatsid need vastused { $date }. Siin ei saa sa neid enam muuta: võta meiega ühendust, kui midagi on valesti.
+survey-site-no-link-title = See link ei tööta
+survey-site-no-link-body = Link võib olla valesti sisestatud, aegunud või tühistatud. Küsi uut linki organisatsioonilt, kes selle saatis.
+survey-site-too-many = Oled proovinud liiga palju linke. Oota minut ja proovi siis uuesti.
+survey-site-problem-title = Vabandust, teenusega on probleem
+survey-site-problem-body = Proovi hiljem uuesti. Sinu senised vastused on salvestatud.
+survey-site-error-summary = Tekkis probleem
+survey-site-error-prefix = Viga:
+survey-site-error-required = Vasta sellele küsimusele
+survey-site-error-choose = Vali üks vastus
+survey-site-error-number = Sisesta täisarv, näiteks 12
+survey-site-error-number-range = Sisesta arv vahemikus { $min } kuni { $max }
+survey-site-error-too-long = Kasuta kuni { $max } tähemärki
+survey-site-error-date = Sisesta õige kuupäev, näiteks 27 3 2026
+survey-site-error-date-future = Kuupäev peab olema täna või minevikus
+survey-site-error-email = Sisesta e-posti aadress õiges vormingus, näiteks nimi@example.com
+survey-site-error-phone = Sisesta telefoninumber, näiteks 07700 900 982
+survey-site-error-exclusive = Vali ainult „{ $none }” või vali muud vastused
+survey-site-date-day = Päev
+survey-site-date-month = Kuu
+survey-site-date-year = Aasta
+survey-site-or = või

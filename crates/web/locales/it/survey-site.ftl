@@ -1,0 +1,43 @@
+### The learner survey site (/s/{token}): its chrome in Italian (it).
+### Same keys, in the same order, as ../en-GB/survey-site.ftl.
+
+survey-site-skip = Vai al contenuto principale
+survey-site-language = Lingua
+survey-site-footer = Questo questionario è gestito da { $organisation }.
+survey-site-start = Inizia
+survey-site-consent-heading = Come usiamo le tue risposte
+survey-site-resume = Hai già risposto ad alcune domande. Puoi riprendere da dove avevi lasciato.
+survey-site-resume-button = Riprendi
+survey-site-continue = Continua
+survey-site-back = Indietro
+survey-site-optional = (facoltativo)
+survey-site-check-heading = Controlla le tue risposte
+survey-site-check-change = Modifica
+survey-site-check-not-answered = Nessuna risposta
+survey-site-check-send-heading = Ora invia le tue risposte
+survey-site-check-send-body = Inviando le risposte accetti che le usiamo come descritto all’inizio del questionario.
+survey-site-submit = Invia le mie risposte
+survey-site-done-title = Risposte inviate
+survey-site-done-body = Grazie. Abbiamo ricevuto le tue risposte. Puoi chiudere questa pagina.
+survey-site-done-viewing = Hai inviato queste risposte il { $date }. Qui non puoi più modificarle: contattaci se qualcosa non è corretto.
+survey-site-no-link-title = Questo collegamento non funziona
+survey-site-no-link-body = Il collegamento potrebbe essere scritto male, scaduto o ritirato. Chiedi un nuovo collegamento all’organizzazione che te lo ha inviato.
+survey-site-too-many = Hai provato troppi collegamenti. Aspetta un minuto e riprova.
+survey-site-problem-title = Siamo spiacenti, c’è un problema con il servizio
+survey-site-problem-body = Riprova più tardi. Le risposte date finora sono state salvate.
+survey-site-error-summary = C’è un problema
+survey-site-error-prefix = Errore:
+survey-site-error-required = Rispondi a questa domanda
+survey-site-error-choose = Scegli un’opzione
+survey-site-error-number = Scrivi un numero intero, per esempio 12
+survey-site-error-number-range = Scrivi un numero da { $min } a { $max }
+survey-site-error-too-long = Usa al massimo { $max } caratteri
+survey-site-error-date = Scrivi una data valida, per esempio 27 3 2026
+survey-site-error-date-future = La data deve essere oggi o nel passato
+survey-site-error-email = Scrivi un indirizzo di posta elettronica nel formato corretto, per esempio nome@example.com
+survey-site-error-phone = Scrivi un numero di telefono, per esempio 07700 900 982
+survey-site-error-exclusive = Seleziona solo «{ $none }» oppure scegli altre opzioni
+survey-site-date-day = Giorno
+survey-site-date-month = Mese
+survey-site-date-year = Anno
+survey-site-or = o

@@ -1,0 +1,43 @@
+### The learner survey site (/s/{token}): its chrome in Dutch (nl).
+### Same keys, in the same order, as ../en-GB/survey-site.ftl.
+
+survey-site-skip = Direct naar de hoofdinhoud
+survey-site-language = Taal
+survey-site-footer = Deze vragenlijst wordt uitgevoerd door { $organisation }.
+survey-site-start = Nu beginnen
+survey-site-consent-heading = Hoe we je antwoorden gebruiken
+survey-site-resume = Je hebt al een paar vragen beantwoord. Je kunt verdergaan waar je was gebleven.
+survey-site-resume-button = Verdergaan
+survey-site-continue = Doorgaan
+survey-site-back = Terug
+survey-site-optional = (niet verplicht)
+survey-site-check-heading = Controleer je antwoorden
+survey-site-check-change = Wijzigen
+survey-site-check-not-answered = Niet beantwoord
+survey-site-check-send-heading = Verstuur nu je antwoorden
+survey-site-check-send-body = Door je antwoorden te versturen, ga je ermee akkoord dat we ze gebruiken zoals aan het begin van de vragenlijst beschreven.
+survey-site-submit = Mijn antwoorden versturen
+survey-site-done-title = Antwoorden verstuurd
+survey-site-done-body = Bedankt. We hebben je antwoorden ontvangen. Je kunt deze pagina sluiten.
+survey-site-done-viewing = Je hebt deze antwoorden op { $date } verstuurd. Je kunt ze hier niet meer wijzigen: neem contact met ons op als er iets niet klopt.
+survey-site-no-link-title = Deze link werkt niet
+survey-site-no-link-body = Misschien is de link niet goed overgenomen, verlopen of ingetrokken. Vraag de organisatie die hem stuurde om een nieuwe link.
+survey-site-too-many = Je hebt te veel links geprobeerd. Wacht een minuut en probeer het dan opnieuw.
+survey-site-problem-title = Sorry, de dienst werkt nu niet goed
+survey-site-problem-body = Probeer het later opnieuw. Je antwoorden tot nu toe zijn bewaard.
+survey-site-error-summary = Er klopt iets niet
+survey-site-error-prefix = Fout:
+survey-site-error-required = Beantwoord deze vraag
+survey-site-error-choose = Kies een antwoord
+survey-site-error-number = Vul een heel getal in, zoals 12
+survey-site-error-number-range = Vul een getal in van { $min } tot en met { $max }
+survey-site-error-too-long = Gebruik { $max } tekens of minder
+survey-site-error-date = Vul een bestaande datum in, zoals 27 3 2026
+survey-site-error-date-future = De datum moet vandaag zijn of in het verleden liggen
+survey-site-error-email = Vul een e-mailadres in het juiste formaat in, zoals naam@example.com
+survey-site-error-phone = Vul een telefoonnummer in, zoals 07700 900 982
+survey-site-error-exclusive = Kies alleen ‘{ $none }’, of kies andere antwoorden
+survey-site-date-day = Dag
+survey-site-date-month = Maand
+survey-site-date-year = Jaar
+survey-site-or = of
