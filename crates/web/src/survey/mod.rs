@@ -210,6 +210,22 @@ async fn open(
     })
 }
 
+/// A unit of work for the learner behind a link: no user, the client's address.
+async fn learner_write(
+    state: &AppState,
+    organisation: onward_storage::OrganisationId,
+    client: std::net::IpAddr,
+) -> Result<onward_storage::Write, StorageError> {
+    state
+        .database
+        .write(Actor {
+            organisation,
+            user: None,
+            remote_addr: Some(client.to_string()),
+        })
+        .await
+}
+
 const OPEN_OR_DONE: &[LinkState] = &[LinkState::Open, LinkState::Completed];
 
 /// The start page: the survey's introduction and consent wording, then
@@ -379,14 +395,7 @@ async fn save(
     let json = serde_json::to_string(&submission.answers)
         .map_err(|error| Refused::Failed(link.lang, error.into()))?;
     let org = link.invitation.organisation;
-    let write = state
-        .database
-        .write(Actor {
-            organisation: org,
-            user: None,
-            remote_addr: Some(client.to_string()),
-        })
-        .await?;
+    let write = learner_write(&state, org, client).await?;
     let saved = save_page(&write, org, link.invitation.id, &page_id, &json).await?;
     write.commit().await?;
     if !saved {
@@ -485,14 +494,7 @@ async fn submit(
         tracing::info!(questions = ?result.ignored, survey = %link.survey.label(), "answers off the learner's route ignored");
     }
     let org = link.invitation.organisation;
-    let write = state
-        .database
-        .write(Actor {
-            organisation: org,
-            user: None,
-            remote_addr: Some(client.to_string()),
-        })
-        .await?;
+    let write = learner_write(&state, org, client).await?;
     let completion = complete_survey(&write, org, link.invitation.id, &result, today).await?;
     match completion {
         Completion::Done { .. } => {
