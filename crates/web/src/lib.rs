@@ -17,6 +17,7 @@ mod startup;
 mod state;
 mod tokens;
 mod ui;
+mod webhooks;
 
 pub use error::WebError;
 pub use onward_import::files::DEFAULT_RETENTION_HOURS as DEFAULT_IMPORT_FILE_RETENTION_HOURS;

@@ -36,6 +36,9 @@ pub struct WebConfig {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// How long a signed-in session lasts at most, however active.
     pub session_lifetime: std::time::Duration,
+    /// The secret SMS delivery receipts are signed with; without one the
+    /// receipt webhook answers 404.
+    pub sms_webhook_secret: Option<onward_notify::sms::WebhookSecret>,
 }
 
 /// The longest a session lasts by default (one long working day).
@@ -51,6 +54,7 @@ impl Default for WebConfig {
             trusted_proxies: Vec::new(),
             session_lifetime: DEFAULT_SESSION_LIFETIME,
             import_file_retention_hours: onward_import::files::DEFAULT_RETENTION_HOURS,
+            sms_webhook_secret: None,
         }
     }
 }
@@ -306,6 +310,7 @@ fn router(state: AppState, session_store: DatabaseSessionStore) -> Router {
     Router::new()
         .merge(crate::ui::router())
         .merge(crate::health::router())
+        .merge(crate::webhooks::router())
         .merge(crate::assets::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -18,6 +18,7 @@ mod m20261202_000602_destination_details;
 mod m20261202_000603_offer_history;
 mod m20261202_000604_setup_links;
 mod m20261202_000701_page_indexes;
+mod m20261202_000901_delivery_receipts;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000604_setup_links::Migration),
             Box::new(m20261202_000501_tutor_groups::Migration),
             Box::new(m20261202_000301_session_generation::Migration),
+            Box::new(m20261202_000901_delivery_receipts::Migration),
         ]
     }
 }
