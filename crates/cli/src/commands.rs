@@ -299,8 +299,9 @@ pub async fn demo(settings: &Settings, args: DemoArgs) -> anyhow::Result<()> {
     run_server(settings, &args.serve, database, true).await
 }
 
-/// Checks the email settings at start (a malformed `smtp.url` stops the
-/// process with the setting named) and says where email goes, password hidden.
+/// Checks the email and SMS settings at start (a malformed `smtp.url` stops
+/// the process with the setting named) and says where messages go, password
+/// and key hidden.
 fn report_email(settings: &Settings) -> anyhow::Result<()> {
     match settings.smtp.config()? {
         Some(smtp) => tracing::info!(
@@ -309,6 +310,12 @@ fn report_email(settings: &Settings) -> anyhow::Result<()> {
             "email is sent through this SMTP server"
         ),
         None => tracing::info!("email is off: set ONWARD_SMTP__URL and ONWARD_SMTP__FROM to send it"),
+    }
+    match settings.sms.config()? {
+        Some(sms) => tracing::info!(gateway = ?sms, "SMS is sent through this gateway"),
+        None => tracing::info!(
+            "SMS is off: set ONWARD_SMS__URL, ONWARD_SMS__KEY and ONWARD_SMS__TEMPLATE_ID to send it"
+        ),
     }
     Ok(())
 }

@@ -576,13 +576,8 @@ mod tests {
         assert!(settings.sms.config().expect("valid").is_none());
         assert!(settings.sms.webhook_secret().expect("valid").is_none());
         let settings = load(
-            "",
-            &[
-                ("ONWARD_SMS__URL", "https://sms.example"),
-                ("ONWARD_SMS__KEY", "k"),
-                ("ONWARD_SMS__TEMPLATE_ID", "t"),
-                ("ONWARD_SMS__WEBHOOK_SECRET", "0123456789abcdef"),
-            ],
+            "[sms]\nurl = \"https://sms.example\"\nkey = \"k\"\ntemplate_id = \"t\"\nwebhook_secret = \"0123456789abcdef\"\n",
+            &[],
         )
         .expect("valid");
         assert!(settings.sms.config().expect("valid").is_some());
@@ -608,7 +603,7 @@ mod tests {
     }
 
     #[test]
-    fn smtp_is_off_without_settings_and_read_from_the_environment_and_secret_files() {
+    fn smtp_is_off_without_settings_and_its_url_is_read_from_a_secret_file() {
         let settings = load("", &[]).expect("defaults");
         assert!(settings.smtp.config().expect("valid").is_none());
 
@@ -618,11 +613,8 @@ mod tests {
         std::fs::write(&secret, "smtps://apikey:topsecret@smtp.example:465\n").expect("write");
         let path = secret.to_string_lossy().into_owned();
         let settings = load(
-            "",
-            &[
-                ("ONWARD_SMTP__URL_FILE", &path),
-                ("ONWARD_SMTP__FROM", "noreply@college.example"),
-            ],
+            "[smtp]\nfrom = \"noreply@college.example\"\n",
+            &[("ONWARD_SMTP__URL_FILE", &path)],
         )
         .expect("valid");
         let config = settings.smtp.config().expect("valid").expect("on");
@@ -637,11 +629,8 @@ mod tests {
     #[test]
     fn a_malformed_smtp_url_is_refused_naming_the_setting_and_hiding_the_password() {
         let settings = load(
-            "",
-            &[
-                ("ONWARD_SMTP__URL", "smtps//user:topsecret@mail.example"),
-                ("ONWARD_SMTP__FROM", "noreply@college.example"),
-            ],
+            "[smtp]\nurl = \"smtps//user:topsecret@mail.example\"\nfrom = \"noreply@college.example\"\n",
+            &[],
         )
         .expect("valid");
         let err = settings.smtp.config().expect_err("malformed");

@@ -16,8 +16,8 @@ use onward_notify::templates::{PersonalLink, long_date, text};
 use qrcode::QrCode;
 use qrcode::render::svg;
 use typst::foundations::{Array, Bytes, Dict, IntoValue, Value};
-use typst::layout::PagedDocument;
 use typst_as_lib::TypstEngine;
+use typst_layout::PagedDocument;
 
 const TEMPLATE: &str = include_str!("letter.typ");
 /// The most letters one batch PDF holds (a print run is split above it).

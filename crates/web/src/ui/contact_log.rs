@@ -114,6 +114,7 @@ struct ContactLogForm {
 impl ContactLogForm {}
 
 /// What the form says, checked: the attempt to record (without learner and user).
+#[derive(Debug)]
 struct ParsedContact {
     channel: ContactChannel,
     direction: ContactDirection,

@@ -106,7 +106,7 @@ async fn a_contact_that_cannot_be_is_refused_with_messages_and_nothing_is_saved(
                 ("outcome", "no_answer"),
                 ("day", "1"),
                 ("month", "1"),
-                ("year", "2999"),
+                ("year", "2100"),
             ],
         )
         .await;
