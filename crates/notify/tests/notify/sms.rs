@@ -7,18 +7,18 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use onward_notify::sms::{HttpSmsGateway, Sms, SmsChannel, SmsConfig};
 
+/// What the gateway was sent: the Authorization header and the JSON body.
+type Received = Arc<Mutex<Vec<(Option<String>, serde_json::Value)>>>;
+
 /// A gateway on 127.0.0.1 that answers with `status` and keeps what it was sent.
 struct Gateway {
     url: String,
-    received: Arc<Mutex<Vec<(Option<String>, serde_json::Value)>>>,
+    received: Received,
     status: Arc<Mutex<StatusCode>>,
 }
 
 async fn gateway() -> Gateway {
-    type Shared = (
-        Arc<Mutex<Vec<(Option<String>, serde_json::Value)>>>,
-        Arc<Mutex<StatusCode>>,
-    );
+    type Shared = (Received, Arc<Mutex<StatusCode>>);
     async fn send(
         State((received, status)): State<Shared>,
         headers: HeaderMap,
