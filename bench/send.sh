@@ -9,11 +9,11 @@
 # Message-ID. The bar: Onward at 1,000 messages/s or more; the script exits 1
 # when it is not met or a message is missing or doubled.
 #
-#   bench/send.sh [MESSAGES] [CONCURRENCY]        (default 100000 16)
+#   bench/send.sh [MESSAGES] [CONCURRENCY]        (default 100000 64)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 messages="${1:-100000}"
-concurrency="${2:-16}"
+concurrency="${2:-64}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 # ONWARD_BENCH_PROFILE=debug runs an unoptimised build: slower, for a quick look only.
 profile="${ONWARD_BENCH_PROFILE:-release}"

@@ -6,7 +6,10 @@
 //! prebuilt one-line message, with the same concurrency and pool size).
 //! Each run checks that every message arrived exactly once (by Message-ID).
 //!
-//!   send_bench [MESSAGES] [CONCURRENCY]     (default 100000 16)
+//! Each of CONCURRENCY workers sends one message at a time over its own SMTP
+//! connection (the pool holds CONCURRENCY connections).
+//!
+//!   send_bench [MESSAGES] [CONCURRENCY]     (default 100000 64)
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -18,8 +21,6 @@ use onward_notify::Language;
 use onward_notify::email::{Email, EmailChannel, Sender, SmtpConfig, SmtpMailer};
 use onward_notify::templates::{Invitation, PersonalLink, invitation_email};
 use onward_test_support::smtp::SmtpSink;
-
-const POOL: u32 = 16;
 
 /// Runs `messages` sends on `concurrency` workers; `send(i)` sends message i.
 async fn drive<F, Fut>(messages: usize, concurrency: usize, send: F) -> Duration
@@ -79,7 +80,8 @@ fn arrived_once(sink: &SmtpSink, prefix: &str, messages: usize) -> Result<(), St
 async fn main() {
     let mut args = std::env::args().skip(1);
     let messages: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(100_000);
-    let concurrency: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(16);
+    let concurrency: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(64);
+    let pool = u32::try_from(concurrency).unwrap_or(u32::MAX);
 
     let sink = SmtpSink::start_with(false).await;
 
@@ -87,7 +89,7 @@ async fn main() {
     let transport: AsyncSmtpTransport<Tokio1Executor> =
         AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1")
             .port(sink.port)
-            .pool_config(lettre::transport::smtp::PoolConfig::new().max_size(POOL))
+            .pool_config(lettre::transport::smtp::PoolConfig::new().max_size(pool))
             .build();
     let baseline = drive(messages, concurrency, move |i| {
         let transport = transport.clone();
@@ -108,7 +110,7 @@ async fn main() {
     // Onward: the invitation in English or Welsh, rendered per learner, through SmtpMailer.
     let config = SmtpConfig::parse(&sink.url(), "noreply@onward.example")
         .expect("sink URL")
-        .with_max_connections(POOL);
+        .with_max_connections(pool);
     let mailer = SmtpMailer::new(&config).expect("mailer");
     let onward = drive(messages, concurrency, move |i| {
         let mailer = mailer.clone();
@@ -149,7 +151,7 @@ async fn main() {
     let onward_check = arrived_once(&sink, "onward-", messages);
 
     let rate = |elapsed: Duration| messages as f64 / elapsed.as_secs_f64();
-    println!("messages: {messages}, concurrency: {concurrency}, SMTP connections: {POOL}");
+    println!("messages: {messages}, concurrency: {concurrency}, SMTP connections: {pool}");
     println!(
         "baseline (bare lettre loop): {:.2} s, {:.0} messages/s, exactly once: {}",
         baseline.as_secs_f64(),
