@@ -195,9 +195,10 @@ fn unknown_onward_variables_are_warned_about_with_the_nearest_setting() {
         "{output}"
     );
     // Under a table Onward has ([smtp]), an unknown key is an error, not a warning.
-    let (ok, output) = run(onward()
-        .env("ONWARD_SMTP__HOST", "mail.example")
-        .args(["migrate", "--database-url", &url]));
+    let (ok, output) =
+        run(onward()
+            .env("ONWARD_SMTP__HOST", "mail.example")
+            .args(["migrate", "--database-url", &url]));
     assert!(!ok, "{output}");
     assert!(output.contains("host"), "{output}");
     // Known settings and the test tooling's variables draw no warning.
