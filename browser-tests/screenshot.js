@@ -25,6 +25,14 @@ try {
   await page.getByRole('button', { name: 'Save contact detail' }).click();
   await page.locator('.govuk-error-summary').waitFor();
   await page.screenshot({ path: `${out}contact-error.png` });
+  // Outreach: a contact logged by hand (docs/outreach.md).
+  await page.goto(`${onward.baseUrl}/learners?q=smith`);
+  await page.locator('tbody tr th a').first().click();
+  await page.getByRole('link', { name: 'Log a contact' }).click();
+  await page.getByLabel('Letter', { exact: true }).check();
+  await page.getByLabel('Sent, no reply yet').check();
+  await page.getByLabel('Notes (optional)').fill('Survey letter posted to the home address');
+  await page.screenshot({ path: `${out}contact-log.png`, fullPage: true });
   // Intentions and support (staff guide: intentions, September Guarantee, support).
   const adviser = await newPage(browser, { viewport: { width: 1100, height: 800 } });
   await signIn(adviser, onward.baseUrl, 'iag.adviser@salt-training.example');

@@ -177,6 +177,7 @@ async fn run_server(
 ) -> anyhow::Result<()> {
     let bind = args.bind.clone().unwrap_or_else(|| settings.bind.clone());
     let config: WebConfig = settings.web_config(bind, demo)?;
+    report_email(settings)?;
     if config.public_url.is_none() && !demo {
         eprintln!(
             "public_url is not set, so Onward cannot make invitation or password-reset links. \
@@ -298,7 +299,29 @@ pub async fn demo(settings: &Settings, args: DemoArgs) -> anyhow::Result<()> {
     run_server(settings, &args.serve, database, true).await
 }
 
+/// Checks the email and SMS settings at start (a malformed `smtp.url` stops
+/// the process with the setting named) and says where messages go, password
+/// and key hidden.
+fn report_email(settings: &Settings) -> anyhow::Result<()> {
+    match settings.smtp.config()? {
+        Some(smtp) => tracing::info!(
+            smtp = %smtp.redacted_url(),
+            from = %smtp.from_address(),
+            "email is sent through this SMTP server"
+        ),
+        None => tracing::info!("email is off: set ONWARD_SMTP__URL and ONWARD_SMTP__FROM to send it"),
+    }
+    match settings.sms.config()? {
+        Some(sms) => tracing::info!(gateway = ?sms, "SMS is sent through this gateway"),
+        None => tracing::info!(
+            "SMS is off: set ONWARD_SMS__URL, ONWARD_SMS__KEY and ONWARD_SMS__TEMPLATE_ID to send it"
+        ),
+    }
+    Ok(())
+}
+
 pub async fn worker(settings: &Settings, args: WorkerArgs) -> anyhow::Result<()> {
+    report_email(settings)?;
     let database = open(&database_url(settings, &args.database, DEFAULT_DATABASE_URL)).await?;
     let runner = onward_jobs::Runner::new(
         database.clone(),

@@ -26,6 +26,8 @@ const SETTINGS: &[&str] = &[
     "import_file_retention_hours",
     "survey_link_days",
     "http",
+    "smtp",
+    "sms",
 ];
 /// The keys of the `[http]` table ([`HttpSettings`]).
 const HTTP_SETTINGS: &[&str] = &[
@@ -34,6 +36,10 @@ const HTTP_SETTINGS: &[&str] = &[
     "request_timeout_seconds",
     "upload_timeout_seconds",
 ];
+/// The keys of the `[smtp]` table ([`SmtpSettings`]).
+const SMTP_SETTINGS: &[&str] = &["url", "from", "max_connections"];
+/// The keys of the `[sms]` table ([`SmsSettings`]).
+const SMS_SETTINGS: &[&str] = &["url", "key", "template_id", "webhook_secret"];
 /// `ONWARD_*` variables that are not configuration: the test suite's, the
 /// benchmarks' and the browser tests'.
 const TOOLING_VARIABLES: &[&str] = &["ONWARD_BIN", "ONWARD_ABORT_BEFORE_COMMIT"];
@@ -69,6 +75,109 @@ pub struct Settings {
     pub survey_link_days: u32,
     /// Connection limits and timeouts of `serve`.
     pub http: HttpSettings,
+    /// Where email is sent through (off when unset).
+    pub smtp: SmtpSettings,
+    /// The SMS gateway and its delivery receipts (off when unset).
+    pub sms: SmsSettings,
+}
+
+/// `[sms]`: the HTTP gateway SMS go through and the secret its delivery
+/// receipts are signed with (see docs/outreach.md). `key` and
+/// `webhook_secret` are secrets: `ONWARD_SMS__KEY_FILE`,
+/// `ONWARD_SMS__WEBHOOK_SECRET_FILE`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmsSettings {
+    /// The gateway's base URL, e.g. `https://sms-gateway.example`.
+    pub url: Option<String>,
+    /// The gateway's API key.
+    pub key: Option<String>,
+    /// The gateway's template whose content is `((body))`.
+    pub template_id: Option<String>,
+    /// The shared secret of `POST /webhooks/sms/{org}/receipts` (16 characters or more).
+    pub webhook_secret: Option<String>,
+}
+
+fn non_empty(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+impl SmsSettings {
+    /// The checked gateway settings, `None` when SMS is off (no `url`).
+    pub fn config(&self) -> anyhow::Result<Option<onward_notify::sms::SmsConfig>> {
+        let Some(url) = non_empty(&self.url) else {
+            return Ok(None);
+        };
+        let key = non_empty(&self.key).unwrap_or_default();
+        let template = non_empty(&self.template_id).unwrap_or_default();
+        onward_notify::sms::SmsConfig::parse(&url, &key, &template)
+            .map(Some)
+            .map_err(|err| anyhow::anyhow!("{err}"))
+    }
+
+    /// The receipts' secret, `None` when unset (the webhook then answers 404).
+    pub fn webhook_secret(&self) -> anyhow::Result<Option<onward_notify::sms::WebhookSecret>> {
+        non_empty(&self.webhook_secret)
+            .map(|secret| {
+                onward_notify::sms::WebhookSecret::new(&secret).map_err(|err| anyhow::anyhow!("{err}"))
+            })
+            .transpose()
+    }
+}
+
+/// `[smtp]`: the mail server email goes through (see docs/operations.md).
+/// Both `url` and `from` set turns email on; neither leaves it off.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmtpSettings {
+    /// `smtp://HOST:PORT`, `smtp://HOST:PORT?tls=required` (STARTTLS) or
+    /// `smtps://USER:PASSWORD@HOST[:PORT]`; a secret, so
+    /// `ONWARD_SMTP__URL_FILE` may name a file holding it.
+    pub url: Option<String>,
+    /// The sending address, e.g. `noreply@college.example`; each
+    /// organisation's name is shown as the sender.
+    pub from: Option<String>,
+    /// SMTP connections kept open at most.
+    pub max_connections: Option<u32>,
+}
+
+impl SmtpSettings {
+    /// The checked SMTP configuration, `None` when email is off. A malformed
+    /// URL or address, or one of the two without the other, is refused with
+    /// the setting named (and never the password).
+    pub fn config(&self) -> anyhow::Result<Option<onward_notify::email::SmtpConfig>> {
+        let set = |value: &Option<String>| {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        match (set(&self.url), set(&self.from)) {
+            (None, None) => Ok(None),
+            (Some(_), None) => anyhow::bail!(
+                "smtp.url is set but smtp.from is not: set ONWARD_SMTP__FROM to the sending address"
+            ),
+            (None, Some(_)) => {
+                anyhow::bail!("smtp.from is set but smtp.url is not: set ONWARD_SMTP__URL to the mail server")
+            }
+            (Some(url), Some(from)) => {
+                let mut config = onward_notify::email::SmtpConfig::parse(&url, &from)
+                    .map_err(|err| anyhow::anyhow!("{err}"))?;
+                if let Some(max) = self.max_connections {
+                    if max == 0 {
+                        anyhow::bail!("smtp.max_connections must be at least 1");
+                    }
+                    config = config.with_max_connections(max);
+                }
+                Ok(Some(config))
+            }
+        }
+    }
 }
 
 /// `[http]`: what `serve` accepts from the network (see docs/operations.md).
@@ -140,12 +249,22 @@ impl std::fmt::Display for UnknownVariable {
 fn known_variables() -> Vec<String> {
     SETTINGS
         .iter()
-        .filter(|key| **key != "http")
+        .filter(|key| !["http", "smtp", "sms"].contains(key))
         .map(|key| format!("ONWARD_{}", key.to_ascii_uppercase()))
         .chain(
             HTTP_SETTINGS
                 .iter()
                 .map(|key| format!("ONWARD_HTTP__{}", key.to_ascii_uppercase())),
+        )
+        .chain(
+            SMTP_SETTINGS
+                .iter()
+                .map(|key| format!("ONWARD_SMTP__{}", key.to_ascii_uppercase())),
+        )
+        .chain(
+            SMS_SETTINGS
+                .iter()
+                .map(|key| format!("ONWARD_SMS__{}", key.to_ascii_uppercase())),
         )
         .collect()
 }
@@ -213,6 +332,8 @@ impl Default for Settings {
             log: "info".to_owned(),
             import_file_retention_hours: onward_import::files::DEFAULT_RETENTION_HOURS,
             http: HttpSettings::default(),
+            smtp: SmtpSettings::default(),
+            sms: SmsSettings::default(),
             public_url: None,
             trusted_proxies: Vec::new(),
             session_lifetime_hours: 12,
@@ -257,6 +378,7 @@ impl Settings {
             session_lifetime: std::time::Duration::from_secs(u64::from(self.session_lifetime_hours) * 3600),
             import_file_retention_hours: self.import_file_retention_hours,
             survey_link_days: self.survey_link_days,
+            sms_webhook_secret: self.sms.webhook_secret()?,
         })
     }
 
@@ -370,7 +492,8 @@ mod tests {
     fn unknown_onward_variables_are_named_with_the_nearest_setting() {
         let vars = [
             ("ONWARD_DATABSE_URL", "sqlite://x.db"),
-            ("ONWARD_SMTP__HOST", "mail.example"),
+            ("ONWARD_MAIL__HOST", "mail.example"),
+            ("ONWARD_SMTP__URL", "smtp://127.0.0.1:2525"),
             ("ONWARD_BIND", "127.0.0.1:1"),
             ("ONWARD_DATABASE_URL_FILE", "/run/secrets/db"),
             ("ONWARD_HTTP__MAX_CONNECTIONS", "10"),
@@ -393,7 +516,7 @@ mod tests {
                     nearest: Some("ONWARD_LOG".to_owned())
                 },
                 UnknownVariable {
-                    name: "ONWARD_SMTP__HOST".to_owned(),
+                    name: "ONWARD_MAIL__HOST".to_owned(),
                     nearest: None
                 },
             ]
@@ -426,6 +549,104 @@ mod tests {
         let mut listed = HTTP_SETTINGS.to_vec();
         listed.sort_unstable();
         assert_eq!(http_keys, listed);
+        let smtp = SmtpSettings {
+            url: Some(String::new()),
+            from: Some(String::new()),
+            max_connections: Some(1),
+        };
+        let smtp: Dict = Figment::from(Serialized::defaults(smtp))
+            .extract()
+            .expect("serialisable");
+        let mut smtp_keys: Vec<&str> = smtp.keys().map(String::as_str).collect();
+        smtp_keys.sort_unstable();
+        let mut listed = SMTP_SETTINGS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(smtp_keys, listed);
+        let sms = SmsSettings {
+            url: Some(String::new()),
+            key: Some(String::new()),
+            template_id: Some(String::new()),
+            webhook_secret: Some(String::new()),
+        };
+        let sms: Dict = Figment::from(Serialized::defaults(sms))
+            .extract()
+            .expect("serialisable");
+        let mut sms_keys: Vec<&str> = sms.keys().map(String::as_str).collect();
+        sms_keys.sort_unstable();
+        let mut listed = SMS_SETTINGS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(sms_keys, listed);
+    }
+
+    #[test]
+    fn sms_settings_are_checked_and_a_short_webhook_secret_is_refused() {
+        let settings = load("", &[]).expect("defaults");
+        assert!(settings.sms.config().expect("valid").is_none());
+        assert!(settings.sms.webhook_secret().expect("valid").is_none());
+        let settings = load(
+            "[sms]\nurl = \"https://sms.example\"\nkey = \"k\"\ntemplate_id = \"t\"\nwebhook_secret = \"0123456789abcdef\"\n",
+            &[],
+        )
+        .expect("valid");
+        assert!(settings.sms.config().expect("valid").is_some());
+        let secret = settings.sms.webhook_secret().expect("valid").expect("set");
+        assert!(!format!("{secret:?}").contains("0123"));
+        let settings = load(
+            "[sms]\nurl = \"https://sms.example\"\nwebhook_secret = \"short\"\n",
+            &[],
+        )
+        .expect("valid toml");
+        assert!(
+            settings
+                .sms
+                .config()
+                .expect_err("no key")
+                .to_string()
+                .contains("sms.key")
+        );
+        let err = settings
+            .web_config("127.0.0.1:0".to_owned(), false)
+            .expect_err("short secret");
+        assert!(err.to_string().contains("sms.webhook_secret"), "{err}");
+    }
+
+    #[test]
+    fn smtp_is_off_without_settings_and_its_url_is_read_from_a_secret_file() {
+        let settings = load("", &[]).expect("defaults");
+        assert!(settings.smtp.config().expect("valid").is_none());
+
+        let dir = std::env::temp_dir().join(format!("onward-smtp-secret-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let secret = dir.join("smtp-url");
+        std::fs::write(&secret, "smtps://apikey:topsecret@smtp.example:465\n").expect("write");
+        let path = secret.to_string_lossy().into_owned();
+        let settings = load(
+            "[smtp]\nfrom = \"noreply@college.example\"\n",
+            &[("ONWARD_SMTP__URL_FILE", &path)],
+        )
+        .expect("valid");
+        let config = settings.smtp.config().expect("valid").expect("on");
+        assert_eq!(config.redacted_url(), "smtps://apikey:***@smtp.example:465");
+        assert_eq!(config.from_address().to_string(), "noreply@college.example");
+
+        let settings = load("[smtp]\nurl = \"smtp://127.0.0.1:2525\"\n", &[]).expect("valid toml");
+        let err = settings.smtp.config().expect_err("no from");
+        assert!(err.to_string().contains("smtp.from"), "{err}");
+    }
+
+    #[test]
+    fn a_malformed_smtp_url_is_refused_naming_the_setting_and_hiding_the_password() {
+        let settings = load(
+            "[smtp]\nurl = \"smtps//user:topsecret@mail.example\"\nfrom = \"noreply@college.example\"\n",
+            &[],
+        )
+        .expect("valid");
+        let err = settings.smtp.config().expect_err("malformed");
+        let message = err.to_string();
+        assert!(message.starts_with("smtp.url:"), "{message}");
+        assert!(!message.contains("topsecret"), "{message}");
+        let err = load("[smtp]\nhost = \"mail\"\n", &[]).expect_err("unknown key");
+        assert!(err.to_string().contains("host"), "{err}");
     }
 
     #[test]

@@ -36,6 +36,28 @@ code_enum! {
         Bounced = "bounced", "Bounced";
         Refused = "refused", "Refused";
         Replied = "replied", "Replied";
+        Sent = "sent", "Sent, no reply yet";
+    }
+}
+
+/// The channels a member of staff logs a contact on by hand (the call queue
+/// records phone calls; partner data arrives by import).
+pub const LOGGED_BY_HAND: &[ContactChannel] = &[
+    ContactChannel::Email,
+    ContactChannel::Sms,
+    ContactChannel::Letter,
+    ContactChannel::InPerson,
+    ContactChannel::SocialMedia,
+    ContactChannel::Phone,
+];
+
+/// Whether an outcome can be said of a contact in this direction: a learner
+/// who got in touch (inbound) was in touch, so only outcomes where contact was
+/// made fit it.
+pub fn outcome_fits(direction: ContactDirection, outcome: ContactOutcome) -> bool {
+    match direction {
+        ContactDirection::Outbound => true,
+        ContactDirection::Inbound => outcome.is_contact_made(),
     }
 }
 
@@ -49,6 +71,19 @@ impl ContactOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_inbound_contact_is_always_contact_made() {
+        for outcome in ContactOutcome::ALL {
+            assert!(outcome_fits(ContactDirection::Outbound, *outcome));
+            assert_eq!(
+                outcome_fits(ContactDirection::Inbound, *outcome),
+                outcome.is_contact_made(),
+                "{outcome:?}"
+            );
+        }
+        assert!(!outcome_fits(ContactDirection::Inbound, ContactOutcome::Sent));
+    }
 
     #[test]
     fn refusing_is_contact_but_a_voicemail_is_not() {

@@ -39,6 +39,9 @@ code_enum! {
         ManageReferrals = "manage_referrals", "Manage referrals";
         /// Work through a checkpoint's call queue: see numbers, record calls and destinations.
         WorkCallQueue = "work_call_queue", "Work the call queue";
+        /// Log a contact made by hand (email, SMS, letter, in person, social
+        /// media, or the learner getting in touch) with its outcome.
+        LogContact = "log_contact", "Log a contact";
         /// Create, copy and edit tracking plans and their checkpoints.
         ManagePlans = "manage_plans", "Manage tracking plans";
     }
@@ -67,7 +70,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         RecordOffer | ManageReferrals => matches!(role, Admin | ProgressionLead | IagAdviser),
         // PRODUCT.md §1: verifying destinations is the progression team's (with IAG).
         VerifyDestination => matches!(role, Admin | ProgressionLead | IagAdviser),
-        WorkCallQueue => matches!(role, Admin | ProgressionLead | IagAdviser | Tutor),
+        // Whoever works with learners notes how they reached them (seed 001's roll-call).
+        WorkCallQueue | LogContact => matches!(role, Admin | ProgressionLead | IagAdviser | Tutor),
         // PRODUCT.md §1: plans are an administrator's.
         ManagePlans => role == Admin,
     }
@@ -84,6 +88,7 @@ mod tests {
             Action::ViewLearnerRecord,
             Action::EditLearnerContacts,
             Action::WorkCallQueue,
+            Action::LogContact,
         ] {
             for role in Role::ALL {
                 assert_eq!(

@@ -14,6 +14,7 @@ mod app;
 mod database;
 pub mod fixtures;
 pub mod generate;
+pub mod smtp;
 pub mod snapshot;
 
 #[cfg(feature = "app")]

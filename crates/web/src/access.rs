@@ -41,6 +41,8 @@ use Action::*;
 /// Every route of the staff app and what it requires.
 pub const ROUTES: &[RouteAccess] = &[
     route("GET", "/healthz", Public),
+    // The gateway's signature is the credential (webhooks.rs).
+    route("POST", "/webhooks/sms/{org}/receipts", Public),
     route("GET", "/static/{file}", Public),
     route("GET", "/favicon.ico", Public),
     // The learner survey site (survey::): a personal link's token is the only key.
@@ -162,6 +164,12 @@ pub const ROUTES: &[RouteAccess] = &[
         "/learners/{id}/offers/status",
         Access::Action(RecordOffer),
     ),
+    route(
+        "GET",
+        "/learners/{id}/contact-log/new",
+        Access::Action(LogContact),
+    ),
+    route("POST", "/learners/{id}/contact-log", Access::Action(LogContact)),
     route("GET", "/learners/{id}/flags/new", Access::Action(FlagLearner)),
     route("POST", "/learners/{id}/flags", Access::Action(FlagLearner)),
     route(

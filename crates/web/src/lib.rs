@@ -18,6 +18,7 @@ mod state;
 pub mod survey;
 mod tokens;
 mod ui;
+mod webhooks;
 
 pub use error::WebError;
 pub use onward_import::files::DEFAULT_RETENTION_HOURS as DEFAULT_IMPORT_FILE_RETENTION_HOURS;

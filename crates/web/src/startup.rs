@@ -38,6 +38,9 @@ pub struct WebConfig {
     pub session_lifetime: std::time::Duration,
     /// Days a personal survey link works.
     pub survey_link_days: u32,
+    /// The secret SMS delivery receipts are signed with; without one the
+    /// receipt webhook answers 404.
+    pub sms_webhook_secret: Option<onward_notify::sms::WebhookSecret>,
 }
 
 /// The longest a session lasts by default (one long working day).
@@ -54,6 +57,7 @@ impl Default for WebConfig {
             session_lifetime: DEFAULT_SESSION_LIFETIME,
             import_file_retention_hours: onward_import::files::DEFAULT_RETENTION_HOURS,
             survey_link_days: 90,
+            sms_webhook_secret: None,
         }
     }
 }
@@ -311,6 +315,7 @@ fn router(state: AppState, session_store: DatabaseSessionStore) -> Router {
     Router::new()
         .merge(crate::ui::router())
         .merge(crate::health::router())
+        .merge(crate::webhooks::router())
         .merge(crate::assets::router())
         .merge(crate::survey::router())
         .route_layer(axum::middleware::from_fn_with_state(

@@ -177,7 +177,7 @@ fn unknown_onward_variables_are_warned_about_with_the_nearest_setting() {
     let (ok, output) = run(onward()
         .env("ONWARD_DATABSE_URL", "sqlite://elsewhere.db")
         .env("ONWARD_SECURE_COOKIE", "true")
-        .env("ONWARD_SMTP__HOST", "mail.example")
+        .env("ONWARD_MAIL__HOST", "mail.example")
         .args(["migrate", "--database-url", &url]));
     assert!(ok, "{output}");
     assert!(
@@ -191,9 +191,16 @@ fn unknown_onward_variables_are_warned_about_with_the_nearest_setting() {
         "{output}"
     );
     assert!(
-        output.contains("ONWARD_SMTP__HOST is not an Onward setting"),
+        output.contains("ONWARD_MAIL__HOST is not an Onward setting"),
         "{output}"
     );
+    // Under a table Onward has ([smtp]), an unknown key is an error, not a warning.
+    let (ok, output) =
+        run(onward()
+            .env("ONWARD_SMTP__HOST", "mail.example")
+            .args(["migrate", "--database-url", &url]));
+    assert!(!ok, "{output}");
+    assert!(output.contains("host"), "{output}");
     // Known settings and the test tooling's variables draw no warning.
     let (ok, output) = run(onward()
         .env("ONWARD_LOG", "info")

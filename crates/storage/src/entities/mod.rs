@@ -5,6 +5,7 @@ pub mod checkpoint;
 pub mod cohort;
 pub mod contact_attempt;
 pub mod contact_point;
+pub mod delivery_receipt;
 pub mod destination_record;
 pub mod destination_verification;
 pub mod enrolment;

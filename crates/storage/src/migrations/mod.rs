@@ -21,6 +21,7 @@ mod m20261202_000701_page_indexes;
 mod m20261202_000702_current_destination;
 mod m20261202_000703_tasks_by_stage;
 mod m20261202_000801_surveys;
+mod m20261202_000901_delivery_receipts;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000702_current_destination::Migration),
             Box::new(m20261202_000703_tasks_by_stage::Migration),
             Box::new(m20261202_000801_surveys::Migration),
+            Box::new(m20261202_000901_delivery_receipts::Migration),
         ]
     }
 }

@@ -143,3 +143,30 @@ pub async fn contact_attempts(
         })
         .collect()
 }
+
+/// The idempotency scope of the contact log form's key.
+const CONTACT_LOG_KEY: &str = "contact_log";
+
+/// What logging a contact did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContactLogged {
+    Recorded(ContactAttemptId),
+    /// The form's key was used before (a double submission): nothing new.
+    AlreadyRecorded(ContactAttemptId),
+}
+
+/// Logs a contact made by hand outside the call queue (an email or letter
+/// sent, a chat at results day, a message on social media, the learner
+/// getting in touch) in the caller's unit of work. The form's one-time key is
+/// claimed first, so a repeated submission records nothing more.
+pub async fn log_contact(write: &crate::Write, key: &str, new: &NewContactAttempt) -> Result<ContactLogged> {
+    let org = write.organisation()?;
+    if let super::idempotency::Claim::Done { subject } = write.claim(CONTACT_LOG_KEY, key).await? {
+        let id =
+            subject.ok_or_else(|| crate::StorageError::not_found("the contact logged with this form key"))?;
+        return Ok(ContactLogged::AlreadyRecorded(ContactAttemptId(id)));
+    }
+    let id = record_contact_attempt(write, org, new).await?;
+    write.settle(CONTACT_LOG_KEY, key, id.0).await?;
+    Ok(ContactLogged::Recorded(id))
+}

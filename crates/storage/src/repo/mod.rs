@@ -19,6 +19,7 @@ pub mod learners_by_hand;
 pub mod organisations;
 pub mod plans;
 pub mod programmes;
+pub mod receipts;
 pub mod scope;
 pub mod setup;
 pub mod support;

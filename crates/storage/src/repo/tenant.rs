@@ -7,7 +7,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PrimaryKeyTrait, QueryFilter, Select};
 
 use crate::entities::{
-    audit_event, checkpoint, cohort, contact_attempt, contact_point, destination_record,
+    audit_event, checkpoint, cohort, contact_attempt, contact_point, delivery_receipt, destination_record,
     destination_verification, enrolment, guarantee_offer, guarantee_offer_change, idempotency_key,
     import_file, import_file_chunk, import_issue, import_mapping, import_run, intention, learner,
     probable_duplicate, programme, referral, support_flag, survey_alumni, survey_answer, survey_consent,
@@ -78,6 +78,7 @@ tenant_scoped!(
     cohort,
     contact_attempt,
     contact_point,
+    delivery_receipt,
     destination_record,
     destination_verification,
     enrolment,

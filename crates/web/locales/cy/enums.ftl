@@ -27,6 +27,7 @@ enum-ContactOutcome-wrong_number = Rhif anghywir
 enum-ContactOutcome-bounced = Wedi'i wrthod yn ôl
 enum-ContactOutcome-refused = Wedi gwrthod
 enum-ContactOutcome-replied = Wedi ateb
+enum-ContactOutcome-sent = Wedi anfon, dim ateb eto
 
 ## Standard (crosswalk.rs)
 enum-Standard-ilr_dp = Cyrchfan a Dilyniant yr ILR
@@ -169,6 +170,7 @@ enum-Action-record_offer = Cofnodi cynigion Gwarant Medi
 enum-Action-flag_learner = Nodi bod dysgwr mewn perygl
 enum-Action-manage_referrals = Rheoli atgyfeiriadau
 enum-Action-work_call_queue = Gweithio drwy'r ciw galwadau
+enum-Action-log_contact = Cofnodi cyswllt
 enum-Action-manage_plans = Rheoli cynlluniau olrhain
 enum-Action-verify_destination = Dilysu cyrchfan
 

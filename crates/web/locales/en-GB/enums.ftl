@@ -27,6 +27,7 @@ enum-ContactOutcome-wrong_number = Wrong number
 enum-ContactOutcome-bounced = Bounced
 enum-ContactOutcome-refused = Refused
 enum-ContactOutcome-replied = Replied
+enum-ContactOutcome-sent = Sent, no reply yet
 
 ## Standard (crosswalk.rs)
 enum-Standard-ilr_dp = ILR Destination and Progression
@@ -169,6 +170,7 @@ enum-Action-record_offer = Record September Guarantee offers
 enum-Action-flag_learner = Flag a learner at risk
 enum-Action-manage_referrals = Manage referrals
 enum-Action-work_call_queue = Work the call queue
+enum-Action-log_contact = Log a contact
 enum-Action-manage_plans = Manage tracking plans
 enum-Action-verify_destination = Verify a destination
 

@@ -4,6 +4,7 @@ mod account;
 mod calls;
 pub(crate) mod chrome;
 mod cohorts;
+mod contact_log;
 mod destinations;
 mod download;
 mod form_errors;
@@ -52,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .merge(imports::router())
         .merge(support::router())
         .merge(calls::router())
+        .merge(contact_log::router())
         .merge(plans::router())
         .merge(tutor_groups::router())
         .merge(surveys::router())

@@ -1,0 +1,36 @@
+## The text of the messages sent to learners. Every locale has the same keys
+## in the same order (a test checks it). Arguments: $given_name, $organisation,
+## $link (the learner's personal link).
+
+## Email: an invitation to answer a survey through the personal link.
+email-invitation-subject = { $organisation }: dywedwch wrthym beth rydych chi'n ei wneud nawr
+email-greeting = Helo { $given_name },
+email-invitation-body = Hoffai { $organisation } wybod beth rydych chi'n ei wneud nawr ar ôl gadael. Mae'n cymryd tua dau funud.
+email-invitation-action = Atebwch y cwestiynau
+email-link-intro = Neu copïwch y ddolen hon i'ch porwr:
+email-sign-off = Diolch,
+email-unsubscribe-intro = Os nad ydych am glywed gennym drwy e-bost, gallwch ddad-danysgrifio:
+email-unsubscribe = Dad-danysgrifio
+
+## SMS: kept short, one segment where the language allows.
+sms-invitation = { $organisation }: dywedwch wrthym beth rydych chi'n ei wneud nawr, mae'n cymryd 2 funud: { $link } Atebwch STOP i optio allan.
+
+## Letter: printed, with a QR code of the personal link.
+letter-title = Dywedwch wrthym beth rydych chi'n ei wneud nawr
+letter-salutation = Annwyl { $given_name },
+letter-body = Hoffai { $organisation } wybod beth rydych chi'n ei wneud nawr ar ôl ein gadael. Mae eich atebion yn ein helpu i gefnogi dysgwyr fel chi a gwella ein cyrsiau. Mae'n cymryd tua dau funud.
+letter-scan = Sganiwch y cod QR gyda chamera eich ffôn, neu teipiwch y cyfeiriad hwn mewn porwr gwe:
+letter-sign-off = Yn gywir,
+letter-date = { $day } { $month } { $year }
+month-1 = Ionawr
+month-2 = Chwefror
+month-3 = Mawrth
+month-4 = Ebrill
+month-5 = Mai
+month-6 = Mehefin
+month-7 = Gorffennaf
+month-8 = Awst
+month-9 = Medi
+month-10 = Hydref
+month-11 = Tachwedd
+month-12 = Rhagfyr

@@ -1,0 +1,36 @@
+## The text of the messages sent to learners. Every locale has the same keys
+## in the same order (a test checks it). Arguments: $given_name, $organisation,
+## $link (the learner's personal link).
+
+## Email: an invitation to answer a survey through the personal link.
+email-invitation-subject = { $organisation }: tell us what you are doing now
+email-greeting = Hello { $given_name },
+email-invitation-body = { $organisation } would like to know what you are doing now that you have left. It takes about two minutes.
+email-invitation-action = Answer the questions
+email-link-intro = Or copy this link into your browser:
+email-sign-off = Thank you,
+email-unsubscribe-intro = If you would rather not hear from us by email, you can unsubscribe:
+email-unsubscribe = Unsubscribe
+
+## SMS: kept short, one segment where the language allows.
+sms-invitation = { $organisation }: tell us what you are doing now, it takes 2 minutes: { $link } Reply STOP to opt out.
+
+## Letter: printed, with a QR code of the personal link.
+letter-title = Tell us what you are doing now
+letter-salutation = Dear { $given_name },
+letter-body = { $organisation } would like to know what you are doing now that you have left us. Your answers help us support learners like you and improve our courses. It takes about two minutes.
+letter-scan = Scan the QR code with your phone's camera, or type this address into a web browser:
+letter-sign-off = Yours sincerely,
+letter-date = { $day } { $month } { $year }
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December

@@ -1,0 +1,320 @@
+//! The text of every message, in each [`Language`], through Fluent
+//! (`locales/<code>/messages.ftl`). Values from outside (names, the link) are
+//! arguments, never part of a pattern, and are escaped where HTML is built.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use chrono::{Datelike, NaiveDate};
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource};
+
+use crate::Language;
+
+/// Each language's Fluent source, compiled in.
+pub const SOURCES: &[(Language, &str)] = &[
+    (Language::EnglishGb, include_str!("../locales/en-GB/messages.ftl")),
+    (Language::Welsh, include_str!("../locales/cy/messages.ftl")),
+];
+
+/// The longest personal link accepted (the survey links are about 90 characters).
+pub const MAX_LINK_CHARS: usize = 1000;
+
+/// A learner's personal link: an absolute `http(s)` URL with nothing that
+/// could break out of a header, an HTML attribute or a line of text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonalLink(String);
+
+impl PersonalLink {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if text.chars().count() > MAX_LINK_CHARS {
+            return Err(format!("a personal link has at most {MAX_LINK_CHARS} characters"));
+        }
+        let url = url::Url::parse(text).map_err(|err| format!("not a link ({err})"))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err("a personal link starts with https:// or http:// and names a host".to_owned());
+        }
+        if text
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>'))
+        {
+            return Err("a personal link has no spaces, quotes or angle brackets".to_owned());
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for PersonalLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+struct Catalogue {
+    bundles: HashMap<Language, FluentBundle<FluentResource>>,
+}
+
+fn catalogue() -> &'static Catalogue {
+    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+    CATALOGUE.get_or_init(|| {
+        let bundles = SOURCES
+            .iter()
+            .map(|(language, source)| {
+                let id = language.code().parse().unwrap_or_default();
+                let mut bundle = FluentBundle::new_concurrent(vec![id]);
+                // Isolation marks would show as stray characters in plain text and SMS.
+                bundle.set_use_isolating(false);
+                let resource =
+                    FluentResource::try_new((*source).to_owned()).unwrap_or_else(|(partial, errors)| {
+                        tracing::error!(
+                            language = language.code(),
+                            ?errors,
+                            "message templates have syntax errors"
+                        );
+                        partial
+                    });
+                if let Err(errors) = bundle.add_resource(resource) {
+                    tracing::error!(
+                        language = language.code(),
+                        ?errors,
+                        "message templates define a key twice"
+                    );
+                }
+                (*language, bundle)
+            })
+            .collect();
+        Catalogue { bundles }
+    })
+}
+
+/// The text of `key` in `language` (English when the language lacks it).
+pub fn text(language: Language, key: &str, args: &[(&str, &str)]) -> String {
+    let mut fluent_args = FluentArgs::new();
+    for (name, value) in args {
+        fluent_args.set(*name, *value);
+    }
+    let catalogue = catalogue();
+    for language in [language, Language::EnglishGb] {
+        let Some(bundle) = catalogue.bundles.get(&language) else {
+            continue;
+        };
+        if let Some(pattern) = bundle.get_message(key).and_then(|message| message.value()) {
+            let mut errors = Vec::new();
+            let value = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+            if !errors.is_empty() {
+                tracing::warn!(
+                    key,
+                    language = language.code(),
+                    ?errors,
+                    "could not format a message template"
+                );
+            }
+            return value.into_owned();
+        }
+    }
+    tracing::error!(key, "no message template has this key");
+    key.to_owned()
+}
+
+/// A date as letters print it, with the month named in the language.
+pub fn long_date(language: Language, date: NaiveDate) -> String {
+    let month = text(language, &format!("month-{}", date.month()), &[]);
+    text(
+        language,
+        "letter-date",
+        &[
+            ("day", &date.day().to_string()),
+            ("month", &month),
+            ("year", &date.year().to_string()),
+        ],
+    )
+}
+
+/// What an invitation says about its learner and sender.
+#[derive(Clone, Debug)]
+pub struct Invitation<'a> {
+    pub given_name: &'a str,
+    pub organisation: &'a str,
+    pub link: &'a PersonalLink,
+}
+
+/// An email's subject and its two bodies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenderedEmail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// The invitation email in `language`: a plain-text part and an HTML part
+/// with the same words, the personal link in both, and an unsubscribe link.
+pub fn invitation_email(
+    language: Language,
+    invitation: &Invitation<'_>,
+    unsubscribe: &PersonalLink,
+) -> RenderedEmail {
+    let args = [
+        ("given_name", invitation.given_name),
+        ("organisation", invitation.organisation),
+        ("link", invitation.link.as_str()),
+    ];
+    let t = |key: &str| text(language, key, &args);
+    let subject = t("email-invitation-subject");
+    let link = invitation.link.as_str();
+    let text_body = format!(
+        "{greeting}\n\n{body}\n\n{action}:\n{link}\n\n{sign_off}\n{organisation}\n\n--\n{unsubscribe_intro}\n{unsubscribe}\n",
+        greeting = t("email-greeting"),
+        body = t("email-invitation-body"),
+        action = t("email-invitation-action"),
+        sign_off = t("email-sign-off"),
+        organisation = invitation.organisation,
+        unsubscribe_intro = t("email-unsubscribe-intro"),
+        unsubscribe = unsubscribe.as_str(),
+    );
+    let html = format!(
+        concat!(
+            "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head><meta charset=\"utf-8\"><title>{subject}</title></head>\n",
+            "<body style=\"font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #0b0c0c;\">\n",
+            "<p>{greeting}</p>\n<p>{body}</p>\n",
+            "<p><a href=\"{link}\" style=\"display: inline-block; padding: 8px 16px; background: #00703c; color: #ffffff; text-decoration: none;\">{action}</a></p>\n",
+            "<p>{link_intro}<br><a href=\"{link}\">{link}</a></p>\n",
+            "<p>{sign_off}<br>{organisation}</p>\n",
+            "<hr>\n<p style=\"font-size: 14px;\">{unsubscribe_intro} <a href=\"{unsubscribe}\">{unsubscribe_label}</a></p>\n",
+            "</body>\n</html>\n"
+        ),
+        lang = language.code(),
+        subject = escape_html(&subject),
+        greeting = escape_html(&t("email-greeting")),
+        body = escape_html(&t("email-invitation-body")),
+        link = escape_html(link),
+        action = escape_html(&t("email-invitation-action")),
+        link_intro = escape_html(&t("email-link-intro")),
+        sign_off = escape_html(&t("email-sign-off")),
+        organisation = escape_html(invitation.organisation),
+        unsubscribe_intro = escape_html(&t("email-unsubscribe-intro")),
+        unsubscribe = escape_html(unsubscribe.as_str()),
+        unsubscribe_label = escape_html(&t("email-unsubscribe")),
+    );
+    RenderedEmail {
+        subject,
+        text: text_body,
+        html,
+    }
+}
+
+/// The invitation SMS in `language`.
+pub fn invitation_sms(language: Language, invitation: &Invitation<'_>) -> String {
+    text(
+        language,
+        "sms-invitation",
+        &[
+            ("given_name", invitation.given_name),
+            ("organisation", invitation.organisation),
+            ("link", invitation.link.as_str()),
+        ],
+    )
+}
+
+/// Text made safe for HTML element content and quoted attributes.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(source: &str) -> Vec<String> {
+        source
+            .lines()
+            .filter(|line| !line.starts_with('#') && !line.starts_with(' '))
+            .filter_map(|line| line.split_once(" = ").map(|(key, _)| key.trim().to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn every_language_has_the_reference_keys_in_order_and_parses() {
+        let reference = keys(SOURCES[0].1);
+        assert!(reference.len() > 10, "{reference:?}");
+        for (language, source) in SOURCES {
+            assert_eq!(keys(source), reference, "{}", language.code());
+            FluentResource::try_new((*source).to_owned())
+                .unwrap_or_else(|_| panic!("{} does not parse", language.code()));
+        }
+    }
+
+    #[test]
+    fn welsh_text_is_not_left_in_english() {
+        for key in keys(SOURCES[0].1) {
+            if key == "letter-date" {
+                continue;
+            }
+            assert_ne!(
+                text(Language::Welsh, &key, &[]),
+                text(Language::EnglishGb, &key, &[]),
+                "{key}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_email_carries_the_link_in_both_parts_and_escapes_names() {
+        let link = PersonalLink::parse("https://onward.example/s/abc123").expect("link");
+        let unsubscribe = PersonalLink::parse("https://onward.example/s/abc123/stop").expect("link");
+        let email = invitation_email(
+            Language::Welsh,
+            &Invitation {
+                given_name: "Siân <b>",
+                organisation: "Coleg & Co",
+                link: &link,
+            },
+            &unsubscribe,
+        );
+        assert!(
+            email.subject.starts_with("Coleg & Co: dywedwch"),
+            "{}",
+            email.subject
+        );
+        assert!(email.text.contains("Helo Siân <b>,"), "{}", email.text);
+        assert!(email.text.contains(link.as_str()) && email.html.contains(link.as_str()));
+        assert!(email.html.contains("Siân &lt;b&gt;") && email.html.contains("Coleg &amp; Co"));
+        assert!(email.html.contains("lang=\"cy\""));
+    }
+
+    #[test]
+    fn links_must_be_absolute_web_addresses_without_breaking_characters() {
+        assert!(PersonalLink::parse("https://a.example/s/x").is_ok());
+        for bad in [
+            "a.example/s/x",
+            "javascript:alert(1)",
+            "https://a.example/s/\"x",
+            "mailto:x@y",
+        ] {
+            assert!(PersonalLink::parse(bad).is_err(), "{bad}");
+        }
+        assert!(PersonalLink::parse(&format!("https://a.example/{}", "x".repeat(MAX_LINK_CHARS))).is_err());
+    }
+
+    #[test]
+    fn dates_name_the_month_in_the_language() {
+        let date = NaiveDate::from_ymd_opt(2026, 12, 2).expect("date");
+        assert_eq!(long_date(Language::EnglishGb, date), "2 December 2026");
+        assert_eq!(long_date(Language::Welsh, date), "2 Rhagfyr 2026");
+    }
+}

@@ -1,0 +1,19 @@
+## Outreach: contacts logged by hand on the learner record.
+contact-log-link = Cofnodi cyswllt
+contact-log-title = Cofnodi cyswllt
+contact-log-intro = Cofnodwch e-bost, neges destun neu lythyr a anfonwyd gennych, sgwrs wyneb yn wyneb neu ar gyfryngau cymdeithasol, neu'r dysgwr yn cysylltu â chi. Caiff galwadau o'r ciw galwadau eu cofnodi yno.
+contact-log-channel = Sut y gwnaed y cyswllt?
+contact-log-direction = Pwy gysylltodd?
+contact-log-outbound = Fe wnaethom ni gysylltu â'r dysgwr
+contact-log-inbound = Cysylltodd y dysgwr â ni
+contact-log-outcome = Beth ddigwyddodd?
+contact-log-date = Pryd oedd hyn?
+contact-log-notes-hint = Beth a ddywedwyd neu a anfonwyd, ac unrhyw beth i'w ddilyn.
+contact-log-save = Cadw'r cyswllt
+validation-contact-log-channel = Dewiswch sut y gwnaed y cyswllt
+validation-contact-log-direction = Dewiswch pwy gysylltodd
+validation-contact-log-outcome = Dewiswch beth ddigwyddodd
+validation-contact-log-inbound-outcome = Pan gysylltodd y dysgwr, dewiswch Wedi cael gafael, Wedi ateb neu Wedi gwrthod
+validation-contact-log-date = Rhowch ddyddiad y cyswllt
+validation-contact-log-date-old = Rhaid i ddyddiad y cyswllt fod yn 2000 neu'n hwyrach
+bad-request-contact-log-again = Ewch yn ôl i gofnod y dysgwr, agorwch Cofnodi cyswllt eto a'i gadw.

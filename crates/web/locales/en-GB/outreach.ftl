@@ -1,0 +1,19 @@
+## Outreach: contacts logged by hand on the learner record.
+contact-log-link = Log a contact
+contact-log-title = Log a contact
+contact-log-intro = Record an email, SMS or letter you sent, a conversation in person or on social media, or the learner getting in touch. Calls from the call queue are recorded there.
+contact-log-channel = How was the contact made?
+contact-log-direction = Who got in touch?
+contact-log-outbound = We contacted the learner
+contact-log-inbound = The learner got in touch
+contact-log-outcome = What happened?
+contact-log-date = When was it?
+contact-log-notes-hint = What was said or sent, and anything to follow up.
+contact-log-save = Save contact
+validation-contact-log-channel = Choose how the contact was made
+validation-contact-log-direction = Choose who got in touch
+validation-contact-log-outcome = Choose what happened
+validation-contact-log-inbound-outcome = When the learner got in touch, choose Reached, Replied or Refused
+validation-contact-log-date = Enter the date of the contact
+validation-contact-log-date-old = The date of the contact must be in 2000 or later
+bad-request-contact-log-again = Go back to the learner record, open Log a contact again and save it.

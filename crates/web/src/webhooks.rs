@@ -1,0 +1,74 @@
+//! Webhooks the services Onward sends through call back: SMS delivery
+//! receipts (`POST /webhooks/sms/{org}/receipts`). No session and no CSRF
+//! token: the body's HMAC signature (`onward_notify::sms`) is the
+//! credential, checked before anything is read or written.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use onward_domain::contact::ContactChannel;
+use onward_notify::sms::{DeliveryReceipt, MAX_RECEIPT_BYTES, SIGNATURE_HEADER};
+use onward_storage::repo::organisations::organisation_by_slug;
+use onward_storage::repo::receipts::{NewDeliveryReceipt, record_delivery_receipt};
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/webhooks/sms/{org}/receipts", post(sms_receipt))
+}
+
+/// 204 when kept (or kept before); 401 for a missing or wrong signature,
+/// 404 when receipts are off or the organisation is unknown, 400 for a body
+/// that is not a receipt, 413 past the size limit.
+async fn sms_receipt(
+    State(state): State<AppState>,
+    Path(org): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let Some(secret) = state.config.sms_webhook_secret.as_ref() else {
+        return StatusCode::NOT_FOUND;
+    };
+    if body.len() > MAX_RECEIPT_BYTES {
+        return StatusCode::PAYLOAD_TOO_LARGE;
+    }
+    let signature = headers
+        .get(SIGNATURE_HEADER)
+        .and_then(|value| value.to_str().ok());
+    if !secret.verifies(&body, signature) {
+        tracing::warn!(org = %org.chars().take(50).collect::<String>(), "SMS receipt refused: bad signature");
+        return StatusCode::UNAUTHORIZED;
+    }
+    let receipt = match DeliveryReceipt::parse(&body) {
+        Ok(receipt) => receipt,
+        Err(problem) => {
+            tracing::warn!(%problem, "SMS receipt refused");
+            return StatusCode::BAD_REQUEST;
+        }
+    };
+    let conn = state.database.conn();
+    let organisation = match organisation_by_slug(conn, &org).await {
+        Ok(Some(organisation)) => organisation,
+        Ok(None) => return StatusCode::NOT_FOUND,
+        Err(err) => {
+            tracing::error!(error = %err, "SMS receipt: organisation lookup failed");
+            return StatusCode::SERVICE_UNAVAILABLE;
+        }
+    };
+    let new = NewDeliveryReceipt {
+        channel: ContactChannel::Sms,
+        gateway_id: receipt.id,
+        reference: receipt.reference,
+        status: receipt.status.code().to_owned(),
+    };
+    match record_delivery_receipt(conn, organisation.id, &new).await {
+        Ok(_) => StatusCode::NO_CONTENT,
+        Err(err) => {
+            // The gateway retries on a 5xx: nothing is lost.
+            tracing::error!(error = %err, "SMS receipt could not be saved");
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+    }
+}
