@@ -163,8 +163,9 @@ fn open_statuses() -> [&'static str; 2] {
     [TaskStatus::Due.code(), TaskStatus::InProgress.code()]
 }
 
-/// Open tasks of learners in `scope` of the checkpoint, due by `today`,
-/// optionally in one cohort (the queue is those on a phone stage).
+/// Tasks of learners in `scope` of the checkpoint, due by `today`, optionally
+/// in one cohort. Callers add one open status and one phone stage (a range of
+/// [`QueueCheckpoint::open_phone_ranges`]).
 fn queue_condition(
     point: &QueueCheckpoint,
     org: OrganisationId,
@@ -176,7 +177,6 @@ fn queue_condition(
         .add(task::Entity::in_org(org))
         .add(scope.enrolment_ids(org, (task::Entity, task::Column::EnrolmentId)))
         .add(task::Column::CheckpointId.eq(point.id.0))
-        .add(task::Column::Status.is_in(open_statuses()))
         .add(task::Column::DueOn.lte(today));
     if let Some(cohort) = cohort {
         condition = condition.add(
@@ -292,13 +292,15 @@ pub async fn next_call(
             .map(|model| (model.due_on, model.id)),
         None => None,
     };
+    // Each status and phone stage is one range of `tasks_by_stage` in due
+    // order, read separately and merged: `status IN (..) ORDER BY due_on`
+    // would make the database sort every open task of the checkpoint to
+    // find the first 50. Closing tasks on the way changes their status, not
+    // their stage, so the ranges are found once.
+    let ranges = point.open_phone_ranges(conn, org).await?;
     loop {
-        // Each status and phone stage is one range of `tasks_by_stage` in due
-        // order, read separately and merged: `status IN (..) ORDER BY due_on`
-        // would make the database sort every open task of the checkpoint to
-        // find the first 50.
         let mut batch = Vec::new();
-        for (status, stage) in point.open_phone_ranges(conn, org).await? {
+        for &(status, stage) in &ranges {
             let mut query = task::Entity::find()
                 .filter(queue_condition(point, org, scope, filter.cohort, filter.today))
                 .filter(task::Column::Status.eq(status))

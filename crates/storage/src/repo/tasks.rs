@@ -319,8 +319,8 @@ pub async fn due_tasks_for_role(
     // open task of the organisation (a million) to find the first few hundred.
     let mut tasks = Vec::new();
     for (checkpoint_id, channels) in &stages {
+        let all_stages: Vec<i16> = (0..*channels).collect();
         for status in [TaskStatus::Due, TaskStatus::InProgress] {
-            let all_stages: Vec<i16> = (0..*channels).collect();
             for stage in
                 stages_to_read(conn, org, *checkpoint_id, status, &all_stages, Some(*channels)).await?
             {

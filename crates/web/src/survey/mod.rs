@@ -445,6 +445,18 @@ fn summary(link: &Link, with_changes: bool) -> Vec<SummaryRow> {
     rows
 }
 
+/// Where a learner goes instead of "check your answers" (and instead of
+/// sending): to the confirmation once the survey is sent, or to the first page
+/// of their route still unanswered.
+fn not_ready_to_check(link: &Link) -> Option<Response> {
+    if link.is_completed() {
+        return Some(Redirect::to(&link.href("/done")).into_response());
+    }
+    first_unfinished(link.survey, &link.answers, &link.saved).map(|unfinished| {
+        Redirect::to(&link.href(&format!("/p/{}", link.survey.pages[unfinished].id))).into_response()
+    })
+}
+
 async fn check(
     State(state): State<AppState>,
     ClientAddress(client): ClientAddress,
@@ -452,13 +464,8 @@ async fn check(
     Query(query): Query<LangQuery>,
 ) -> Result<Response, Refused> {
     let link = open(&state, client, &token, &query, OPEN_OR_DONE).await?;
-    if link.is_completed() {
-        return Ok(Redirect::to(&link.href("/done")).into_response());
-    }
-    if let Some(unfinished) = first_unfinished(link.survey, &link.answers, &link.saved) {
-        return Ok(
-            Redirect::to(&link.href(&format!("/p/{}", link.survey.pages[unfinished].id))).into_response(),
-        );
+    if let Some(elsewhere) = not_ready_to_check(&link) {
+        return Ok(elsewhere);
     }
     let route_pages = route(link.survey, &link.answers);
     let last = route_pages.last().copied().unwrap_or(0);
@@ -480,13 +487,8 @@ async fn submit(
     Query(query): Query<LangQuery>,
 ) -> Result<Response, Refused> {
     let link = open(&state, client, &token, &query, OPEN_OR_DONE).await?;
-    if link.is_completed() {
-        return Ok(Redirect::to(&link.href("/done")).into_response());
-    }
-    if let Some(unfinished) = first_unfinished(link.survey, &link.answers, &link.saved) {
-        return Ok(
-            Redirect::to(&link.href(&format!("/p/{}", link.survey.pages[unfinished].id))).into_response(),
-        );
+    if let Some(elsewhere) = not_ready_to_check(&link) {
+        return Ok(elsewhere);
     }
     let today = Utc::now().date_naive();
     let result = outcome(link.survey, &link.answers, today);
