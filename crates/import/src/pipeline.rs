@@ -695,6 +695,12 @@ async fn finish(
     Ok(())
 }
 
+/// Rows read before they are checked together, on every core: checking a
+/// row (names, dates, postcodes, identifiers) is most of what an unchanged
+/// re-import costs, and rows do not depend on each other until
+/// [`SeenLearners`], which then goes through them in file order.
+const CHECK_TOGETHER: usize = 2_048;
+
 /// The reading thread: reads, checks and groups rows into batches.
 fn read_batches(
     table: Table,
@@ -703,50 +709,68 @@ fn read_batches(
     file_stats: Arc<FileStats>,
     sender: tokio::sync::mpsc::Sender<Message>,
 ) {
+    use rayon::prelude::*;
     let mut seen = SeenLearners::new(validator.mapping());
     let mut batch = Batch::new(batch_rows);
     let mut rows_read = 0u64;
-    for raw in table.rows() {
-        let raw = match raw {
-            Ok(raw) => raw,
-            Err(err) => {
-                let _ = sender.blocking_send(Message::Batch(batch.sealed(rows_read, file_stats.bytes())));
-                let _ = sender.blocking_send(Message::Failed(err));
-                return;
-            }
-        };
-        rows_read += 1;
-        let (row, issues) = validator.validate(&raw);
-        batch.issues.extend(issues);
-        if let Some(mut row) = row {
-            match seen.check(&row, &raw, validator.mapping()) {
-                Verdict::First => batch.rows.push(row),
-                Verdict::Repeat { first_row, differing } => {
-                    if !differing.is_empty() {
-                        batch.issues.push(Issue {
-                            row: raw.number,
-                            column: String::new(),
-                            value: String::new(),
-                            reason: format!(
-                                "the same learner is on row {first_row} with different details ({}); the details on row {first_row} were kept",
-                                differing.join(", ")
-                            ),
-                            severity: Severity::Warning,
-                        });
-                    }
-                    row.repeat_of = Some(first_row);
-                    batch.rows.push(row);
+    let mut rows = table.rows();
+    let mut read = Vec::with_capacity(CHECK_TOGETHER);
+    loop {
+        read.clear();
+        let mut failure = None;
+        while read.len() < CHECK_TOGETHER {
+            match rows.next() {
+                Some(Ok(raw)) => read.push(raw),
+                Some(Err(err)) => {
+                    failure = Some(err);
+                    break;
                 }
-                // Someone else's identifier: the row is not imported.
-                Verdict::Conflict(issue) => batch.issues.push(issue),
+                None => break,
             }
         }
-        if rows_read.is_multiple_of(batch_rows as u64) {
-            let full =
-                std::mem::replace(&mut batch, Batch::new(batch_rows)).sealed(rows_read, file_stats.bytes());
-            if sender.blocking_send(Message::Batch(full)).is_err() {
-                return;
+        let last = read.len() < CHECK_TOGETHER;
+        let checked: Vec<_> = read.par_iter().map(|raw| validator.validate(raw)).collect();
+        for (raw, (row, issues)) in read.iter().zip(checked) {
+            rows_read += 1;
+            batch.issues.extend(issues);
+            if let Some(mut row) = row {
+                match seen.check(&row, raw, validator.mapping()) {
+                    Verdict::First => batch.rows.push(row),
+                    Verdict::Repeat { first_row, differing } => {
+                        if !differing.is_empty() {
+                            batch.issues.push(Issue {
+                                row: raw.number,
+                                column: String::new(),
+                                value: String::new(),
+                                reason: format!(
+                                    "the same learner is on row {first_row} with different details ({}); the details on row {first_row} were kept",
+                                    differing.join(", ")
+                                ),
+                                severity: Severity::Warning,
+                            });
+                        }
+                        row.repeat_of = Some(first_row);
+                        batch.rows.push(row);
+                    }
+                    // Someone else's identifier: the row is not imported.
+                    Verdict::Conflict(issue) => batch.issues.push(issue),
+                }
             }
+            if rows_read.is_multiple_of(batch_rows as u64) {
+                let full = std::mem::replace(&mut batch, Batch::new(batch_rows))
+                    .sealed(rows_read, file_stats.bytes());
+                if sender.blocking_send(Message::Batch(full)).is_err() {
+                    return;
+                }
+            }
+        }
+        if let Some(err) = failure {
+            let _ = sender.blocking_send(Message::Batch(batch.sealed(rows_read, file_stats.bytes())));
+            let _ = sender.blocking_send(Message::Failed(err));
+            return;
+        }
+        if last {
+            break;
         }
     }
     let _ = sender.blocking_send(Message::Batch(batch.sealed(rows_read, file_stats.bytes())));
