@@ -37,6 +37,9 @@ pub struct Model {
     /// The category of the learner's current destination (their latest actual
     /// record), kept by `record_destination`; NULL when none is recorded.
     pub current_category: Option<String>,
+    /// The learner's most advanced September Guarantee offer that counts
+    /// (an offer status code), kept by `repo::guarantee`.
+    pub best_offer: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,7 @@ mod m20261202_000604_setup_links;
 mod m20261202_000701_page_indexes;
 mod m20261202_000702_current_destination;
 mod m20261202_000703_tasks_by_stage;
+mod m20261202_000704_best_offer;
 mod m20261202_000801_surveys;
 mod m20261202_000901_delivery_receipts;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000703_tasks_by_stage::Migration),
             Box::new(m20261202_000801_surveys::Migration),
             Box::new(m20261202_000901_delivery_receipts::Migration),
+            Box::new(m20261202_000704_best_offer::Migration),
         ]
     }
 }

@@ -369,18 +369,29 @@ pub async fn unknown_learners_page(
     paged_learners(conn, org, scope, cohort, &unknown_filter(), Vec::new(), page).await
 }
 
-/// The rank of an offer status in `best_offer`'s order, as SQL on `o.status`:
-/// 0 for a status that is not an offer.
-fn offer_rank_sql() -> String {
-    let arms: Vec<String> = OfferStatus::ALL
+/// The learner's most advanced offer that counts (the domain's
+/// `best_offer`), as SQL for the learner whose id is `learner`: what
+/// `repo::guarantee` keeps in `learners.best_offer`.
+pub(crate) fn best_offer_sql(learner: &str) -> String {
+    let counting: Vec<&OfferStatus> = OfferStatus::ALL
+        .iter()
+        .filter(|status| status.counts_as_offer())
+        .collect();
+    let arms: Vec<String> = counting
         .iter()
         .map(|status| format!("WHEN '{}' THEN {}", status.code(), status.rank()))
         .collect();
-    format!("CASE o.status {} ELSE 0 END", arms.join(" "))
+    format!(
+        "(SELECT o.status FROM guarantee_offers o WHERE o.organisation_id = $1 AND o.learner_id = {learner} \
+         AND o.status IN {counting} ORDER BY CASE o.status {arms} ELSE 0 END DESC LIMIT 1)",
+        counting = literal_list(counting.iter().map(|status| status.code())),
+        arms = arms.join(" "),
+    )
 }
 
 /// How the cohort's learners in `scope` stand on September Guarantee offers,
-/// counted by the database: each learner by their most advanced offer (`best_offer`).
+/// counted by the database: each learner by their most advanced offer
+/// (`best_offer`, kept on the learner row).
 pub async fn offer_counts(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
@@ -390,32 +401,27 @@ pub async fn offer_counts(
     let mut values = vec![Value::from(org.0), Value::from(cohort.0)];
     let in_scope = scope_filter(scope, "l.tutor_group", &mut values);
     let sql = format!(
-        "SELECT b.best, COUNT(*) FROM (SELECT (SELECT CAST(MAX({rank}) AS BIGINT) FROM guarantee_offers o \
-         WHERE o.organisation_id = $1 AND o.learner_id = l.id) AS best \
-         FROM learners l WHERE {IN_COHORT} AND {in_scope}) b GROUP BY b.best",
-        rank = offer_rank_sql(),
+        "SELECT l.best_offer, COUNT(*) FROM learners l WHERE {IN_COHORT} AND {in_scope} GROUP BY l.best_offer"
     );
     let rows = conn.query_all_raw(statement(conn, sql, values)).await?;
     let mut counts = super::guarantee::OfferCounts::default();
     for row in rows {
-        let best: Option<i64> = row.try_get_by_index(0)?;
+        let best: Option<String> = row.try_get_by_index(0)?;
         let learners = row.try_get_by_index::<i64>(1)?.unsigned_abs();
-        let status = OfferStatus::ALL
-            .iter()
-            .copied()
-            .find(|status| status.counts_as_offer() && Some(i64::from(status.rank())) == best);
+        let status = super::decode_opt::<OfferStatus>("learners", "best_offer", best.as_deref())?;
         match status {
             Some(OfferStatus::Accepted) => counts.accepted += learners,
             Some(OfferStatus::Offered) => counts.offered += learners,
-            Some(_) => counts.applied += learners,
-            None => counts.no_offer += learners,
+            Some(OfferStatus::Applied) => counts.applied += learners,
+            Some(OfferStatus::Declined | OfferStatus::NoOffer) | None => counts.no_offer += learners,
         }
     }
     Ok(counts)
 }
 
-/// The cohort's learners with no September Guarantee offer (`has_no_offer`),
-/// in name order: one page, or all (`page: None`).
+/// The cohort's learners with no September Guarantee offer (`has_no_offer`:
+/// no offer that counts, so no `best_offer`), in name order: one page, or all
+/// (`page: None`).
 pub async fn no_offer_learners(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
@@ -423,17 +429,7 @@ pub async fn no_offer_learners(
     cohort: CohortId,
     page: Option<PageRequest>,
 ) -> Result<Page<super::learners::Learner>> {
-    let filter = format!(
-        "NOT EXISTS (SELECT 1 FROM guarantee_offers o WHERE o.organisation_id = $1 \
-         AND o.learner_id = l.id AND o.status IN {})",
-        literal_list(
-            OfferStatus::ALL
-                .iter()
-                .filter(|status| status.counts_as_offer())
-                .map(|status| status.code())
-        )
-    );
-    paged_learners(conn, org, scope, cohort, &filter, Vec::new(), page).await
+    paged_learners(conn, org, scope, cohort, "l.best_offer IS NULL", Vec::new(), page).await
 }
 
 /// When an enrolment's last checkpoint of a plan has passed, as dates its

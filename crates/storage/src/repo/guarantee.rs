@@ -74,7 +74,25 @@ pub async fn record_offer(
     .insert(conn)
     .await?;
     record_offer_change(conn, org, OfferId(model.id), new.status, recorded_by, stamp).await?;
+    keep_best_offer(conn, org, learner).await?;
     Ok(OfferId(model.id))
+}
+
+/// Sets `learners.best_offer` from the learner's offers, in the caller's
+/// transaction: every change of an offer ends here, so the cohort pages can
+/// count and list by the stored value (`cohort_lists::offer_counts`).
+async fn keep_best_offer(conn: &impl ConnectionTrait, org: OrganisationId, learner: LearnerId) -> Result<()> {
+    let sql = format!(
+        "UPDATE learners SET best_offer = {best} WHERE organisation_id = $1 AND id = $2",
+        best = cohort_lists::best_offer_sql("$2"),
+    );
+    conn.execute_raw(sea_orm::Statement::from_sql_and_values(
+        conn.get_database_backend(),
+        sql,
+        [sea_orm::Value::from(org.0), sea_orm::Value::from(learner.0)],
+    ))
+    .await?;
+    Ok(())
 }
 
 async fn record_offer_change(
@@ -147,6 +165,7 @@ pub async fn change_offer_status(
         return Err(StorageError::not_found(format!("offer {offer} as it stood")));
     }
     record_offer_change(conn, org, offer, status, changed_by, stamp).await?;
+    keep_best_offer(conn, org, learner).await?;
     Ok(true)
 }
 
