@@ -379,6 +379,7 @@ impl Settings {
             import_file_retention_hours: self.import_file_retention_hours,
             survey_link_days: self.survey_link_days,
             sms_webhook_secret: self.sms.webhook_secret()?,
+            smtp: self.smtp.config()?,
         })
     }
 

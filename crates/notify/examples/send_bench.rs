@@ -141,7 +141,7 @@ async fn main() {
                     reply_to: Some("destinations@glanmor.example".to_owned()),
                 },
                 content,
-                unsubscribe,
+                unsubscribe: Some(unsubscribe),
                 key: Some(format!("onward-{i}")),
             };
             mailer.send(&email).await.expect("onward send");

@@ -162,7 +162,7 @@ pub struct Sender {
     pub reply_to: Option<String>,
 }
 
-/// One email to one learner.
+/// One email to one person: a learner, or a member of staff (an invitation).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Email {
     pub to_address: String,
@@ -170,7 +170,9 @@ pub struct Email {
     pub sender: Sender,
     pub content: RenderedEmail,
     /// Opens the opt-out page; also the one-click unsubscribe target (RFC 8058).
-    pub unsubscribe: PersonalLink,
+    /// Every email to a learner has one; a staff account's own email (an
+    /// invitation to Onward) has none.
+    pub unsubscribe: Option<PersonalLink>,
     /// The send's idempotency key, made into the `Message-ID`, so the same
     /// send tried twice is recognisably one message.
     pub key: Option<String>,
@@ -258,9 +260,12 @@ impl Email {
             .from(from.clone())
             .to(to)
             .subject(self.content.subject.clone())
-            .header(ListUnsubscribe(self.unsubscribe.as_str().to_owned()))
-            .header(ListUnsubscribePost)
             .message_id(self.key.as_deref().map(|key| message_id(key, &from.email)));
+        if let Some(unsubscribe) = &self.unsubscribe {
+            builder = builder
+                .header(ListUnsubscribe(unsubscribe.as_str().to_owned()))
+                .header(ListUnsubscribePost);
+        }
         if let Some(reply_to) = self
             .sender
             .reply_to

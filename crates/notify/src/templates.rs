@@ -220,6 +220,108 @@ pub fn invitation_sms(language: Language, invitation: &Invitation<'_>) -> String
     )
 }
 
+/// What an administrator's invitation to a member of staff says.
+#[derive(Clone, Debug)]
+pub struct StaffInvitation<'a> {
+    pub name: &'a str,
+    pub organisation: &'a str,
+    /// The role's name in the email's language.
+    pub role: &'a str,
+    /// Opens the page where they choose a password.
+    pub link: &'a PersonalLink,
+    pub valid_days: u32,
+}
+
+/// The email inviting a member of staff to Onward.
+pub fn staff_invitation_email(language: Language, invitation: &StaffInvitation<'_>) -> RenderedEmail {
+    let days = invitation.valid_days.to_string();
+    let args = [
+        ("name", invitation.name),
+        ("organisation", invitation.organisation),
+        ("role", invitation.role),
+        ("days", days.as_str()),
+    ];
+    let t = |key: &str| text(language, key, &args);
+    plain_email(
+        language,
+        &t("staff-invitation-subject"),
+        invitation.name,
+        &[t("staff-invitation-body")],
+        (&t("staff-invitation-action"), invitation.link),
+        &[t("staff-invitation-expiry")],
+    )
+}
+
+/// The email an address that already has an account gets when another
+/// organisation invites it: the inviter is told nothing different, and the
+/// address's owner learns what happened and what to do.
+pub fn staff_account_exists_email(
+    language: Language,
+    organisation: &str,
+    name: &str,
+    sign_in: &PersonalLink,
+) -> RenderedEmail {
+    let args = [("organisation", organisation), ("name", name)];
+    let t = |key: &str| text(language, key, &args);
+    plain_email(
+        language,
+        &t("staff-account-exists-subject"),
+        name,
+        &[t("staff-account-exists-body")],
+        (&t("staff-account-exists-action"), sign_in),
+        &[t("staff-account-exists-advice")],
+    )
+}
+
+/// A short email to a member of staff: greeting, paragraphs, one action
+/// link (a button in HTML, the address in text), closing paragraphs.
+fn plain_email(
+    language: Language,
+    subject: &str,
+    name: &str,
+    before: &[String],
+    (action, link): (&str, &PersonalLink),
+    after: &[String],
+) -> RenderedEmail {
+    let greeting = text(language, "email-greeting", &[("given_name", name)]);
+    let mut text_body = format!("{greeting}\n\n");
+    for paragraph in before {
+        text_body.push_str(&format!("{paragraph}\n\n"));
+    }
+    text_body.push_str(&format!("{action}:\n{link}\n\n", link = link.as_str()));
+    for paragraph in after {
+        text_body.push_str(&format!("{paragraph}\n\n"));
+    }
+    let paragraphs = |list: &[String]| {
+        list.iter()
+            .map(|paragraph| format!("<p>{}</p>\n", escape_html(paragraph)))
+            .collect::<String>()
+    };
+    let html = format!(
+        concat!(
+            "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head><meta charset=\"utf-8\"><title>{subject}</title></head>\n",
+            "<body style=\"font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #0b0c0c;\">\n",
+            "<p>{greeting}</p>\n{before}",
+            "<p><a href=\"{link}\" style=\"display: inline-block; padding: 8px 16px; background: #00703c; color: #ffffff; text-decoration: none;\">{action}</a></p>\n",
+            "<p>{link_intro}<br><a href=\"{link}\">{link}</a></p>\n",
+            "{after}</body>\n</html>\n"
+        ),
+        lang = language.code(),
+        subject = escape_html(subject),
+        greeting = escape_html(&greeting),
+        before = paragraphs(before),
+        link = escape_html(link.as_str()),
+        action = escape_html(action),
+        link_intro = escape_html(&text(language, "email-link-intro", &[])),
+        after = paragraphs(after),
+    );
+    RenderedEmail {
+        subject: subject.to_owned(),
+        text: text_body,
+        html,
+    }
+}
+
 /// Text made safe for HTML element content and quoted attributes.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

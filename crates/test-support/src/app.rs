@@ -10,6 +10,9 @@ use crate::{TestDatabase, fixtures};
 /// The real Onward router served on a random local port against a fresh database.
 pub struct TestApp {
     pub address: SocketAddr,
+    /// The SMTP sink the server sends email to (staff invitations), unless it
+    /// was started without a mail server.
+    pub mail: Option<crate::smtp::SmtpSink>,
     /// The default visitor: a cookie jar that does not follow redirects.
     pub visitor: TestClient,
     pub db: TestDatabase,
@@ -48,7 +51,33 @@ impl TestApp {
         Self::spawn_configured(db, config, ServerLimits::default()).await
     }
 
-    async fn spawn_configured(db: TestDatabase, config: WebConfig, limits: ServerLimits) -> Self {
+    /// Serves with no mail server configured (`smtp` unset).
+    pub async fn spawn_without_mail_server(db: TestDatabase, config: WebConfig) -> Self {
+        Self::serve(db, config, ServerLimits::default(), None).await
+    }
+
+    /// Serves with `config`; without an `smtp` setting of its own, email goes
+    /// to a fresh [`crate::smtp::SmtpSink`] (`TestApp::mail`).
+    async fn spawn_configured(db: TestDatabase, mut config: WebConfig, limits: ServerLimits) -> Self {
+        let mail = if config.smtp.is_none() {
+            let sink = crate::smtp::SmtpSink::start().await;
+            config.smtp = Some(
+                onward_notify::email::SmtpConfig::parse(&sink.url(), "onward@test.example")
+                    .expect("the sink's URL"),
+            );
+            Some(sink)
+        } else {
+            None
+        };
+        Self::serve(db, config, limits, mail).await
+    }
+
+    async fn serve(
+        db: TestDatabase,
+        config: WebConfig,
+        limits: ServerLimits,
+        mail: Option<crate::smtp::SmtpSink>,
+    ) -> Self {
         let app = Application::build(config, db.database.clone())
             .await
             .expect("bind a random port")
@@ -57,6 +86,7 @@ impl TestApp {
         tokio::spawn(app.run_until_stopped());
         Self {
             address,
+            mail,
             visitor: TestClient::new(address),
             db,
         }
@@ -72,6 +102,14 @@ impl TestApp {
         let status = app.sign_in(&email, fixtures::PASSWORD).await.status();
         assert_eq!(status, reqwest::StatusCode::SEE_OTHER, "{email} signs in");
         (app, organisation)
+    }
+
+    /// The messages the server has emailed so far.
+    pub fn sent_mail(&self) -> Vec<crate::smtp::ReceivedMessage> {
+        self.mail
+            .as_ref()
+            .map(crate::smtp::SmtpSink::messages)
+            .unwrap_or_default()
     }
 
     /// A second visitor with its own session.

@@ -31,6 +31,39 @@ pub struct ReceivedMessage {
     pub data: Vec<u8>,
 }
 
+impl ReceivedMessage {
+    /// The message's plain-text part, decoded (quoted-printable or base64).
+    pub fn text(&self) -> String {
+        self.parsed()
+            .and_then(|message| message.body_text(0).map(|text| text.into_owned()))
+            .unwrap_or_default()
+    }
+
+    /// The message's subject.
+    pub fn subject(&self) -> String {
+        self.parsed()
+            .and_then(|message| message.subject().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// The first link in the text part that starts with `prefix`.
+    pub fn link_starting(&self, prefix: &str) -> Option<String> {
+        let text = self.text();
+        let start = text.find(prefix)?;
+        Some(
+            text[start..]
+                .split(|c: char| c.is_whitespace())
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+        )
+    }
+
+    fn parsed(&self) -> Option<mail_parser::Message<'_>> {
+        mail_parser::MessageParser::default().parse(self.data.as_slice())
+    }
+}
+
 struct Shared {
     mode: AtomicU8,
     keep: bool,

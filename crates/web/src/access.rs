@@ -128,6 +128,11 @@ pub const ROUTES: &[RouteAccess] = &[
     route("POST", "/users/{id}/role", Access::Action(ManageUsers)),
     route("POST", "/users/{id}/active", Access::Action(ManageUsers)),
     route("POST", "/users/{id}/reset", Access::Action(ManageUsers)),
+    route(
+        "POST",
+        "/users/invitations/{id}/withdraw",
+        Access::Action(ManageUsers),
+    ),
     route("GET", "/tutor-groups", Access::Action(ManageUsers)),
     route("POST", "/tutor-groups/{id}", Access::Action(ManageUsers)),
     route("GET", "/imports", Access::Action(ImportLearners)),

@@ -41,6 +41,9 @@ pub struct WebConfig {
     /// The secret SMS delivery receipts are signed with; without one the
     /// receipt webhook answers 404.
     pub sms_webhook_secret: Option<onward_notify::sms::WebhookSecret>,
+    /// The mail server staff invitations go through; without one, staff
+    /// cannot be invited from the users page (it says so).
+    pub smtp: Option<onward_notify::email::SmtpConfig>,
 }
 
 /// The longest a session lasts by default (one long working day).
@@ -58,6 +61,7 @@ impl Default for WebConfig {
             import_file_retention_hours: onward_import::files::DEFAULT_RETENTION_HOURS,
             survey_link_days: 90,
             sms_webhook_secret: None,
+            smtp: None,
         }
     }
 }
@@ -155,7 +159,16 @@ impl Application {
         }
         let session_store = DatabaseSessionStore::new(database.clone());
         let import_file_retention_hours = config.import_file_retention_hours;
-        let router = router(AppState::new(database.clone(), config), session_store);
+        let mailer = config
+            .smtp
+            .as_ref()
+            .map(onward_notify::email::SmtpMailer::new)
+            .transpose()
+            .map_err(|err| anyhow::anyhow!("{err}"))?;
+        let router = router(
+            AppState::new(database.clone(), config).with_mailer(mailer),
+            session_store,
+        );
         Ok(Self {
             listener,
             router,

@@ -14,6 +14,9 @@ pub struct AppState {
     pub sign_in_limits: Arc<SignInLimits>,
     /// Rate limits on survey links that do not work (guessing).
     pub survey_link_limits: Arc<crate::survey::limits::LinkLimits>,
+    /// Sends staff invitations (from `WebConfig::smtp`); `None` when no mail
+    /// server is configured.
+    pub mailer: Option<onward_notify::email::SmtpMailer>,
 }
 
 impl AppState {
@@ -25,6 +28,14 @@ impl AppState {
             config,
             sign_in_limits: Arc::new(SignInLimits::default()),
             survey_link_limits: Arc::default(),
+            mailer: None,
         }
+    }
+
+    /// The same state sending email through `mailer`.
+    #[must_use]
+    pub fn with_mailer(mut self, mailer: Option<onward_notify::email::SmtpMailer>) -> Self {
+        self.mailer = mailer;
+        self
     }
 }

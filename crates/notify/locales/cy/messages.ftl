@@ -34,3 +34,15 @@ month-9 = Medi
 month-10 = Hydref
 month-11 = Tachwedd
 month-12 = Rhagfyr
+
+## Staff accounts: an administrator's invitation to Onward ($name, $organisation,
+## $role, $days: how long the link works), and what an address that already has
+## an account gets instead (it can belong to one organisation only).
+staff-invitation-subject = Fe'ch gwahoddir i Onward yn { $organisation }
+staff-invitation-body = Mae { $organisation } wedi eich gwahodd i ddefnyddio Onward, ei system cyrchfannau dysgwyr, fel { $role }.
+staff-invitation-action = Dewiswch eich cyfrinair
+staff-invitation-expiry = Mae'r ddolen yn gweithio unwaith, am { $days } diwrnod. Os nad oeddech yn disgwyl yr e-bost hwn, gallwch ei anwybyddu.
+staff-account-exists-subject = Gwahoddiad i Onward yn { $organisation }
+staff-account-exists-body = Ceisiodd rhywun yn { $organisation } eich gwahodd i Onward, ond mae gan y cyfeiriad e-bost hwn gyfrif Onward eisoes, a dim ond i un sefydliad y mae cyfrif yn perthyn.
+staff-account-exists-advice = Os oes angen i chi weithio i { $organisation } hefyd, gofynnwch iddynt wahodd un arall o'ch cyfeiriadau e-bost. Os ydych wedi anghofio eich cyfrinair, gofynnwch i weinyddwr eich sefydliad eich hun am ddolen ailosod.
+staff-account-exists-action = Mewngofnodi

@@ -34,3 +34,15 @@ month-9 = September
 month-10 = October
 month-11 = November
 month-12 = December
+
+## Staff accounts: an administrator's invitation to Onward ($name, $organisation,
+## $role, $days: how long the link works), and what an address that already has
+## an account gets instead (it can belong to one organisation only).
+staff-invitation-subject = You are invited to Onward at { $organisation }
+staff-invitation-body = { $organisation } has invited you to use Onward, its learner destinations system, as { $role }.
+staff-invitation-action = Choose your password
+staff-invitation-expiry = The link works once, for { $days } days. If you were not expecting this email, you can ignore it.
+staff-account-exists-subject = An invitation to Onward at { $organisation }
+staff-account-exists-body = Someone at { $organisation } tried to invite you to Onward, but this email address already has an Onward account, and an account belongs to one organisation only.
+staff-account-exists-advice = If you need to work for { $organisation } too, ask them to invite another of your email addresses. If you have forgotten your password, ask your own organisation's administrator for a reset link.
+staff-account-exists-action = Sign in

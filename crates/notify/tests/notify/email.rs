@@ -27,7 +27,7 @@ fn invitation(language: Language, to: &str, key: &str) -> Email {
             reply_to: Some("destinations@glanmor.example".to_owned()),
         },
         content,
-        unsubscribe,
+        unsubscribe: Some(unsubscribe),
         key: Some(key.to_owned()),
     }
 }

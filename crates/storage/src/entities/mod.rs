@@ -26,6 +26,7 @@ pub mod programme;
 pub mod referral;
 pub mod session;
 pub mod setup_token;
+pub mod staff_invitation;
 pub mod support_flag;
 pub mod survey_alumni;
 pub mod survey_answer;

@@ -17,6 +17,7 @@ mod m20261202_000601_task_answered_by;
 mod m20261202_000602_destination_details;
 mod m20261202_000603_offer_history;
 mod m20261202_000604_setup_links;
+mod m20261202_000605_staff_invitations;
 mod m20261202_000701_page_indexes;
 mod m20261202_000702_current_destination;
 mod m20261202_000703_tasks_by_stage;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000703_tasks_by_stage::Migration),
             Box::new(m20261202_000801_surveys::Migration),
             Box::new(m20261202_000901_delivery_receipts::Migration),
+            Box::new(m20261202_000605_staff_invitations::Migration),
             Box::new(m20261202_000704_best_offer::Migration),
         ]
     }

@@ -38,4 +38,5 @@ id_type!(
     JobId,
     SurveyInvitationId,
     ContactChangeId,
+    StaffInvitationId,
 );

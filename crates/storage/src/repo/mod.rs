@@ -22,6 +22,7 @@ pub mod programmes;
 pub mod receipts;
 pub mod scope;
 pub mod setup;
+pub mod staff_invitations;
 pub mod support;
 pub mod surveys;
 pub mod tasks;

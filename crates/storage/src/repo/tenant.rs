@@ -10,8 +10,9 @@ use crate::entities::{
     audit_event, checkpoint, cohort, contact_attempt, contact_point, delivery_receipt, destination_record,
     destination_verification, enrolment, guarantee_offer, guarantee_offer_change, idempotency_key,
     import_file, import_file_chunk, import_issue, import_mapping, import_run, intention, learner,
-    probable_duplicate, programme, referral, support_flag, survey_alumni, survey_answer, survey_consent,
-    survey_contact_change, survey_invitation, task, tracking_plan, tutor_assignment, user, user_token,
+    probable_duplicate, programme, referral, staff_invitation, support_flag, survey_alumni, survey_answer,
+    survey_consent, survey_contact_change, survey_invitation, task, tracking_plan, tutor_assignment, user,
+    user_token,
 };
 use crate::{OrganisationId, Result, StorageError};
 
@@ -95,6 +96,7 @@ tenant_scoped!(
     probable_duplicate,
     programme,
     referral,
+    staff_invitation,
     support_flag,
     survey_alumni,
     survey_answer,

@@ -1,5 +1,10 @@
 //! User administration (admins): invite, change role, deactivate; and the
 //! invitation link that lets a new user choose a password.
+//!
+//! Invitations are emailed, never shown: the page answers "invitation sent"
+//! whether the address is new or already has an account in another
+//! organisation (which then gets an email saying so instead), and the
+//! invitation is listed as pending either way (issue 13 item 10).
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -13,11 +18,17 @@ use axum::routing::{get, post};
 use chrono::Duration;
 use onward_domain::email::EmailAddress;
 use onward_domain::role::Role;
+use onward_notify::Language;
+use onward_notify::email::{Email, Sender};
+use onward_notify::templates::{PersonalLink, staff_account_exists_email, staff_invitation_email};
+use onward_storage::repo::staff_invitations::{
+    self, Accepted, Invitee, NewStaffInvitation, StaffInvitation, create_staff_invitation,
+};
 use onward_storage::repo::tokens::{
     consume_user_token, create_user_token, peek_user_token, revoke_user_tokens,
 };
-use onward_storage::repo::users::{self, NewUser, User};
-use onward_storage::{Actor, StorageError, UserId};
+use onward_storage::repo::users::{self, User};
+use onward_storage::{Actor, StaffInvitationId, UserId};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -38,8 +49,6 @@ super::chrome::localised! {
 
 /// How long an invitation link stays valid.
 const INVITE_DAYS: i64 = 7;
-/// Stored for invited users until they choose a password: never matches one.
-const NO_PASSWORD: &str = "!";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -47,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .route("/users/{id}/role", post(change_role))
         .route("/users/{id}/active", post(change_active))
         .route("/users/{id}/reset", post(create_reset_link))
+        .route("/users/invitations/{id}/withdraw", post(withdraw_invitation))
         .route("/invite/{token}", get(show_invite).post(accept_invite))
         .route("/reset/{token}", get(show_reset).post(accept_reset))
 }
@@ -61,10 +71,14 @@ struct UsersPage {
     email: String,
     name: String,
     role: String,
-    invite_link: Option<String>,
+    /// Invitations waiting for an answer.
+    pending: Vec<StaffInvitation>,
+    /// The address an invitation was just emailed to.
+    invitation_sent: Option<String>,
     /// (whose, link) after an administrator creates a password-reset link.
     reset_link: Option<(String, String)>,
-    /// Why no link could be made (no public address is configured).
+    /// Why no link could be made or sent (no public address or no mail
+    /// server is configured, or the mail server refused).
     link_problem: Option<String>,
 }
 
@@ -79,7 +93,8 @@ async fn users_page(staff: &Staff) -> Result<UsersPage, WebError> {
         email: String::new(),
         name: String::new(),
         role: String::new(),
-        invite_link: None,
+        pending: staff_invitations::pending_staff_invitations(staff.conn(), staff.organisation()).await?,
+        invitation_sent: None,
         reset_link: None,
         link_problem: None,
     })
@@ -102,6 +117,9 @@ struct InviteFields {
 async fn invite_user(staff: Staff, CsrfForm(fields): CsrfForm<InviteFields>) -> Result<Response, WebError> {
     let Some(public_url) = staff.state.config.public_url.clone() else {
         return no_public_url(&staff).await;
+    };
+    let Some(mailer) = staff.state.mailer.clone() else {
+        return link_problem(&staff, "users-no-mail-server").await;
     };
     let mut errors = FormErrors::new();
     let email = EmailAddress::parse(&fields.email).map_err(|_| FieldError {
@@ -129,51 +147,99 @@ async fn invite_user(staff: Staff, CsrfForm(fields): CsrfForm<InviteFields>) -> 
                 .into_response());
         }
     };
+    // Email addresses are unique across the installation. Our own staff are
+    // listed on this page, so saying so reveals nothing; another
+    // organisation's are invited like anyone new (see the module's note).
+    let invitee = staff_invitations::invitee(staff.conn(), staff.organisation(), &email).await?;
+    if invitee == Invitee::OurUser {
+        let errors = FormErrors::from(FieldError {
+            field: "email",
+            message: "users-email-already-ours".to_owned(),
+        });
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            invite_form_again(&staff, fields, errors).await?,
+        )
+            .into_response());
+    }
     let token = new_token();
     let write = staff.write().await?;
-    let created = users::create_user(
+    let invitation = create_staff_invitation(
         &write,
         staff.organisation(),
-        &NewUser {
-            email,
+        &NewStaffInvitation {
+            email: email.clone(),
             display_name: name.to_owned(),
             role,
-            password_hash: NO_PASSWORD.to_owned(),
+            invited_by: Some(staff.user.id),
+            token_hash: token_hash(&token),
+            expires_at: onward_storage::repo::now() + Duration::days(INVITE_DAYS),
         },
     )
-    .await;
-    let invited = match created {
-        Ok(invited) => invited,
-        Err(StorageError::Duplicate { .. }) => {
-            // Email addresses are unique across the installation. The message
-            // is the same whether the address is this organisation's (listed
-            // on the page) or another's, and names no organisation.
-            let errors = FormErrors::from(FieldError {
-                field: "email",
-                message: staff.chrome("users").await?.tr.t("users-email-unavailable"),
-            });
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                invite_form_again(&staff, fields, errors).await?,
-            )
-                .into_response());
-        }
-        Err(err) => return Err(err.into()),
-    };
-    create_user_token(
-        &write,
-        staff.organisation(),
-        invited.id,
-        "invite",
-        &token_hash(&token),
-        onward_storage::repo::now() + Duration::days(INVITE_DAYS),
-    )
     .await?;
-    write.audit("user.invite", "user", invited.id.0).await?;
+    write
+        .audit("user.invite", "staff_invitation", invitation.0)
+        .await?;
     write.commit().await?;
     let mut page = users_page(&staff).await?;
-    page.invite_link = Some(link_to(&public_url, "invite", &token));
+    let organisation = page.chrome.user.organisation_name.clone();
+    let language = Language::from_code(page.chrome.tr.locale).unwrap_or(Language::EnglishGb);
+    let link = |path: &str| {
+        PersonalLink::parse(&public_url.join(path)).map_err(|err| WebError::Internal(anyhow::anyhow!(err)))
+    };
+    let content = match invitee {
+        Invitee::Elsewhere => staff_account_exists_email(language, &organisation, name, &link("/login")?),
+        Invitee::New | Invitee::OurUser => staff_invitation_email(
+            language,
+            &onward_notify::templates::StaffInvitation {
+                name,
+                organisation: &organisation,
+                role: &page.chrome.tr.t(role.label_key()),
+                link: &link(&format!("/invite/{token}"))?,
+                valid_days: INVITE_DAYS.unsigned_abs() as u32,
+            },
+        ),
+    };
+    let message = Email {
+        to_address: email.as_str().to_owned(),
+        to_name: Some(name.to_owned()),
+        sender: Sender {
+            organisation_name: organisation,
+            reply_to: None,
+        },
+        content,
+        unsubscribe: None,
+        key: Some(format!("staff-invitation-{}", invitation.0)),
+    };
+    match onward_notify::email::EmailChannel::send(&mailer, &message).await {
+        Ok(_) => page.invitation_sent = Some(email.as_str().to_owned()),
+        Err(err) => {
+            tracing::warn!(invitation = invitation.0, error = %err, "a staff invitation email was not sent");
+            page.link_problem = Some(page.chrome.tr.t("users-invitation-not-sent"));
+        }
+    }
     Ok(page.into_response())
+}
+
+/// Withdraws a pending invitation: its link stops working.
+async fn withdraw_invitation(
+    staff: Staff,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<CsrfOnly>,
+) -> Result<Redirect, WebError> {
+    let write = staff.write().await?;
+    let id = StaffInvitationId(id);
+    if staff_invitations::revoke_staff_invitation(&write, staff.organisation(), id).await? {
+        write
+            .audit("user.withdraw_invitation", "staff_invitation", id.0)
+            .await?;
+        write.commit().await?;
+    } else if !staff_invitations::staff_invitation_exists(&write, staff.organisation(), id).await? {
+        // Another organisation's invitation, or none: not found. One already
+        // withdrawn or accepted (a second click) just shows the list again.
+        return Err(WebError::NotFound);
+    }
+    Ok(Redirect::to("/users"))
 }
 
 async fn invite_form_again(
@@ -268,9 +334,14 @@ async fn show_link(
     token: String,
     purpose: &'static str,
 ) -> Result<Response, WebError> {
-    let valid = peek_user_token(state.database.conn(), &token_hash(&token), purpose)
-        .await?
-        .is_some();
+    let hash = token_hash(&token);
+    let valid = (purpose == "invite"
+        && staff_invitations::peek_staff_invitation(state.database.conn(), &hash)
+            .await?
+            .is_some())
+        || peek_user_token(state.database.conn(), &hash, purpose)
+            .await?
+            .is_some();
     let page = InvitePage {
         tr: super::chrome::page_translator(session, crate::i18n::DEFAULT_LOCALE).await?,
         csrf: form_token.value.clone(),
@@ -335,7 +406,53 @@ async fn accept_invite(
     Path(token): Path<String>,
     CsrfForm(fields): CsrfForm<PasswordFields>,
 ) -> Result<Response, WebError> {
-    accept_link(&state, client, &session, &form_token, token, "invite", fields).await
+    let pending =
+        staff_invitations::peek_staff_invitation(state.database.conn(), &token_hash(&token)).await?;
+    if pending.is_none() {
+        // Invitations made before they were rows of their own: an invited
+        // user with a link token.
+        return accept_link(&state, client, &session, &form_token, token, "invite", fields).await;
+    }
+    let errors = check_new_password(&fields.password, &fields.confirm);
+    if !errors.is_empty() {
+        let page = InvitePage {
+            tr: super::chrome::page_translator(&session, crate::i18n::DEFAULT_LOCALE).await?,
+            csrf: form_token.value.clone(),
+            token,
+            valid: true,
+            errors,
+            purpose: "invite",
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let hash = hash_password(&fields.password).map_err(|err| WebError::Internal(err.into()))?;
+    // The invitation names its organisation and user only once it is used up.
+    let mut write = state.database.write_unattributed().await?;
+    match staff_invitations::accept_staff_invitation(&write, &token_hash(&token), &hash).await? {
+        Accepted::User(org, user) => {
+            write.act_for(Actor::person(org, user, Some(client.to_string())));
+            write.audit("user.accept_invite", "user", user.0).await?;
+            write.commit().await?;
+            Ok(Redirect::to("/login").into_response())
+        }
+        Accepted::Gone | Accepted::AddressTaken => Ok(gone_page(token, form_token.value.clone(), "invite")),
+    }
+}
+
+/// The page of a link that no longer works (410).
+fn gone_page(token: String, csrf: String, purpose: &'static str) -> Response {
+    (
+        StatusCode::GONE,
+        InvitePage {
+            tr: crate::i18n::Translator::new(crate::i18n::DEFAULT_LOCALE),
+            csrf,
+            token,
+            valid: false,
+            errors: FormErrors::new(),
+            purpose,
+        },
+    )
+        .into_response()
 }
 
 async fn accept_reset(
@@ -361,20 +478,7 @@ async fn accept_link(
     purpose: &'static str,
     fields: PasswordFields,
 ) -> Result<Response, WebError> {
-    let gone = |token: String, csrf: String| {
-        (
-            StatusCode::GONE,
-            InvitePage {
-                tr: crate::i18n::Translator::new(crate::i18n::DEFAULT_LOCALE),
-                csrf,
-                token,
-                valid: false,
-                errors: FormErrors::new(),
-                purpose,
-            },
-        )
-            .into_response()
-    };
+    let gone = |token: String, csrf: String| gone_page(token, csrf, purpose);
     if peek_user_token(state.database.conn(), &token_hash(&token), purpose)
         .await?
         .is_none()
@@ -456,7 +560,13 @@ fn link_to(public_url: &PublicUrl, purpose: &str, token: &str) -> String {
 
 /// Refuses to make a link, creating nothing, when no public address is set.
 async fn no_public_url(staff: &Staff) -> Result<Response, WebError> {
+    link_problem(staff, "users-no-public-url").await
+}
+
+/// The users page with a warning (`key`), creating nothing: 503, as the
+/// server cannot do this until whoever runs it changes its settings.
+async fn link_problem(staff: &Staff, key: &str) -> Result<Response, WebError> {
     let mut page = users_page(staff).await?;
-    page.link_problem = Some(page.chrome.tr.t("users-no-public-url"));
+    page.link_problem = Some(page.chrome.tr.t(key));
     Ok((StatusCode::SERVICE_UNAVAILABLE, page).into_response())
 }

@@ -248,10 +248,26 @@ async fn every_route_for_every_role(db: TestDatabase) {
             .await
             .expect("tasks");
     }
+    let invitation = onward_storage::repo::staff_invitations::create_staff_invitation(
+        db.conn(),
+        org.id,
+        &onward_storage::repo::staff_invitations::NewStaffInvitation {
+            email: onward_domain::email::EmailAddress::parse("invited@matrix.example").expect("address"),
+            display_name: "Invited".to_owned(),
+            role: Role::Tutor,
+            invited_by: None,
+            token_hash: "0".repeat(64),
+            expires_at: chrono::Utc::now() + chrono::Duration::days(7),
+        },
+    )
+    .await
+    .expect("invitation");
     let app = TestApp::spawn(db).await;
 
     let concrete = |path: &str| {
-        let id = if path.starts_with("/imports/files/") {
+        let id = if path.starts_with("/users/invitations/") {
+            invitation.0.to_string()
+        } else if path.starts_with("/imports/files/") {
             import_file.0.to_string()
         } else if path.starts_with("/imports/runs/") {
             import_run.0.to_string()

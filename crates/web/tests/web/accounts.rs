@@ -549,35 +549,201 @@ async fn inviting_another_organisations_staff_email_reveals_nothing(db: TestData
                 .await;
             let status = response.status();
             let body = response.text().await.expect("body");
-            let message = body
-                .split("id=\"email-error\"")
+            // The page with the address, the form's token and the pending
+            // list taken out: what is left must not depend on the address.
+            let panel = body
+                .split("govuk-panel__title\">")
                 .nth(1)
-                .and_then(|rest| rest.split("</p>").next())
+                .and_then(|rest| rest.split("</div>\n</div>").next())
                 .unwrap_or_default()
-                .to_owned();
-            (status, message, body)
+                .replace(email, "ADDRESS");
+            (status, panel, body)
         }
     };
-    let (theirs_status, theirs, body) = invite("secret.head@elsewhere.example").await;
-    let (ours_status, ours, _) = invite("colleague@prober.example").await;
-    assert_eq!(theirs_status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (theirs_status, theirs, theirs_body) = invite("secret.head@elsewhere.example").await;
+    let (new_status, new, _) = invite("brand.new@anywhere.example").await;
+    assert_eq!(theirs_status, StatusCode::OK);
     assert_eq!(
         (theirs_status, &theirs),
-        (ours_status, &ours),
-        "the same answer as for our own staff"
+        (new_status, &new),
+        "another organisation's address is answered as a new one is"
     );
-    assert!(!theirs.is_empty(), "the email field explains the problem");
-    assert!(
-        !body.contains("already exists"),
-        "the answer does not say an account exists"
-    );
-    assert!(!body.contains("elsewhere organisation"));
+    assert!(theirs.contains("Invitation sent"), "{theirs}");
+    assert!(!theirs_body.contains("already") && !theirs_body.contains("elsewhere organisation"));
+    let pending = app.db.count_rows("staff_invitations").await;
+    assert_eq!(pending, 2, "both are listed as pending invitations");
     assert_eq!(
         users::list_users(app.db.conn(), org.id)
             .await
             .expect("list")
             .len(),
         2,
+        "no user is made before an invitation is accepted"
+    );
+
+    // Each address got one email: the new one an invitation, the other's
+    // owner a note that the address already has an account.
+    let mail = app.sent_mail();
+    assert_eq!(mail.len(), 2);
+    let to = |address: &str| {
+        mail.iter()
+            .find(|message| message.recipients == [format!("<{address}>")])
+            .unwrap_or_else(|| panic!("an email to {address}"))
+    };
+    let theirs_mail = to("secret.head@elsewhere.example");
+    assert!(
+        theirs_mail.text().contains("already has an Onward account"),
+        "{}",
+        theirs_mail.text()
+    );
+    assert!(
+        theirs_mail.link_starting(&app.url("/invite/")).is_none(),
+        "no usable link"
+    );
+    let new_mail = to("brand.new@anywhere.example");
+    assert!(new_mail.link_starting(&app.url("/invite/")).is_some());
+
+    // Our own staff are listed on the page, so the form may say so.
+    let (_, page) = app.get_text("/users").await;
+    let csrf = csrf_from(&page).expect("csrf");
+    let ours = app
+        .post_form(
+            "/users",
+            &[
+                ("csrf", &csrf),
+                ("email", "colleague@prober.example"),
+                ("name", "Probe"),
+                ("role", "tutor"),
+            ],
+        )
+        .await;
+    assert_eq!(ours.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.sent_mail().len(), 2, "nothing sent for our own user");
+}
+
+async fn an_invitation_to_an_address_taken_since_creates_nothing(db: TestDatabase) {
+    let (app, org) = TestApp::signed_in(db, "late", Role::Admin).await;
+    let (_, page) = app.get_text("/users").await;
+    let csrf = csrf_from(&page).expect("csrf");
+    let invited = app
+        .post_form(
+            "/users",
+            &[
+                ("csrf", &csrf),
+                ("email", "twice@late.example"),
+                ("name", "Twice"),
+                ("role", "tutor"),
+            ],
+        )
+        .await;
+    assert_eq!(invited.status(), StatusCode::OK);
+    let link = app.sent_mail()[0]
+        .link_starting(&app.url("/invite/"))
+        .expect("invitation link");
+    let path = link.trim_start_matches(&app.url(""));
+    // Meanwhile another organisation gives the address an account.
+    let other = fixtures::organisation(app.db.conn(), "quicker").await;
+    fixtures::user(app.db.conn(), &other, Role::Tutor, "twice@late.example").await;
+    let visitor = app.new_client();
+    let (status, form) = visitor.get_text(path).await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = csrf_from(&form).expect("csrf");
+    let accepted = visitor
+        .post_form(
+            path,
+            &[
+                ("csrf", &csrf),
+                ("password", "a long new password"),
+                ("confirm", "a long new password"),
+            ],
+        )
+        .await;
+    assert_eq!(accepted.status(), StatusCode::GONE);
+    let owner = stored_user(&app.db, "twice@late.example").await;
+    assert_ne!(
+        owner.organisation_id, org.id,
+        "the account stays the other organisation's"
+    );
+    assert_ne!(owner.password_hash.len(), 0);
+    assert!(
+        visitor
+            .sign_in("twice@late.example", "a long new password")
+            .await
+            .status()
+            != StatusCode::SEE_OTHER,
+        "the invitation's password was not set on anyone"
+    );
+}
+
+async fn a_withdrawn_invitation_no_longer_works(db: TestDatabase) {
+    let (app, _) = TestApp::signed_in(db, "withdraw", Role::Admin).await;
+    let (_, page) = app.get_text("/users").await;
+    let csrf = csrf_from(&page).expect("csrf");
+    app.post_form(
+        "/users",
+        &[
+            ("csrf", &csrf),
+            ("email", "changed.mind@withdraw.example"),
+            ("name", "Changed Mind"),
+            ("role", "tutor"),
+        ],
+    )
+    .await;
+    let link = app.sent_mail()[0]
+        .link_starting(&app.url("/invite/"))
+        .expect("invitation link");
+    let path = link.trim_start_matches(&app.url("")).to_owned();
+    assert_eq!(app.new_client().get(&path).await.status(), StatusCode::OK);
+    let (_, page) = app.get_text("/users").await;
+    let action = page
+        .split("action=\"/users/invitations/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a withdraw button");
+    let withdrawn = app
+        .post_form(&format!("/users/invitations/{action}"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(withdrawn.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.new_client().get(&path).await.status(), StatusCode::GONE);
+    let (_, page) = app.get_text("/users").await;
+    assert!(
+        !page.contains("changed.mind@withdraw.example"),
+        "no longer pending"
+    );
+}
+
+async fn no_invitations_without_a_mail_server(db: TestDatabase) {
+    let org = fixtures::organisation(db.conn(), "nomail").await;
+    fixtures::user(db.conn(), &org, Role::Admin, "admin@nomail.example").await;
+    let app = TestApp::spawn_without_mail_server(db, TestApp::config()).await;
+    assert_eq!(
+        app.sign_in("admin@nomail.example", fixtures::PASSWORD)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let (_, page) = app.get_text("/users").await;
+    let csrf = csrf_from(&page).expect("csrf");
+    let response = app
+        .post_form(
+            "/users",
+            &[
+                ("csrf", &csrf),
+                ("email", "new@nomail.example"),
+                ("name", "New"),
+                ("role", "tutor"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let page = response.text().await.expect("body");
+    assert!(
+        page.contains("ONWARD_SMTP__URL"),
+        "the page says what to set: {page}"
+    );
+    assert_eq!(
+        app.db.count_rows("staff_invitations").await,
+        0,
         "nothing was created"
     );
 }
@@ -686,10 +852,16 @@ async fn links_use_the_public_url_never_the_host_header(db: TestDatabase) {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
+    let mail = app.sent_mail();
+    assert_eq!(mail.len(), 1);
     assert!(
-        invited.contains("https://onward.school.example/invite/"),
-        "{invited}"
+        mail[0]
+            .link_starting("https://onward.school.example/invite/")
+            .is_some(),
+        "{}",
+        mail[0].text()
     );
+    assert!(!mail[0].text().contains("evil.example"));
     let (status, reset) =
         post_with_host(&app, &format!("/users/{}/reset", target.id), &[("csrf", &csrf)]).await;
     assert_eq!(status, StatusCode::OK);
@@ -725,6 +897,11 @@ async fn no_links_are_made_without_a_public_url(db: TestDatabase) {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(!page.contains("/reset/"));
     assert_eq!(app.db.count_rows("user_tokens").await, 0, "no link was stored");
+    assert_eq!(
+        app.db.count_rows("staff_invitations").await,
+        0,
+        "no invitation was stored"
+    );
     assert!(
         users::user_by_email(
             app.db.conn(),
@@ -775,6 +952,9 @@ on_both_backends!(
     sign_in_answers_do_not_tell_which_accounts_exist,
     invited_and_unknown_accounts_take_as_long_as_real_ones,
     inviting_another_organisations_staff_email_reveals_nothing,
+    an_invitation_to_an_address_taken_since_creates_nothing,
+    a_withdrawn_invitation_no_longer_works,
+    no_invitations_without_a_mail_server,
     wrong_current_passwords_count_as_failed_sign_ins,
     links_use_the_public_url_never_the_host_header,
     no_links_are_made_without_a_public_url,

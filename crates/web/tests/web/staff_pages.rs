@@ -216,13 +216,19 @@ async fn an_invitation_link_works_once(db: TestDatabase) {
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     let page = response.text().await.expect("body");
-    let link = page
-        .split("/invite/")
-        .nth(1)
-        .and_then(|rest| rest.split('<').next())
-        .expect("invite link");
-    assert_eq!(link.len(), 64, "256-bit token");
-    let invite_path = format!("/invite/{link}");
+    assert!(
+        !page.contains("/invite/"),
+        "the link is emailed, never shown to the inviter"
+    );
+    let mail = app.sent_mail();
+    assert_eq!(mail.len(), 1, "one invitation email");
+    assert_eq!(mail[0].recipients, ["<new.tutor@staff.example>"]);
+    let link = mail[0]
+        .link_starting(&app.url("/invite/"))
+        .expect("the email holds the invitation link");
+    let token = link.rsplit('/').next().expect("token");
+    assert_eq!(token.len(), 64, "256-bit token");
+    let invite_path = format!("/invite/{token}");
 
     let visitor = app.new_client();
     let (status, form) = visitor.get_text(&invite_path).await;
