@@ -1,8 +1,10 @@
+use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbErr, Statement};
 use sea_orm_migration::MigratorTrait;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::StorageError;
 use crate::migrations::Migrator;
@@ -35,11 +37,21 @@ impl Backend {
     }
 }
 
+/// How long a unit of work waits for SQLite's writer turn: the same as the
+/// busy timeout it replaces.
+pub(crate) const WRITE_TURN_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// A pooled connection to Onward's database.
 #[derive(Clone, Debug)]
 pub struct Database {
     connection: DatabaseConnection,
     backend: Backend,
+    /// SQLite only: one unit of work writes at a time, the others wait their
+    /// turn here, first come first served. SQLite allows one writer anyway; left
+    /// to its busy handler, writers that find the lock taken sleep 1, 2, 5,
+    /// 10… ms and retry, so under load most of the time goes to sleeping (the
+    /// survey answer POSTs of `bench/survey.sh`). PostgreSQL has no gate.
+    write_turn: Option<Arc<Semaphore>>,
 }
 
 impl Database {
@@ -74,7 +86,12 @@ impl Database {
                     target: redact_url(url),
                     source,
                 })?;
-        Ok(Self { connection, backend })
+        let write_turn = (backend == Backend::Sqlite).then(|| Arc::new(Semaphore::new(1)));
+        Ok(Self {
+            connection,
+            backend,
+            write_turn,
+        })
     }
 
     /// Opens the database and brings its schema up to date.
@@ -110,6 +127,23 @@ impl Database {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Waits for this process's turn to write (SQLite; `None` on PostgreSQL).
+    pub(crate) async fn write_turn(&self) -> Result<Option<OwnedSemaphorePermit>, StorageError> {
+        let Some(turn) = &self.write_turn else {
+            return Ok(None);
+        };
+        match tokio::time::timeout(WRITE_TURN_TIMEOUT, Arc::clone(turn).acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(Some(permit)),
+            Ok(Err(_closed)) => Err(StorageError::Db(DbErr::Custom(
+                "the database is closing".to_owned(),
+            ))),
+            Err(_elapsed) => Err(StorageError::Db(DbErr::Custom(format!(
+                "database is busy: no turn to write within {} s",
+                WRITE_TURN_TIMEOUT.as_secs()
+            )))),
+        }
     }
 
     /// The pooled connection, for repository calls outside a transaction.

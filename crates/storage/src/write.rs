@@ -13,6 +13,8 @@
 use std::pin::Pin;
 use std::sync::Mutex;
 
+use tokio::sync::OwnedSemaphorePermit;
+
 use sea_orm::{
     AccessMode, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
     IsolationLevel, QueryResult, SqliteTransactionMode, Statement, TransactionError, TransactionOptions,
@@ -57,6 +59,9 @@ impl Actor {
 /// it), writes audit events into the same transaction, and commits once.
 pub struct Write {
     txn: DatabaseTransaction,
+    /// SQLite: this process's writer turn, given back when the `Write` is
+    /// committed or dropped (after the transaction ends).
+    _turn: Option<OwnedSemaphorePermit>,
     /// `None` until the actor is known (see [`Database::write_unattributed`]).
     actor: Option<Actor>,
     /// The audit actions recorded so far, for the crash test's fail point.
@@ -66,7 +71,8 @@ pub struct Write {
 impl Database {
     /// Opens a unit of work for `actor`.
     pub async fn write(&self, actor: Actor) -> Result<Write> {
-        Write::open(self.conn(), actor).await
+        let turn = self.write_turn().await?;
+        Write::begin(self.conn(), Some(actor), turn).await
     }
 
     /// Opens a unit of work whose actor is not known yet: Onward setting itself
@@ -74,7 +80,8 @@ impl Database {
     /// invitation link that names its user only once it is used. It can audit
     /// once [`Write::act_for`] names the actor.
     pub async fn write_unattributed(&self) -> Result<Write> {
-        Write::begin(self.conn(), None).await
+        let turn = self.write_turn().await?;
+        Write::begin(self.conn(), None, turn).await
     }
 
     /// Records one audit event on its own: a view of a named record, or a
@@ -97,14 +104,21 @@ impl Database {
 
 impl Write {
     /// Opens a unit of work on a pool (for code that holds the pool rather than a [`Database`]).
+    /// It does not wait for the [`Database`]'s writer turn: SQLite's busy
+    /// timeout orders it among the others.
     pub async fn open(pool: &DatabaseConnection, actor: Actor) -> Result<Self> {
-        Self::begin(pool, Some(actor)).await
+        Self::begin(pool, Some(actor), None).await
     }
 
-    async fn begin(pool: &DatabaseConnection, actor: Option<Actor>) -> Result<Self> {
+    async fn begin(
+        pool: &DatabaseConnection,
+        actor: Option<Actor>,
+        turn: Option<OwnedSemaphorePermit>,
+    ) -> Result<Self> {
         let txn = begin_immediate(pool).await?;
         Ok(Self {
             txn,
+            _turn: turn,
             actor,
             actions: Mutex::new(Vec::new()),
         })

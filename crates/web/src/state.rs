@@ -9,7 +9,9 @@ use crate::sign_in_limits::SignInLimits;
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub database: Database,
-    pub config: WebConfig,
+    /// Shared, not copied: axum clones the state for every extractor and
+    /// middleware of every request.
+    pub config: Arc<WebConfig>,
     /// Rate limits on sign-in attempts, by account, client and overall.
     pub sign_in_limits: Arc<SignInLimits>,
     /// Rate limits on survey links that do not work (guessing).
@@ -25,7 +27,7 @@ impl AppState {
         crate::passwords::decoy_hash();
         Self {
             database,
-            config,
+            config: Arc::new(config),
             sign_in_limits: Arc::new(SignInLimits::default()),
             survey_link_limits: Arc::default(),
             mailer: None,

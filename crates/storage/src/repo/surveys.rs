@@ -12,13 +12,15 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use onward_domain::contact::ContactPointKind;
 use onward_domain::destination::{DestinationKind, DestinationRecord, DestinationSource, Verification};
+use onward_domain::organisation::CountryCode;
 use onward_domain::role::Role;
 use onward_domain::support::ReferralType;
 use onward_domain::survey::Outcome;
 use onward_domain::tracking::TaskStatus;
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Expr, Func, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, Set, Statement,
 };
 
 use super::destinations::record_destination;
@@ -165,6 +167,69 @@ pub async fn invitation_by_token_hash(
         .map(from_model))
 }
 
+/// A personal link as the learner site opens it: the invitation, what the
+/// site shows of the learner and the organisation, and the pages saved so far.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenedLink {
+    pub invitation: Invitation,
+    pub given_name: String,
+    /// The learner's preferred language, if recorded.
+    pub learner_language: Option<String>,
+    pub organisation_name: String,
+    pub organisation_language: String,
+    pub country: CountryCode,
+    /// In the order the pages were first saved.
+    pub saved: Vec<SavedPage>,
+}
+
+/// Opens the link whose token hashes to `token_hash` in one round trip: the
+/// invitation joined to its learner and organisation, one row per saved page
+/// (or one row with none). Every page of the learner site starts here, so it
+/// is one query, like `/healthz`'s one round trip (issue 14's bar).
+pub async fn open_link(conn: &impl ConnectionTrait, token_hash: &str) -> Result<Option<OpenedLink>> {
+    let sql = "SELECT i.*, l.given_name AS l_given_name, l.preferred_language AS l_language, \
+               o.name AS o_name, o.default_locale AS o_language, o.country AS o_country, \
+               a.page_id AS a_page_id, a.answers AS a_answers, a.saved_at AS a_saved_at \
+               FROM survey_invitations i \
+               JOIN learners l ON l.id = i.learner_id AND l.organisation_id = i.organisation_id \
+               JOIN organisations o ON o.id = i.organisation_id \
+               LEFT JOIN survey_answers a ON a.invitation_id = i.id AND a.organisation_id = i.organisation_id \
+               WHERE i.token_hash = $1 ORDER BY a.id";
+    // sqlx reads `$1` as the first argument on SQLite too, so one text serves both.
+    let statement = Statement::from_sql_and_values(conn.get_database_backend(), sql, [token_hash.into()]);
+    let rows = conn.query_all_raw(statement).await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let invitation = from_model(survey_invitation::Model::from_query_result(first, "")?);
+    let country: String = first.try_get("", "o_country")?;
+    let mut opened = OpenedLink {
+        invitation,
+        given_name: first.try_get("", "l_given_name")?,
+        learner_language: first.try_get("", "l_language")?,
+        organisation_name: first.try_get("", "o_name")?,
+        organisation_language: first.try_get("", "o_language")?,
+        country: decode("organisations", "country", &country)?,
+        saved: Vec::new(),
+    };
+    for row in &rows {
+        let page_id: Option<String> = row.try_get("", "a_page_id")?;
+        let (Some(page_id), Some(answers_json), Some(saved_at)) = (
+            page_id,
+            row.try_get::<Option<String>>("", "a_answers")?,
+            row.try_get::<Option<DateTime<Utc>>>("", "a_saved_at")?,
+        ) else {
+            continue;
+        };
+        opened.saved.push(SavedPage {
+            page_id,
+            answers_json,
+            saved_at,
+        });
+    }
+    Ok(Some(opened))
+}
+
 pub async fn invitation(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
@@ -224,10 +289,9 @@ pub async fn save_page(
     answers_json: &str,
 ) -> Result<bool> {
     let at = now();
-    if invitation(conn, org, id).await?.state(at) != LinkState::Open {
+    if !mark_started(conn, org, id, at).await? {
         return Ok(false);
     }
-    mark_started(conn, org, id, at).await?;
     survey_answer::Entity::insert(survey_answer::ActiveModel {
         organisation_id: Set(org.0),
         invitation_id: Set(id.0),
@@ -246,20 +310,33 @@ pub async fn save_page(
     Ok(true)
 }
 
+/// `started_at`, or `at` for an invitation not started before.
+fn first_start(at: DateTime<Utc>) -> Expr {
+    Expr::expr(Func::coalesce([
+        Expr::col(survey_invitation::Column::StartedAt),
+        Expr::value(at),
+    ]))
+}
+
+/// Marks the invitation started (keeping the first time) if its link is still
+/// open at `at`; false when it is not (completed, revoked or expired). One
+/// conditional update checks and marks, so a page save is two statements.
 async fn mark_started(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
     id: SurveyInvitationId,
     at: DateTime<Utc>,
-) -> Result<()> {
-    survey_invitation::Entity::update_many()
-        .col_expr(survey_invitation::Column::StartedAt, Expr::value(at))
+) -> Result<bool> {
+    let result = survey_invitation::Entity::update_many()
+        .col_expr(survey_invitation::Column::StartedAt, first_start(at))
         .filter(survey_invitation::Entity::in_org(org))
         .filter(survey_invitation::Column::Id.eq(id.0))
-        .filter(survey_invitation::Column::StartedAt.is_null())
+        .filter(survey_invitation::Column::RevokedAt.is_null())
+        .filter(survey_invitation::Column::CompletedAt.is_null())
+        .filter(survey_invitation::Column::ExpiresAt.gt(at))
         .exec(conn)
         .await?;
-    Ok(())
+    Ok(result.rows_affected == 1)
 }
 
 /// A saved page of answers.
@@ -356,6 +433,7 @@ where
     let at = now();
     let claimed = survey_invitation::Entity::update_many()
         .col_expr(survey_invitation::Column::CompletedAt, Expr::value(at))
+        .col_expr(survey_invitation::Column::StartedAt, first_start(at))
         .filter(survey_invitation::Entity::in_org(org))
         .filter(survey_invitation::Column::Id.eq(id.0))
         .filter(survey_invitation::Column::CompletedAt.is_null())
@@ -375,7 +453,6 @@ where
             },
         );
     }
-    mark_started(conn, org, id, at).await?;
     let learner = invitation.learner;
     let version = i32::try_from(invitation.survey_version).unwrap_or(i32::MAX);
     let mut answered = Vec::new();

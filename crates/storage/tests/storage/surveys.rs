@@ -18,8 +18,8 @@ use onward_storage::repo::support::referrals_for_learner;
 use onward_storage::repo::surveys::{
     Completion, Decision, LinkState, NewInvitation, alumni_for_learner, cohort_response_counts,
     complete_survey, consents_for_learner, contact_changes_for_learner, create_invitation,
-    decide_contact_change, invitation, invitation_by_token_hash, record_survey, revoke_invitation, save_page,
-    saved_pages,
+    decide_contact_change, invitation, invitation_by_token_hash, open_link, record_survey, revoke_invitation,
+    save_page, saved_pages,
 };
 use onward_storage::{Actor, CohortId, LearnerId, OrganisationId, SurveyInvitationId, TaskId, UserId};
 use onward_survey::answers::{Answers, outcome, parse_page};
@@ -185,6 +185,26 @@ async fn a_completed_six_month_survey_writes_one_survey_destination_and_closes_i
     assert_eq!(saved_pages(db.conn(), w.org, id).await.expect("pages").len(), 5);
     let started = invitation(db.conn(), w.org, id).await.expect("invitation");
     assert!(started.started_at.is_some() && started.completed_at.is_none());
+    // The learner site's one query: the invitation, learner, organisation and
+    // saved pages, the pages in the order first saved.
+    let opened = open_link(db.conn(), &"a".repeat(64))
+        .await
+        .expect("open")
+        .expect("the link opens");
+    assert_eq!(opened.invitation, started);
+    assert_eq!(opened.given_name, "Siân");
+    assert_eq!(opened.country, CountryCode::gb());
+    assert_eq!(opened.organisation_name, "surveys organisation");
+    assert_eq!(
+        opened.saved,
+        saved_pages(db.conn(), w.org, id).await.expect("pages")
+    );
+    assert!(
+        open_link(db.conn(), &"b".repeat(64))
+            .await
+            .expect("open")
+            .is_none()
+    );
     let out = outcome(six_month(), &answers, today());
     let Completion::Done {
         destination: Some(record_id),

@@ -21,7 +21,7 @@ use axum::{Form, Router};
 use chrono::Utc;
 use onward_domain::organisation::CountryCode;
 use onward_storage::repo::surveys::{
-    Completion, Invitation, LinkState, complete_survey, invitation_by_token_hash, save_page, saved_pages,
+    Completion, Invitation, LinkState, complete_survey, open_link, save_page,
 };
 use onward_storage::{Actor, StorageError};
 use onward_survey::answers::{
@@ -160,10 +160,10 @@ async fn open(
     if !plausible(token) {
         return Err(miss("malformed"));
     }
-    let conn = state.database.conn();
-    let Some(invitation) = invitation_by_token_hash(conn, &crate::tokens::token_hash(token)).await? else {
+    let Some(opened) = open_link(state.database.conn(), &crate::tokens::token_hash(token)).await? else {
         return Err(miss("unknown"));
     };
+    let invitation = opened.invitation;
     let link_state = invitation.state(Utc::now());
     if !allow.contains(&link_state) {
         return Err(match link_state {
@@ -178,17 +178,14 @@ async fn open(
         tracing::error!(survey = %invitation.survey_name, version = invitation.survey_version, "an invitation names a survey this binary does not have");
         return Err(Refused::NoLink(asked));
     };
-    let org = invitation.organisation;
-    let learner = onward_storage::repo::learners::learner(conn, org, invitation.learner).await?;
-    let organisation = onward_storage::repo::organisations::organisation(conn, org).await?;
     let lang = query_lang(query)
         .or_else(|| supported_language(&invitation.language))
-        .or_else(|| learner.preferred_language.as_deref().and_then(supported_language))
-        .or_else(|| supported_language(&organisation.default_locale))
+        .or_else(|| opened.learner_language.as_deref().and_then(supported_language))
+        .or_else(|| supported_language(&opened.organisation_language))
         .unwrap_or(LANGUAGES[0]);
     let mut answers = Answers::new();
-    let mut saved = Vec::new();
-    for page in saved_pages(conn, org, invitation.id).await? {
+    let mut saved = Vec::with_capacity(opened.saved.len());
+    for page in opened.saved {
         match serde_json::from_str::<Answers>(&page.answers_json) {
             Ok(page_answers) => answers.extend(page_answers),
             Err(error) => {
@@ -201,9 +198,9 @@ async fn open(
         token: token.to_owned(),
         invitation,
         survey,
-        given_name: learner.given_name,
-        organisation_name: organisation.name,
-        country: organisation.country,
+        given_name: opened.given_name,
+        organisation_name: opened.organisation_name,
+        country: opened.country,
         lang,
         answers,
         saved,
