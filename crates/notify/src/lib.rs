@@ -17,6 +17,7 @@
 //! binaries that print pay for the typesetter.
 
 pub mod email;
+pub mod inbound;
 mod error;
 pub mod language;
 pub mod sms;

@@ -38,3 +38,6 @@ pub mod tracking_plan;
 pub mod tutor_assignment;
 pub mod user;
 pub mod user_token;
+pub mod opt_out_link;
+pub mod sms_inbox;
+pub mod employer_check;

@@ -8,6 +8,7 @@ mod calls;
 mod contact_log;
 mod edge;
 mod locales;
+mod opt_out;
 mod scoping;
 mod staff_pages;
 mod survey_site;
