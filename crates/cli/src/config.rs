@@ -568,6 +568,7 @@ mod tests {
             url: Some(String::new()),
             from: Some(String::new()),
             max_connections: Some(1),
+            webhook_secret: Some(String::new()),
         };
         let smtp: Dict = Figment::from(Serialized::defaults(smtp))
             .extract()

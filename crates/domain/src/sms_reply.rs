@@ -65,7 +65,15 @@ impl SmsActivity {
 }
 
 /// Words that, alone, ask for no more messages.
-const STOP_WORDS: &[&str] = &["stop", "stopall", "unsubscribe", "cancel", "end", "quit", "stopio"];
+const STOP_WORDS: &[&str] = &[
+    "stop",
+    "stopall",
+    "unsubscribe",
+    "cancel",
+    "end",
+    "quit",
+    "stopio",
+];
 
 /// Reads a reply; `None` when it cannot be read as one answer.
 pub fn parse_sms_reply(text: &str) -> Option<SmsAnswer> {
@@ -75,7 +83,10 @@ pub fn parse_sms_reply(text: &str) -> Option<SmsAnswer> {
         return Some(SmsAnswer::Stop);
     }
     let mut found: Option<SmsActivity> = None;
-    for word in lowered.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in lowered
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         let activity = if word.chars().all(|c| c.is_ascii_digit()) {
             // Any other number (a year, a phone number) makes the reply unreadable.
             match word.parse::<u32>().ok().and_then(SmsActivity::from_number) {
@@ -120,7 +131,15 @@ mod tests {
 
     #[test]
     fn ambiguous_or_empty_replies_are_not_guessed() {
-        for text in ["", "1 or 2", "working and studying", "7", "since 2025", "who is this?", "=1+2"] {
+        for text in [
+            "",
+            "1 or 2",
+            "working and studying",
+            "7",
+            "since 2025",
+            "who is this?",
+            "=1+2",
+        ] {
             assert_eq!(parse_sms_reply(text), None, "{text}");
         }
     }

@@ -38,7 +38,8 @@ pub struct BounceReport {
 }
 
 fn has_control(text: &str) -> bool {
-    text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
 impl BounceReport {
@@ -72,7 +73,9 @@ pub fn plausible_address(address: &str) -> bool {
     !local.is_empty()
         && domain.contains('.')
         && address.len() <= 254
-        && !address.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | ','))
+        && !address
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | ','))
 }
 
 /// An SMS a learner sent, e.g.
@@ -92,7 +95,8 @@ impl SmsReply {
         if body.len() > MAX_INBOUND_BYTES {
             return Err(format!("an SMS reply has at most {MAX_INBOUND_BYTES} bytes"));
         }
-        let mut reply: Self = serde_json::from_slice(body).map_err(|err| format!("not an SMS reply ({err})"))?;
+        let mut reply: Self =
+            serde_json::from_slice(body).map_err(|err| format!("not an SMS reply ({err})"))?;
         if reply.id.is_empty() || reply.id.len() > 100 || has_control(&reply.id) {
             return Err("an SMS reply's id has 1 to 100 characters".to_owned());
         }
@@ -142,7 +146,13 @@ mod tests {
             .expect("a reply");
         assert_eq!(reply.body, "2  college");
         assert!(SmsReply::parse(br#"{"id":"in-1","from":"=cmd|x","body":"1"}"#).is_err());
-        let long = format!(r#"{{"id":"x","from":"07700900123","body":"{}"}}"#, "a".repeat(5000));
-        assert_eq!(SmsReply::parse(long.as_bytes()).expect("cut").body.len(), MAX_REPLY_CHARS);
+        let long = format!(
+            r#"{{"id":"x","from":"07700900123","body":"{}"}}"#,
+            "a".repeat(5000)
+        );
+        assert_eq!(
+            SmsReply::parse(long.as_bytes()).expect("cut").body.len(),
+            MAX_REPLY_CHARS
+        );
     }
 }

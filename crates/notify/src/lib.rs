@@ -17,8 +17,8 @@
 //! binaries that print pay for the typesetter.
 
 pub mod email;
-pub mod inbound;
 mod error;
+pub mod inbound;
 pub mod language;
 pub mod sms;
 pub mod templates;

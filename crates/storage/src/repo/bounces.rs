@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use onward_domain::contact::{ContactChannel, ContactDirection, ContactOutcome, ContactPointKind};
 use onward_domain::escalation::{Attempt, TaskProgress};
 use onward_domain::tracking::TaskStatus;
-use sea_orm::sea_query::{Expr, Func};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::contacts::{NewContactAttempt, record_contact_attempt};
@@ -68,7 +68,10 @@ async fn email_points(
 ) -> Result<Vec<contact_point::Model>> {
     Ok(contact_point::Entity::find_in(org)
         .filter(contact_point::Column::Kind.eq(ContactPointKind::Email.code()))
-        .filter(Expr::expr(Func::lower(Expr::col(contact_point::Column::Value))).eq(address.trim().to_lowercase()))
+        .filter(
+            Expr::expr(Func::lower(Expr::col(contact_point::Column::Value)))
+                .eq(address.trim().to_lowercase()),
+        )
         .order_by_asc(contact_point::Column::Id)
         .all(conn)
         .await?)
@@ -156,7 +159,8 @@ pub async fn record_bounce(
         let mut on_email = Vec::new();
         for model in open_tasks_of(write, org, learner).await? {
             if let std::collections::hash_map::Entry::Vacant(entry) = checkpoints.entry(model.checkpoint_id) {
-                let point = super::calls::queue_checkpoint(write, org, CheckpointId(model.checkpoint_id)).await?;
+                let point =
+                    super::calls::queue_checkpoint(write, org, CheckpointId(model.checkpoint_id)).await?;
                 entry.insert(point.checkpoint);
             }
             let checkpoint = &checkpoints[&model.checkpoint_id];
@@ -165,6 +169,7 @@ pub async fn record_bounce(
                 on_email.push((model, checkpoint.clone(), progress));
             }
         }
+        let user = write.actor()?.user;
         let attempt = |task: Option<TaskId>| NewContactAttempt {
             learner,
             task,
@@ -172,16 +177,16 @@ pub async fn record_bounce(
             direction: ContactDirection::Outbound,
             outcome: ContactOutcome::Bounced,
             notes: Some(format!("Address {} bounced ({})", address.trim(), source.code())),
-            user: write.actor()?.user,
+            user,
             attempted_at: at,
         };
         if on_email.is_empty() {
-            record_contact_attempt(write, org, &attempt(None)?).await?;
+            record_contact_attempt(write, org, &attempt(None)).await?;
             continue;
         }
         for (model, checkpoint, progress) in on_email {
             let id = TaskId(model.id);
-            record_contact_attempt(write, org, &attempt(Some(id))?).await?;
+            record_contact_attempt(write, org, &attempt(Some(id))).await?;
             let after = checkpoint.after_attempt(
                 progress,
                 Attempt {
@@ -225,7 +230,9 @@ pub async fn record_complaint(write: &Write, address: &str) -> Result<Vec<Learne
     learners.dedup();
     let mut opted = Vec::new();
     for learner in learners {
-        if let OptedOut::Recorded { .. } = opt_out_learner(write, LearnerId(learner), OptOutRoute::Complaint).await? {
+        if let OptedOut::Recorded { .. } =
+            opt_out_learner(write, LearnerId(learner), OptOutRoute::Complaint).await?
+        {
             opted.push(LearnerId(learner));
         }
     }

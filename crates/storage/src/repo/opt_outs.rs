@@ -249,7 +249,11 @@ pub async fn opt_out_by_link(write: &Write, token: &str, route: OptOutRoute) -> 
 
 /// Whether the learner asked not to be contacted: senders check it before
 /// every message, whatever the channel.
-pub async fn is_opted_out(conn: &impl ConnectionTrait, org: OrganisationId, learner_id: LearnerId) -> Result<bool> {
+pub async fn is_opted_out(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    learner_id: LearnerId,
+) -> Result<bool> {
     Ok(
         find_owned::<learner::Entity>(conn, org, learner_id.0, || format!("learner {learner_id}"))
             .await?

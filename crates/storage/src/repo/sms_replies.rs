@@ -159,7 +159,10 @@ pub async fn receive_sms_reply(
         channel: ContactChannel::Sms,
         direction: ContactDirection::Inbound,
         outcome,
-        notes: Some(format!("SMS reply: {}", sms.body.chars().take(200).collect::<String>())),
+        notes: Some(format!(
+            "SMS reply: {}",
+            sms.body.chars().take(200).collect::<String>()
+        )),
         user: None,
         attempted_at: at,
     };

@@ -54,7 +54,8 @@ async fn open(
     };
     let learner = onward_storage::repo::learners::learner(conn, link.organisation, link.learner).await?;
     let organisation = onward_storage::repo::organisations::organisation(conn, link.organisation).await?;
-    let opted_out = onward_storage::repo::opt_outs::is_opted_out(conn, link.organisation, link.learner).await?;
+    let opted_out =
+        onward_storage::repo::opt_outs::is_opted_out(conn, link.organisation, link.learner).await?;
     let lang = query_lang(query)
         .or_else(|| learner.preferred_language.as_deref().and_then(supported_language))
         .or_else(|| supported_language(&organisation.default_locale))

@@ -67,7 +67,9 @@ async fn inbox(staff: Staff) -> Result<SmsInboxPage, WebError> {
     let org = staff.organisation();
     let waiting = sms_inbox(staff.conn(), org, false, INBOX_SHOWN).await?;
     let handled = sms_inbox(staff.conn(), org, true, 20).await?;
-    staff.audit_view("sms_inbox.viewed", "organisation", org.0).await?;
+    staff
+        .audit_view("sms_inbox.viewed", "organisation", org.0)
+        .await?;
     Ok(SmsInboxPage {
         chrome: staff.chrome("work").await?,
         waiting,
@@ -148,7 +150,12 @@ fn read_bounce_list(bytes: &[u8]) -> Result<Vec<(usize, String, Option<&'static 
         if cell.is_empty() {
             continue;
         }
-        if row == 1 && matches!(cell.to_lowercase().as_str(), "email" | "address" | "email address" | "recipient") {
+        if row == 1
+            && matches!(
+                cell.to_lowercase().as_str(),
+                "email" | "address" | "email address" | "recipient"
+            )
+        {
             continue;
         }
         let problem = if cell.chars().any(char::is_control) {
@@ -270,13 +277,18 @@ mod tests {
 
     #[test]
     fn a_bounce_list_names_each_rows_problem() {
-        let rows = read_bounce_list(b"email\nsam@example.org\nnot an address\n=cmd|' /C calc'!A0\n\n").expect("rows");
+        let rows = read_bounce_list(b"email\nsam@example.org\nnot an address\n=cmd|' /C calc'!A0\n\n")
+            .expect("rows");
         assert_eq!(
             rows,
             [
                 (2, "sam@example.org".to_owned(), None),
                 (3, "not an address".to_owned(), Some("bounces-row-not-address")),
-                (4, "=cmd|' /C calc'!A0".to_owned(), Some("bounces-row-not-address")),
+                (
+                    4,
+                    "=cmd|' /C calc'!A0".to_owned(),
+                    Some("bounces-row-not-address")
+                ),
             ]
         );
         let many = "a@b.example\n".repeat(BOUNCE_ROWS + 1);

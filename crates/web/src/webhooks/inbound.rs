@@ -110,7 +110,7 @@ async fn email_bounce(
             return StatusCode::BAD_REQUEST;
         }
     };
-    let result = async {
+    let result: Result<(), StatusCode> = async {
         let write = service_write(&state, &organisation).await?;
         if let Claim::Done { .. } = write.claim(BOUNCE_KEY, &report.id).await.map_err(unavailable)? {
             return Ok(());
@@ -120,7 +120,11 @@ async fn email_bounce(
                 let outcome = record_bounce(&write, &report.recipient, BounceSource::Webhook, Utc::now())
                     .await
                     .map_err(unavailable)?;
-                tracing::info!(invalidated = outcome.invalidated, learners = outcome.learners.len(), "email bounce");
+                tracing::info!(
+                    invalidated = outcome.invalidated,
+                    learners = outcome.learners.len(),
+                    "email bounce"
+                );
             }
             BounceKind::Complaint => {
                 let opted = record_complaint(&write, &report.recipient)
@@ -132,7 +136,10 @@ async fn email_bounce(
                 tracing::info!("temporary bounce: nothing marked");
             }
         }
-        write.settle(BOUNCE_KEY, &report.id, 0).await.map_err(unavailable)?;
+        write
+            .settle(BOUNCE_KEY, &report.id, 0)
+            .await
+            .map_err(unavailable)?;
         write.commit().await.map_err(unavailable)
     }
     .await;
@@ -177,7 +184,7 @@ async fn sms_reply(
         from: reply.from,
         body: reply.body,
     };
-    let result = async {
+    let result: Result<(), StatusCode> = async {
         let write = service_write(&state, &organisation).await?;
         let now = Utc::now();
         let outcome = receive_sms_reply(&write, &sms, now.date_naive(), now)

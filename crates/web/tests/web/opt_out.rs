@@ -5,9 +5,9 @@
 use onward_domain::contact::ContactChannel;
 use onward_domain::role::Role;
 use onward_domain::tracking::{Anchor, Checkpoint, TrackingPlan};
+use onward_notify::Language;
 use onward_notify::email::{Email, EmailChannel, Sender, SmtpConfig, SmtpMailer};
 use onward_notify::templates::{Invitation, PersonalLink, invitation_email};
-use onward_notify::Language;
 use onward_storage::repo::audit::count_audit_events;
 use onward_storage::repo::calls::{open_tasks, opted_out_at};
 use onward_storage::repo::opt_outs::{issue_opt_out_link, revoke_opt_out_links};
@@ -40,7 +40,9 @@ fn today() -> chrono::NaiveDate {
 
 /// The `List-Unsubscribe` URL of a raw message (headers may be folded).
 fn list_unsubscribe(raw: &[u8]) -> String {
-    let text = String::from_utf8_lossy(raw).replace("\r\n ", " ").replace("\r\n\t", " ");
+    let text = String::from_utf8_lossy(raw)
+        .replace("\r\n ", " ")
+        .replace("\r\n\t", " ");
     let line = text
         .lines()
         .find(|line| line.starts_with("List-Unsubscribe: "))
@@ -161,13 +163,8 @@ async fn set_language(conn: &impl ConnectionTrait, learner: LearnerId, code: &st
 
 async fn the_page_speaks_the_learners_language_and_its_button_opts_out(db: TestDatabase) {
     let org = fixtures::organisation(db.conn(), "optpage").await;
-    let queue = fixtures::leavers_due_a_call(
-        db.conn(),
-        org.id,
-        &plan(&[ContactChannel::Email]),
-        &["Siân"],
-    )
-    .await;
+    let queue =
+        fixtures::leavers_due_a_call(db.conn(), org.id, &plan(&[ContactChannel::Email]), &["Siân"]).await;
     let learner = queue.learners[0];
     set_language(db.conn(), learner, "cy").await;
     let app = TestApp::spawn(db).await;
@@ -176,7 +173,10 @@ async fn the_page_speaks_the_learners_language_and_its_button_opts_out(db: TestD
 
     let (status, page) = app.visitor.get_text(&link.path()).await;
     assert_eq!(status, StatusCode::OK, "{page}");
-    assert!(page.contains("lang=\"cy\"") && page.contains("Optio allan o negeseuon"), "{page}");
+    assert!(
+        page.contains("lang=\"cy\"") && page.contains("Optio allan o negeseuon"),
+        "{page}"
+    );
     assert!(!page.contains("name=\"csrf\""), "{page}");
     // Every one of the six languages.
     for (code, words) in [
@@ -186,7 +186,10 @@ async fn the_page_speaks_the_learners_language_and_its_button_opts_out(db: TestD
         ("nl", "Afmelden voor berichten"),
         ("et", "Loobu sõnumitest"),
     ] {
-        let (status, page) = app.visitor.get_text(&format!("{}?lang={code}", link.path())).await;
+        let (status, page) = app
+            .visitor
+            .get_text(&format!("{}?lang={code}", link.path()))
+            .await;
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains(words), "{code}: {page}");
     }
@@ -213,13 +216,8 @@ async fn the_page_speaks_the_learners_language_and_its_button_opts_out(db: TestD
 
 async fn unknown_revoked_and_hostile_requests_change_nothing(db: TestDatabase) {
     let org = fixtures::organisation(db.conn(), "opthostile").await;
-    let queue = fixtures::leavers_due_a_call(
-        db.conn(),
-        org.id,
-        &plan(&[ContactChannel::Email]),
-        &["Tom"],
-    )
-    .await;
+    let queue =
+        fixtures::leavers_due_a_call(db.conn(), org.id, &plan(&[ContactChannel::Email]), &["Tom"]).await;
     let learner = queue.learners[0];
     let app = TestApp::spawn(db).await;
     let conn = app.db.conn();
@@ -244,7 +242,10 @@ async fn unknown_revoked_and_hostile_requests_change_nothing(db: TestDatabase) {
     assert_eq!(app.visitor.get(&unknown).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.visitor.get("/o/short").await.status(), StatusCode::NOT_FOUND);
     // A control character in the path is refused at the edge.
-    assert_eq!(app.visitor.get("/o/ab%00cd").await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.visitor.get("/o/ab%00cd").await.status(),
+        StatusCode::BAD_REQUEST
+    );
     // An oversize body is refused before it is read.
     let big = reqwest::Client::new()
         .post(app.url(&link.path()))
@@ -256,7 +257,10 @@ async fn unknown_revoked_and_hostile_requests_change_nothing(db: TestDatabase) {
         .status();
     assert_eq!(big, StatusCode::PAYLOAD_TOO_LARGE);
     // A revoked link no longer works.
-    assert_eq!(revoke_opt_out_links(conn, org.id, learner).await.expect("revoke"), 1);
+    assert_eq!(
+        revoke_opt_out_links(conn, org.id, learner).await.expect("revoke"),
+        1
+    );
     assert_eq!(one_click(link.path()).await, StatusCode::NOT_FOUND);
     assert!(opted_out_at(conn, org.id, learner).await.expect("read").is_none());
     assert_eq!(
