@@ -127,9 +127,13 @@ async fn bounces_form(staff: Staff) -> Result<BouncesPage, WebError> {
     })
 }
 
+/// A row of a bounce list as read: its number, the address as shown, and
+/// the Fluent key of its problem if it has one.
+type ReadRow = (usize, String, Option<&'static str>);
+
 /// Reads a bounce list: one address a row, in the first column, with or
 /// without a header row. Each row's problem is named; nothing is guessed.
-fn read_bounce_list(bytes: &[u8]) -> Result<Vec<(usize, String, Option<&'static str>)>, &'static str> {
+fn read_bounce_list(bytes: &[u8]) -> Result<Vec<ReadRow>, &'static str> {
     let text = std::str::from_utf8(bytes).map_err(|_| "bounces-not-utf8")?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
