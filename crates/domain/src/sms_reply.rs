@@ -82,6 +82,15 @@ pub fn parse_sms_reply(text: &str) -> Option<SmsAnswer> {
     if STOP_WORDS.contains(&bare) {
         return Some(SmsAnswer::Stop);
     }
+    // "Looking for work" names work, but is the fourth answer.
+    let lowered = [
+        "looking for work",
+        "looking for a job",
+        "looking for job",
+        "chwilio am waith",
+    ]
+    .iter()
+    .fold(lowered, |text, phrase| text.replace(phrase, "looking"));
     let mut found: Option<SmsActivity> = None;
     for word in lowered
         .split(|c: char| !c.is_alphanumeric())
