@@ -37,7 +37,7 @@ const HTTP_SETTINGS: &[&str] = &[
     "upload_timeout_seconds",
 ];
 /// The keys of the `[smtp]` table ([`SmtpSettings`]).
-const SMTP_SETTINGS: &[&str] = &["url", "from", "max_connections"];
+const SMTP_SETTINGS: &[&str] = &["url", "from", "max_connections", "webhook_secret"];
 /// The keys of the `[sms]` table ([`SmsSettings`]).
 const SMS_SETTINGS: &[&str] = &["url", "key", "template_id", "webhook_secret"];
 /// `ONWARD_*` variables that are not configuration: the test suite's, the
@@ -143,9 +143,22 @@ pub struct SmtpSettings {
     pub from: Option<String>,
     /// SMTP connections kept open at most.
     pub max_connections: Option<u32>,
+    /// The shared secret of `POST /webhooks/email/{org}/bounces` (16
+    /// characters or more; `ONWARD_SMTP__WEBHOOK_SECRET_FILE` may name a file).
+    pub webhook_secret: Option<String>,
 }
 
 impl SmtpSettings {
+    /// The bounce reports' secret, `None` when unset (the webhook then answers 404).
+    pub fn webhook_secret(&self) -> anyhow::Result<Option<onward_notify::sms::WebhookSecret>> {
+        non_empty(&self.webhook_secret)
+            .map(|secret| {
+                onward_notify::sms::WebhookSecret::new(&secret)
+                    .map_err(|err| anyhow::anyhow!("smtp.webhook_secret: {err}"))
+            })
+            .transpose()
+    }
+
     /// The checked SMTP configuration, `None` when email is off. A malformed
     /// URL or address, or one of the two without the other, is refused with
     /// the setting named (and never the password).
@@ -380,6 +393,7 @@ impl Settings {
             survey_link_days: self.survey_link_days,
             sms_webhook_secret: self.sms.webhook_secret()?,
             smtp: self.smtp.config()?,
+            email_webhook_secret: self.smtp.webhook_secret()?,
         })
     }
 
@@ -554,6 +568,7 @@ mod tests {
             url: Some(String::new()),
             from: Some(String::new()),
             max_connections: Some(1),
+            webhook_secret: Some(String::new()),
         };
         let smtp: Dict = Figment::from(Serialized::defaults(smtp))
             .extract()

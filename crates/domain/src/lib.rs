@@ -24,6 +24,7 @@ pub mod phone;
 pub mod postcode;
 pub mod programme;
 pub mod role;
+pub mod sms_reply;
 pub mod support;
 pub mod survey;
 pub mod sustained;

@@ -18,6 +18,7 @@
 
 pub mod email;
 mod error;
+pub mod inbound;
 pub mod language;
 pub mod sms;
 pub mod templates;

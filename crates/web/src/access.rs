@@ -239,6 +239,18 @@ pub const ROUTES: &[RouteAccess] = &[
         "/learners/{id}/contact-changes",
         Access::Action(EditLearnerContacts),
     ),
+    // Outreach's inbound side (issue 15). Opt-out links (survey::opt_out): the
+    // token is the key; one-click POSTs carry no cookie.
+    route("GET", "/o/{token}", Public),
+    route("POST", "/o/{token}", Public),
+    // Signed by the mail service and the SMS gateway (webhooks::inbound).
+    route("POST", "/webhooks/email/{org}/bounces", Public),
+    route("POST", "/webhooks/sms/{org}/replies", Public),
+    // The SMS inbox and the bounce list import (ui::inbound).
+    route("GET", "/sms-inbox", Access::Action(WorkCallQueue)),
+    route("POST", "/sms-inbox/handled", Access::Action(WorkCallQueue)),
+    route("GET", "/bounces", Access::Action(ImportLearners)),
+    route("POST", "/bounces", Access::Action(ImportLearners)),
 ];
 
 pub fn route_access(method: &Method, path: &str) -> Option<Access> {

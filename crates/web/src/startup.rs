@@ -44,6 +44,9 @@ pub struct WebConfig {
     /// The mail server staff invitations go through; without one, staff
     /// cannot be invited from the users page (it says so).
     pub smtp: Option<onward_notify::email::SmtpConfig>,
+    /// The secret the mail service signs bounce reports with; without one
+    /// the bounce webhook answers 404.
+    pub email_webhook_secret: Option<onward_notify::sms::WebhookSecret>,
 }
 
 /// The longest a session lasts by default (one long working day).
@@ -62,6 +65,7 @@ impl Default for WebConfig {
             survey_link_days: 90,
             sms_webhook_secret: None,
             smtp: None,
+            email_webhook_secret: None,
         }
     }
 }

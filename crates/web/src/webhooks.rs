@@ -15,8 +15,12 @@ use onward_storage::repo::receipts::{NewDeliveryReceipt, record_delivery_receipt
 
 use crate::AppState;
 
+mod inbound;
+
 pub fn router() -> Router<AppState> {
-    Router::new().route("/webhooks/sms/{org}/receipts", post(sms_receipt))
+    Router::new()
+        .route("/webhooks/sms/{org}/receipts", post(sms_receipt))
+        .merge(inbound::router())
 }
 
 /// 204 when kept (or kept before); 401 for a missing or wrong signature,

@@ -1,6 +1,7 @@
 //! Repositories: tenant-scoped functions over any connection or transaction.
 
 pub mod audit;
+pub mod bounces;
 pub mod calls;
 pub mod cohort_lists;
 pub mod cohorts;
@@ -16,12 +17,14 @@ pub mod jobs;
 pub mod learner_search;
 pub mod learners;
 pub mod learners_by_hand;
+pub mod opt_outs;
 pub mod organisations;
 pub mod plans;
 pub mod programmes;
 pub mod receipts;
 pub mod scope;
 pub mod setup;
+pub mod sms_replies;
 pub mod staff_invitations;
 pub mod support;
 pub mod surveys;

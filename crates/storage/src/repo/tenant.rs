@@ -109,3 +109,7 @@ tenant_scoped!(
     user,
     user_token,
 );
+
+// The inbound side of outreach (opt-out links, the SMS inbox, employer checks).
+use crate::entities::{employer_check, opt_out_link, sms_inbox};
+tenant_scoped!(employer_check, opt_out_link, sms_inbox);

@@ -8,6 +8,7 @@
 
 pub mod limits;
 mod links;
+mod opt_out;
 pub mod text;
 mod views;
 
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/s/{token}/p/{page}", get(show_page).post(save))
         .route("/s/{token}/check", get(check).post(submit))
         .route("/s/{token}/done", get(done))
+        .merge(opt_out::router())
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -11,6 +11,7 @@ mod form_errors;
 mod forms;
 mod home;
 pub(crate) mod imports;
+mod inbound;
 mod language;
 mod learner_add;
 mod learner_edit;
@@ -57,4 +58,5 @@ pub fn router() -> Router<AppState> {
         .merge(plans::router())
         .merge(tutor_groups::router())
         .merge(surveys::router())
+        .merge(inbound::router())
 }
