@@ -11,6 +11,7 @@ use onward_storage::repo::audit::count_audit_events;
 use onward_storage::repo::learners::insert_learner;
 use onward_test_support::{TestBackend, TestClient, TestDatabase, csrf_from, fixtures, on_both_backends};
 
+mod campaigns;
 mod edge;
 mod import;
 mod setup;

@@ -38,3 +38,5 @@ pub mod tracking_plan;
 pub mod tutor_assignment;
 pub mod user;
 pub mod user_token;
+pub mod campaign;
+pub mod campaign_message;

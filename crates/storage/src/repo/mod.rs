@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod calls;
+pub mod campaigns;
 pub mod cohort_lists;
 pub mod cohorts;
 pub mod contacts;
