@@ -19,7 +19,7 @@ use onward_domain::contact::{ContactChannel, ContactDirection, ContactOutcome, C
 use onward_domain::destination::DestinationCategory;
 use onward_domain::escalation::{Attempt, TaskProgress};
 use onward_domain::tracking::{Checkpoint, TaskStatus};
-use sea_orm::sea_query::{Expr, OnConflict, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -1056,7 +1056,7 @@ pub async fn progress(conn: &impl ConnectionTrait, org: OrganisationId, id: Camp
         progress.failed + receipts.iter().filter(|status| *status == "permanent-failure").count() as u64;
     let links: Vec<(i64, i64, i64)> = survey_invitation::Entity::find_in(org)
         .select_only()
-        .column_as(survey_invitation::Column::LearnerId.count_distinct(), "opened")
+        .column_as(Expr::col(survey_invitation::Column::LearnerId).count_distinct(), "opened")
         .column_as(survey_invitation::Column::StartedAt.count(), "started")
         .column_as(survey_invitation::Column::CompletedAt.count(), "completed")
         .filter(
@@ -1105,7 +1105,7 @@ pub async fn progress(conn: &impl ConnectionTrait, org: OrganisationId, id: Camp
     progress.completed = count(
         survey_invitation::Entity::find_in(org)
             .select_only()
-            .column_as(survey_invitation::Column::LearnerId.count_distinct(), "n")
+            .column_as(Expr::col(survey_invitation::Column::LearnerId).count_distinct(), "n")
             .filter(survey_invitation::Column::CheckpointId.eq(current.checkpoint.0))
             .filter(survey_invitation::Column::CompletedAt.is_not_null())
             .filter(survey_invitation::Column::LearnerId.in_subquery(cohort_learners))

@@ -2,7 +2,7 @@
 //! once, claiming and settling a message, escalation to the phone queue, and
 //! progress counts. On SQLite and PostgreSQL.
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use onward_domain::campaign::{CampaignStatus, DEFAULT_SCHEDULE_DAYS, MessageStatus, QuietHours};
 use onward_domain::contact::{ContactChannel, ContactPointKind};
 use onward_domain::destination::{DestinationCategory, DestinationKind};
@@ -204,7 +204,6 @@ async fn campaigns_plan_send_and_escalate(db: TestDatabase) {
     assert_eq!(counts.cohort_size, 5);
     assert_eq!(counts.opted_out, 1);
     assert_eq!(counts.knowledge_rate, 20, "Ben's destination is known: 1 in 5");
-    let _ = Duration::days(1);
 }
 
 /// A permanent failure marks the address invalid and moves the learner on.
