@@ -29,7 +29,8 @@ pub enum CampaignCommand {
     },
     /// Start a campaign (a draft becomes running) and queue its due step now; the
     /// messages are sent by `onward serve` or `onward worker`.
-    #[command(long_about = "Starts a draft or paused campaign and queues the messages of its due step \
+    #[command(
+        long_about = "Starts a draft or paused campaign and queues the messages of its due step \
                             now, instead of waiting for the planner (every 5 minutes). The messages \
                             are sent by the jobs that `onward serve` and `onward worker` run, exactly \
                             once each. Running it again queues nothing twice.\n\n\
@@ -37,7 +38,8 @@ pub enum CampaignCommand {
                             which channel and to which address, who is on a stage the campaign does \
                             not send (a letter, the phone queue), and who is excluded and why \
                             (opted out, erased, already answered, no consent or no usable contact \
-                            point for the channel).")]
+                            point for the channel)."
+    )]
     Run {
         /// The campaign's number (see `onward campaign list`).
         id: i64,
@@ -50,10 +52,12 @@ pub enum CampaignCommand {
 }
 
 #[derive(Args)]
-#[command(long_about = "Writes one PDF with a letter for every learner of the campaign whose task is \
+#[command(
+    long_about = "Writes one PDF with a letter for every learner of the campaign whose task is \
                         on the letter stage of its checkpoint: letterhead, the learner's postal \
                         address, the text in their language and a QR code of a new personal survey \
-                        link (made now; only its hash is stored). Print it and post it.")]
+                        link (made now; only its hash is stored). Print it and post it."
+)]
 pub struct LettersArgs {
     /// The campaign's number (see `onward campaign list`).
     id: i64,
@@ -151,7 +155,11 @@ pub async fn campaign(settings: &Settings, command: CampaignCommand) -> anyhow::
             }
             Ok(())
         }
-        CampaignCommand::Run { id, dry_run, database } => {
+        CampaignCommand::Run {
+            id,
+            dry_run,
+            database,
+        } => {
             let database = open_database(settings, &database).await?;
             let (organisation, found) = find_campaign(&database, CampaignId(id)).await?;
             let senders = senders(settings)?;
@@ -208,9 +216,14 @@ async fn dry_run_report(
     }
     let sendable = senders.sendable();
     if people.members.is_empty() {
-        println!("The audience is empty: no learner of the cohort has this checkpoint open and a way to reach them.");
+        println!(
+            "The audience is empty: no learner of the cohort has this checkpoint open and a way to reach them."
+        );
     } else {
-        println!("Would reach {} learners (lawful basis: {LAWFUL_BASIS}):", people.members.len());
+        println!(
+            "Would reach {} learners (lawful basis: {LAWFUL_BASIS}):",
+            people.members.len()
+        );
         for member in &people.members {
             let how = if onward_domain::campaign::is_automatic(member.channel) {
                 if sendable.contains(&member.channel) {
@@ -278,7 +291,10 @@ pub async fn letters(settings: &Settings, args: LettersArgs) -> anyhow::Result<(
         .filter(|member| member.channel == ContactChannel::Letter)
         .collect();
     if on_letters.is_empty() {
-        anyhow::bail!("no learner of campaign {} is on the letter stage: nothing to print", found.id);
+        anyhow::bail!(
+            "no learner of campaign {} is on the letter stage: nothing to print",
+            found.id
+        );
     }
     let write = database.write(Actor::system(organisation.id)).await?;
     let mut letters = Vec::new();
@@ -333,7 +349,12 @@ pub async fn letters(settings: &Settings, args: LettersArgs) -> anyhow::Result<(
         .map_err(|err| anyhow::anyhow!("{err}"))?;
     std::fs::write(&args.out, pdf).with_context(|| format!("cannot write {}", args.out.display()))?;
     write
-        .audit_detail("campaign.letters_printed", "campaign", found.id.0, format!("{} letters", letters.len()))
+        .audit_detail(
+            "campaign.letters_printed",
+            "campaign",
+            found.id.0,
+            format!("{} letters", letters.len()),
+        )
         .await?;
     write.commit().await?;
     println!(

@@ -214,7 +214,10 @@ mod tests {
         // Sundays are quiet all day.
         assert!(quiet.is_quiet(at(2026, 12, 6, 12)));
         assert!(!QuietHours::none().is_quiet(at(2026, 12, 6, 3)));
-        assert_eq!(QuietHours::parse_days("sat, sun"), Ok(vec![Weekday::Sat, Weekday::Sun]));
+        assert_eq!(
+            QuietHours::parse_days("sat, sun"),
+            Ok(vec![Weekday::Sat, Weekday::Sun])
+        );
         assert_eq!(quiet.days_code(), "sun");
     }
 }

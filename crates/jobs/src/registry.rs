@@ -63,7 +63,9 @@ pub struct Resources(HashMap<TypeId, Arc<dyn Any + Send + Sync>>);
 impl Resources {
     /// The value of type `T` the process provided, if it did.
     pub fn get<T: Any + Send + Sync>(&self) -> Option<&T> {
-        self.0.get(&TypeId::of::<T>()).and_then(|value| value.downcast_ref())
+        self.0
+            .get(&TypeId::of::<T>())
+            .and_then(|value| value.downcast_ref())
     }
 }
 

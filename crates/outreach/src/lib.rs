@@ -132,7 +132,8 @@ impl PlanReport {
         format!(
             "Campaign {}: step {} — {} messages queued, {} already planned, {} on stages not sent by the campaign, {} excluded, {} tasks moved on{}.",
             self.campaign,
-            self.step.map_or_else(|| "none".to_owned(), |step| (step + 1).to_string()),
+            self.step
+                .map_or_else(|| "none".to_owned(), |step| (step + 1).to_string()),
             self.queued,
             self.already,
             self.on_other_stages,
@@ -160,7 +161,10 @@ pub async fn plan_campaign(
         campaign: id,
         ..PlanReport::default()
     };
-    let Some(started) = current.started_at.filter(|_| current.status == CampaignStatus::Running) else {
+    let Some(started) = current
+        .started_at
+        .filter(|_| current.status == CampaignStatus::Running)
+    else {
         report.waiting = Some(format!("it is {}", current.status.label().to_lowercase()));
         return Ok(report);
     };
@@ -207,7 +211,9 @@ pub async fn plan_campaign(
                 .await?;
         }
     }
-    if has_run_out(&current.schedule_days, started, at) && !campaigns::has_unsent_messages(&write, org, id).await? {
+    if has_run_out(&current.schedule_days, started, at)
+        && !campaigns::has_unsent_messages(&write, org, id).await?
+    {
         let people: Audience = audience(&write, org, &current).await?;
         report.moved_on += campaigns::move_on_after_last_step(&write, org, &current, &people).await?;
         campaigns::set_status(&write, org, id, CampaignStatus::Finished).await?;
@@ -226,10 +232,21 @@ impl Job for PlanCampaigns {
     const KIND: &'static str = "campaigns.plan";
 
     async fn run(&self, ctx: &JobContext) -> Result<JobReport, JobError> {
-        let sendable = ctx.resource::<Senders>().map(Senders::sendable).unwrap_or_default();
+        let sendable = ctx
+            .resource::<Senders>()
+            .map(Senders::sendable)
+            .unwrap_or_default();
         let mut report = JobReport::default();
         for running in campaigns::running_campaigns(ctx.database.conn()).await? {
-            match plan_campaign(&ctx.database, running.organisation, running.id, &sendable, Utc::now()).await {
+            match plan_campaign(
+                &ctx.database,
+                running.organisation,
+                running.id,
+                &sendable,
+                Utc::now(),
+            )
+            .await
+            {
                 Ok(plan) => report.line(plan.line()),
                 Err(err) => {
                     tracing::warn!(campaign = %running.id, error = %err, "campaign planning failed");
@@ -330,7 +347,8 @@ pub async fn send_message(
             return Ok(SendOutcome::AlreadyDone);
         };
         let current = campaign(&write, org, message.campaign).await?;
-        if let Some(reason) = campaigns::reason_not_to_send(&write, org, &message, current.checkpoint).await? {
+        if let Some(reason) = campaigns::reason_not_to_send(&write, org, &message, current.checkpoint).await?
+        {
             campaigns::settle_message(&write, org, &message, &MessageOutcome::Cancelled(reason)).await?;
             write.commit().await?;
             return Ok(SendOutcome::Cancelled(reason.describe()));
@@ -342,7 +360,8 @@ pub async fn send_message(
             }
             Err((message, reason)) => {
                 // Nothing to send with (settings changed since planning): try later.
-                campaigns::settle_message(&write, org, &message, &MessageOutcome::Retry(reason.clone())).await?;
+                campaigns::settle_message(&write, org, &message, &MessageOutcome::Retry(reason.clone()))
+                    .await?;
                 write.commit().await?;
                 return Ok(SendOutcome::Retry(reason));
             }
@@ -357,12 +376,20 @@ pub async fn send_message(
             Some(gateway) => send_sms(gateway, &prepared).await,
             None => Err(SendError::Temporary("SMS is not configured".to_owned())),
         },
-        other => Err(SendError::Permanent(format!("a campaign does not send by {}", other.label()))),
+        other => Err(SendError::Permanent(format!(
+            "a campaign does not send by {}",
+            other.label()
+        ))),
     };
     let (outcome, settled) = match result {
         Ok(provider_id) => (MessageOutcome::Sent { provider_id }, SendOutcome::Sent),
-        Err(SendError::Temporary(reason)) => (MessageOutcome::Retry(reason.clone()), SendOutcome::Retry(reason)),
-        Err(SendError::Permanent(reason)) => (MessageOutcome::Failed(reason.clone()), SendOutcome::Failed(reason)),
+        Err(SendError::Temporary(reason)) => {
+            (MessageOutcome::Retry(reason.clone()), SendOutcome::Retry(reason))
+        }
+        Err(SendError::Permanent(reason)) => (
+            MessageOutcome::Failed(reason.clone()),
+            SendOutcome::Failed(reason),
+        ),
     };
     let write = database.write(Actor::system(org)).await?;
     campaigns::settle_message(&write, org, &prepared.message, &outcome).await?;
@@ -383,7 +410,10 @@ async fn prepare(
     message: ClaimedMessage,
 ) -> Result<Preparation, OutreachError> {
     let Some(public_url) = senders.public_url.as_deref() else {
-        return Ok(Err((message, "public_url is not set, so no link can be made".to_owned())));
+        return Ok(Err((
+            message,
+            "public_url is not set, so no link can be made".to_owned(),
+        )));
     };
     let Some(address) = campaigns::message_address(write, org, &message).await? else {
         return Ok(Err((message, "the message has no contact point".to_owned())));
@@ -392,8 +422,8 @@ async fn prepare(
         .survey_name
         .clone()
         .ok_or_else(|| OutreachError::Refused("the campaign's checkpoint has no survey".to_owned()))?;
-    let catalogue = onward_survey::shipped()
-        .map_err(|err| OutreachError::Refused(format!("survey files: {err}")))?;
+    let catalogue =
+        onward_survey::shipped().map_err(|err| OutreachError::Refused(format!("survey files: {err}")))?;
     let survey = catalogue
         .newest(&survey_name)
         .ok_or_else(|| OutreachError::Refused(format!("there is no survey called \"{survey_name}\"")))?;
@@ -422,7 +452,8 @@ async fn prepare(
     let base = public_url.trim_end_matches('/');
     let link = PersonalLink::parse(&format!("{base}/s/{token}")).map_err(OutreachError::Refused)?;
     // The learner site's opt-out page for this link (issue 15's opt-out work).
-    let unsubscribe = PersonalLink::parse(&format!("{base}/s/{token}/opt-out")).map_err(OutreachError::Refused)?;
+    let unsubscribe =
+        PersonalLink::parse(&format!("{base}/s/{token}/opt-out")).map_err(OutreachError::Refused)?;
     Ok(Ok(Prepared {
         message,
         address,

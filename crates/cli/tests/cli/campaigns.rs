@@ -134,8 +134,14 @@ fn plan_now(db: &TestDatabase, sink: &SmtpSink, id: CampaignId) -> String {
 async fn kill_at(worker: &mut Child, sink: &SmtpSink, count: usize) {
     let started = Instant::now();
     while sink.count() < count {
-        assert!(worker.try_wait().expect("poll worker").is_none(), "the worker stopped");
-        assert!(started.elapsed() < Duration::from_secs(300), "the worker sent nothing for 5 minutes");
+        assert!(
+            worker.try_wait().expect("poll worker").is_none(),
+            "the worker stopped"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "the worker sent nothing for 5 minutes"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     worker.kill().expect("SIGKILL the worker");
@@ -146,7 +152,10 @@ async fn kill_at(worker: &mut Child, sink: &SmtpSink, count: usize) {
 async fn drained(db: &TestDatabase, c: &Campaign) {
     let started = Instant::now();
     while has_unsent_messages(db.conn(), c.org, c.id).await.expect("unsent") {
-        assert!(started.elapsed() < Duration::from_secs(600), "messages still unsent after 10 minutes");
+        assert!(
+            started.elapsed() < Duration::from_secs(600),
+            "messages still unsent after 10 minutes"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -232,7 +241,8 @@ async fn a_killed_worker_sends_each_message_once(db: TestDatabase) {
         *arrived.entry(key).or_default() += 1;
     }
     let rows = messages(db.conn(), c.org, c.id).await.expect("messages");
-    let row_of: HashMap<(LearnerId, usize), _> = rows.iter().map(|row| ((row.learner, row.step), row)).collect();
+    let row_of: HashMap<(LearnerId, usize), _> =
+        rows.iter().map(|row| ((row.learner, row.step), row)).collect();
     let mut resent = 0;
     for (index, learner) in c.learners.iter().enumerate() {
         let answered_at = match index {
@@ -242,7 +252,9 @@ async fn a_killed_worker_sends_each_message_once(db: TestDatabase) {
         };
         for step in 0..STEPS {
             let row = row_of.get(&(*learner, step));
-            let received = row.map_or(0, |row| arrived.get(&row.key.replace(':', ".")).copied().unwrap_or(0));
+            let received = row.map_or(0, |row| {
+                arrived.get(&row.key.replace(':', ".")).copied().unwrap_or(0)
+            });
             match (answered_at, row) {
                 (None, Some(row)) => {
                     assert_eq!(row.status, MessageStatus::Sent, "learner {index} step {step}");
@@ -258,12 +270,21 @@ async fn a_killed_worker_sends_each_message_once(db: TestDatabase) {
                     assert!(received <= 2, "learner {index} step {step}");
                     match row.status {
                         MessageStatus::Sent => {
-                            assert!(row.sent_at.is_some_and(|sent| sent <= at), "learner {index} got step {step} after answering");
-                            assert!(received >= 1, "learner {index} step {step} recorded sent but not received");
+                            assert!(
+                                row.sent_at.is_some_and(|sent| sent <= at),
+                                "learner {index} got step {step} after answering"
+                            );
+                            assert!(
+                                received >= 1,
+                                "learner {index} step {step} recorded sent but not received"
+                            );
                         }
                         MessageStatus::Cancelled => {
                             // Received only when a killed worker had sent it before recording it.
-                            assert!(received == 0 || row.attempts > 1, "learner {index} step {step} cancelled but received");
+                            assert!(
+                                received == 0 || row.attempts > 1,
+                                "learner {index} step {step} cancelled but received"
+                            );
                             if received > 0 {
                                 resent += 1;
                             }
@@ -278,13 +299,29 @@ async fn a_killed_worker_sends_each_message_once(db: TestDatabase) {
     // Each kill can interrupt at most the two sends a worker runs at once.
     assert!(resent <= 4, "{resent} messages sent twice");
     let total: usize = arrived.values().sum();
-    println!("{} messages arrived, {} keys, {resent} sent again after a kill", total, arrived.len());
+    println!(
+        "{} messages arrived, {} keys, {resent} sent again after a kill",
+        total,
+        arrived.len()
+    );
     for (step, expected) in [(0, LEARNERS), (1, LEARNERS - 100), (2, LEARNERS - 200)] {
-        assert_eq!(rows.iter().filter(|row| row.step == step).count(), expected, "step {step}");
+        assert_eq!(
+            rows.iter().filter(|row| row.step == step).count(),
+            expected,
+            "step {step}"
+        );
     }
     // Learners who answered before a step got no row for it.
-    assert!(!rows.iter().any(|row| row.step >= 1 && c.learners[..100].contains(&row.learner)));
-    assert!(!rows.iter().any(|row| row.step == 2 && c.learners[100..200].contains(&row.learner)));
+    assert!(
+        !rows
+            .iter()
+            .any(|row| row.step >= 1 && c.learners[..100].contains(&row.learner))
+    );
+    assert!(
+        !rows
+            .iter()
+            .any(|row| row.step == 2 && c.learners[100..200].contains(&row.learner))
+    );
 
     // The 800 who never answered wait in the phone call queue.
     let found = campaign(db.conn(), c.org, c.id).await.expect("campaign");

@@ -104,14 +104,30 @@ async fn keys(db: &TestDatabase, w: &World) -> Vec<String> {
 
 async fn an_email_arrives_once_with_its_link_and_a_completion_cancels(db: TestDatabase) {
     let w = world(&db).await;
-    let report = plan_campaign(&db.database, w.org, w.campaign, &[ContactChannel::Email], chrono::Utc::now())
-        .await
-        .expect("plan");
+    let report = plan_campaign(
+        &db.database,
+        w.org,
+        w.campaign,
+        &[ContactChannel::Email],
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("plan");
     assert_eq!((report.step, report.queued), (Some(0), 2), "{report:?}");
-    let again = plan_campaign(&db.database, w.org, w.campaign, &[ContactChannel::Email], chrono::Utc::now())
-        .await
-        .expect("plan again");
-    assert_eq!((again.queued, again.already), (0, 2), "planning twice queues nothing twice");
+    let again = plan_campaign(
+        &db.database,
+        w.org,
+        w.campaign,
+        &[ContactChannel::Email],
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("plan again");
+    assert_eq!(
+        (again.queued, again.already),
+        (0, 2),
+        "planning twice queues nothing twice"
+    );
     let keys = keys(&db, &w).await;
 
     // Ben answers before his invitation goes.
@@ -130,24 +146,38 @@ async fn an_email_arrives_once_with_its_link_and_a_completion_cancels(db: TestDa
     .await
     .expect("destination");
 
-    let sent = send_message(&db.database, &w.senders, w.org, &keys[0]).await.expect("send");
+    let sent = send_message(&db.database, &w.senders, w.org, &keys[0])
+        .await
+        .expect("send");
     assert_eq!(sent, SendOutcome::Sent);
-    let cancelled = send_message(&db.database, &w.senders, w.org, &keys[1]).await.expect("send");
+    let cancelled = send_message(&db.database, &w.senders, w.org, &keys[1])
+        .await
+        .expect("send");
     assert!(matches!(cancelled, SendOutcome::Cancelled(_)), "{cancelled:?}");
-    let repeat = send_message(&db.database, &w.senders, w.org, &keys[0]).await.expect("send");
+    let repeat = send_message(&db.database, &w.senders, w.org, &keys[0])
+        .await
+        .expect("send");
     assert_eq!(repeat, SendOutcome::AlreadyDone);
 
     let mail = w.sink.messages();
     assert_eq!(mail.len(), 1, "one email, to Ann only");
     assert_eq!(mail[0].recipients, vec!["learner0@outreach.example".to_owned()]);
     let raw = String::from_utf8_lossy(&mail[0].data).to_string();
-    assert!(raw.contains("text/plain") && raw.contains("text/html"), "both parts");
+    assert!(
+        raw.contains("text/plain") && raw.contains("text/html"),
+        "both parts"
+    );
     assert!(raw.contains("List-Unsubscribe: <http://onward.test/s/"), "{raw}");
     assert!(raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
     assert!(raw.contains("campaign."), "the Message-ID names the send: {raw}");
-    let link = mail[0].link_starting("http://onward.test/s/").expect("the personal link");
+    let link = mail[0]
+        .link_starting("http://onward.test/s/")
+        .expect("the personal link");
     let token = link.trim_start_matches("http://onward.test/s/");
-    let hash: String = Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let hash: String = Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     let invitation = invitation_by_token_hash(db.conn(), &hash)
         .await
         .expect("lookup")
@@ -164,25 +194,44 @@ async fn an_email_arrives_once_with_its_link_and_a_completion_cancels(db: TestDa
 
 async fn refusals_are_retried_or_recorded_on_the_contact_point(db: TestDatabase) {
     let w = world(&db).await;
-    plan_campaign(&db.database, w.org, w.campaign, &[ContactChannel::Email], chrono::Utc::now())
-        .await
-        .expect("plan");
+    plan_campaign(
+        &db.database,
+        w.org,
+        w.campaign,
+        &[ContactChannel::Email],
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("plan");
     let keys = keys(&db, &w).await;
 
     w.sink.set_mode(SinkMode::RefuseTemporarily);
-    let outcome = send_message(&db.database, &w.senders, w.org, &keys[0]).await.expect("send");
+    let outcome = send_message(&db.database, &w.senders, w.org, &keys[0])
+        .await
+        .expect("send");
     assert!(matches!(outcome, SendOutcome::Retry(_)), "{outcome:?}");
     let stored = messages(db.conn(), w.org, w.campaign).await.expect("messages");
-    assert_eq!(stored[0].status, MessageStatus::Queued, "queued again for the retry");
+    assert_eq!(
+        stored[0].status,
+        MessageStatus::Queued,
+        "queued again for the retry"
+    );
     assert!(stored[0].reason.is_some());
 
     w.sink.set_mode(SinkMode::RefusePermanently);
-    let outcome = send_message(&db.database, &w.senders, w.org, &keys[0]).await.expect("send");
+    let outcome = send_message(&db.database, &w.senders, w.org, &keys[0])
+        .await
+        .expect("send");
     assert!(matches!(outcome, SendOutcome::Failed(_)), "{outcome:?}");
     let stored = messages(db.conn(), w.org, w.campaign).await.expect("messages");
     assert_eq!((stored[0].status, stored[0].attempts), (MessageStatus::Failed, 2));
-    let points = contact_points(db.conn(), w.org, w.learners[0]).await.expect("points");
-    let email = points.iter().find(|p| p.kind == ContactPointKind::Email).expect("email");
+    let points = contact_points(db.conn(), w.org, w.learners[0])
+        .await
+        .expect("points");
+    let email = points
+        .iter()
+        .find(|p| p.kind == ContactPointKind::Email)
+        .expect("email");
     assert!(!email.valid, "a permanent refusal marks the address invalid");
     assert_eq!(w.sink.count(), 0);
 }

@@ -1,6 +1,8 @@
 //! One SeaORM entity per table. Repositories in the crate root are the only users.
 
 pub mod audit_event;
+pub mod campaign;
+pub mod campaign_message;
 pub mod checkpoint;
 pub mod cohort;
 pub mod contact_attempt;
@@ -38,5 +40,3 @@ pub mod tracking_plan;
 pub mod tutor_assignment;
 pub mod user;
 pub mod user_token;
-pub mod campaign;
-pub mod campaign_message;

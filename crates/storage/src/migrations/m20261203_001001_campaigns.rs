@@ -129,6 +129,8 @@ impl MigrationTrait for Migration {
         manager
             .drop_table(Table::drop().table("campaign_messages").to_owned())
             .await?;
-        manager.drop_table(Table::drop().table("campaigns").to_owned()).await
+        manager
+            .drop_table(Table::drop().table("campaigns").to_owned())
+            .await
     }
 }

@@ -31,8 +31,8 @@ use crate::entities::{
 };
 use crate::repo::tenant::{TenantScoped, find_owned};
 use crate::{
-    CampaignId, CampaignMessageId, CheckpointId, CohortId, ContactPointId, LearnerId, OrganisationId,
-    Result, StorageError, SurveyInvitationId, TaskId, UserId,
+    CampaignId, CampaignMessageId, CheckpointId, CohortId, ContactPointId, LearnerId, OrganisationId, Result,
+    StorageError, SurveyInvitationId, TaskId, UserId,
 };
 
 /// A campaign to make: the checkpoint's channels are copied from its plan.
@@ -114,8 +114,8 @@ pub async fn create_campaign(
     org: OrganisationId,
     new: &NewCampaign,
 ) -> Result<CampaignId> {
-    let cohort = find_owned::<cohort::Entity>(conn, org, new.cohort.0, || format!("cohort {}", new.cohort))
-        .await?;
+    let cohort =
+        find_owned::<cohort::Entity>(conn, org, new.cohort.0, || format!("cohort {}", new.cohort)).await?;
     let point = find_owned::<checkpoint::Entity>(conn, org, new.checkpoint.0, || {
         format!("checkpoint {}", new.checkpoint)
     })
@@ -349,7 +349,11 @@ const CHUNK: usize = 5_000;
 /// Who the campaign reaches now and on which channel, and who it leaves out
 /// and why: the cohort's enrolled learners with the checkpoint's task still
 /// open, not opted out or erased, not having completed the checkpoint's survey.
-pub async fn audience(conn: &impl ConnectionTrait, org: OrganisationId, campaign: &Campaign) -> Result<Audience> {
+pub async fn audience(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    campaign: &Campaign,
+) -> Result<Audience> {
     let point = super::calls::queue_checkpoint(conn, org, campaign.checkpoint).await?;
     let enrolments: Vec<(i64, i64)> = enrolment::Entity::find_in(org)
         .select_only()
@@ -388,7 +392,8 @@ pub async fn audience(conn: &impl ConnectionTrait, org: OrganisationId, campaign
         {
             points.entry(model.learner_id).or_default().push(model);
         }
-        let completed: HashSet<i64> = completed_learners(conn, org, campaign.checkpoint, &learner_ids).await?;
+        let completed: HashSet<i64> =
+            completed_learners(conn, org, campaign.checkpoint, &learner_ids).await?;
         for (enrolment_id, learner_id) in chunk {
             // A learner enrolled twice in the cohort is reached once.
             if !seen.insert(*learner_id) {
@@ -421,14 +426,22 @@ pub async fn audience(conn: &impl ConnectionTrait, org: OrganisationId, campaign
                 continue;
             }
             if !progress.is_open() {
-                audience.excluded.push(exclude(Exclusion::TaskClosed(progress.status)));
+                audience
+                    .excluded
+                    .push(exclude(Exclusion::TaskClosed(progress.status)));
                 continue;
             }
             let no_points = Vec::new();
             let learner_points = points.get(learner_id).unwrap_or(&no_points);
             let mut passed_over = Vec::new();
             let mut reached = None;
-            for (stage, channel) in point.checkpoint.channels.iter().enumerate().skip(progress.channel_index) {
+            for (stage, channel) in point
+                .checkpoint
+                .channels
+                .iter()
+                .enumerate()
+                .skip(progress.channel_index)
+            {
                 match usable_point(learner_points, *channel) {
                     Ok(contact) => {
                         reached = Some((stage, *channel, contact));
@@ -453,7 +466,9 @@ pub async fn audience(conn: &impl ConnectionTrait, org: OrganisationId, campaign
                 None => {
                     let reason = passed_over
                         .last()
-                        .map_or(Exclusion::NoContactPoint(ContactChannel::Email), |(_, reason)| *reason);
+                        .map_or(Exclusion::NoContactPoint(ContactChannel::Email), |(_, reason)| {
+                            *reason
+                        });
                     audience.excluded.push(exclude(reason));
                 }
             }
@@ -486,7 +501,10 @@ async fn completed_learners(
 
 /// The idempotency key of one message.
 pub fn message_key(campaign: CampaignId, learner: LearnerId, step: usize, channel: ContactChannel) -> String {
-    format!("campaign:{campaign}:learner:{learner}:step:{step}:{}", channel.code())
+    format!(
+        "campaign:{campaign}:learner:{learner}:step:{step}:{}",
+        channel.code()
+    )
 }
 
 /// A message the planner queued: the send job's key.
@@ -661,7 +679,11 @@ async fn store_progress(
 }
 
 /// Whether any of the campaign's messages still waits to be sent.
-pub async fn has_unsent_messages(conn: &impl ConnectionTrait, org: OrganisationId, id: CampaignId) -> Result<bool> {
+pub async fn has_unsent_messages(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: CampaignId,
+) -> Result<bool> {
     Ok(campaign_message::Entity::find_in(org)
         .filter(campaign_message::Column::CampaignId.eq(id.0))
         .filter(
@@ -686,7 +708,11 @@ pub async fn move_on_after_last_step(
     let point = super::calls::queue_checkpoint(conn, org, campaign.checkpoint).await?;
     let stamp = now();
     let mut moved = 0;
-    for member in audience.members.iter().filter(|member| is_automatic(member.channel)) {
+    for member in audience
+        .members
+        .iter()
+        .filter(|member| is_automatic(member.channel))
+    {
         let mut progress = member.progress;
         while progress.is_open()
             && point
@@ -737,10 +763,17 @@ pub struct ClaimedMessage {
 
 /// Claims the message `key` for sending: the first statement of the send's
 /// unit of work. `None` when it is settled already (sent, failed, cancelled).
-pub async fn claim_message(conn: &impl ConnectionTrait, org: OrganisationId, key: &str) -> Result<Option<ClaimedMessage>> {
+pub async fn claim_message(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    key: &str,
+) -> Result<Option<ClaimedMessage>> {
     let stamp = now();
     let claimed = campaign_message::Entity::update_many()
-        .col_expr(campaign_message::Column::Status, Expr::value(MessageStatus::Sending.code()))
+        .col_expr(
+            campaign_message::Column::Status,
+            Expr::value(MessageStatus::Sending.code()),
+        )
         .col_expr(
             campaign_message::Column::Attempts,
             Expr::col(campaign_message::Column::Attempts).add(1),
@@ -811,7 +844,8 @@ pub async fn reason_not_to_send(
         }
     }
     if let Some(id) = message.contact_point {
-        let point = find_owned::<contact_point::Entity>(conn, org, id.0, || format!("contact point {id}")).await?;
+        let point =
+            find_owned::<contact_point::Entity>(conn, org, id.0, || format!("contact point {id}")).await?;
         if !point.valid {
             return Ok(Some(Exclusion::NoContactPoint(message.channel)));
         }
@@ -902,15 +936,24 @@ pub async fn settle_message(
         MessageOutcome::Sent { provider_id } => {
             settle_update(message.id, org, MessageStatus::Sent, None, at)
                 .col_expr(campaign_message::Column::SentAt, Expr::value(at))
-                .col_expr(campaign_message::Column::ProviderId, Expr::value(provider_id.clone()))
+                .col_expr(
+                    campaign_message::Column::ProviderId,
+                    Expr::value(provider_id.clone()),
+                )
                 .exec(conn)
                 .await?;
             record_attempt(conn, org, message, ContactOutcome::Sent, true, at).await?;
         }
         MessageOutcome::Cancelled(reason) => {
-            settle_update(message.id, org, MessageStatus::Cancelled, Some(reason.describe()), at)
-                .exec(conn)
-                .await?;
+            settle_update(
+                message.id,
+                org,
+                MessageStatus::Cancelled,
+                Some(reason.describe()),
+                at,
+            )
+            .exec(conn)
+            .await?;
         }
         MessageOutcome::Failed(reason) => {
             settle_update(message.id, org, MessageStatus::Failed, Some(reason.clone()), at)
@@ -958,7 +1001,11 @@ async fn record_attempt(
             channel: message.channel,
             direction: ContactDirection::Outbound,
             outcome,
-            notes: Some(format!("Campaign {}, step {}", message.campaign, message.step + 1)),
+            notes: Some(format!(
+                "Campaign {}, step {}",
+                message.campaign,
+                message.step + 1
+            )),
             user: None,
             attempted_at: at,
         },
@@ -1052,11 +1099,17 @@ pub async fn progress(conn: &impl ConnectionTrait, org: OrganisationId, id: Camp
         .all(conn)
         .await?;
     progress.delivered = receipts.iter().filter(|status| *status == "delivered").count() as u64;
-    progress.bounced =
-        progress.failed + receipts.iter().filter(|status| *status == "permanent-failure").count() as u64;
+    progress.bounced = progress.failed
+        + receipts
+            .iter()
+            .filter(|status| *status == "permanent-failure")
+            .count() as u64;
     let links: Vec<(i64, i64, i64)> = survey_invitation::Entity::find_in(org)
         .select_only()
-        .column_as(Expr::col(survey_invitation::Column::LearnerId).count_distinct(), "opened")
+        .column_as(
+            Expr::col(survey_invitation::Column::LearnerId).count_distinct(),
+            "opened",
+        )
         .column_as(survey_invitation::Column::StartedAt.count(), "started")
         .column_as(survey_invitation::Column::CompletedAt.count(), "completed")
         .filter(
@@ -1105,7 +1158,10 @@ pub async fn progress(conn: &impl ConnectionTrait, org: OrganisationId, id: Camp
     progress.completed = count(
         survey_invitation::Entity::find_in(org)
             .select_only()
-            .column_as(Expr::col(survey_invitation::Column::LearnerId).count_distinct(), "n")
+            .column_as(
+                Expr::col(survey_invitation::Column::LearnerId).count_distinct(),
+                "n",
+            )
             .filter(survey_invitation::Column::CheckpointId.eq(current.checkpoint.0))
             .filter(survey_invitation::Column::CompletedAt.is_not_null())
             .filter(survey_invitation::Column::LearnerId.in_subquery(cohort_learners))
@@ -1133,7 +1189,11 @@ pub struct StoredMessage {
 }
 
 /// The campaign's messages in the order they were planned.
-pub async fn messages(conn: &impl ConnectionTrait, org: OrganisationId, id: CampaignId) -> Result<Vec<StoredMessage>> {
+pub async fn messages(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: CampaignId,
+) -> Result<Vec<StoredMessage>> {
     campaign_message::Entity::find_in(org)
         .filter(campaign_message::Column::CampaignId.eq(id.0))
         .order_by_asc(campaign_message::Column::Id)

@@ -30,7 +30,13 @@ struct World {
 async fn world(db: &TestDatabase) -> World {
     let conn = db.conn();
     let organisation = fixtures::organisation(conn, "campaigns").await;
-    let user = fixtures::user(conn, &organisation, Role::ProgressionLead, "lead@campaigns.example").await;
+    let user = fixtures::user(
+        conn,
+        &organisation,
+        Role::ProgressionLead,
+        "lead@campaigns.example",
+    )
+    .await;
     let plan = TrackingPlan {
         name: "Follow-up".to_owned(),
         description: String::new(),
@@ -47,7 +53,8 @@ async fn world(db: &TestDatabase) -> World {
         }],
     };
     let queue =
-        fixtures::leavers_due_a_call(conn, organisation.id, &plan, &["Ann", "Ben", "Cat", "Dan", "Eve"]).await;
+        fixtures::leavers_due_a_call(conn, organisation.id, &plan, &["Ann", "Ben", "Cat", "Dan", "Eve"])
+            .await;
     for (index, consent) in [(0, true), (1, true), (2, false), (4, true)] {
         add_contact_point(
             conn,
@@ -95,9 +102,14 @@ async fn campaigns_plan_send_and_escalate(db: TestDatabase) {
     assert_eq!(made.survey_name.as_deref(), Some("follow-up-3-6-month"));
     assert_eq!(campaigns(conn, w.org).await.expect("list").len(), 1);
     let other = fixtures::organisation(conn, "other").await;
-    assert!(campaign(conn, other.id, w.campaign).await.is_err(), "another organisation's campaign is not found");
+    assert!(
+        campaign(conn, other.id, w.campaign).await.is_err(),
+        "another organisation's campaign is not found"
+    );
 
-    let running = set_status(conn, w.org, w.campaign, CampaignStatus::Running).await.expect("start");
+    let running = set_status(conn, w.org, w.campaign, CampaignStatus::Running)
+        .await
+        .expect("start");
     assert!(running.started_at.is_some());
 
     // The audience: Ann and Ben by email; Cat (no consent) and Dan (no
@@ -110,11 +122,28 @@ async fn campaigns_plan_send_and_escalate(db: TestDatabase) {
         .map(|m| m.learner)
         .collect();
     assert_eq!(by_email, vec![w.learners[0], w.learners[1]]);
-    let cat = people.members.iter().find(|m| m.learner == w.learners[2]).expect("Cat");
+    let cat = people
+        .members
+        .iter()
+        .find(|m| m.learner == w.learners[2])
+        .expect("Cat");
     assert_eq!(cat.channel, ContactChannel::Phone);
-    assert_eq!(cat.passed_over, vec![(ContactChannel::Email, Exclusion::NoConsent(ContactChannel::Email))]);
-    let dan = people.members.iter().find(|m| m.learner == w.learners[3]).expect("Dan");
-    assert_eq!(dan.passed_over, vec![(ContactChannel::Email, Exclusion::NoContactPoint(ContactChannel::Email))]);
+    assert_eq!(
+        cat.passed_over,
+        vec![(ContactChannel::Email, Exclusion::NoConsent(ContactChannel::Email))]
+    );
+    let dan = people
+        .members
+        .iter()
+        .find(|m| m.learner == w.learners[3])
+        .expect("Dan");
+    assert_eq!(
+        dan.passed_over,
+        vec![(
+            ContactChannel::Email,
+            Exclusion::NoContactPoint(ContactChannel::Email)
+        )]
+    );
     assert_eq!(people.excluded.len(), 1);
     assert_eq!(people.excluded[0].learner, w.learners[4]);
     assert_eq!(people.excluded[0].reason, Exclusion::OptedOut);
@@ -133,21 +162,57 @@ async fn campaigns_plan_send_and_escalate(db: TestDatabase) {
     assert!(again.queued.is_empty());
     assert_eq!(again.already, 2);
     assert_eq!(again.moved_on, 0);
-    let cat_task = people.members.iter().find(|m| m.learner == w.learners[2]).expect("Cat").task;
-    assert_eq!(task_progress(conn, w.org, cat_task).await.expect("task").channel_index, 1);
+    let cat_task = people
+        .members
+        .iter()
+        .find(|m| m.learner == w.learners[2])
+        .expect("Cat")
+        .task;
+    assert_eq!(
+        task_progress(conn, w.org, cat_task)
+            .await
+            .expect("task")
+            .channel_index,
+        1
+    );
 
     // Ann's message: claimed once, sent, recorded as an attempt.
     let ann_key = &plan.queued[0].key;
-    let claimed = claim_message(conn, w.org, ann_key).await.expect("claim").expect("claimed");
-    assert_eq!(claimed.attempt, 1);
-    assert_eq!(reason_not_to_send(conn, w.org, &claimed, running.checkpoint).await.expect("check"), None);
-    settle_message(conn, w.org, &claimed, &MessageOutcome::Sent { provider_id: Some("<id@x>".to_owned()) })
+    let claimed = claim_message(conn, w.org, ann_key)
         .await
-        .expect("settle");
-    assert!(claim_message(conn, w.org, ann_key).await.expect("claim").is_none(), "a sent message is not claimed again");
+        .expect("claim")
+        .expect("claimed");
+    assert_eq!(claimed.attempt, 1);
+    assert_eq!(
+        reason_not_to_send(conn, w.org, &claimed, running.checkpoint)
+            .await
+            .expect("check"),
+        None
+    );
+    settle_message(
+        conn,
+        w.org,
+        &claimed,
+        &MessageOutcome::Sent {
+            provider_id: Some("<id@x>".to_owned()),
+        },
+    )
+    .await
+    .expect("settle");
+    assert!(
+        claim_message(conn, w.org, ann_key)
+            .await
+            .expect("claim")
+            .is_none(),
+        "a sent message is not claimed again"
+    );
 
     // Ben answers before his message goes: it is cancelled.
-    let ben = people.members.iter().find(|m| m.learner == w.learners[1]).expect("Ben");
+    let ben = people
+        .members
+        .iter()
+        .find(|m| m.learner == w.learners[1])
+        .expect("Ben");
     record_destination(
         conn,
         w.org,
@@ -162,13 +227,26 @@ async fn campaigns_plan_send_and_escalate(db: TestDatabase) {
     )
     .await
     .expect("destination");
-    assert_eq!(task_progress(conn, w.org, ben.task).await.expect("task").status, TaskStatus::Done);
-    let claimed = claim_message(conn, w.org, &plan.queued[1].key).await.expect("claim").expect("claimed");
-    let reason = reason_not_to_send(conn, w.org, &claimed, running.checkpoint).await.expect("check");
-    assert_eq!(reason, Some(Exclusion::Completed));
-    settle_message(conn, w.org, &claimed, &MessageOutcome::Cancelled(Exclusion::Completed))
+    assert_eq!(
+        task_progress(conn, w.org, ben.task).await.expect("task").status,
+        TaskStatus::Done
+    );
+    let claimed = claim_message(conn, w.org, &plan.queued[1].key)
         .await
-        .expect("cancel");
+        .expect("claim")
+        .expect("claimed");
+    let reason = reason_not_to_send(conn, w.org, &claimed, running.checkpoint)
+        .await
+        .expect("check");
+    assert_eq!(reason, Some(Exclusion::Completed));
+    settle_message(
+        conn,
+        w.org,
+        &claimed,
+        &MessageOutcome::Cancelled(Exclusion::Completed),
+    )
+    .await
+    .expect("cancel");
 
     let stored = messages(conn, w.org, w.campaign).await.expect("messages");
     assert_eq!(
@@ -183,21 +261,49 @@ async fn campaigns_plan_send_and_escalate(db: TestDatabase) {
         .await
         .expect("plan step 1");
     assert_eq!(plan.queued.len(), 1);
-    let claimed = claim_message(conn, w.org, &plan.queued[0].key).await.expect("claim").expect("claimed");
+    let claimed = claim_message(conn, w.org, &plan.queued[0].key)
+        .await
+        .expect("claim")
+        .expect("claimed");
     settle_message(conn, w.org, &claimed, &MessageOutcome::Sent { provider_id: None })
         .await
         .expect("settle");
-    let ann_task = people.members.iter().find(|m| m.learner == w.learners[0]).expect("Ann").task;
+    let ann_task = people
+        .members
+        .iter()
+        .find(|m| m.learner == w.learners[0])
+        .expect("Ann")
+        .task;
     let ann = task_progress(conn, w.org, ann_task).await.expect("task");
-    assert_eq!((ann.status, ann.channel_index), (TaskStatus::InProgress, 1), "Ann is in the call queue");
-    let queue = open_tasks(conn, w.org, running.checkpoint, NaiveDate::from_ymd_opt(2030, 1, 1).expect("date"))
-        .await
-        .expect("open");
-    assert_eq!(queue.len(), 3, "Ann, Cat and Dan wait for a call");
+    assert_eq!(
+        (ann.status, ann.channel_index),
+        (TaskStatus::InProgress, 1),
+        "Ann is in the call queue"
+    );
+    let queue = open_tasks(
+        conn,
+        w.org,
+        running.checkpoint,
+        NaiveDate::from_ymd_opt(2030, 1, 1).expect("date"),
+    )
+    .await
+    .expect("open");
+    let waiting: Vec<LearnerId> = queue.iter().map(|(_, _, learner)| *learner).collect();
+    // Eve's task is open too: the call queue closes an opted-out learner's task when it reaches it.
+    assert_eq!(
+        waiting,
+        vec![w.learners[0], w.learners[2], w.learners[3], w.learners[4]],
+        "Ann, Cat and Dan wait for a call; Ben answered"
+    );
 
     // Nobody left on email: running out moves nobody.
     let people = audience(conn, w.org, &running).await.expect("audience");
-    assert_eq!(move_on_after_last_step(conn, w.org, &running, &people).await.expect("run out"), 0);
+    assert_eq!(
+        move_on_after_last_step(conn, w.org, &running, &people)
+            .await
+            .expect("run out"),
+        0
+    );
 
     let counts = progress(conn, w.org, w.campaign).await.expect("progress");
     assert_eq!((counts.sent, counts.cancelled, counts.queued), (2, 1, 0));
@@ -210,31 +316,69 @@ async fn campaigns_plan_send_and_escalate(db: TestDatabase) {
 async fn a_bounce_invalidates_the_address_and_moves_on(db: TestDatabase) {
     let w = world(&db).await;
     let conn = db.conn();
-    let running = set_status(conn, w.org, w.campaign, CampaignStatus::Running).await.expect("start");
+    let running = set_status(conn, w.org, w.campaign, CampaignStatus::Running)
+        .await
+        .expect("start");
     let people = audience(conn, w.org, &running).await.expect("audience");
     let plan = plan_step(conn, w.org, &running, 0, &people, &[ContactChannel::Email])
         .await
         .expect("plan");
-    let claimed = claim_message(conn, w.org, &plan.queued[0].key).await.expect("claim").expect("claimed");
-    settle_message(conn, w.org, &claimed, &MessageOutcome::Retry("451 later".to_owned()))
+    let claimed = claim_message(conn, w.org, &plan.queued[0].key)
         .await
-        .expect("retry");
-    let claimed = claim_message(conn, w.org, &plan.queued[0].key).await.expect("claim").expect("again");
+        .expect("claim")
+        .expect("claimed");
+    settle_message(
+        conn,
+        w.org,
+        &claimed,
+        &MessageOutcome::Retry("451 later".to_owned()),
+    )
+    .await
+    .expect("retry");
+    let claimed = claim_message(conn, w.org, &plan.queued[0].key)
+        .await
+        .expect("claim")
+        .expect("again");
     assert_eq!(claimed.attempt, 2);
-    settle_message(conn, w.org, &claimed, &MessageOutcome::Failed("550 no such user".to_owned()))
-        .await
-        .expect("fail");
+    settle_message(
+        conn,
+        w.org,
+        &claimed,
+        &MessageOutcome::Failed("550 no such user".to_owned()),
+    )
+    .await
+    .expect("fail");
     let points = onward_storage::repo::contacts::contact_points(conn, w.org, w.learners[0])
         .await
         .expect("points");
-    let email = points.iter().find(|p| p.kind == ContactPointKind::Email).expect("email");
+    let email = points
+        .iter()
+        .find(|p| p.kind == ContactPointKind::Email)
+        .expect("email");
     assert!(!email.valid, "the bounced address is invalid");
-    let ann_task = people.members.iter().find(|m| m.learner == w.learners[0]).expect("Ann").task;
-    assert_eq!(task_progress(conn, w.org, ann_task).await.expect("task").channel_index, 1);
+    let ann_task = people
+        .members
+        .iter()
+        .find(|m| m.learner == w.learners[0])
+        .expect("Ann")
+        .task;
+    assert_eq!(
+        task_progress(conn, w.org, ann_task)
+            .await
+            .expect("task")
+            .channel_index,
+        1
+    );
     let stored = messages(conn, w.org, w.campaign).await.expect("messages");
     assert_eq!(stored[0].status, MessageStatus::Failed);
     assert_eq!(stored[0].reason.as_deref(), Some("550 no such user"));
-    assert_eq!(progress(conn, w.org, w.campaign).await.expect("progress").bounced, 1);
+    assert_eq!(
+        progress(conn, w.org, w.campaign).await.expect("progress").bounced,
+        1
+    );
 }
 
-on_both_backends!(campaigns_plan_send_and_escalate, a_bounce_invalidates_the_address_and_moves_on);
+on_both_backends!(
+    campaigns_plan_send_and_escalate,
+    a_bounce_invalidates_the_address_and_moves_on
+);
