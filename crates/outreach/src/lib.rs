@@ -108,7 +108,7 @@ impl From<OutreachError> for JobError {
 // ------------------------------------------------------------------ planner
 
 /// What one planning pass did for one campaign.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlanReport {
     pub campaign: CampaignId,
     /// The step planned, if one was due.
@@ -125,6 +125,20 @@ pub struct PlanReport {
 }
 
 impl PlanReport {
+    fn new(campaign: CampaignId) -> Self {
+        Self {
+            campaign,
+            step: None,
+            queued: 0,
+            already: 0,
+            on_other_stages: 0,
+            excluded: 0,
+            moved_on: 0,
+            finished: false,
+            waiting: None,
+        }
+    }
+
     pub fn line(&self) -> String {
         if let Some(reason) = &self.waiting {
             return format!("Campaign {}: nothing planned ({reason}).", self.campaign);
@@ -157,10 +171,7 @@ pub async fn plan_campaign(
 ) -> Result<PlanReport, OutreachError> {
     let write = database.write(Actor::system(org)).await?;
     let current = campaign(&write, org, id).await?;
-    let mut report = PlanReport {
-        campaign: id,
-        ..PlanReport::default()
-    };
+    let mut report = PlanReport::new(id);
     let Some(started) = current
         .started_at
         .filter(|_| current.status == CampaignStatus::Running)

@@ -161,7 +161,7 @@ async fn an_email_arrives_once_with_its_link_and_a_completion_cancels(db: TestDa
 
     let mail = w.sink.messages();
     assert_eq!(mail.len(), 1, "one email, to Ann only");
-    assert_eq!(mail[0].recipients, vec!["learner0@outreach.example".to_owned()]);
+    assert_eq!(mail[0].recipients, vec!["<learner0@outreach.example>".to_owned()]);
     let raw = String::from_utf8_lossy(&mail[0].data).to_string();
     assert!(
         raw.contains("text/plain") && raw.contains("text/html"),
