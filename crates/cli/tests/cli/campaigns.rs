@@ -346,4 +346,86 @@ async fn a_killed_worker_sends_each_message_once(db: TestDatabase) {
     }
 }
 
-onward_test_support::on_both_backends!(a_killed_worker_sends_each_message_once);
+/// `onward campaign run ID --dry-run` says who would be sent what and who is
+/// left out and why, writes nothing, and says so when the audience is empty.
+async fn a_dry_run_lists_the_audience_and_the_excluded(db: TestDatabase) {
+    let conn = db.conn();
+    let organisation = fixtures::organisation(conn, "college").await;
+    let plan = TrackingPlan {
+        name: "Follow-up".to_owned(),
+        description: String::new(),
+        checkpoints: vec![Checkpoint {
+            key: "follow_up".to_owned(),
+            name: "Follow-up".to_owned(),
+            anchor: Anchor::Leaving,
+            fixed_month_day: None,
+            offset_days: 90,
+            channels: vec![ContactChannel::Email, ContactChannel::Phone],
+            responsible: Role::ProgressionLead,
+            max_attempts: 3,
+            survey: Some("follow-up-3-6-month".to_owned()),
+        }],
+    };
+    let queue = fixtures::leavers_due_a_call(conn, organisation.id, &plan, &["Ann", "Cat", "Eve"]).await;
+    for (index, consent) in [(0, true), (1, false)] {
+        add_contact_point(
+            conn,
+            organisation.id,
+            queue.learners[index],
+            &NewContactPoint {
+                kind: ContactPointKind::Email,
+                value: format!("learner{index}@dry.example"),
+                consent,
+            },
+        )
+        .await
+        .expect("email");
+    }
+    onward_storage::repo::calls::mark_learner(conn, organisation.id, queue.learners[2], true, false)
+        .await
+        .expect("opt out");
+    let new = |cohort| NewCampaign {
+        cohort,
+        checkpoint: queue.plan.checkpoints[0].id,
+        schedule_days: vec![0, 7],
+        quiet: QuietHours::none(),
+        created_by: None,
+    };
+    let id = create_campaign(conn, organisation.id, &new(queue.cohort)).await.expect("campaign");
+    let (ok, output) = run(onward().args(["campaign", "run", &id.0.to_string(), "--dry-run", "--database-url", &db.url]));
+    assert!(ok, "{output}");
+    assert!(output.contains("Would reach 2 learners"), "{output}");
+    assert!(output.contains("Ann Leaver  email  learner0@dry.example"), "{output}");
+    assert!(output.contains("Cat Leaver  phone"), "{output}");
+    assert!(output.contains("email passed over: no consent to be contacted by Email"), "{output}");
+    assert!(output.contains("Eve Leaver  opted out of contact"), "{output}");
+    assert!(messages(conn, organisation.id, id).await.expect("messages").is_empty(), "a dry run writes nothing");
+    assert_eq!(campaign(conn, organisation.id, id).await.expect("campaign").status, CampaignStatus::Draft);
+
+    let (ok, output) = run(onward().args(["campaign", "list", "--org", "college", "--database-url", &db.url]));
+    assert!(ok && output.contains("draft") && output.contains("email → phone"), "{output}");
+
+    // A cohort nobody is enrolled in.
+    let empty = onward_storage::repo::cohorts::create_cohort(
+        conn,
+        organisation.id,
+        &onward_storage::repo::cohorts::NewCohort {
+            name: "Empty".to_owned(),
+            tracking_plan: Some(queue.plan.id),
+            results_day: None,
+        },
+    )
+    .await
+    .expect("cohort");
+    let id = create_campaign(conn, organisation.id, &new(empty)).await.expect("campaign");
+    let (ok, output) = run(onward().args(["campaign", "run", &id.0.to_string(), "--dry-run", "--database-url", &db.url]));
+    assert!(ok, "{output}");
+    assert!(output.contains("The audience is empty"), "{output}");
+    let (ok, output) = run(onward().args(["campaign", "run", "999999", "--database-url", &db.url]));
+    assert!(!ok && output.contains("there is no campaign 999999"), "{output}");
+}
+
+onward_test_support::on_both_backends!(
+    a_killed_worker_sends_each_message_once,
+    a_dry_run_lists_the_audience_and_the_excluded
+);

@@ -114,7 +114,7 @@ fn port_in_use_is_reported() {
 fn help_explains_every_command() {
     let (ok, output) = run(onward().arg("--help"));
     assert!(ok);
-    for command in ["serve", "migrate", "demo", "org", "user"] {
+    for command in ["serve", "migrate", "demo", "org", "user", "campaign", "letters"] {
         assert!(
             output.contains(command),
             "{command} missing from --help: {output}"
