@@ -391,19 +391,50 @@ async fn a_dry_run_lists_the_audience_and_the_excluded(db: TestDatabase) {
         quiet: QuietHours::none(),
         created_by: None,
     };
-    let id = create_campaign(conn, organisation.id, &new(queue.cohort)).await.expect("campaign");
-    let (ok, output) = run(onward().args(["campaign", "run", &id.0.to_string(), "--dry-run", "--database-url", &db.url]));
+    let id = create_campaign(conn, organisation.id, &new(queue.cohort))
+        .await
+        .expect("campaign");
+    let (ok, output) = run(onward().args([
+        "campaign",
+        "run",
+        &id.0.to_string(),
+        "--dry-run",
+        "--database-url",
+        &db.url,
+    ]));
     assert!(ok, "{output}");
     assert!(output.contains("Would reach 2 learners"), "{output}");
-    assert!(output.contains("Ann Leaver  email  learner0@dry.example"), "{output}");
+    assert!(
+        output.contains("Ann Leaver  email  learner0@dry.example"),
+        "{output}"
+    );
     assert!(output.contains("Cat Leaver  phone"), "{output}");
-    assert!(output.contains("email passed over: no consent to be contacted by Email"), "{output}");
+    assert!(
+        output.contains("email passed over: no consent to be contacted by Email"),
+        "{output}"
+    );
     assert!(output.contains("Eve Leaver  opted out of contact"), "{output}");
-    assert!(messages(conn, organisation.id, id).await.expect("messages").is_empty(), "a dry run writes nothing");
-    assert_eq!(campaign(conn, organisation.id, id).await.expect("campaign").status, CampaignStatus::Draft);
+    assert!(
+        messages(conn, organisation.id, id)
+            .await
+            .expect("messages")
+            .is_empty(),
+        "a dry run writes nothing"
+    );
+    assert_eq!(
+        campaign(conn, organisation.id, id)
+            .await
+            .expect("campaign")
+            .status,
+        CampaignStatus::Draft
+    );
 
-    let (ok, output) = run(onward().args(["campaign", "list", "--org", "college", "--database-url", &db.url]));
-    assert!(ok && output.contains("draft") && output.contains("email → phone"), "{output}");
+    let (ok, output) =
+        run(onward().args(["campaign", "list", "--org", "college", "--database-url", &db.url]));
+    assert!(
+        ok && output.contains("draft") && output.contains("email → phone"),
+        "{output}"
+    );
 
     // A cohort nobody is enrolled in.
     let empty = onward_storage::repo::cohorts::create_cohort(
@@ -417,8 +448,17 @@ async fn a_dry_run_lists_the_audience_and_the_excluded(db: TestDatabase) {
     )
     .await
     .expect("cohort");
-    let id = create_campaign(conn, organisation.id, &new(empty)).await.expect("campaign");
-    let (ok, output) = run(onward().args(["campaign", "run", &id.0.to_string(), "--dry-run", "--database-url", &db.url]));
+    let id = create_campaign(conn, organisation.id, &new(empty))
+        .await
+        .expect("campaign");
+    let (ok, output) = run(onward().args([
+        "campaign",
+        "run",
+        &id.0.to_string(),
+        "--dry-run",
+        "--database-url",
+        &db.url,
+    ]));
     assert!(ok, "{output}");
     assert!(output.contains("The audience is empty"), "{output}");
     let (ok, output) = run(onward().args(["campaign", "run", "999999", "--database-url", &db.url]));
