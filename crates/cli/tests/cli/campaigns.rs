@@ -465,7 +465,75 @@ async fn a_dry_run_lists_the_audience_and_the_excluded(db: TestDatabase) {
     assert!(!ok && output.contains("there is no campaign 999999"), "{output}");
 }
 
+/// `onward letters ID --out PATH.pdf` prints the letter-stage learners' letters.
+async fn letters_print_the_letter_stage(db: TestDatabase) {
+    let conn = db.conn();
+    let organisation = fixtures::organisation(conn, "college").await;
+    let plan = TrackingPlan {
+        name: "Letters".to_owned(),
+        description: String::new(),
+        checkpoints: vec![Checkpoint {
+            key: "follow_up".to_owned(),
+            name: "Follow-up".to_owned(),
+            anchor: Anchor::Leaving,
+            fixed_month_day: None,
+            offset_days: 90,
+            channels: vec![ContactChannel::Letter, ContactChannel::Phone],
+            responsible: Role::ProgressionLead,
+            max_attempts: 1,
+            survey: Some("follow-up-3-6-month".to_owned()),
+        }],
+    };
+    let queue = fixtures::leavers_due_a_call(conn, organisation.id, &plan, &["Ann", "Ben"]).await;
+    add_contact_point(
+        conn,
+        organisation.id,
+        queue.learners[0],
+        &NewContactPoint {
+            kind: ContactPointKind::Address,
+            value: "1 High Street, Leeds, LS6 2AB".to_owned(),
+            consent: true,
+        },
+    )
+    .await
+    .expect("address");
+    let id = create_campaign(
+        conn,
+        organisation.id,
+        &NewCampaign {
+            cohort: queue.cohort,
+            checkpoint: queue.plan.checkpoints[0].id,
+            schedule_days: vec![0],
+            quiet: QuietHours::none(),
+            created_by: None,
+        },
+    )
+    .await
+    .expect("campaign");
+    let out = super::scratch_dir().join(format!("letters-{}-{:?}.pdf", std::process::id(), db.backend));
+    let (ok, output) = run(onward()
+        .args([
+            "letters",
+            &id.0.to_string(),
+            "--out",
+            out.to_str().expect("path"),
+            "--database-url",
+            &db.url,
+        ])
+        .env("ONWARD_PUBLIC_URL", "http://onward.test"));
+    assert!(ok, "{output}");
+    assert!(output.contains("1 letters written"), "{output}");
+    assert!(
+        output.contains("1 learners without a postal address left out"),
+        "{output}"
+    );
+    let pdf = std::fs::read(&out).expect("the PDF");
+    assert!(pdf.starts_with(b"%PDF"), "a PDF");
+    let _ = std::fs::remove_file(&out);
+}
+
 onward_test_support::on_both_backends!(
     a_killed_worker_sends_each_message_once,
-    a_dry_run_lists_the_audience_and_the_excluded
+    a_dry_run_lists_the_audience_and_the_excluded,
+    letters_print_the_letter_stage
 );
