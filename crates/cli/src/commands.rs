@@ -52,6 +52,10 @@ pub struct WorkerArgs {
     /// and every other due job, print what they did, and exit.
     #[arg(long)]
     once: bool,
+    /// Seconds a claimed job is held before another worker may take it over when
+    /// this one stops (default 300; the lock is renewed while the job runs).
+    #[arg(long, value_name = "SECONDS")]
+    lease: Option<u64>,
 }
 
 #[derive(Subcommand)]
@@ -188,9 +192,11 @@ async fn run_server(
     let mut limits = settings.http.limits()?;
     limits.max_connections = limits.max_connections.min(connections_within_open_file_limit());
     let public_url = config.public_url.clone();
+    let sms = crate::campaign::job_senders(settings)?.sms;
     let app = Application::build(config, database.clone())
         .await?
-        .with_limits(limits);
+        .with_limits(limits)
+        .with_sms(sms);
     let address = app.local_addr()?;
     // Journey 1: with no administrator anywhere, the first one is made in the
     // browser through a one-time link (an hour, single use), on the public
@@ -323,10 +329,16 @@ fn report_email(settings: &Settings) -> anyhow::Result<()> {
 pub async fn worker(settings: &Settings, args: WorkerArgs) -> anyhow::Result<()> {
     report_email(settings)?;
     let database = open(&database_url(settings, &args.database, DEFAULT_DATABASE_URL)).await?;
-    let runner = onward_jobs::Runner::new(
+    let mut runner = onward_jobs::Runner::new(
         database.clone(),
-        onward_web::background_jobs(settings.import_file_retention_hours),
+        onward_web::background_jobs(
+            settings.import_file_retention_hours,
+            crate::campaign::job_senders(settings)?,
+        ),
     );
+    if let Some(seconds) = args.lease {
+        runner = runner.with_lease(std::time::Duration::from_secs(seconds.max(3)));
+    }
     if args.once {
         let started = Instant::now();
         let finished = runner.run_once().await?;
@@ -355,7 +367,7 @@ pub async fn worker(settings: &Settings, args: WorkerArgs) -> anyhow::Result<()>
         return Ok(());
     }
     println!(
-        "Onward worker: running background jobs (queued imports, task generation and session clean-up) until stopped with Ctrl-C."
+        "Onward worker: running background jobs (queued imports, task generation, session clean-up and campaign messages) until stopped with Ctrl-C."
     );
     tokio::select! {
         () = runner.run_forever() => {},

@@ -1,6 +1,7 @@
 //! `onward`: the one binary. Argument parsing and wiring only; the work is
 //! done by the library crates.
 
+mod campaign;
 mod commands;
 mod config;
 mod import;
@@ -48,7 +49,9 @@ enum Command {
                       imports queued on the Import page; the task scheduler, which creates the follow-up \
                       tasks that each cohort's tracking plan calls for (one per enrolment and checkpoint, \
                       dated from the enrolment or the fixed calendar date), hourly; and the deletion of \
-                      expired sign-in sessions, hourly. A failed job is retried with growing waits and \
+                      expired sign-in sessions, hourly; and campaigns: the planner, every 5 minutes, \
+                      which queues each running campaign's due step, and one job per message, which \
+                      sends it once. A failed job is retried with growing waits and \
                       kept as dead after its last attempt. Recurring jobs are enqueued once per period and \
                       each job is claimed by one worker, so the worker can run beside any number of \
                       `serve` instances on the same database.\n\n\
@@ -65,6 +68,11 @@ enum Command {
     /// Learner surveys: list them, or print a personal link for a learner.
     #[command(subcommand)]
     Survey(survey::SurveyCommand),
+    /// Campaigns: a checkpoint's outreach by email and SMS, with reminders (list, run, dry run).
+    #[command(subcommand)]
+    Campaign(campaign::CampaignCommand),
+    /// Print a campaign's letters: one PDF for the learners on its letter stage.
+    Letters(campaign::LettersArgs),
 }
 
 fn main() -> ExitCode {
@@ -104,6 +112,8 @@ fn main() -> ExitCode {
             Command::Org(command) => commands::org(&settings, command).await,
             Command::User(command) => commands::user(&settings, command).await,
             Command::Survey(command) => survey::survey(&settings, command).await,
+            Command::Campaign(command) => campaign::campaign(&settings, command).await,
+            Command::Letters(args) => campaign::letters(&settings, args).await,
         }
     });
     match outcome {

@@ -7,6 +7,7 @@
 
 #[macro_use]
 pub mod code_enum;
+pub mod campaign;
 pub mod contact;
 pub mod crosswalk;
 pub mod destination;

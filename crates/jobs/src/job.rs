@@ -34,6 +34,15 @@ pub struct JobContext {
     pub job: JobId,
     /// 1 on the first try.
     pub attempt: u32,
+    /// What the process provided (`Registry::provide`).
+    pub resources: crate::registry::Resources,
+}
+
+impl JobContext {
+    /// The value of type `T` the process provided, if it did.
+    pub fn resource<T: std::any::Any + Send + Sync>(&self) -> Option<&T> {
+        self.resources.get::<T>()
+    }
 }
 
 /// What a job did, in lines for the log and for `onward worker --once`.

@@ -34,7 +34,7 @@ pub mod sessions;
 pub mod tasks;
 
 pub use job::{Job, JobContext, JobError, JobReport, enqueue, enqueue_once};
-pub use registry::Registry;
+pub use registry::{Registry, Resources};
 pub use runner::{Finished, Runner, backoff};
 
 /// The kinds this crate defines, with their schedules: task generation and

@@ -1,8 +1,10 @@
 //! The kinds a runner works, and the jobs it enqueues on a schedule.
 
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -49,6 +51,28 @@ pub struct Registry {
     pub(crate) kinds: HashMap<&'static str, RunFn>,
     /// In registration order, which is the order `Runner::run_once` runs them.
     pub(crate) recurring: Vec<Recurring>,
+    pub(crate) resources: Resources,
+}
+
+/// What the process hands its jobs besides the database, one value per type
+/// (the mail server and SMS gateway of `onward-outreach`): a job's payload
+/// holds ids, never settings or secrets.
+#[derive(Clone, Default)]
+pub struct Resources(HashMap<TypeId, Arc<dyn Any + Send + Sync>>);
+
+impl Resources {
+    /// The value of type `T` the process provided, if it did.
+    pub fn get<T: Any + Send + Sync>(&self) -> Option<&T> {
+        self.0
+            .get(&TypeId::of::<T>())
+            .and_then(|value| value.downcast_ref())
+    }
+}
+
+impl std::fmt::Debug for Resources {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Resources({} values)", self.0.len())
+    }
 }
 
 impl Registry {
@@ -74,6 +98,13 @@ impl Registry {
             max_attempts: J::MAX_ATTEMPTS,
             every,
         });
+        self
+    }
+
+    /// Hands `value` to every job this registry's runner runs
+    /// (`JobContext::resource`); a second value of the same type replaces the first.
+    pub fn provide<T: Any + Send + Sync>(&mut self, value: T) -> &mut Self {
+        self.resources.0.insert(TypeId::of::<T>(), Arc::new(value));
         self
     }
 

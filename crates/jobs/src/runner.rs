@@ -215,6 +215,7 @@ impl Runner {
                     database: self.database.clone(),
                     job: job.id,
                     attempt: job.attempt,
+                    resources: self.registry.resources.clone(),
                 };
                 tokio::select! {
                     outcome = run(&ctx, &job.payload) => outcome,

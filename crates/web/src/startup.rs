@@ -146,6 +146,8 @@ pub struct Application {
     database: Database,
     import_file_retention_hours: u32,
     limits: ServerLimits,
+    /// What campaign messages are sent through (`onward_outreach`).
+    senders: onward_outreach::Senders,
 }
 
 impl Application {
@@ -163,12 +165,22 @@ impl Application {
         }
         let session_store = DatabaseSessionStore::new(database.clone());
         let import_file_retention_hours = config.import_file_retention_hours;
+        let senders_base = (
+            config.public_url.as_ref().map(|url| url.as_str().to_owned()),
+            config.survey_link_days,
+        );
         let mailer = config
             .smtp
             .as_ref()
             .map(onward_notify::email::SmtpMailer::new)
             .transpose()
             .map_err(|err| anyhow::anyhow!("{err}"))?;
+        let senders = onward_outreach::Senders {
+            email: mailer.clone(),
+            sms: None,
+            public_url: senders_base.0,
+            link_days: senders_base.1,
+        };
         let router = router(
             AppState::new(database.clone(), config).with_mailer(mailer),
             session_store,
@@ -179,6 +191,7 @@ impl Application {
             database,
             import_file_retention_hours,
             limits: ServerLimits::default(),
+            senders,
         })
     }
 
@@ -186,6 +199,13 @@ impl Application {
     #[must_use]
     pub fn with_limits(mut self, limits: ServerLimits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// Sends campaign SMS through this gateway (email goes through `smtp`).
+    #[must_use]
+    pub fn with_sms(mut self, gateway: Option<onward_notify::sms::HttpSmsGateway>) -> Self {
+        self.senders.sms = gateway;
         self
     }
 
@@ -198,7 +218,7 @@ impl Application {
         tokio::spawn(
             onward_jobs::Runner::new(
                 self.database.clone(),
-                background_jobs(self.import_file_retention_hours),
+                background_jobs(self.import_file_retention_hours, self.senders.clone()),
             )
             .run_forever(),
         );
@@ -302,8 +322,13 @@ async fn accept_failed(err: &std::io::Error) {
 /// Every kind of background job, with the schedules of the recurring ones:
 /// queued imports (every minute), deleting uploaded import files kept
 /// `import_file_retention_hours` (every 15 minutes), task generation and
-/// expired-session clean-up (hourly). `serve` and `onward worker` run the same set.
-pub fn background_jobs(import_file_retention_hours: u32) -> onward_jobs::Registry {
+/// expired-session clean-up (hourly), and campaigns (planning every 5 minutes,
+/// one send job per message, through `senders`). `serve` and `onward worker`
+/// run the same set.
+pub fn background_jobs(
+    import_file_retention_hours: u32,
+    senders: onward_outreach::Senders,
+) -> onward_jobs::Registry {
     let mut registry = onward_jobs::Registry::new();
     registry.recurring(
         onward_import::jobs::RunQueuedImports,
@@ -316,6 +341,7 @@ pub fn background_jobs(import_file_retention_hours: u32) -> onward_jobs::Registr
         onward_import::files::RETENTION_INTERVAL,
     );
     onward_jobs::register_standard_jobs(&mut registry);
+    onward_outreach::register(&mut registry, senders);
     registry
 }
 

@@ -11,6 +11,7 @@ use onward_storage::repo::audit::count_audit_events;
 use onward_storage::repo::learners::insert_learner;
 use onward_test_support::{TestBackend, TestClient, TestDatabase, csrf_from, fixtures, on_both_backends};
 
+mod campaigns;
 mod edge;
 mod import;
 mod setup;
@@ -113,7 +114,7 @@ fn port_in_use_is_reported() {
 fn help_explains_every_command() {
     let (ok, output) = run(onward().arg("--help"));
     assert!(ok);
-    for command in ["serve", "migrate", "demo", "org", "user"] {
+    for command in ["serve", "migrate", "demo", "org", "user", "campaign", "letters"] {
         assert!(
             output.contains(command),
             "{command} missing from --help: {output}"

@@ -341,6 +341,7 @@ async fn uploaded_files_left_unimported_are_deleted_after_the_retention_period(d
         database: db.database.clone(),
         job: JobId(0),
         attempt: 1,
+        resources: onward_jobs::Resources::default(),
     };
     let report = job.run(&ctx).await.expect("the job runs");
     assert_eq!(

@@ -1,6 +1,8 @@
 //! One SeaORM entity per table. Repositories in the crate root are the only users.
 
 pub mod audit_event;
+pub mod campaign;
+pub mod campaign_message;
 pub mod checkpoint;
 pub mod cohort;
 pub mod contact_attempt;

@@ -24,6 +24,7 @@ mod m20261202_000703_tasks_by_stage;
 mod m20261202_000704_best_offer;
 mod m20261202_000801_surveys;
 mod m20261202_000901_delivery_receipts;
+mod m20261203_001001_campaigns;
 mod m20261203_001101_opt_out_links;
 mod m20261203_001102_sms_inbox;
 mod m20261203_001103_employer_checks;
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000901_delivery_receipts::Migration),
             Box::new(m20261202_000605_staff_invitations::Migration),
             Box::new(m20261202_000704_best_offer::Migration),
+            Box::new(m20261203_001001_campaigns::Migration),
             Box::new(m20261203_001101_opt_out_links::Migration),
             Box::new(m20261203_001102_sms_inbox::Migration),
             Box::new(m20261203_001103_employer_checks::Migration),

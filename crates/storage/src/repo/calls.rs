@@ -228,7 +228,7 @@ pub async fn queue_counts(
     })
 }
 
-fn progress_of(model: &task::Model) -> Result<TaskProgress> {
+pub(crate) fn progress_of(model: &task::Model) -> Result<TaskProgress> {
     Ok(TaskProgress {
         status: decode("tasks", "status", &model.status)?,
         channel_index: usize::try_from(model.channel_index).unwrap_or(0),

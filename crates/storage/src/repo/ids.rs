@@ -39,4 +39,6 @@ id_type!(
     SurveyInvitationId,
     ContactChangeId,
     StaffInvitationId,
+    CampaignId,
+    CampaignMessageId,
 );

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod bounces;
 pub mod calls;
+pub mod campaigns;
 pub mod cohort_lists;
 pub mod cohorts;
 pub mod contacts;

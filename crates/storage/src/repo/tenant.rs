@@ -14,6 +14,7 @@ use crate::entities::{
     survey_consent, survey_contact_change, survey_invitation, task, tracking_plan, tutor_assignment, user,
     user_token,
 };
+use crate::entities::{campaign, campaign_message};
 use crate::{OrganisationId, Result, StorageError};
 
 /// An entity whose rows belong to one organisation (`organisation_id`).
@@ -108,6 +109,8 @@ tenant_scoped!(
     tutor_assignment,
     user,
     user_token,
+    campaign,
+    campaign_message,
 );
 
 // The inbound side of outreach (opt-out links, the SMS inbox, employer checks).

@@ -3,6 +3,7 @@
 mod answered_tasks;
 mod bulk;
 mod calls;
+mod campaigns;
 mod cohort_lists;
 mod records;
 mod scoping;

@@ -1,0 +1,257 @@
+//! Campaign sends against a real SMTP listener (test-support's sink), on
+//! SQLite and PostgreSQL: what arrives (both parts, the personal link, the
+//! unsubscribe header), a completion cancelling a queued send, a send never
+//! repeated, and temporary and permanent refusals.
+
+use onward_domain::campaign::{CampaignStatus, MessageStatus, QuietHours};
+use onward_domain::contact::{ContactChannel, ContactPointKind};
+use onward_domain::destination::{DestinationCategory, DestinationKind};
+use onward_domain::role::Role;
+use onward_domain::tracking::{Anchor, Checkpoint, TrackingPlan};
+use onward_notify::email::{SmtpConfig, SmtpMailer};
+use onward_outreach::{SendOutcome, Senders, plan_campaign, send_message};
+use onward_storage::repo::campaigns::{NewCampaign, create_campaign, messages, set_status};
+use onward_storage::repo::contacts::{NewContactPoint, add_contact_point, contact_points};
+use onward_storage::repo::destinations::record_destination;
+use onward_storage::repo::surveys::invitation_by_token_hash;
+use onward_storage::{CampaignId, LearnerId, OrganisationId};
+use onward_test_support::smtp::{SinkMode, SmtpSink};
+use onward_test_support::{TestDatabase, fixtures, on_both_backends};
+use sha2::{Digest, Sha256};
+
+struct World {
+    org: OrganisationId,
+    campaign: CampaignId,
+    learners: Vec<LearnerId>,
+    sink: SmtpSink,
+    senders: Senders,
+}
+
+async fn world(db: &TestDatabase) -> World {
+    let conn = db.conn();
+    let organisation = fixtures::organisation(conn, "outreach").await;
+    let plan = TrackingPlan {
+        name: "Follow-up".to_owned(),
+        description: String::new(),
+        checkpoints: vec![Checkpoint {
+            key: "follow_up".to_owned(),
+            name: "3–6 month follow-up".to_owned(),
+            anchor: Anchor::Leaving,
+            fixed_month_day: None,
+            offset_days: 90,
+            channels: vec![ContactChannel::Email, ContactChannel::Phone],
+            responsible: Role::ProgressionLead,
+            max_attempts: 3,
+            survey: Some("follow-up-3-6-month".to_owned()),
+        }],
+    };
+    let queue = fixtures::leavers_due_a_call(conn, organisation.id, &plan, &["Ann", "Ben"]).await;
+    for (index, learner) in queue.learners.iter().enumerate() {
+        add_contact_point(
+            conn,
+            organisation.id,
+            *learner,
+            &NewContactPoint {
+                kind: ContactPointKind::Email,
+                value: format!("learner{index}@outreach.example"),
+                consent: true,
+            },
+        )
+        .await
+        .expect("email");
+    }
+    let campaign = create_campaign(
+        conn,
+        organisation.id,
+        &NewCampaign {
+            cohort: queue.cohort,
+            checkpoint: queue.plan.checkpoints[0].id,
+            schedule_days: vec![0, 7],
+            quiet: QuietHours::none(),
+            created_by: None,
+        },
+    )
+    .await
+    .expect("campaign");
+    set_status(conn, organisation.id, campaign, CampaignStatus::Running)
+        .await
+        .expect("start");
+    let sink = SmtpSink::start().await;
+    let config = SmtpConfig::parse(&sink.url(), "onward@outreach.example").expect("smtp config");
+    let senders = Senders {
+        email: Some(SmtpMailer::new(&config).expect("mailer")),
+        sms: None,
+        public_url: Some("http://onward.test".to_owned()),
+        link_days: 90,
+    };
+    World {
+        org: organisation.id,
+        campaign,
+        learners: queue.learners,
+        sink,
+        senders,
+    }
+}
+
+async fn keys(db: &TestDatabase, w: &World) -> Vec<String> {
+    messages(db.conn(), w.org, w.campaign)
+        .await
+        .expect("messages")
+        .into_iter()
+        .map(|m| m.key)
+        .collect()
+}
+
+async fn an_email_arrives_once_with_its_link_and_a_completion_cancels(db: TestDatabase) {
+    let w = world(&db).await;
+    let report = plan_campaign(
+        &db.database,
+        w.org,
+        w.campaign,
+        &[ContactChannel::Email],
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("plan");
+    assert_eq!((report.step, report.queued), (Some(0), 2), "{report:?}");
+    let again = plan_campaign(
+        &db.database,
+        w.org,
+        w.campaign,
+        &[ContactChannel::Email],
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("plan again");
+    assert_eq!(
+        (again.queued, again.already),
+        (0, 2),
+        "planning twice queues nothing twice"
+    );
+    let keys = keys(&db, &w).await;
+
+    // Ben answers before his invitation goes.
+    record_destination(
+        db.conn(),
+        w.org,
+        w.learners[1],
+        &fixtures::destination_record(
+            DestinationKind::Actual,
+            DestinationCategory::EmploymentFullTime,
+            chrono::Utc::now().date_naive(),
+        ),
+        None,
+        None,
+    )
+    .await
+    .expect("destination");
+
+    let sent = send_message(&db.database, &w.senders, w.org, &keys[0])
+        .await
+        .expect("send");
+    assert_eq!(sent, SendOutcome::Sent);
+    let cancelled = send_message(&db.database, &w.senders, w.org, &keys[1])
+        .await
+        .expect("send");
+    assert!(matches!(cancelled, SendOutcome::Cancelled(_)), "{cancelled:?}");
+    let repeat = send_message(&db.database, &w.senders, w.org, &keys[0])
+        .await
+        .expect("send");
+    assert_eq!(repeat, SendOutcome::AlreadyDone);
+
+    let mail = w.sink.messages();
+    assert_eq!(mail.len(), 1, "one email, to Ann only");
+    assert_eq!(mail[0].recipients, vec!["<learner0@outreach.example>".to_owned()]);
+    let raw = String::from_utf8_lossy(&mail[0].data).to_string();
+    assert!(
+        raw.contains("text/plain") && raw.contains("text/html"),
+        "both parts"
+    );
+    assert!(raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+    // The unsubscribe address is the learner's own opt-out link (`/o/<token>`;
+    // the web tests POST one-click to such a link and see the opt-out).
+    let header = "List-Unsubscribe: <http://onward.test/o/";
+    let start = raw
+        .find(header)
+        .unwrap_or_else(|| panic!("an opt-out link in {raw}"))
+        + header.len();
+    let opt_out_token: String = raw[start..].chars().take_while(char::is_ascii_hexdigit).collect();
+    let opt_out = onward_storage::repo::opt_outs::opt_out_link_by_token(db.conn(), &opt_out_token)
+        .await
+        .expect("lookup")
+        .expect("the header's link is a working opt-out link");
+    assert_eq!(
+        opt_out.learner, w.learners[0],
+        "for the learner the email went to"
+    );
+    assert!(raw.contains("campaign."), "the Message-ID names the send: {raw}");
+    let link = mail[0]
+        .link_starting("http://onward.test/s/")
+        .expect("the personal link");
+    let token = link.trim_start_matches("http://onward.test/s/");
+    let hash: String = Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let invitation = invitation_by_token_hash(db.conn(), &hash)
+        .await
+        .expect("lookup")
+        .expect("the link opens Ann's survey");
+    assert_eq!(invitation.learner, w.learners[0]);
+    assert_eq!(invitation.survey_name, "follow-up-3-6-month");
+
+    let stored = messages(db.conn(), w.org, w.campaign).await.expect("messages");
+    assert_eq!(stored[0].status, MessageStatus::Sent);
+    assert_eq!(stored[0].invitation, Some(invitation.id));
+    assert_eq!(stored[1].status, MessageStatus::Cancelled);
+    assert_eq!(stored[1].invitation, None, "no link is made for a cancelled send");
+}
+
+async fn refusals_are_retried_or_recorded_on_the_contact_point(db: TestDatabase) {
+    let w = world(&db).await;
+    plan_campaign(
+        &db.database,
+        w.org,
+        w.campaign,
+        &[ContactChannel::Email],
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("plan");
+    let keys = keys(&db, &w).await;
+
+    w.sink.set_mode(SinkMode::RefuseTemporarily);
+    let outcome = send_message(&db.database, &w.senders, w.org, &keys[0])
+        .await
+        .expect("send");
+    assert!(matches!(outcome, SendOutcome::Retry(_)), "{outcome:?}");
+    let stored = messages(db.conn(), w.org, w.campaign).await.expect("messages");
+    assert_eq!(
+        stored[0].status,
+        MessageStatus::Queued,
+        "queued again for the retry"
+    );
+    assert!(stored[0].reason.is_some());
+
+    w.sink.set_mode(SinkMode::RefusePermanently);
+    let outcome = send_message(&db.database, &w.senders, w.org, &keys[0])
+        .await
+        .expect("send");
+    assert!(matches!(outcome, SendOutcome::Failed(_)), "{outcome:?}");
+    let stored = messages(db.conn(), w.org, w.campaign).await.expect("messages");
+    assert_eq!((stored[0].status, stored[0].attempts), (MessageStatus::Failed, 2));
+    let points = contact_points(db.conn(), w.org, w.learners[0])
+        .await
+        .expect("points");
+    let email = points
+        .iter()
+        .find(|p| p.kind == ContactPointKind::Email)
+        .expect("email");
+    assert!(!email.valid, "a permanent refusal marks the address invalid");
+    assert_eq!(w.sink.count(), 0);
+}
+
+on_both_backends!(
+    an_email_arrives_once_with_its_link_and_a_completion_cancels,
+    refusals_are_retried_or_recorded_on_the_contact_point
+);
