@@ -24,13 +24,18 @@ command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)" >&2; e
 command -v sqlite3 >/dev/null || { echo "sqlite3 is needed (apt-get install sqlite3)" >&2; exit 2; }
 command -v curl >/dev/null || { echo "curl is needed" >&2; exit 2; }
 
-if [ "$profile" = release ]; then
-  # The same command as bench/pages.sh and bench/import.sh: an example brings
-  # in dev-dependencies, which changes the features of shared crates, so a
-  # different command would rebuild most of the workspace.
-  cargo build --quiet --release --workspace --bin onward --example import_csv
+# ONWARD_BENCH_BIN=DIR times the `onward` binary in DIR instead (built earlier), as bench/pages.sh.
+if [ -n "${ONWARD_BENCH_BIN:-}" ]; then
+  onward="$ONWARD_BENCH_BIN/onward"
+else
+  if [ "$profile" = release ]; then
+    # The same command as bench/pages.sh and bench/import.sh: an example brings
+    # in dev-dependencies, which changes the features of shared crates, so a
+    # different command would rebuild most of the workspace.
+    cargo build --quiet --release --workspace --bin onward --example import_csv
+  fi
+  onward="$CARGO_TARGET_DIR/$profile/onward"
 fi
-onward="$CARGO_TARGET_DIR/$profile/onward"
 work="$(mktemp -d)"
 server=""
 hello=""
