@@ -251,6 +251,20 @@ pub const ROUTES: &[RouteAccess] = &[
     route("POST", "/sms-inbox/handled", Access::Action(WorkCallQueue)),
     route("GET", "/bounces", Access::Action(ImportLearners)),
     route("POST", "/bounces", Access::Action(ImportLearners)),
+    // Employer corroboration: the staff action (ui::employer_checks), and the
+    // employer's page (survey::employer), whose single-use token is the key.
+    route(
+        "GET",
+        "/learners/{id}/destinations/{record}/employer-check",
+        Access::Action(VerifyDestination),
+    ),
+    route(
+        "POST",
+        "/learners/{id}/destinations/{record}/employer-check",
+        Access::Action(VerifyDestination),
+    ),
+    route("GET", "/e/{token}", Public),
+    route("POST", "/e/{token}", Public),
 ];
 
 pub fn route_access(method: &Method, path: &str) -> Option<Access> {

@@ -7,6 +7,7 @@ pub mod cohort_lists;
 pub mod cohorts;
 pub mod contacts;
 pub mod destinations;
+pub mod employer_checks;
 pub mod enrolments;
 pub mod guarantee;
 pub(crate) mod idempotency;

@@ -7,6 +7,7 @@ mod cohorts;
 mod contact_log;
 mod destinations;
 mod download;
+mod employer_checks;
 mod form_errors;
 mod forms;
 mod home;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(learner_edit::router())
         .merge(learner_add::router())
         .merge(destinations::router())
+        .merge(employer_checks::router())
         .merge(setup::router())
         .merge(users::router())
         .merge(manage::router())

@@ -7,6 +7,7 @@ mod app;
 mod calls;
 mod contact_log;
 mod edge;
+mod employer_checks;
 mod inbound;
 mod locales;
 mod opt_out;
