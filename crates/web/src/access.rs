@@ -265,6 +265,13 @@ pub const ROUTES: &[RouteAccess] = &[
     ),
     route("GET", "/e/{token}", Public),
     route("POST", "/e/{token}", Public),
+    // The alumni list and success-story moderation (ui::alumni).
+    route("GET", "/alumni", Access::Action(ManageAlumni)),
+    route("GET", "/alumni.csv", Access::Action(ManageAlumni)),
+    route("GET", "/alumni.xlsx", Access::Action(ManageAlumni)),
+    route("GET", "/stories", Access::Action(ManageAlumni)),
+    route("GET", "/stories/approved", Access::Action(ManageAlumni)),
+    route("POST", "/stories/{id}", Access::Action(ManageAlumni)),
 ];
 
 pub fn route_access(method: &Method, path: &str) -> Option<Access> {

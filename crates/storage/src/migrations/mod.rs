@@ -27,6 +27,7 @@ mod m20261202_000901_delivery_receipts;
 mod m20261203_001101_opt_out_links;
 mod m20261203_001102_sms_inbox;
 mod m20261203_001103_employer_checks;
+mod m20261203_001104_story_moderation;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_001101_opt_out_links::Migration),
             Box::new(m20261203_001102_sms_inbox::Migration),
             Box::new(m20261203_001103_employer_checks::Migration),
+            Box::new(m20261203_001104_story_moderation::Migration),
         ]
     }
 }

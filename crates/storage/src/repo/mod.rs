@@ -1,5 +1,6 @@
 //! Repositories: tenant-scoped functions over any connection or transaction.
 
+pub mod alumni;
 pub mod audit;
 pub mod bounces;
 pub mod calls;

@@ -1,6 +1,7 @@
 //! Staff pages: server-rendered, working without JavaScript.
 
 mod account;
+mod alumni;
 mod calls;
 pub(crate) mod chrome;
 mod cohorts;
@@ -47,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .merge(learner_add::router())
         .merge(destinations::router())
         .merge(employer_checks::router())
+        .merge(alumni::router())
         .merge(setup::router())
         .merge(users::router())
         .merge(manage::router())

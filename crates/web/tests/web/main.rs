@@ -3,6 +3,7 @@
 
 mod access_matrix;
 mod accounts;
+mod alumni;
 mod app;
 mod calls;
 mod contact_log;
