@@ -159,6 +159,32 @@ pub async fn request_employer_check(
     })
 }
 
+/// Removes a check whose email the mail server refused, so the learner record
+/// does not show it as sent; audited (`destination.employer_check_not_sent`)
+/// in the caller's unit of work.
+pub async fn remove_unsent_employer_check(write: &Write, learner: LearnerId, id: i64) -> Result<()> {
+    let org = write.organisation()?;
+    let removed = employer_check::Entity::delete_many()
+        .filter(employer_check::Entity::in_org(org))
+        .filter(employer_check::Column::Id.eq(id))
+        .filter(employer_check::Column::LearnerId.eq(learner.0))
+        .filter(employer_check::Column::AnsweredAt.is_null())
+        .exec(write)
+        .await?
+        .rows_affected;
+    if removed > 0 {
+        write
+            .audit_detail(
+                "destination.employer_check_not_sent",
+                "learner",
+                learner.0,
+                format!("check {id}"),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
 /// An employer check whose link still works (unanswered, not expired), with
 /// what its page asks about.
 #[derive(Clone, Debug, PartialEq, Eq)]

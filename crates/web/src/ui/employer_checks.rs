@@ -18,7 +18,8 @@ use onward_notify::email::{Email, EmailChannel, Sender};
 use onward_notify::templates::{EmployerCheck, PersonalLink, employer_check_email, month_year};
 use onward_storage::repo::destinations::{StoredDestination, stored_destination};
 use onward_storage::repo::employer_checks::{
-    EMPLOYER_CHECK_DAYS, EmployerCheckError, employer_contact_allowed, request_employer_check,
+    EMPLOYER_CHECK_DAYS, EmployerCheckError, employer_contact_allowed, remove_unsent_employer_check,
+    request_employer_check,
 };
 use onward_storage::repo::learners::Learner;
 use onward_storage::{DestinationRecordId, LearnerId};
@@ -191,6 +192,9 @@ async fn ask_employer(
     };
     if let Err(err) = mailer.send(&message).await {
         tracing::warn!(check = issued.id, error = %err, "an employer confirmation email was not sent");
+        let write = staff.write().await?;
+        remove_unsent_employer_check(&write, page.learner.id, issued.id).await?;
+        write.commit().await?;
         page.errors
             .push("employer_email", page.chrome.tr.t("employer-check-not-sent"));
         return Ok((StatusCode::BAD_GATEWAY, page).into_response());

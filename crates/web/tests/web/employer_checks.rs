@@ -265,6 +265,33 @@ async fn no_and_not_sure_are_kept_for_follow_up_and_expired_links_do_not_work(db
     );
     assert!(page.contains("The link expired on"), "{page}");
 
+    // A mail server that refuses: the form says so and no check is left behind.
+    let checks = app.db.count_rows("employer_checks").await;
+    let sink = app.mail.as_ref().expect("a mail sink");
+    sink.set_mode(onward_test_support::smtp::SinkMode::RefusePermanently);
+    let refused = ask(&app, learner, record, "boss@aire.example").await;
+    assert_eq!(refused.status(), StatusCode::BAD_GATEWAY);
+    assert!(
+        refused
+            .text()
+            .await
+            .expect("body")
+            .contains("did not accept the email")
+    );
+    sink.set_mode(onward_test_support::smtp::SinkMode::Accept);
+    assert_eq!(app.db.count_rows("employer_checks").await, checks);
+    assert_eq!(
+        count_audit_events(
+            conn,
+            org.id,
+            "destination.employer_check_not_sent",
+            Some(learner.0)
+        )
+        .await
+        .expect("audit"),
+        1
+    );
+
     // A record without an employer has no such action.
     let neet = append_destination(
         conn,
