@@ -214,12 +214,39 @@ async fn no_and_not_sure_are_kept_for_follow_up_and_expired_links_do_not_work(db
         .await
         .expect("consent");
 
+    // Two answers at once (a double click, two people): exactly one counts.
+    assert_eq!(
+        ask(&app, learner, record, "first@aire.example").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let link = app.sent_mail()[0].link_starting(&app.url("/e/")).expect("link");
+    let client = reqwest::Client::new();
+    let (first, second) = tokio::join!(
+        client.post(&link).form(&[("answer", "not_sure")]).send(),
+        client.post(&link).form(&[("answer", "no")]).send(),
+    );
+    let mut statuses = [first.expect("post").status(), second.expect("post").status()];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::NOT_FOUND]);
+    assert_eq!(
+        count_audit_events(conn, org.id, "destination.employer_answered", Some(learner.0))
+            .await
+            .expect("audit"),
+        1
+    );
+    conn.execute_unprepared("DELETE FROM employer_checks")
+        .await
+        .expect("start again");
+    let sent_before = app.sent_mail().len();
+
     // An expired link is refused like an unknown one.
     assert_eq!(
         ask(&app, learner, record, "hr@aire.example").await.status(),
         StatusCode::SEE_OTHER
     );
-    let expired = app.sent_mail()[0].link_starting(&app.url("/e/")).expect("link");
+    let expired = app.sent_mail()[sent_before]
+        .link_starting(&app.url("/e/"))
+        .expect("link");
     conn.execute_unprepared("UPDATE employer_checks SET expires_at = created_at")
         .await
         .expect("expire");
@@ -240,7 +267,9 @@ async fn no_and_not_sure_are_kept_for_follow_up_and_expired_links_do_not_work(db
         ask(&app, learner, record, "boss@aire.example").await.status(),
         StatusCode::SEE_OTHER
     );
-    let link = app.sent_mail()[1].link_starting(&app.url("/e/")).expect("link");
+    let link = app.sent_mail()[sent_before + 1]
+        .link_starting(&app.url("/e/"))
+        .expect("link");
     let no = client
         .post(&link)
         .form(&[("answer", "no")])
