@@ -204,6 +204,18 @@ async fn the_employer_confirms_by_a_single_use_link_from_a_real_email(db: TestDa
         page.contains("Answered by boss@aire.example: Yes, confirmed"),
         "{page}"
     );
+
+    // Guessing links is rate-limited per client, as on the rest of the learner site.
+    let mut limited = false;
+    for _ in 0..30 {
+        let status = employer.get(&link).send().await.expect("get").status();
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            limited = true;
+            break;
+        }
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    assert!(limited, "misses are rate-limited");
 }
 
 async fn no_and_not_sure_are_kept_for_follow_up_and_expired_links_do_not_work(db: TestDatabase) {
