@@ -98,7 +98,8 @@ impl DestinationCategory {
         )
     }
 
-    fn is_employment(self) -> bool {
+    /// Employment or an apprenticeship: a destination with an employer to ask.
+    pub fn is_employment(self) -> bool {
         matches!(
             self,
             Self::EmploymentFullTime | Self::EmploymentPartTime | Self::Apprenticeship

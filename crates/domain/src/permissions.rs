@@ -44,6 +44,8 @@ code_enum! {
         LogContact = "log_contact", "Log a contact";
         /// Create, copy and edit tracking plans and their checkpoints.
         ManagePlans = "manage_plans", "Manage tracking plans";
+        /// See and export the alumni list; moderate success stories.
+        ManageAlumni = "manage_alumni", "Alumni and success stories";
     }
 }
 
@@ -74,6 +76,9 @@ pub fn allows(role: Role, action: Action) -> bool {
         WorkCallQueue | LogContact => matches!(role, Admin | ProgressionLead | IagAdviser | Tutor),
         // PRODUCT.md §1: plans are an administrator's.
         ManagePlans => role == Admin,
+        // Alumni events, mentoring and careers talks are the progression and
+        // IAG team's; the list names learners and exports their addresses.
+        ManageAlumni => matches!(role, Admin | ProgressionLead | IagAdviser),
     }
 }
 

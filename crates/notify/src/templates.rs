@@ -245,7 +245,7 @@ pub fn staff_invitation_email(language: Language, invitation: &StaffInvitation<'
     plain_email(
         language,
         &t("staff-invitation-subject"),
-        invitation.name,
+        &greeting(language, invitation.name),
         &[t("staff-invitation-body")],
         (&t("staff-invitation-action"), invitation.link),
         &[t("staff-invitation-expiry")],
@@ -266,24 +266,81 @@ pub fn staff_account_exists_email(
     plain_email(
         language,
         &t("staff-account-exists-subject"),
-        name,
+        &greeting(language, name),
         &[t("staff-account-exists-body")],
         (&t("staff-account-exists-action"), sign_in),
         &[t("staff-account-exists-advice")],
     )
 }
 
-/// A short email to a member of staff: greeting, paragraphs, one action
-/// link (a button in HTML, the address in text), closing paragraphs.
+/// "Hello {name},".
+fn greeting(language: Language, name: &str) -> String {
+    text(language, "email-greeting", &[("given_name", name)])
+}
+
+/// What the email asking an employer to confirm a learner's job says.
+#[derive(Clone, Debug)]
+pub struct EmployerCheck<'a> {
+    pub organisation: &'a str,
+    pub learner_name: &'a str,
+    pub employer: &'a str,
+    /// The job role as recorded, if any.
+    pub role: Option<&'a str>,
+    /// Since when, written out in the email's language (see [`month_year`]).
+    pub since: &'a str,
+    /// Opens the one-question page.
+    pub link: &'a PersonalLink,
+    pub valid_days: u32,
+}
+
+/// A month and year as the email's language writes them: "May 2026", "Mai 2026".
+pub fn month_year(language: Language, date: NaiveDate) -> String {
+    let month = text(language, &format!("month-{}", date.month()), &[]);
+    text(
+        language,
+        "month-year",
+        &[("month", &month), ("year", &date.year().to_string())],
+    )
+}
+
+/// The email asking an employer whether a learner works for them (seed 000),
+/// with the single-use link to the one-question page.
+pub fn employer_check_email(language: Language, check: &EmployerCheck<'_>) -> RenderedEmail {
+    let days = check.valid_days.to_string();
+    let args = [
+        ("organisation", check.organisation),
+        ("learner", check.learner_name),
+        ("employer", check.employer),
+        ("role", check.role.unwrap_or_default()),
+        ("since", check.since),
+        ("days", days.as_str()),
+    ];
+    let t = |key: &str| text(language, key, &args);
+    let recorded = if check.role.is_some() {
+        t("employer-check-recorded")
+    } else {
+        t("employer-check-recorded-no-role")
+    };
+    plain_email(
+        language,
+        &t("employer-check-subject"),
+        &t("employer-check-greeting"),
+        &[t("employer-check-intro"), recorded, t("employer-check-ask")],
+        (&t("employer-check-action"), check.link),
+        &[t("employer-check-expiry")],
+    )
+}
+
+/// A short email: greeting, paragraphs, one action link (a button in HTML,
+/// the address in text), closing paragraphs.
 fn plain_email(
     language: Language,
     subject: &str,
-    name: &str,
+    greeting: &str,
     before: &[String],
     (action, link): (&str, &PersonalLink),
     after: &[String],
 ) -> RenderedEmail {
-    let greeting = text(language, "email-greeting", &[("given_name", name)]);
     let mut text_body = format!("{greeting}\n\n");
     for paragraph in before {
         text_body.push_str(&format!("{paragraph}\n\n"));
@@ -308,7 +365,7 @@ fn plain_email(
         ),
         lang = language.code(),
         subject = escape_html(subject),
-        greeting = escape_html(&greeting),
+        greeting = escape_html(greeting),
         before = paragraphs(before),
         link = escape_html(link.as_str()),
         action = escape_html(action),
@@ -364,7 +421,7 @@ mod tests {
     #[test]
     fn welsh_text_is_not_left_in_english() {
         for key in keys(SOURCES[0].1) {
-            if key == "letter-date" {
+            if key == "letter-date" || key == "month-year" {
                 continue;
             }
             assert_ne!(
@@ -373,6 +430,37 @@ mod tests {
                 "{key}"
             );
         }
+    }
+
+    #[test]
+    fn the_employer_email_names_the_job_in_both_languages_and_escapes_it() {
+        let link = PersonalLink::parse("https://onward.example/e/abc123").expect("link");
+        let since = NaiveDate::from_ymd_opt(2026, 5, 4).expect("date");
+        let check = |language, role| {
+            let since = month_year(language, since);
+            employer_check_email(
+                language,
+                &EmployerCheck {
+                    organisation: "Coleg & Co",
+                    learner_name: "Sam <Patel>",
+                    employer: "Aire Logistics",
+                    role,
+                    since: &since,
+                    link: &link,
+                    valid_days: 30,
+                },
+            )
+        };
+        let english = check(Language::EnglishGb, Some("apprentice electrician"));
+        assert!(english.text.contains(
+            "We have recorded that Sam <Patel> works for Aire Logistics as apprentice electrician since May 2026."
+        ));
+        assert!(english.text.contains("https://onward.example/e/abc123"));
+        assert!(english.html.contains("Sam &lt;Patel&gt;") && !english.html.contains("<Patel>"));
+        assert!(english.html.contains("Coleg &amp; Co"));
+        let welsh = check(Language::Welsh, None);
+        assert!(welsh.text.contains("ers Mai 2026"), "{}", welsh.text);
+        assert!(!welsh.text.contains(" fel "), "no role, no \"as\"");
     }
 
     #[test]

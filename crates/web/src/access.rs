@@ -251,6 +251,27 @@ pub const ROUTES: &[RouteAccess] = &[
     route("POST", "/sms-inbox/handled", Access::Action(WorkCallQueue)),
     route("GET", "/bounces", Access::Action(ImportLearners)),
     route("POST", "/bounces", Access::Action(ImportLearners)),
+    // Employer corroboration: the staff action (ui::employer_checks), and the
+    // employer's page (survey::employer), whose single-use token is the key.
+    route(
+        "GET",
+        "/learners/{id}/destinations/{record}/employer-check",
+        Access::Action(VerifyDestination),
+    ),
+    route(
+        "POST",
+        "/learners/{id}/destinations/{record}/employer-check",
+        Access::Action(VerifyDestination),
+    ),
+    route("GET", "/e/{token}", Public),
+    route("POST", "/e/{token}", Public),
+    // The alumni list and success-story moderation (ui::alumni).
+    route("GET", "/alumni", Access::Action(ManageAlumni)),
+    route("GET", "/alumni.csv", Access::Action(ManageAlumni)),
+    route("GET", "/alumni.xlsx", Access::Action(ManageAlumni)),
+    route("GET", "/stories", Access::Action(ManageAlumni)),
+    route("GET", "/stories/approved", Access::Action(ManageAlumni)),
+    route("POST", "/stories/{id}", Access::Action(ManageAlumni)),
 ];
 
 pub fn route_access(method: &Method, path: &str) -> Option<Access> {

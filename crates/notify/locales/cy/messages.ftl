@@ -34,6 +34,7 @@ month-9 = Medi
 month-10 = Hydref
 month-11 = Tachwedd
 month-12 = Rhagfyr
+month-year = { $month } { $year }
 
 ## Staff accounts: an administrator's invitation to Onward ($name, $organisation,
 ## $role, $days: how long the link works), and what an address that already has
@@ -46,3 +47,15 @@ staff-account-exists-subject = Gwahoddiad i Onward yn { $organisation }
 staff-account-exists-body = Ceisiodd rhywun yn { $organisation } eich gwahodd i Onward, ond mae gan y cyfeiriad e-bost hwn gyfrif Onward eisoes, a dim ond i un sefydliad y mae cyfrif yn perthyn.
 staff-account-exists-advice = Os oes angen i chi weithio i { $organisation } hefyd, gofynnwch iddynt wahodd un arall o'ch cyfeiriadau e-bost. Os ydych wedi anghofio eich cyfrinair, gofynnwch i weinyddwr eich sefydliad eich hun am ddolen ailosod.
 staff-account-exists-action = Mewngofnodi
+
+## Employer confirmation (seed 000): asking the employer named on a learner's
+## job or apprenticeship record whether it is right ($organisation, $learner,
+## $employer, $role, $since: a month and year, $days: how long the link works).
+employer-check-subject = Ydy { $learner } yn gweithio i { $employer }?
+employer-check-greeting = Helo,
+employer-check-intro = Mae { $organisation } yn cadw mewn cysylltiad â'i gyn-ddysgwyr i weld sut mae ei gyrsiau'n helpu pobl i gael gwaith.
+employer-check-recorded = Rydym wedi cofnodi bod { $learner } yn gweithio i { $employer } fel { $role } ers { $since }.
+employer-check-recorded-no-role = Rydym wedi cofnodi bod { $learner } yn gweithio i { $employer } ers { $since }.
+employer-check-ask = A allech ddweud wrthym a yw hyn yn gywir? Un cwestiwn ydyw, ac nid oes angen cyfrif arnoch. Rydym yn gofyn gyda chaniatâd { $learner }.
+employer-check-action = Atebwch y cwestiwn
+employer-check-expiry = Mae'r ddolen yn gweithio unwaith, am { $days } diwrnod. Os nad oeddech yn disgwyl yr e-bost hwn, gallwch ei anwybyddu.

@@ -34,6 +34,7 @@ month-9 = September
 month-10 = October
 month-11 = November
 month-12 = December
+month-year = { $month } { $year }
 
 ## Staff accounts: an administrator's invitation to Onward ($name, $organisation,
 ## $role, $days: how long the link works), and what an address that already has
@@ -46,3 +47,15 @@ staff-account-exists-subject = An invitation to Onward at { $organisation }
 staff-account-exists-body = Someone at { $organisation } tried to invite you to Onward, but this email address already has an Onward account, and an account belongs to one organisation only.
 staff-account-exists-advice = If you need to work for { $organisation } too, ask them to invite another of your email addresses. If you have forgotten your password, ask your own organisation's administrator for a reset link.
 staff-account-exists-action = Sign in
+
+## Employer confirmation (seed 000): asking the employer named on a learner's
+## job or apprenticeship record whether it is right ($organisation, $learner,
+## $employer, $role, $since: a month and year, $days: how long the link works).
+employer-check-subject = Does { $learner } work for { $employer }?
+employer-check-greeting = Hello,
+employer-check-intro = { $organisation } keeps in touch with its former learners to see how its courses help people into work.
+employer-check-recorded = We have recorded that { $learner } works for { $employer } as { $role } since { $since }.
+employer-check-recorded-no-role = We have recorded that { $learner } works for { $employer } since { $since }.
+employer-check-ask = Could you tell us whether this is right? It is one question, and you do not need an account. We ask with { $learner }'s consent.
+employer-check-action = Answer the question
+employer-check-expiry = The link works once, for { $days } days. If you were not expecting this email, you can ignore it.

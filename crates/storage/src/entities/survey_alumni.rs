@@ -14,6 +14,12 @@ pub struct Model {
     pub story: Option<String>,
     pub publish: Option<bool>,
     pub recorded_at: DateTimeUtc,
+    /// `pending` (or NULL), `approved` or `withdrawn`: only approved stories are shown.
+    pub story_status: Option<String>,
+    /// The story as staff edited it; NULL shows the learner's own words.
+    pub story_text: Option<String>,
+    pub moderated_by: Option<i64>,
+    pub moderated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

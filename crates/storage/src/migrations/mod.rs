@@ -28,6 +28,7 @@ mod m20261203_001001_campaigns;
 mod m20261203_001101_opt_out_links;
 mod m20261203_001102_sms_inbox;
 mod m20261203_001103_employer_checks;
+mod m20261203_001104_story_moderation;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_001101_opt_out_links::Migration),
             Box::new(m20261203_001102_sms_inbox::Migration),
             Box::new(m20261203_001103_employer_checks::Migration),
+            Box::new(m20261203_001104_story_moderation::Migration),
         ]
     }
 }

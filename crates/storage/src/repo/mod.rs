@@ -1,5 +1,6 @@
 //! Repositories: tenant-scoped functions over any connection or transaction.
 
+pub mod alumni;
 pub mod audit;
 pub mod bounces;
 pub mod calls;
@@ -8,6 +9,7 @@ pub mod cohort_lists;
 pub mod cohorts;
 pub mod contacts;
 pub mod destinations;
+pub mod employer_checks;
 pub mod enrolments;
 pub mod guarantee;
 pub(crate) mod idempotency;

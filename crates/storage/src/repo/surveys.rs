@@ -799,6 +799,30 @@ pub async fn alumni_for_learner(
         .collect())
 }
 
+/// Records a consent answer (`kind` `contact` or `opt_out`) given outside a
+/// survey, e.g. told to staff or in a test's fixture.
+pub async fn record_consent(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    learner: LearnerId,
+    kind: &str,
+    given: bool,
+) -> Result<()> {
+    super::learners::learner(conn, org, learner).await?;
+    survey_consent::ActiveModel {
+        organisation_id: Set(org.0),
+        learner_id: Set(learner.0),
+        invitation_id: Set(None),
+        kind: Set(kind.to_owned()),
+        given: Set(given),
+        recorded_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
 /// A learner's consent and opt-out answers: (kind, given, when), newest first.
 pub async fn consents_for_learner(
     conn: &impl ConnectionTrait,

@@ -173,6 +173,7 @@ enum-Action-work_call_queue = Gweithio drwy'r ciw galwadau
 enum-Action-log_contact = Cofnodi cyswllt
 enum-Action-manage_plans = Rheoli cynlluniau olrhain
 enum-Action-verify_destination = Dilysu cyrchfan
+enum-Action-manage_alumni = Cyn-fyfyrwyr a straeon llwyddiant
 
 ## ProgrammeType (programme.rs)
 enum-ProgrammeType-a_level = Safon Uwch

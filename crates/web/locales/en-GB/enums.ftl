@@ -173,6 +173,7 @@ enum-Action-work_call_queue = Work the call queue
 enum-Action-log_contact = Log a contact
 enum-Action-manage_plans = Manage tracking plans
 enum-Action-verify_destination = Verify a destination
+enum-Action-manage_alumni = Alumni and success stories
 
 ## ProgrammeType (programme.rs)
 enum-ProgrammeType-a_level = A level

@@ -6,6 +6,7 @@
 //! be viewed, not sent again. Unknown, expired and revoked links get the same
 //! "this link does not work" page, and misses are rate-limited.
 
+mod employer;
 pub mod limits;
 mod links;
 mod opt_out;
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/s/{token}/check", get(check).post(submit))
         .route("/s/{token}/done", get(done))
         .merge(opt_out::router())
+        .merge(employer::router())
 }
 
 #[derive(Debug, Default, Deserialize)]

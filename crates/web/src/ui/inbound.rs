@@ -192,11 +192,16 @@ async fn import_bounces(staff: Staff, mut multipart: Multipart) -> Result<Respon
             Some("file") => loop {
                 match field.chunk().await {
                     Ok(Some(bytes)) => {
-                        if file.len() + bytes.len() > BOUNCE_UPLOAD_BYTES {
+                        if problem.is_none() && file.len() + bytes.len() > BOUNCE_UPLOAD_BYTES {
                             problem = Some("bounces-too-large");
-                            break 'fields;
+                            file = Vec::new();
                         }
-                        file.extend_from_slice(&bytes);
+                        // Past the limit the rest is read and dropped (the body
+                        // limit bounds it), so the client is not cut off
+                        // mid-upload before it reads the answer.
+                        if problem.is_none() {
+                            file.extend_from_slice(&bytes);
+                        }
                     }
                     Ok(None) => break,
                     Err(_) => {

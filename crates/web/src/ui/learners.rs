@@ -203,6 +203,8 @@ struct TimelineEvent {
     tag: String,
     /// The destination record the line shows, for its "correct" and "verify" links.
     record: Option<onward_storage::DestinationRecordId>,
+    /// A job or apprenticeship with an employer: offer "Ask the employer to confirm".
+    ask_employer: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -217,6 +219,8 @@ struct LearnerPage {
     support: super::support::LearnerSupport,
     /// The day the learner asked not to be contacted again.
     opted_out: Option<NaiveDate>,
+    /// The newest employer answer that was not "yes", for staff to follow up.
+    employer_follow_up: Option<String>,
 }
 
 async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, WebError> {
@@ -242,6 +246,7 @@ async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, 
             detail: tr.t_with("timeline-cohort", &[("cohort", &enrolment.cohort_name)]),
             tag: tr.t("timeline-tag-enrolment"),
             record: None,
+            ask_employer: false,
         });
         if let Some(end) = enrolment.dates.actual_end {
             timeline.push(TimelineEvent {
@@ -250,6 +255,7 @@ async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, 
                 detail: tr.t(enrolment.status.label_key()),
                 tag: tr.t("timeline-tag-enrolment"),
                 record: None,
+                ask_employer: false,
             });
         }
     }
@@ -310,6 +316,7 @@ async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, 
                 None => tr.t("timeline-tag-destination"),
             },
             record: Some(stored.id),
+            ask_employer: record.category.is_employment() && record.employer.is_some(),
         });
     }
     for upgrade in onward_storage::repo::destinations::verification_upgrades(conn, org, learner.id).await? {
@@ -329,6 +336,50 @@ async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, 
             detail: upgrade.evidence.clone(),
             tag: tr.t("timeline-tag-verification"),
             record: None,
+            ask_employer: false,
+        });
+    }
+    let checks =
+        onward_storage::repo::employer_checks::employer_checks_for_learner(conn, org, learner.id).await?;
+    let mut employer_follow_up = None;
+    for check in &checks {
+        let Some(stored) = destinations.iter().find(|d| d.id == check.record) else {
+            continue;
+        };
+        let answer = check
+            .answer
+            .map(|answer| tr.t(&format!("employer-answer-{}", answer.code())));
+        let detail = match &answer {
+            Some(answer) => tr.t_with(
+                "timeline-employer-check-answered",
+                &[("email", &check.employer_email), ("answer", answer)],
+            ),
+            None => {
+                let date = check.expires_at.format("%d/%m/%Y").to_string();
+                let key = if check.expires_at <= chrono::Utc::now() {
+                    "timeline-employer-check-expired"
+                } else {
+                    "timeline-employer-check-waiting"
+                };
+                tr.t_with(key, &[("email", &check.employer_email), ("date", &date)])
+            }
+        };
+        if employer_follow_up.is_none()
+            && let (Some(answer), Some(code)) = (&answer, check.answer)
+            && code != onward_storage::repo::employer_checks::EmployerAnswer::Yes
+        {
+            employer_follow_up = Some(tr.t_with("employer-check-follow-up", &[("answer", answer)]));
+        }
+        timeline.push(TimelineEvent {
+            date: check.answered_at.unwrap_or(check.created_at).date_naive(),
+            title: tr.t_with(
+                "timeline-employer-check-asked",
+                &[("category", &tr.t(stored.record.category.label_key()))],
+            ),
+            detail,
+            tag: tr.t("timeline-tag-employer-check"),
+            record: None,
+            ask_employer: false,
         });
     }
     for attempt in &attempts {
@@ -343,6 +394,7 @@ async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, 
             detail: attempt.notes.clone().unwrap_or_default(),
             tag: tr.t("timeline-tag-contact-attempt"),
             record: None,
+            ask_employer: false,
         });
     }
     timeline.sort_by_key(|event| std::cmp::Reverse(event.date));
@@ -358,6 +410,7 @@ async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, 
         current,
         timeline,
         support,
+        employer_follow_up,
     })
 }
 

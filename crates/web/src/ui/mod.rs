@@ -1,12 +1,14 @@
 //! Staff pages: server-rendered, working without JavaScript.
 
 mod account;
+mod alumni;
 mod calls;
 pub(crate) mod chrome;
 mod cohorts;
 mod contact_log;
 mod destinations;
 mod download;
+mod employer_checks;
 mod form_errors;
 mod forms;
 mod home;
@@ -45,6 +47,8 @@ pub fn router() -> Router<AppState> {
         .merge(learner_edit::router())
         .merge(learner_add::router())
         .merge(destinations::router())
+        .merge(employer_checks::router())
+        .merge(alumni::router())
         .merge(setup::router())
         .merge(users::router())
         .merge(manage::router())

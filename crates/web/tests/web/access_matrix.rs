@@ -262,11 +262,23 @@ async fn every_route_for_every_role(db: TestDatabase) {
     )
     .await
     .expect("invitation");
+    let story = onward_storage::repo::alumni::record_alumni_answer(
+        db.conn(),
+        org.id,
+        learner,
+        Some(true),
+        Some("Matrix story"),
+        Some(true),
+    )
+    .await
+    .expect("story");
     let app = TestApp::spawn(db).await;
 
     let concrete = |path: &str| {
         let id = if path.starts_with("/users/invitations/") {
             invitation.0.to_string()
+        } else if path.starts_with("/stories/") {
+            story.to_string()
         } else if path.starts_with("/imports/files/") {
             import_file.0.to_string()
         } else if path.starts_with("/imports/runs/") {

@@ -3,10 +3,12 @@
 
 mod access_matrix;
 mod accounts;
+mod alumni;
 mod app;
 mod calls;
 mod contact_log;
 mod edge;
+mod employer_checks;
 mod inbound;
 mod locales;
 mod opt_out;

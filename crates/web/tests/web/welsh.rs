@@ -187,6 +187,9 @@ async fn key_pages_chosen_in_welsh_show_no_english_interface_text(db: TestDataba
         "/users".to_owned(),
         "/programmes".to_owned(),
         "/settings".to_owned(),
+        "/alumni".to_owned(),
+        "/stories".to_owned(),
+        "/stories/approved".to_owned(),
     ] {
         assert_welsh(visitor, &path, StatusCode::OK, &data).await;
     }

@@ -1,0 +1,34 @@
+# Employer confirmation (seed 000): the staff action on a job or apprenticeship
+# record (ui::employer_checks) and the employer's one-question page (/e/{token}).
+employer-check-link = Gofyn i'r cyflogwr gadarnhau
+employer-check-title = Gofyn i'r cyflogwr gadarnhau
+employer-check-employer = Cyflogwr
+employer-check-role = Rôl swydd
+employer-check-explain = Mae Onward yn anfon e-bost at y cyflogwr gyda dolen i dudalen ag un cwestiwn: ydy'r dysgwr wedi gweithio iddynt yn y swydd hon ers iddi ddechrau? Mae'r ddolen yn gweithio unwaith, am 30 diwrnod. Mae "ie" yn nodi bod y cofnod hwn wedi'i gadarnhau gan drydydd parti, gyda'r cyflogwr yn ffynhonnell.
+employer-check-email = Cyfeiriad e-bost cyswllt y cyflogwr
+employer-check-email-hint = Rhywun yn y cyflogwr sy'n adnabod y dysgwr, megis eu rheolwr neu gyswllt y brentisiaeth.
+employer-check-send = Anfon yr e-bost
+employer-check-no-consent = Nid yw'r dysgwr wedi cytuno i gael cysylltiad ynghylch beth maen nhw'n ei wneud (nid "ie" yw eu hateb diweddaraf i gydsyniad cyswllt yr arolwg, neu maen nhw wedi optio allan), felly ni ellir gofyn i'w cyflogwr.
+employer-check-no-mail-server = Ni all Onward anfon yr e-bost hwn gan nad oes gweinydd post wedi'i osod. Gofynnwch i bwy bynnag sy'n rhedeg Onward osod e-bost (gweler y canllaw gweithredu). Ni anfonwyd dim.
+employer-check-no-public-url = Ni all Onward wneud dolen y cyflogwr gan nad yw ei gyfeiriad gwe cyhoeddus wedi'i osod. Gofynnwch i bwy bynnag sy'n rhedeg Onward ei osod (gweler y canllaw gweithredu). Ni anfonwyd dim.
+employer-check-not-sent = Ni dderbyniodd y gweinydd post yr e-bost. Rhowch gynnig arall arni yn nes ymlaen; ni anfonwyd y ddolen ynddo.
+timeline-tag-employer-check = Cadarnhad cyflogwr
+timeline-employer-check-asked = Gofynnwyd i'r cyflogwr gadarnhau: { $category }
+timeline-employer-check-waiting = Anfonwyd at { $email }. Dim ateb eto; mae'r ddolen yn gweithio tan { $date }.
+timeline-employer-check-expired = Anfonwyd at { $email }. Daeth y ddolen i ben ar { $date } heb ateb.
+timeline-employer-check-answered = Atebwyd gan { $email }: { $answer }.
+employer-answer-yes = Ie, wedi'i gadarnhau
+employer-answer-no = Na: dilynwch i fyny gyda'r dysgwr
+employer-answer-not_sure = Ddim yn siŵr: dilynwch i fyny gyda'r dysgwr
+employer-check-follow-up = Ni chadarnhaodd cyflogwr swydd ar y cofnod hwn ({ $answer }). Gwiriwch y llinell amser a dilynwch i fyny.
+employer-page-title = Cadarnhau swydd cyn-ddysgwr
+employer-page-intro = Mae { $organisation } yn cadw mewn cysylltiad â'i gyn-ddysgwyr i weld sut mae ei gyrsiau'n helpu pobl i gael gwaith. Atebwch un cwestiwn, os gwelwch yn dda. Nid oes angen cyfrif arnoch.
+employer-page-question = Ydy { $learner } wedi gweithio i chi fel { $role } ers { $since }?
+employer-page-question-no-role = Ydy { $learner } wedi gweithio i chi ers { $since }?
+employer-page-answer-yes = Ydy
+employer-page-answer-no = Nac ydy
+employer-page-answer-not_sure = Ddim yn siŵr
+employer-page-send = Anfon ateb
+employer-page-choose = Dewiswch ydy, nac ydy neu ddim yn siŵr
+employer-page-thanks-title = Diolch
+employer-page-thanks-body = Mae eich ateb wedi'i anfon at { $organisation }. Gallwch gau'r dudalen hon.

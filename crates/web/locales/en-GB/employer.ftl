@@ -1,0 +1,34 @@
+# Employer confirmation (seed 000): the staff action on a job or apprenticeship
+# record (ui::employer_checks) and the employer's one-question page (/e/{token}).
+employer-check-link = Ask the employer to confirm
+employer-check-title = Ask the employer to confirm
+employer-check-employer = Employer
+employer-check-role = Job role
+employer-check-explain = Onward emails the employer a link to a page with one question: has the learner worked for them in this job since it started? The link works once, for 30 days. A "yes" marks this record as confirmed by a third party, with the employer as the source.
+employer-check-email = Employer contact's email address
+employer-check-email-hint = Someone at the employer who knows the learner, such as their manager or the apprenticeship contact.
+employer-check-send = Send the email
+employer-check-no-consent = The learner has not agreed to be contacted about what they are doing (their latest answer to the survey's contact consent is not yes, or they have opted out), so their employer cannot be asked.
+employer-check-no-mail-server = Onward cannot send this email because no mail server is set up. Ask whoever runs Onward to set up email (see the operations guide). Nothing was sent.
+employer-check-no-public-url = Onward cannot make the employer's link because its public web address is not set. Ask whoever runs Onward to set it (see the operations guide). Nothing was sent.
+employer-check-not-sent = The mail server did not accept the email. Try again later; the link in it was not sent.
+timeline-tag-employer-check = Employer confirmation
+timeline-employer-check-asked = Employer asked to confirm: { $category }
+timeline-employer-check-waiting = Sent to { $email }. No answer yet; the link works until { $date }.
+timeline-employer-check-expired = Sent to { $email }. The link expired on { $date } without an answer.
+timeline-employer-check-answered = Answered by { $email }: { $answer }.
+employer-answer-yes = Yes, confirmed
+employer-answer-no = No: follow up with the learner
+employer-answer-not_sure = Not sure: follow up with the learner
+employer-check-follow-up = An employer did not confirm a job on this record ({ $answer }). Check the timeline and follow up.
+employer-page-title = Confirm a former learner's job
+employer-page-intro = { $organisation } keeps in touch with its former learners to see how its courses help people into work. Please answer one question. You do not need an account.
+employer-page-question = Has { $learner } worked for you as { $role } since { $since }?
+employer-page-question-no-role = Has { $learner } worked for you since { $since }?
+employer-page-answer-yes = Yes
+employer-page-answer-no = No
+employer-page-answer-not_sure = Not sure
+employer-page-send = Send answer
+employer-page-choose = Choose yes, no or not sure
+employer-page-thanks-title = Thank you
+employer-page-thanks-body = Your answer has been sent to { $organisation }. You can close this page.
