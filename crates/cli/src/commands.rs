@@ -299,6 +299,16 @@ pub async fn demo(settings: &Settings, args: DemoArgs) -> anyhow::Result<()> {
             );
         }
     }
+    // The demo's email and text attempts are sample history written by the
+    // seed, not messages: say so, and whether campaigns could send for real.
+    println!(
+        "Sample history: the demo's unanswered emails and texts were written by the seed; nothing was sent."
+    );
+    if settings.smtp.config()?.is_none() {
+        println!(
+            "Sending is off: campaigns and invitations need a mail server (ONWARD_SMTP__URL and ONWARD_SMTP__FROM)."
+        );
+    }
     if args.no_serve {
         return Ok(());
     }

@@ -243,6 +243,10 @@ async fn demo_seeds_and_serve_serves_it(db: TestDatabase) {
         login_line.contains("progression.lead@northfield.example"),
         "{login_line}"
     );
+    // The seed's unanswered emails and texts are not messages, and it says so
+    // (issue 15: the demo leaves sending off and says so).
+    assert!(output.contains("nothing was sent"), "{output}");
+    assert!(output.contains("Sending is off"), "{output}");
 
     // Without --yes and no terminal, an existing demo is kept.
     let (ok, output) = run(onward().args(["demo", "--no-serve", "--database-url", &url]));
