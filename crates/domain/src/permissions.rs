@@ -44,6 +44,10 @@ code_enum! {
         LogContact = "log_contact", "Log a contact";
         /// Create, copy and edit tracking plans and their checkpoints.
         ManagePlans = "manage_plans", "Manage tracking plans";
+        /// See campaigns, their progress and who their audience leaves out (counts).
+        ViewCampaigns = "view_campaigns", "View campaigns";
+        /// Create, start, pause, finish and run campaigns.
+        ManageCampaigns = "manage_campaigns", "Manage campaigns";
     }
 }
 
@@ -74,6 +78,10 @@ pub fn allows(role: Role, action: Action) -> bool {
         WorkCallQueue | LogContact => matches!(role, Admin | ProgressionLead | IagAdviser | Tutor),
         // PRODUCT.md §1: plans are an administrator's.
         ManagePlans => role == Admin,
+        // Campaign progress is aggregate, like a cohort's counts.
+        ViewCampaigns => role != Partner,
+        // Deciding who is written to, and when, is the progression team's.
+        ManageCampaigns => matches!(role, Admin | ProgressionLead),
     }
 }
 

@@ -173,6 +173,8 @@ enum-Action-work_call_queue = Work the call queue
 enum-Action-log_contact = Log a contact
 enum-Action-manage_plans = Manage tracking plans
 enum-Action-verify_destination = Verify a destination
+enum-Action-view_campaigns = View campaigns
+enum-Action-manage_campaigns = Manage campaigns
 
 ## ProgrammeType (programme.rs)
 enum-ProgrammeType-a_level = A level
@@ -279,3 +281,9 @@ enum-TaskStatus-done = Done
 enum-TaskStatus-unreachable = Unreachable
 enum-TaskStatus-opted_out = Opted out
 enum-TaskStatus-not_applicable = Not applicable
+
+## CampaignStatus (campaign.rs)
+enum-CampaignStatus-draft = Draft
+enum-CampaignStatus-running = Running
+enum-CampaignStatus-paused = Paused
+enum-CampaignStatus-finished = Finished

@@ -2,6 +2,7 @@
 
 mod account;
 mod calls;
+mod campaigns;
 pub(crate) mod chrome;
 mod cohorts;
 mod contact_log;
@@ -59,4 +60,5 @@ pub fn router() -> Router<AppState> {
         .merge(tutor_groups::router())
         .merge(surveys::router())
         .merge(inbound::router())
+        .merge(campaigns::router())
 }

@@ -5,6 +5,7 @@ mod access_matrix;
 mod accounts;
 mod app;
 mod calls;
+mod campaigns;
 mod contact_log;
 mod edge;
 mod inbound;
