@@ -5,12 +5,16 @@
 use onward_domain::campaign::{CampaignStatus, QuietHours};
 use onward_domain::contact::{ContactChannel, ContactPointKind};
 use onward_domain::role::Role;
+use onward_domain::survey::Outcome;
 use onward_domain::tracking::{Anchor, Checkpoint, TrackingPlan};
 use onward_storage::repo::audit::count_audit_events;
 use onward_storage::repo::calls::mark_learner;
-use onward_storage::repo::campaigns::{NewCampaign, campaign, campaigns, create_campaign};
+use onward_storage::repo::campaigns::{
+    NewCampaign, audience, campaign, campaigns, create_campaign, plan_step,
+};
 use onward_storage::repo::contacts::{NewContactPoint, add_contact_point};
-use onward_storage::{CampaignId, CheckpointId, CohortId, LearnerId, OrganisationId};
+use onward_storage::repo::surveys::{NewInvitation, complete_survey, create_invitation};
+use onward_storage::{Actor, CampaignId, CheckpointId, CohortId, LearnerId, OrganisationId};
 use onward_test_support::{TestApp, TestDatabase, csrf_from, fixtures, on_both_backends};
 use reqwest::StatusCode;
 
@@ -328,6 +332,68 @@ async fn starting_pausing_and_finishing_change_the_status_and_are_audited(db: Te
     assert!(page.contains("The campaign is running"), "{page}");
     assert!(page.contains(">Running<"), "{page}");
     assert!(page.contains("Run now"), "{page}");
+
+    // Its first step planned, and Ann answering: the page's step table and
+    // completions by day.
+    let running = campaign(app.db.conn(), org.id, id).await.expect("campaign");
+    let people = audience(app.db.conn(), org.id, &running).await.expect("audience");
+    let planned = plan_step(
+        app.db.conn(),
+        org.id,
+        &running,
+        0,
+        &people,
+        &[ContactChannel::Email],
+    )
+    .await
+    .expect("plan");
+    assert_eq!(planned.queued.len(), 2);
+    let invitation = create_invitation(
+        app.db.conn(),
+        org.id,
+        &NewInvitation {
+            learner: w.learners[0],
+            survey_name: "follow-up-3-6-month".to_owned(),
+            survey_version: 1,
+            language: "en-GB".to_owned(),
+            checkpoint: Some(w.checkpoint),
+            task: None,
+            expires_at: chrono::Utc::now() + chrono::Duration::days(30),
+        },
+        &"a".repeat(64),
+        None,
+    )
+    .await
+    .expect("invitation");
+    let write = app.db.database.write(Actor::system(org.id)).await.expect("begin");
+    complete_survey(
+        &write,
+        org.id,
+        invitation,
+        &Outcome::default(),
+        chrono::Utc::now().date_naive(),
+    )
+    .await
+    .expect("complete");
+    write.commit().await.expect("commit");
+    let (_, page) = app.get_text(&format!("/campaigns/{id}")).await;
+    assert!(
+        page.contains("Completions by day") && page.contains("id=\"completions\""),
+        "{page}"
+    );
+    let today = chrono::Utc::now().date_naive().format("%Y").to_string();
+    let completions = &page[page.find("id=\"completions\"").expect("table")..];
+    assert!(completions.contains(&today), "{completions}");
+    assert!(
+        completions.contains("govuk-table__cell--numeric\">1</td>"),
+        "{completions}"
+    );
+    assert!(!page.contains("Nothing has been planned yet"), "{page}");
+    let steps = &page[page.find(">Steps<").expect("steps")..];
+    assert!(
+        steps.contains("<td class=\"govuk-table__cell govuk-table__cell--numeric\">2</td>"),
+        "two queued on step 1: {steps}"
+    );
 
     assert!(press("run").await.ends_with("done=run"));
     assert_eq!(audited("campaign.run_requested").await, 1);
