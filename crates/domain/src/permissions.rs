@@ -46,6 +46,10 @@ code_enum! {
         ManagePlans = "manage_plans", "Manage tracking plans";
         /// See and export the alumni list; moderate success stories.
         ManageAlumni = "manage_alumni", "Alumni and success stories";
+        /// See campaigns, their progress and who their audience leaves out (counts).
+        ViewCampaigns = "view_campaigns", "View campaigns";
+        /// Create, start, pause, finish and run campaigns.
+        ManageCampaigns = "manage_campaigns", "Manage campaigns";
     }
 }
 
@@ -79,6 +83,10 @@ pub fn allows(role: Role, action: Action) -> bool {
         // Alumni events, mentoring and careers talks are the progression and
         // IAG team's; the list names learners and exports their addresses.
         ManageAlumni => matches!(role, Admin | ProgressionLead | IagAdviser),
+        // Campaign progress is aggregate, like a cohort's counts.
+        ViewCampaigns => role != Partner,
+        // Deciding who is written to, and when, is the progression team's.
+        ManageCampaigns => matches!(role, Admin | ProgressionLead),
     }
 }
 

@@ -82,6 +82,7 @@ impl Senders {
 pub fn register(registry: &mut Registry, senders: Senders) {
     registry.recurring(PlanCampaigns, PLAN_INTERVAL);
     registry.register::<SendCampaignMessage>();
+    registry.register::<PlanOneCampaign>();
     registry.provide(senders);
 }
 
@@ -265,6 +266,41 @@ impl Job for PlanCampaigns {
                 }
             }
         }
+        Ok(report)
+    }
+}
+
+/// The planner for one campaign, at once: what the campaign page's "Run now"
+/// queues (the recurring [`PlanCampaigns`] passes every running campaign
+/// every [`PLAN_INTERVAL`]).
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub struct PlanOneCampaign {
+    pub organisation: OrganisationId,
+    pub campaign: CampaignId,
+}
+
+impl Job for PlanOneCampaign {
+    const KIND: &'static str = "campaigns.plan_one";
+
+    fn organisation(&self) -> Option<OrganisationId> {
+        Some(self.organisation)
+    }
+
+    async fn run(&self, ctx: &JobContext) -> Result<JobReport, JobError> {
+        let sendable = ctx
+            .resource::<Senders>()
+            .map(Senders::sendable)
+            .unwrap_or_default();
+        let plan = plan_campaign(
+            &ctx.database,
+            self.organisation,
+            self.campaign,
+            &sendable,
+            Utc::now(),
+        )
+        .await?;
+        let mut report = JobReport::default();
+        report.line(plan.line());
         Ok(report)
     }
 }

@@ -272,6 +272,16 @@ pub const ROUTES: &[RouteAccess] = &[
     route("GET", "/stories", Access::Action(ManageAlumni)),
     route("GET", "/stories/approved", Access::Action(ManageAlumni)),
     route("POST", "/stories/{id}", Access::Action(ManageAlumni)),
+    // Campaigns, staff side (ui::campaigns): progress is aggregate; deciding
+    // who is written to, and starting and stopping, is the progression team's.
+    route("GET", "/campaigns", Access::Action(ViewCampaigns)),
+    route("GET", "/campaigns/new", Access::Action(ManageCampaigns)),
+    route("POST", "/campaigns", Access::Action(ManageCampaigns)),
+    route("GET", "/campaigns/{id}", Access::Action(ViewCampaigns)),
+    route("POST", "/campaigns/{id}/start", Access::Action(ManageCampaigns)),
+    route("POST", "/campaigns/{id}/pause", Access::Action(ManageCampaigns)),
+    route("POST", "/campaigns/{id}/finish", Access::Action(ManageCampaigns)),
+    route("POST", "/campaigns/{id}/run", Access::Action(ManageCampaigns)),
 ];
 
 pub fn route_access(method: &Method, path: &str) -> Option<Access> {

@@ -1216,3 +1216,93 @@ pub async fn messages(
         })
         .collect()
 }
+
+/// A campaign's messages per step, by status (for the campaign page's table).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StepCounts {
+    /// 0-based.
+    pub step: usize,
+    pub queued: u64,
+    pub sent: u64,
+    pub failed: u64,
+    pub cancelled: u64,
+    pub skipped: u64,
+}
+
+/// The campaign's messages counted per step and status, steps in order.
+pub async fn step_counts(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: CampaignId,
+) -> Result<Vec<StepCounts>> {
+    let rows: Vec<(i16, String, i64)> = campaign_message::Entity::find_in(org)
+        .select_only()
+        .column(campaign_message::Column::Step)
+        .column(campaign_message::Column::Status)
+        .column_as(campaign_message::Column::Id.count(), "n")
+        .filter(campaign_message::Column::CampaignId.eq(id.0))
+        .group_by(campaign_message::Column::Step)
+        .group_by(campaign_message::Column::Status)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut steps: std::collections::BTreeMap<usize, StepCounts> = std::collections::BTreeMap::new();
+    for (step, status, n) in rows {
+        let step = usize::try_from(step).unwrap_or(0);
+        let entry = steps.entry(step).or_insert_with(|| StepCounts {
+            step,
+            ..StepCounts::default()
+        });
+        let n = count(n);
+        match decode::<MessageStatus>("campaign_messages", "status", &status)? {
+            MessageStatus::Queued | MessageStatus::Sending => entry.queued += n,
+            MessageStatus::Sent => entry.sent += n,
+            MessageStatus::Failed => entry.failed += n,
+            MessageStatus::Cancelled => entry.cancelled += n,
+            MessageStatus::Skipped => entry.skipped += n,
+        }
+    }
+    Ok(steps.into_values().collect())
+}
+
+/// Learners of the campaign's cohort who completed the checkpoint's survey,
+/// by the day (UTC) they completed it, oldest first: the campaign page's
+/// responses over time.
+pub async fn completions_by_day(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: CampaignId,
+) -> Result<Vec<(chrono::NaiveDate, u64)>> {
+    let current = campaign(conn, org, id).await?;
+    let cohort_learners = Query::select()
+        .column(enrolment::Column::LearnerId)
+        .from(enrolment::Entity)
+        .and_where(enrolment::Column::OrganisationId.eq(org.0))
+        .and_where(enrolment::Column::CohortId.eq(current.cohort.0))
+        .to_owned();
+    let rows: Vec<(i64, Option<DateTime<Utc>>)> = survey_invitation::Entity::find_in(org)
+        .select_only()
+        .column(survey_invitation::Column::LearnerId)
+        .column(survey_invitation::Column::CompletedAt)
+        .filter(survey_invitation::Column::CheckpointId.eq(current.checkpoint.0))
+        .filter(survey_invitation::Column::CompletedAt.is_not_null())
+        .filter(survey_invitation::Column::LearnerId.in_subquery(cohort_learners))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    // A learner who completed twice counts once, on the first day.
+    let mut first: HashMap<i64, DateTime<Utc>> = HashMap::new();
+    for (learner_id, at) in rows {
+        if let Some(at) = at {
+            first
+                .entry(learner_id)
+                .and_modify(|seen| *seen = Ord::min(*seen, at))
+                .or_insert(at);
+        }
+    }
+    let mut days: std::collections::BTreeMap<chrono::NaiveDate, u64> = std::collections::BTreeMap::new();
+    for at in first.into_values() {
+        *days.entry(at.date_naive()).or_default() += 1;
+    }
+    Ok(days.into_iter().collect())
+}

@@ -174,6 +174,8 @@ enum-Action-log_contact = Cofnodi cyswllt
 enum-Action-manage_plans = Rheoli cynlluniau olrhain
 enum-Action-verify_destination = Dilysu cyrchfan
 enum-Action-manage_alumni = Cyn-fyfyrwyr a straeon llwyddiant
+enum-Action-view_campaigns = Gweld ymgyrchoedd
+enum-Action-manage_campaigns = Rheoli ymgyrchoedd
 
 ## ProgrammeType (programme.rs)
 enum-ProgrammeType-a_level = Safon Uwch
@@ -280,3 +282,9 @@ enum-TaskStatus-done = Wedi'i wneud
 enum-TaskStatus-unreachable = Dim modd cysylltu
 enum-TaskStatus-opted_out = Wedi optio allan
 enum-TaskStatus-not_applicable = Amherthnasol
+
+## CampaignStatus (campaign.rs)
+enum-CampaignStatus-draft = Drafft
+enum-CampaignStatus-running = Yn rhedeg
+enum-CampaignStatus-paused = Wedi'i oedi
+enum-CampaignStatus-finished = Wedi gorffen

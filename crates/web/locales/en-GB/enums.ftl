@@ -174,6 +174,8 @@ enum-Action-log_contact = Log a contact
 enum-Action-manage_plans = Manage tracking plans
 enum-Action-verify_destination = Verify a destination
 enum-Action-manage_alumni = Alumni and success stories
+enum-Action-view_campaigns = View campaigns
+enum-Action-manage_campaigns = Manage campaigns
 
 ## ProgrammeType (programme.rs)
 enum-ProgrammeType-a_level = A level
@@ -280,3 +282,9 @@ enum-TaskStatus-done = Done
 enum-TaskStatus-unreachable = Unreachable
 enum-TaskStatus-opted_out = Opted out
 enum-TaskStatus-not_applicable = Not applicable
+
+## CampaignStatus (campaign.rs)
+enum-CampaignStatus-draft = Draft
+enum-CampaignStatus-running = Running
+enum-CampaignStatus-paused = Paused
+enum-CampaignStatus-finished = Finished

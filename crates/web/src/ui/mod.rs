@@ -3,6 +3,7 @@
 mod account;
 mod alumni;
 mod calls;
+mod campaigns;
 pub(crate) mod chrome;
 mod cohorts;
 mod contact_log;
@@ -63,4 +64,5 @@ pub fn router() -> Router<AppState> {
         .merge(tutor_groups::router())
         .merge(surveys::router())
         .merge(inbound::router())
+        .merge(campaigns::router())
 }

@@ -272,6 +272,19 @@ async fn every_route_for_every_role(db: TestDatabase) {
     )
     .await
     .expect("story");
+    let campaign = onward_storage::repo::campaigns::create_campaign(
+        db.conn(),
+        org.id,
+        &onward_storage::repo::campaigns::NewCampaign {
+            cohort: planned,
+            checkpoint,
+            schedule_days: vec![0, 7],
+            quiet: onward_domain::campaign::QuietHours::none(),
+            created_by: None,
+        },
+    )
+    .await
+    .expect("campaign");
     let app = TestApp::spawn(db).await;
 
     let concrete = |path: &str| {
@@ -285,6 +298,8 @@ async fn every_route_for_every_role(db: TestDatabase) {
             import_run.0.to_string()
         } else if path.starts_with("/calls/") || path.starts_with("/checkpoints/") {
             checkpoint.0.to_string()
+        } else if path.starts_with("/campaigns/") {
+            campaign.0.to_string()
         } else if path.starts_with("/plans/") {
             plan.0.to_string()
         } else if path.starts_with("/learners/") {

@@ -256,6 +256,7 @@ fn the_check_catches_markers_identical_values_and_english_left_in_a_translation(
 /// text is the domain's own `label()` (so import matching and pages agree).
 #[test]
 fn every_enum_label_has_a_key_in_every_locale_and_english_matches_the_domain() {
+    use onward_domain::campaign::CampaignStatus;
     use onward_domain::contact::{ContactChannel, ContactDirection, ContactOutcome, ContactPointKind};
     use onward_domain::crosswalk::Standard;
     use onward_domain::destination::{
@@ -319,6 +320,7 @@ fn every_enum_label_has_a_key_in_every_locale_and_english_matches_the_domain() {
         IntentionMatch,
         Anchor,
         TaskStatus,
+        CampaignStatus,
     );
     assert!(missing.is_empty(), "labels with no key:\n{}", missing.join("\n"));
 }

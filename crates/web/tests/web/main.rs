@@ -6,6 +6,7 @@ mod accounts;
 mod alumni;
 mod app;
 mod calls;
+mod campaigns;
 mod contact_log;
 mod edge;
 mod employer_checks;

@@ -193,6 +193,63 @@ async fn key_pages_chosen_in_welsh_show_no_english_interface_text(db: TestDataba
     ] {
         assert_welsh(visitor, &path, StatusCode::OK, &data).await;
     }
+    // Campaigns: the list, a new campaign's audience preview, a draft's page,
+    // and a schedule sent back with its problem.
+    let surveyed = queue
+        .plan
+        .checkpoints
+        .iter()
+        .find(|point| point.checkpoint.survey.is_some())
+        .expect("a checkpoint with a survey");
+    let campaign = onward_storage::repo::campaigns::create_campaign(
+        app.db.conn(),
+        org.id,
+        &onward_storage::repo::campaigns::NewCampaign {
+            cohort: queue.cohort,
+            checkpoint: surveyed.id,
+            schedule_days: vec![0, 7],
+            quiet: onward_domain::campaign::QuietHours::default_for_learners(),
+            created_by: None,
+        },
+    )
+    .await
+    .expect("campaign");
+    let mut with_survey = data.clone();
+    with_survey.extend(surveyed.checkpoint.survey.clone());
+    with_survey.sort_by_key(|item| std::cmp::Reverse(item.len()));
+    let new_campaign = format!(
+        "/campaigns/new?cohort={}&checkpoint={}",
+        queue.cohort, surveyed.id
+    );
+    for path in [
+        "/campaigns".to_owned(),
+        new_campaign.clone(),
+        format!("/campaigns/{campaign}"),
+    ] {
+        assert_welsh(visitor, &path, StatusCode::OK, &with_survey).await;
+    }
+    let (_, form) = visitor.get_text(&new_campaign).await;
+    assert!(form.contains("Sail gyfreithlon"), "{form}");
+    let csrf = csrf_from(&form).expect("csrf");
+    let response = visitor
+        .post_form(
+            "/campaigns",
+            &[
+                ("csrf", csrf.as_str()),
+                ("cohort", queue.cohort.to_string().as_str()),
+                ("checkpoint", surveyed.id.to_string().as_str()),
+                ("schedule", "0, 14, 7"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.expect("body");
+    assert_welsh_page("the campaign form with errors", &page, &with_survey);
+    assert!(
+        page.contains("Amserlen: rhaid i bob diwrnod fod yn hwyrach"),
+        "{page}"
+    );
+
     // The import page names the template's columns as a file must spell them,
     let mut with_headers = data.clone();
     with_headers.extend(

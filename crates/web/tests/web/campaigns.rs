@@ -1,0 +1,530 @@
+//! Campaign pages (issue 15): the list, a new campaign with its audience
+//! preview and schedule validation, and starting, pausing and finishing, on
+//! both backends. Another organisation's learners and campaigns never show.
+
+use onward_domain::campaign::{CampaignStatus, MessageStatus, QuietHours};
+use onward_domain::contact::{ContactChannel, ContactPointKind};
+use onward_domain::role::Role;
+use onward_domain::survey::Outcome;
+use onward_domain::tracking::{Anchor, Checkpoint, TrackingPlan};
+use onward_storage::repo::audit::count_audit_events;
+use onward_storage::repo::calls::mark_learner;
+use onward_storage::repo::campaigns::{NewCampaign, campaign, campaigns, create_campaign, messages};
+use onward_storage::repo::contacts::{NewContactPoint, add_contact_point};
+use onward_storage::repo::surveys::{NewInvitation, complete_survey, create_invitation};
+use onward_storage::{Actor, CampaignId, CheckpointId, CohortId, LearnerId, OrganisationId};
+use onward_test_support::{TestApp, TestDatabase, csrf_from, fixtures, on_both_backends};
+use reqwest::StatusCode;
+
+fn email_plan() -> TrackingPlan {
+    TrackingPlan {
+        name: "Follow-up".to_owned(),
+        description: String::new(),
+        checkpoints: vec![Checkpoint {
+            key: "follow_up".to_owned(),
+            name: "Six-month follow-up".to_owned(),
+            anchor: Anchor::Leaving,
+            fixed_month_day: None,
+            offset_days: 90,
+            channels: vec![ContactChannel::Email],
+            responsible: Role::ProgressionLead,
+            max_attempts: 2,
+            survey: Some("follow-up-3-6-month".to_owned()),
+        }],
+    }
+}
+
+struct World {
+    cohort: CohortId,
+    checkpoint: CheckpointId,
+    learners: Vec<LearnerId>,
+}
+
+/// Leavers on an email-only plan: Ann and Ben have consented addresses, Cat's
+/// address has no consent, Dan has none, Eve opted out.
+async fn world(db: &TestDatabase, org: OrganisationId, names: &[&str]) -> World {
+    let conn = db.conn();
+    let queue = fixtures::leavers_due_a_call(conn, org, &email_plan(), names).await;
+    for (index, consent) in [(0, true), (1, true), (2, false), (4, true)] {
+        if index < queue.learners.len() {
+            add_contact_point(
+                conn,
+                org,
+                queue.learners[index],
+                &NewContactPoint {
+                    kind: ContactPointKind::Email,
+                    value: format!("learner{index}@campaigns.example"),
+                    consent,
+                },
+            )
+            .await
+            .expect("email");
+        }
+    }
+    if queue.learners.len() > 4 {
+        mark_learner(conn, org, queue.learners[4], true, false)
+            .await
+            .expect("opt out");
+    }
+    World {
+        cohort: queue.cohort,
+        checkpoint: queue.plan.checkpoints[0].id,
+        learners: queue.learners,
+    }
+}
+
+/// Another organisation with its own cohort, learner Zed and a campaign.
+async fn elsewhere(db: &TestDatabase) -> (OrganisationId, CampaignId) {
+    let other = fixtures::organisation(db.conn(), "elsewhere").await;
+    let world = world(db, other.id, &["Zed"]).await;
+    let id = create_campaign(
+        db.conn(),
+        other.id,
+        &NewCampaign {
+            cohort: world.cohort,
+            checkpoint: world.checkpoint,
+            schedule_days: vec![0, 7],
+            quiet: QuietHours::none(),
+            created_by: None,
+        },
+    )
+    .await
+    .expect("other campaign");
+    (other.id, id)
+}
+
+async fn a_bad_schedule_is_refused_naming_the_field_and_a_good_one_saves_a_draft(db: TestDatabase) {
+    let (app, org) = TestApp::signed_in(db, "campaignsweb", Role::ProgressionLead).await;
+    let w = world(&app.db, org.id, &["Ann", "Ben", "Cat", "Dan", "Eve"]).await;
+    let (status, form) = app
+        .get_text(&format!(
+            "/campaigns/new?cohort={}&checkpoint={}",
+            w.cohort, w.checkpoint
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{form}");
+    assert!(form.contains("0, 7, 14, 28, 42"), "the default schedule: {form}");
+    let csrf = csrf_from(&form).expect("csrf");
+    let cohort = w.cohort.to_string();
+    let checkpoint = w.checkpoint.to_string();
+    let post = |schedule: &'static str| {
+        let fields = [
+            ("csrf", csrf.clone()),
+            ("cohort", cohort.clone()),
+            ("checkpoint", checkpoint.clone()),
+            ("schedule", schedule.to_owned()),
+            ("quiet_from", "20".to_owned()),
+            ("quiet_until", "9".to_owned()),
+            ("quiet_sun", "yes".to_owned()),
+        ];
+        let app = &app;
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form("/campaigns", &fields).await
+        }
+    };
+    for (schedule, message) in [
+        ("0, 14, 7", "Schedule: each day must be later than the one before"),
+        ("0, 400", "Schedule: each day must be from 0 to 365"),
+        ("0,1,2,3,4,5,6,7,8,9,10", "Schedule: at most 10 steps"),
+        ("0, soon", "is not a whole number of days"),
+        ("", "Schedule: enter at least one day"),
+        ("7, 14", "Schedule: the first step is the invitation, on day 0"),
+    ] {
+        let response = post(schedule).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{schedule}");
+        let page = response.text().await.expect("body");
+        assert!(page.contains("govuk-error-summary"), "{page}");
+        assert!(
+            page.contains("href=\"#schedule\""),
+            "the summary links to the field: {page}"
+        );
+        assert!(page.contains(message), "{schedule}: {page}");
+        assert!(page.contains("id=\"schedule-error\""), "{page}");
+    }
+    // A cohort of another kind of value, and no checkpoint: named too.
+    let response = app
+        .post_form(
+            "/campaigns",
+            &[("csrf", csrf.as_str()), ("cohort", "x"), ("schedule", "0")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.expect("body");
+    assert!(
+        page.contains("Choose a cohort that follows a tracking plan"),
+        "{page}"
+    );
+    assert!(
+        campaigns(app.db.conn(), org.id).await.expect("list").is_empty(),
+        "nothing saved"
+    );
+
+    let response = post("0, 7, 21").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|value| value.to_str().ok())
+        .expect("location")
+        .to_owned();
+    let saved = campaigns(app.db.conn(), org.id).await.expect("list");
+    assert_eq!(saved.len(), 1);
+    assert_eq!(location, format!("/campaigns/{}", saved[0].id));
+    assert_eq!(saved[0].status, CampaignStatus::Draft);
+    assert_eq!(saved[0].schedule_days, vec![0, 7, 21]);
+    assert_eq!(saved[0].quiet, QuietHours::default_for_learners());
+    assert_eq!(
+        count_audit_events(app.db.conn(), org.id, "campaign.created", Some(saved[0].id.0))
+            .await
+            .expect("audit"),
+        1
+    );
+    let (status, list) = app.get_text("/campaigns").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list.contains("Six-month follow-up"), "{list}");
+    assert!(list.contains("0, 7, 21"), "{list}");
+    assert!(list.contains("Knowledge rate of the cohort"), "{list}");
+}
+
+async fn the_preview_lists_who_is_excluded_and_why_and_never_another_organisations_learners(
+    db: TestDatabase,
+) {
+    let (app, org) = TestApp::signed_in(db, "campaignsweb", Role::ProgressionLead).await;
+    let w = world(&app.db, org.id, &["Ann", "Ben", "Cat", "Dan", "Eve"]).await;
+    let (elsewhere_org, other) = elsewhere(&app.db).await;
+    let (status, page) = app
+        .get_text(&format!(
+            "/campaigns/new?cohort={}&checkpoint={}",
+            w.cohort, w.checkpoint
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("2 learners would get up to 5 messages each"),
+        "{page}"
+    );
+    assert!(page.contains("Excluded: 3"), "{page}");
+    for reason in [
+        "Opted out of contact",
+        "No consent or lawful basis to contact them by Email",
+        "No usable contact point for Email",
+    ] {
+        assert!(page.contains(reason), "{reason}: {page}");
+    }
+    assert!(page.contains("Lawful basis:"), "{page}");
+    for name in ["Cat Leaver", "Dan Leaver", "Eve Leaver"] {
+        assert!(page.contains(name), "{name} is named with the reason: {page}");
+    }
+    assert!(!page.contains("Zed"), "another organisation's learner: {page}");
+
+    // Another organisation's cohort is not offered and previews nothing.
+    let other_campaign = campaign(app.db.conn(), elsewhere_org, other)
+        .await
+        .expect("campaign");
+    let (status, page) = app
+        .get_text(&format!(
+            "/campaigns/new?cohort={}&checkpoint={}",
+            other_campaign.cohort, other_campaign.checkpoint
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains("Zed") && !page.contains("Lawful basis:"), "{page}");
+    // Its campaign is not found, and cannot be started from here.
+    let (status, page) = app.get_text(&format!("/campaigns/{other}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!page.contains("Zed"));
+    let (_, list) = app.get_text("/campaigns").await;
+    let csrf = csrf_from(&list).expect("csrf");
+    let response = app
+        .post_form(&format!("/campaigns/{other}/start"), &[("csrf", csrf.as_str())])
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        campaign(app.db.conn(), elsewhere_org, other)
+            .await
+            .expect("campaign")
+            .status,
+        CampaignStatus::Draft
+    );
+    let (_, list) = app.get_text("/campaigns").await;
+    assert!(
+        !list.contains("Zed") && !list.contains(&format!("/campaigns/{other}\"")),
+        "{list}"
+    );
+
+    // A saved draft shows the same preview on its page.
+    let id = create_campaign(
+        app.db.conn(),
+        org.id,
+        &NewCampaign {
+            cohort: w.cohort,
+            checkpoint: w.checkpoint,
+            schedule_days: vec![0, 7],
+            quiet: QuietHours::none(),
+            created_by: None,
+        },
+    )
+    .await
+    .expect("campaign");
+    let (status, page) = app.get_text(&format!("/campaigns/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("No usable contact point for Email"), "{page}");
+    assert!(page.contains("Start campaign"), "{page}");
+    assert!(!page.contains("Zed"), "{page}");
+    assert_eq!(w.learners.len(), 5);
+}
+
+async fn starting_pausing_and_finishing_change_the_status_and_are_audited(db: TestDatabase) {
+    let (app, org) = TestApp::signed_in(db, "campaignsweb", Role::Admin).await;
+    let w = world(&app.db, org.id, &["Ann", "Ben", "Cat", "Dan", "Eve"]).await;
+    let new = NewCampaign {
+        cohort: w.cohort,
+        checkpoint: w.checkpoint,
+        schedule_days: vec![0, 7],
+        quiet: QuietHours::none(),
+        created_by: None,
+    };
+    let id = create_campaign(app.db.conn(), org.id, &new)
+        .await
+        .expect("campaign");
+    let (_, page) = app.get_text(&format!("/campaigns/{id}")).await;
+    let csrf = csrf_from(&page).expect("csrf");
+    let status_of = || async {
+        campaign(app.db.conn(), org.id, id)
+            .await
+            .expect("campaign")
+            .status
+    };
+    let conn = app.db.conn();
+    let audited = |action: &'static str| async move {
+        count_audit_events(conn, org.id, action, Some(id.0))
+            .await
+            .expect("audit")
+    };
+    let press = |button: &'static str| {
+        let csrf = csrf.clone();
+        let app = &app;
+        async move {
+            let response = app
+                .post_form(&format!("/campaigns/{id}/{button}"), &[("csrf", csrf.as_str())])
+                .await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "{button}");
+            response
+                .headers()
+                .get("location")
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        }
+    };
+
+    // Pausing a draft is refused and changes nothing.
+    assert!(press("pause").await.ends_with("refused=status"));
+    assert_eq!(status_of().await, CampaignStatus::Draft);
+
+    assert!(press("start").await.ends_with("done=started"));
+    assert_eq!(status_of().await, CampaignStatus::Running);
+    assert_eq!(audited("campaign.started").await, 1);
+    let (_, page) = app.get_text(&format!("/campaigns/{id}?done=started")).await;
+    assert!(page.contains("The campaign is running"), "{page}");
+    assert!(page.contains(">Running<"), "{page}");
+    assert!(page.contains("Run now"), "{page}");
+
+    // Starting queued the planner for this campaign (`campaigns.plan_one`),
+    // which the server's job runner works: the invitation goes to Ann and Ben
+    // (the consented addresses) through the test's SMTP sink, once each.
+    let mut sent = Vec::new();
+    for _ in 0..200 {
+        sent = messages(app.db.conn(), org.id, id).await.expect("messages");
+        if sent.len() == 2 && sent.iter().all(|m| m.status == MessageStatus::Sent) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(
+        sent.iter()
+            .all(|m| m.status == MessageStatus::Sent && m.step == 0),
+        "{sent:?}"
+    );
+    let mut learners: Vec<LearnerId> = sent.iter().map(|m| m.learner).collect();
+    learners.sort();
+    assert_eq!(learners, vec![w.learners[0], w.learners[1]]);
+    let mail = app.sent_mail();
+    for index in [0, 1] {
+        let address = format!("learner{index}@campaigns.example");
+        assert_eq!(
+            mail.iter()
+                .filter(|m| m.recipients.iter().any(|r| r.contains(&address)))
+                .count(),
+            1,
+            "{address}"
+        );
+    }
+
+    // Ann answering: the page's step table and completions by day.
+    let invitation = create_invitation(
+        app.db.conn(),
+        org.id,
+        &NewInvitation {
+            learner: w.learners[0],
+            survey_name: "follow-up-3-6-month".to_owned(),
+            survey_version: 1,
+            language: "en-GB".to_owned(),
+            checkpoint: Some(w.checkpoint),
+            task: None,
+            expires_at: chrono::Utc::now() + chrono::Duration::days(30),
+        },
+        &"a".repeat(64),
+        None,
+    )
+    .await
+    .expect("invitation");
+    let write = app.db.database.write(Actor::system(org.id)).await.expect("begin");
+    complete_survey(
+        &write,
+        org.id,
+        invitation,
+        &Outcome::default(),
+        chrono::Utc::now().date_naive(),
+    )
+    .await
+    .expect("complete");
+    write.commit().await.expect("commit");
+    let (_, page) = app.get_text(&format!("/campaigns/{id}")).await;
+    assert!(
+        page.contains("Completions by day") && page.contains("id=\"completions\""),
+        "{page}"
+    );
+    let today = chrono::Utc::now().date_naive().format("%Y").to_string();
+    let completions = &page[page.find("id=\"completions\"").expect("table")..];
+    assert!(completions.contains(&today), "{completions}");
+    assert!(
+        completions.contains("govuk-table__cell--numeric\">1</td>"),
+        "{completions}"
+    );
+    assert!(!page.contains("Nothing has been planned yet"), "{page}");
+    let steps = &page[page.find(">Steps<").expect("steps")..];
+    assert!(
+        steps.contains("<td class=\"govuk-table__cell govuk-table__cell--numeric\">2</td>"),
+        "two sent on step 1: {steps}"
+    );
+
+    assert!(press("run").await.ends_with("done=run"));
+    assert_eq!(audited("campaign.run_requested").await, 1);
+
+    assert!(press("pause").await.ends_with("done=paused"));
+    assert_eq!(status_of().await, CampaignStatus::Paused);
+    assert_eq!(audited("campaign.paused").await, 1);
+
+    assert!(press("finish").await.ends_with("done=finished"));
+    assert_eq!(status_of().await, CampaignStatus::Finished);
+    assert_eq!(audited("campaign.finished").await, 1);
+    assert!(
+        campaign(app.db.conn(), org.id, id)
+            .await
+            .expect("c")
+            .finished_at
+            .is_some()
+    );
+
+    // A finished campaign does not start again.
+    assert!(press("start").await.ends_with("refused=status"));
+    assert_eq!(status_of().await, CampaignStatus::Finished);
+    assert_eq!(audited("campaign.started").await, 1);
+    let (_, page) = app.get_text(&format!("/campaigns/{id}?refused=status")).await;
+    assert!(
+        page.contains("That cannot be done to a campaign with this status"),
+        "{page}"
+    );
+
+    // An empty audience says so and cannot be started.
+    for learner in &w.learners[..2] {
+        mark_learner(app.db.conn(), org.id, *learner, true, false)
+            .await
+            .expect("opt out");
+    }
+    let empty = create_campaign(app.db.conn(), org.id, &new)
+        .await
+        .expect("campaign");
+    let (_, page) = app.get_text(&format!("/campaigns/{empty}")).await;
+    assert!(page.contains("The audience is empty"), "{page}");
+    assert!(!page.contains("Start campaign"), "{page}");
+    let response = app
+        .post_form(&format!("/campaigns/{empty}/start"), &[("csrf", csrf.as_str())])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        campaign(app.db.conn(), org.id, empty).await.expect("c").status,
+        CampaignStatus::Draft
+    );
+    assert_eq!(
+        count_audit_events(app.db.conn(), org.id, "campaign.started", Some(empty.0))
+            .await
+            .expect("audit"),
+        0
+    );
+}
+
+async fn roles_without_the_permission_are_refused(db: TestDatabase) {
+    let (app, org) = TestApp::signed_in(db, "campaignsweb", Role::Tutor).await;
+    let w = world(&app.db, org.id, &["Ann", "Ben", "Cat", "Dan", "Eve"]).await;
+    let id = create_campaign(
+        app.db.conn(),
+        org.id,
+        &NewCampaign {
+            cohort: w.cohort,
+            checkpoint: w.checkpoint,
+            schedule_days: vec![0],
+            quiet: QuietHours::none(),
+            created_by: None,
+        },
+    )
+    .await
+    .expect("campaign");
+    // A tutor sees campaigns' counts, never who is excluded, and changes nothing.
+    let (status, page) = app.get_text(&format!("/campaigns/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Excluded: 3"), "{page}");
+    assert!(
+        !page.contains("Eve Leaver") && !page.contains("Start campaign"),
+        "{page}"
+    );
+    assert_eq!(app.get("/campaigns/new").await.status(), StatusCode::FORBIDDEN);
+    let csrf = csrf_from(&page).expect("csrf");
+    for button in ["start", "pause", "finish", "run"] {
+        let response = app
+            .post_form(&format!("/campaigns/{id}/{button}"), &[("csrf", csrf.as_str())])
+            .await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{button}");
+    }
+    assert_eq!(
+        app.post_form("/campaigns", &[("csrf", csrf.as_str())])
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        campaign(app.db.conn(), org.id, id).await.expect("c").status,
+        CampaignStatus::Draft
+    );
+    // A partner does not see campaigns at all.
+    let partner = app.new_client();
+    fixtures::user(app.db.conn(), &org, Role::Partner, "partner@campaignsweb.example").await;
+    partner
+        .sign_in("partner@campaignsweb.example", fixtures::PASSWORD)
+        .await;
+    assert_eq!(partner.get("/campaigns").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        partner.get(&format!("/campaigns/{id}")).await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+on_both_backends!(
+    a_bad_schedule_is_refused_naming_the_field_and_a_good_one_saves_a_draft,
+    the_preview_lists_who_is_excluded_and_why_and_never_another_organisations_learners,
+    starting_pausing_and_finishing_change_the_status_and_are_audited,
+    roles_without_the_permission_are_refused,
+);
