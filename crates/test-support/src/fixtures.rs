@@ -2,7 +2,7 @@
 //! programmes, and learners waiting in the call queue.
 
 use chrono::NaiveDate;
-use onward_domain::contact::ContactPointKind;
+use onward_domain::contact::{ContactChannel, ContactPointKind};
 use onward_domain::destination::{
     DestinationCategory, DestinationKind, DestinationRecord, DestinationSource, Verification,
 };
@@ -11,7 +11,7 @@ use onward_domain::enrolment::{CompletionStatus, EnrolmentDates};
 use onward_domain::organisation::{CountryCode, OrgSlug, OrganisationKind};
 use onward_domain::programme::ProgrammeType;
 use onward_domain::role::Role;
-use onward_domain::tracking::TrackingPlan;
+use onward_domain::tracking::{Anchor, Checkpoint, TrackingPlan};
 use onward_storage::repo::cohorts::{NewCohort, create_cohort};
 use onward_storage::repo::contacts::{NewContactPoint, add_contact_point};
 use onward_storage::repo::enrolments::{NewEnrolment, insert_enrolment};
@@ -141,6 +141,27 @@ pub struct CallQueue {
     pub cohort: CohortId,
     /// In the order of the names given, which is the queue's order.
     pub learners: Vec<LearnerId>,
+}
+
+/// A plan of one checkpoint, the "3–6 month follow-up" 90 days after leaving,
+/// that sends the `follow-up-3-6-month` survey through `channels` in order,
+/// `max_attempts` tries each, with the progression lead responsible.
+pub fn follow_up_plan(channels: &[ContactChannel], max_attempts: u8) -> TrackingPlan {
+    TrackingPlan {
+        name: "Follow-up".to_owned(),
+        description: String::new(),
+        checkpoints: vec![Checkpoint {
+            key: "follow_up".to_owned(),
+            name: "3–6 month follow-up".to_owned(),
+            anchor: Anchor::Leaving,
+            fixed_month_day: None,
+            offset_days: 90,
+            channels: channels.to_vec(),
+            responsible: Role::ProgressionLead,
+            max_attempts,
+            survey: Some("follow-up-3-6-month".to_owned()),
+        }],
+    }
 }
 
 /// A cohort tracked by `plan` and one learner per name ("NAME Leaver", MIS id

@@ -14,8 +14,7 @@ use chrono::{DateTime, Utc};
 use onward_domain::campaign::{CampaignStatus, MessageStatus, QuietHours};
 use onward_domain::contact::{ContactChannel, ContactPointKind};
 use onward_domain::destination::{DestinationCategory, DestinationKind};
-use onward_domain::role::Role;
-use onward_domain::tracking::{Anchor, Checkpoint, TaskStatus, TrackingPlan};
+use onward_domain::tracking::TaskStatus;
 use onward_storage::repo::calls::{open_tasks, task_progress};
 use onward_storage::repo::campaigns::{
     NewCampaign, campaign, create_campaign, has_unsent_messages, messages, move_start_back, set_status,
@@ -51,22 +50,8 @@ struct Campaign {
 async fn setup(db: &TestDatabase) -> Campaign {
     let conn = db.conn();
     let organisation = fixtures::organisation(conn, "college").await;
-    let plan = TrackingPlan {
-        name: "Follow-up".to_owned(),
-        description: String::new(),
-        checkpoints: vec![Checkpoint {
-            key: "follow_up".to_owned(),
-            name: "3–6 month follow-up".to_owned(),
-            anchor: Anchor::Leaving,
-            fixed_month_day: None,
-            offset_days: 90,
-            channels: vec![ContactChannel::Email, ContactChannel::Phone],
-            responsible: Role::ProgressionLead,
-            // More than the steps: the email stage ends by running out.
-            max_attempts: 5,
-            survey: Some("follow-up-3-6-month".to_owned()),
-        }],
-    };
+    // More tries than the schedule's steps: the email stage ends by running out.
+    let plan = fixtures::follow_up_plan(&[ContactChannel::Email, ContactChannel::Phone], 5);
     let names: Vec<String> = (0..LEARNERS).map(name).collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let queue = fixtures::leavers_due_a_call(conn, organisation.id, &plan, &names).await;
@@ -351,21 +336,7 @@ async fn a_killed_worker_sends_each_message_once(db: TestDatabase) {
 async fn a_dry_run_lists_the_audience_and_the_excluded(db: TestDatabase) {
     let conn = db.conn();
     let organisation = fixtures::organisation(conn, "college").await;
-    let plan = TrackingPlan {
-        name: "Follow-up".to_owned(),
-        description: String::new(),
-        checkpoints: vec![Checkpoint {
-            key: "follow_up".to_owned(),
-            name: "Follow-up".to_owned(),
-            anchor: Anchor::Leaving,
-            fixed_month_day: None,
-            offset_days: 90,
-            channels: vec![ContactChannel::Email, ContactChannel::Phone],
-            responsible: Role::ProgressionLead,
-            max_attempts: 3,
-            survey: Some("follow-up-3-6-month".to_owned()),
-        }],
-    };
+    let plan = fixtures::follow_up_plan(&[ContactChannel::Email, ContactChannel::Phone], 3);
     let queue = fixtures::leavers_due_a_call(conn, organisation.id, &plan, &["Ann", "Cat", "Eve"]).await;
     for (index, consent) in [(0, true), (1, false)] {
         add_contact_point(
@@ -469,21 +440,7 @@ async fn a_dry_run_lists_the_audience_and_the_excluded(db: TestDatabase) {
 async fn letters_print_the_letter_stage(db: TestDatabase) {
     let conn = db.conn();
     let organisation = fixtures::organisation(conn, "college").await;
-    let plan = TrackingPlan {
-        name: "Letters".to_owned(),
-        description: String::new(),
-        checkpoints: vec![Checkpoint {
-            key: "follow_up".to_owned(),
-            name: "Follow-up".to_owned(),
-            anchor: Anchor::Leaving,
-            fixed_month_day: None,
-            offset_days: 90,
-            channels: vec![ContactChannel::Letter, ContactChannel::Phone],
-            responsible: Role::ProgressionLead,
-            max_attempts: 1,
-            survey: Some("follow-up-3-6-month".to_owned()),
-        }],
-    };
+    let plan = fixtures::follow_up_plan(&[ContactChannel::Letter, ContactChannel::Phone], 1);
     let queue = fixtures::leavers_due_a_call(conn, organisation.id, &plan, &["Ann", "Ben"]).await;
     add_contact_point(
         conn,

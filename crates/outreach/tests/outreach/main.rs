@@ -6,8 +6,6 @@
 use onward_domain::campaign::{CampaignStatus, MessageStatus, QuietHours};
 use onward_domain::contact::{ContactChannel, ContactPointKind};
 use onward_domain::destination::{DestinationCategory, DestinationKind};
-use onward_domain::role::Role;
-use onward_domain::tracking::{Anchor, Checkpoint, TrackingPlan};
 use onward_notify::email::{SmtpConfig, SmtpMailer};
 use onward_outreach::{SendOutcome, Senders, plan_campaign, send_message};
 use onward_storage::repo::campaigns::{NewCampaign, create_campaign, messages, set_status};
@@ -30,21 +28,7 @@ struct World {
 async fn world(db: &TestDatabase) -> World {
     let conn = db.conn();
     let organisation = fixtures::organisation(conn, "outreach").await;
-    let plan = TrackingPlan {
-        name: "Follow-up".to_owned(),
-        description: String::new(),
-        checkpoints: vec![Checkpoint {
-            key: "follow_up".to_owned(),
-            name: "3–6 month follow-up".to_owned(),
-            anchor: Anchor::Leaving,
-            fixed_month_day: None,
-            offset_days: 90,
-            channels: vec![ContactChannel::Email, ContactChannel::Phone],
-            responsible: Role::ProgressionLead,
-            max_attempts: 3,
-            survey: Some("follow-up-3-6-month".to_owned()),
-        }],
-    };
+    let plan = fixtures::follow_up_plan(&[ContactChannel::Email, ContactChannel::Phone], 3);
     let queue = fixtures::leavers_due_a_call(conn, organisation.id, &plan, &["Ann", "Ben"]).await;
     for (index, learner) in queue.learners.iter().enumerate() {
         add_contact_point(

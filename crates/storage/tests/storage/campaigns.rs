@@ -7,7 +7,7 @@ use onward_domain::campaign::{CampaignStatus, DEFAULT_SCHEDULE_DAYS, MessageStat
 use onward_domain::contact::{ContactChannel, ContactPointKind};
 use onward_domain::destination::{DestinationCategory, DestinationKind};
 use onward_domain::role::Role;
-use onward_domain::tracking::{Anchor, Checkpoint, TaskStatus, TrackingPlan};
+use onward_domain::tracking::TaskStatus;
 use onward_storage::repo::calls::{mark_learner, open_tasks, task_progress};
 use onward_storage::repo::campaigns::{
     Exclusion, MessageOutcome, NewCampaign, audience, campaign, campaigns, claim_message, create_campaign,
@@ -37,21 +37,7 @@ async fn world(db: &TestDatabase) -> World {
         "lead@campaigns.example",
     )
     .await;
-    let plan = TrackingPlan {
-        name: "Follow-up".to_owned(),
-        description: String::new(),
-        checkpoints: vec![Checkpoint {
-            key: "follow_up".to_owned(),
-            name: "3–6 month follow-up".to_owned(),
-            anchor: Anchor::Leaving,
-            fixed_month_day: None,
-            offset_days: 90,
-            channels: vec![ContactChannel::Email, ContactChannel::Phone],
-            responsible: Role::ProgressionLead,
-            max_attempts: 2,
-            survey: Some("follow-up-3-6-month".to_owned()),
-        }],
-    };
+    let plan = fixtures::follow_up_plan(&[ContactChannel::Email, ContactChannel::Phone], 2);
     let queue =
         fixtures::leavers_due_a_call(conn, organisation.id, &plan, &["Ann", "Ben", "Cat", "Dan", "Eve"])
             .await;

@@ -10,7 +10,7 @@ use onward_domain::destination::{DestinationCategory, DestinationSource, Verific
 use onward_domain::organisation::CountryCode;
 use onward_domain::role::Role;
 use onward_domain::survey::Outcome;
-use onward_domain::tracking::{Anchor, Checkpoint, TaskStatus, TrackingPlan};
+use onward_domain::tracking::TaskStatus;
 use onward_storage::repo::calls::{open_tasks, task_progress};
 use onward_storage::repo::contacts::contact_points;
 use onward_storage::repo::destinations::{destination_history, task_answered_by};
@@ -50,21 +50,7 @@ async fn world(db: &TestDatabase) -> World {
     let conn = db.conn();
     let organisation = fixtures::organisation(conn, "surveys").await;
     let user = fixtures::user(conn, &organisation, Role::ProgressionLead, "lead@surveys.example").await;
-    let plan = TrackingPlan {
-        name: "Follow-up".to_owned(),
-        description: String::new(),
-        checkpoints: vec![Checkpoint {
-            key: "follow_up".to_owned(),
-            name: "3–6 month follow-up".to_owned(),
-            anchor: Anchor::Leaving,
-            fixed_month_day: None,
-            offset_days: 90,
-            channels: vec![ContactChannel::Email],
-            responsible: Role::ProgressionLead,
-            max_attempts: 2,
-            survey: Some("follow-up-3-6-month".to_owned()),
-        }],
-    };
+    let plan = fixtures::follow_up_plan(&[ContactChannel::Email], 2);
     let queue = fixtures::leavers_due_a_call(conn, organisation.id, &plan, &["Siân"]).await;
     let point = &queue.plan.checkpoints[0];
     assert_eq!(

@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 use onward_domain::contact::ContactChannel;
 use onward_domain::destination::DestinationSource;
 use onward_domain::role::Role;
-use onward_domain::tracking::{Anchor, Checkpoint, TrackingPlan};
 use onward_storage::repo::destinations::destination_history;
 use onward_storage::repo::surveys::{invitation, revoke_invitation};
 use onward_storage::{LearnerId, OrganisationId};
@@ -27,21 +26,7 @@ async fn world(db: TestDatabase) -> World {
     let conn = db.conn();
     let organisation = fixtures::organisation(conn, "site").await;
     fixtures::user(conn, &organisation, Role::ProgressionLead, "lead@site.example").await;
-    let plan = TrackingPlan {
-        name: "Follow-up".to_owned(),
-        description: String::new(),
-        checkpoints: vec![Checkpoint {
-            key: "follow_up".to_owned(),
-            name: "3–6 month follow-up".to_owned(),
-            anchor: Anchor::Leaving,
-            fixed_month_day: None,
-            offset_days: 90,
-            channels: vec![ContactChannel::Email],
-            responsible: Role::ProgressionLead,
-            max_attempts: 2,
-            survey: Some("follow-up-3-6-month".to_owned()),
-        }],
-    };
+    let plan = fixtures::follow_up_plan(&[ContactChannel::Email], 2);
     let queue = fixtures::leavers_due_a_call(conn, organisation.id, &plan, &["Siân"]).await;
     World {
         org: organisation.id,
