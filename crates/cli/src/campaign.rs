@@ -166,7 +166,7 @@ pub async fn campaign(settings: &Settings, command: CampaignCommand) -> anyhow::
             if dry_run {
                 return dry_run_report(&database, &organisation, &found, &senders).await;
             }
-            if matches!(found.status, CampaignStatus::Draft | CampaignStatus::Paused) {
+            if found.status.can_become(CampaignStatus::Running) {
                 let write = database.write(Actor::system(organisation.id)).await?;
                 campaigns::set_status(&write, organisation.id, found.id, CampaignStatus::Running).await?;
                 write.audit("campaign.started", "campaign", found.id.0).await?;

@@ -15,6 +15,21 @@ code_enum! {
     }
 }
 
+impl CampaignStatus {
+    /// Whether a campaign in this status may be moved to `next`: started from a
+    /// draft or a pause, paused while running, finished from any status but
+    /// finished; nothing goes back to draft.
+    pub fn can_become(self, next: CampaignStatus) -> bool {
+        use CampaignStatus::*;
+        match next {
+            Running => matches!(self, Draft | Paused),
+            Paused => self == Running,
+            Finished => self != Finished,
+            Draft => false,
+        }
+    }
+}
+
 code_enum! {
     pub enum MessageStatus as "message status" {
         Queued = "queued", "Queued";
@@ -176,6 +191,27 @@ fn last_sunday_at_one(year: i32, month: u32) -> Option<DateTime<Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn campaigns_start_from_draft_or_pause_pause_while_running_and_finish_once() {
+        use CampaignStatus::*;
+        let allowed: Vec<(CampaignStatus, CampaignStatus)> = CampaignStatus::ALL
+            .iter()
+            .flat_map(|from| CampaignStatus::ALL.iter().map(move |to| (*from, *to)))
+            .filter(|(from, to)| from.can_become(*to))
+            .collect();
+        assert_eq!(
+            allowed,
+            [
+                (Draft, Running),
+                (Draft, Finished),
+                (Running, Paused),
+                (Running, Finished),
+                (Paused, Running),
+                (Paused, Finished),
+            ]
+        );
+    }
 
     fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, h, 0, 0).single().expect("time")

@@ -23,7 +23,7 @@ use onward_domain::permissions::{Action, allows};
 use onward_storage::repo::campaigns::{self, Audience, Campaign, Exclusion, NewCampaign};
 use onward_storage::repo::cohorts::{cohort_details, list_cohorts};
 use onward_storage::repo::plans::plan_checkpoints;
-use onward_storage::{CampaignId, CheckpointId, CohortId, OrganisationId};
+use onward_storage::{CampaignId, CheckpointId, CohortId, OrganisationId, Write};
 use serde::Deserialize;
 
 use super::chrome::{Chrome, localised};
@@ -835,7 +835,7 @@ async fn start(
     let org = staff.organisation();
     let write = staff.write().await?;
     let found = campaigns::campaign(&write, org, CampaignId(id)).await?;
-    if !matches!(found.status, CampaignStatus::Draft | CampaignStatus::Paused) {
+    if !found.status.can_become(CampaignStatus::Running) {
         return Ok(back(found.id, "refused=status"));
     }
     let audience = campaigns::audience(&write, org, &found).await?;
@@ -856,17 +856,44 @@ async fn start(
         )
         .await?;
     // The invitation goes out at once rather than at the planner's next pass.
+    plan_now(&write, org, found.id).await?;
+    write.commit().await?;
+    Ok(back(found.id, "done=started"))
+}
+
+/// Queues the planner for this one campaign now, in the caller's unit of work.
+async fn plan_now(write: &Write, org: OrganisationId, campaign: CampaignId) -> Result<(), WebError> {
     onward_jobs::enqueue(
-        &write,
+        write,
         &onward_outreach::PlanOneCampaign {
             organisation: org,
-            campaign: found.id,
+            campaign,
         },
     )
     .await
-    .map_err(|err| WebError::Internal(anyhow::anyhow!("{err}")))?;
+    .map(|_queued| ())
+    .map_err(|err| WebError::Internal(anyhow::anyhow!("{err}")))
+}
+
+/// Moves a campaign to `next` if its status allows (else back to its page
+/// with the refusal), with the audit event `action`.
+async fn move_to(
+    staff: Staff,
+    id: i64,
+    next: CampaignStatus,
+    action: &'static str,
+    done: &str,
+) -> Result<Response, WebError> {
+    let org = staff.organisation();
+    let write = staff.write().await?;
+    let found = campaigns::campaign(&write, org, CampaignId(id)).await?;
+    if !found.status.can_become(next) {
+        return Ok(back(found.id, "refused=status"));
+    }
+    campaigns::set_status(&write, org, found.id, next).await?;
+    write.audit(action, "campaign", found.id.0).await?;
     write.commit().await?;
-    Ok(back(found.id, "done=started"))
+    Ok(back(found.id, done))
 }
 
 async fn pause(
@@ -874,16 +901,14 @@ async fn pause(
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<ButtonForm>,
 ) -> Result<Response, WebError> {
-    let org = staff.organisation();
-    let write = staff.write().await?;
-    let found = campaigns::campaign(&write, org, CampaignId(id)).await?;
-    if found.status != CampaignStatus::Running {
-        return Ok(back(found.id, "refused=status"));
-    }
-    campaigns::set_status(&write, org, found.id, CampaignStatus::Paused).await?;
-    write.audit("campaign.paused", "campaign", found.id.0).await?;
-    write.commit().await?;
-    Ok(back(found.id, "done=paused"))
+    move_to(
+        staff,
+        id,
+        CampaignStatus::Paused,
+        "campaign.paused",
+        "done=paused",
+    )
+    .await
 }
 
 async fn finish(
@@ -891,16 +916,14 @@ async fn finish(
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<ButtonForm>,
 ) -> Result<Response, WebError> {
-    let org = staff.organisation();
-    let write = staff.write().await?;
-    let found = campaigns::campaign(&write, org, CampaignId(id)).await?;
-    if found.status == CampaignStatus::Finished {
-        return Ok(back(found.id, "refused=status"));
-    }
-    campaigns::set_status(&write, org, found.id, CampaignStatus::Finished).await?;
-    write.audit("campaign.finished", "campaign", found.id.0).await?;
-    write.commit().await?;
-    Ok(back(found.id, "done=finished"))
+    move_to(
+        staff,
+        id,
+        CampaignStatus::Finished,
+        "campaign.finished",
+        "done=finished",
+    )
+    .await
 }
 
 async fn run_now(
@@ -914,15 +937,7 @@ async fn run_now(
     if found.status != CampaignStatus::Running {
         return Ok(back(found.id, "refused=status"));
     }
-    onward_jobs::enqueue(
-        &write,
-        &onward_outreach::PlanOneCampaign {
-            organisation: org,
-            campaign: found.id,
-        },
-    )
-    .await
-    .map_err(|err| WebError::Internal(anyhow::anyhow!("{err}")))?;
+    plan_now(&write, org, found.id).await?;
     write
         .audit("campaign.run_requested", "campaign", found.id.0)
         .await?;
