@@ -9,8 +9,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use onward_domain::contact::ContactChannel;
-use onward_notify::sms::{DeliveryReceipt, MAX_RECEIPT_BYTES, SIGNATURE_HEADER};
-use onward_storage::repo::organisations::organisation_by_slug;
+use onward_notify::sms::{DeliveryReceipt, MAX_RECEIPT_BYTES, SIGNATURE_HEADER, WebhookSecret};
+use onward_storage::repo::organisations::{Organisation, organisation_by_slug};
 use onward_storage::repo::receipts::{NewDeliveryReceipt, record_delivery_receipt};
 
 use crate::AppState;
@@ -26,24 +26,57 @@ pub fn router() -> Router<AppState> {
 /// 204 when kept (or kept before); 401 for a missing or wrong signature,
 /// 404 when receipts are off or the organisation is unknown, 400 for a body
 /// that is not a receipt, 413 past the size limit.
+/// The checks every signed webhook makes before reading its body: a secret is
+/// set (else 404), the size (413), the signature (401).
+fn verified(
+    secret: Option<&WebhookSecret>,
+    max_bytes: usize,
+    org: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(), StatusCode> {
+    let Some(secret) = secret else {
+        return Err(StatusCode::NOT_FOUND);
+    };
+    if body.len() > max_bytes {
+        return Err(StatusCode::PAYLOAD_TOO_LARGE);
+    }
+    let signature = headers
+        .get(SIGNATURE_HEADER)
+        .and_then(|value| value.to_str().ok());
+    if !secret.verifies(body, signature) {
+        tracing::warn!(org = %org.chars().take(50).collect::<String>(), "webhook refused: bad signature");
+        return Err(StatusCode::UNAUTHORIZED);
+    }
+    Ok(())
+}
+
+/// The organisation a webhook's path names (404 when there is none).
+async fn named_organisation(state: &AppState, org: &str) -> Result<Organisation, StatusCode> {
+    match organisation_by_slug(state.database.conn(), org).await {
+        Ok(Some(organisation)) => Ok(organisation),
+        Ok(None) => Err(StatusCode::NOT_FOUND),
+        Err(err) => {
+            tracing::error!(error = %err, "webhook: organisation lookup failed");
+            Err(StatusCode::SERVICE_UNAVAILABLE)
+        }
+    }
+}
+
 async fn sms_receipt(
     State(state): State<AppState>,
     Path(org): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> StatusCode {
-    let Some(secret) = state.config.sms_webhook_secret.as_ref() else {
-        return StatusCode::NOT_FOUND;
-    };
-    if body.len() > MAX_RECEIPT_BYTES {
-        return StatusCode::PAYLOAD_TOO_LARGE;
-    }
-    let signature = headers
-        .get(SIGNATURE_HEADER)
-        .and_then(|value| value.to_str().ok());
-    if !secret.verifies(&body, signature) {
-        tracing::warn!(org = %org.chars().take(50).collect::<String>(), "SMS receipt refused: bad signature");
-        return StatusCode::UNAUTHORIZED;
+    if let Err(status) = verified(
+        state.config.sms_webhook_secret.as_ref(),
+        MAX_RECEIPT_BYTES,
+        &org,
+        &headers,
+        &body,
+    ) {
+        return status;
     }
     let receipt = match DeliveryReceipt::parse(&body) {
         Ok(receipt) => receipt,
@@ -52,15 +85,11 @@ async fn sms_receipt(
             return StatusCode::BAD_REQUEST;
         }
     };
-    let conn = state.database.conn();
-    let organisation = match organisation_by_slug(conn, &org).await {
-        Ok(Some(organisation)) => organisation,
-        Ok(None) => return StatusCode::NOT_FOUND,
-        Err(err) => {
-            tracing::error!(error = %err, "SMS receipt: organisation lookup failed");
-            return StatusCode::SERVICE_UNAVAILABLE;
-        }
+    let organisation = match named_organisation(&state, &org).await {
+        Ok(organisation) => organisation,
+        Err(status) => return status,
     };
+    let conn = state.database.conn();
     let new = NewDeliveryReceipt {
         channel: ContactChannel::Sms,
         gateway_id: receipt.id,

@@ -13,9 +13,9 @@ use axum::routing::post;
 use chrono::Utc;
 use onward_domain::phone::PhoneNumber;
 use onward_notify::inbound::{BounceKind, BounceReport, MAX_INBOUND_BYTES, SmsReply};
-use onward_notify::sms::{SIGNATURE_HEADER, WebhookSecret};
+use onward_notify::sms::WebhookSecret;
 use onward_storage::repo::bounces::{BounceSource, record_bounce, record_complaint};
-use onward_storage::repo::organisations::{Organisation, organisation_by_slug};
+use onward_storage::repo::organisations::Organisation;
 use onward_storage::repo::sms_replies::{InboundSms, receive_sms_reply};
 use onward_storage::{Actor, Claim, Write};
 
@@ -27,8 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/webhooks/sms/{org}/replies", post(sms_reply))
 }
 
-/// The checks every signed webhook makes before reading: a secret is set
-/// (else 404), the size (413), the signature (401), the organisation (404).
+/// The signature checks of [`super::verified`], then the organisation.
 async fn signed(
     state: &AppState,
     secret: Option<&WebhookSecret>,
@@ -36,27 +35,8 @@ async fn signed(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Organisation, StatusCode> {
-    let Some(secret) = secret else {
-        return Err(StatusCode::NOT_FOUND);
-    };
-    if body.len() > MAX_INBOUND_BYTES {
-        return Err(StatusCode::PAYLOAD_TOO_LARGE);
-    }
-    let signature = headers
-        .get(SIGNATURE_HEADER)
-        .and_then(|value| value.to_str().ok());
-    if !secret.verifies(body, signature) {
-        tracing::warn!(org = %org.chars().take(50).collect::<String>(), "webhook refused: bad signature");
-        return Err(StatusCode::UNAUTHORIZED);
-    }
-    match organisation_by_slug(state.database.conn(), org).await {
-        Ok(Some(organisation)) => Ok(organisation),
-        Ok(None) => Err(StatusCode::NOT_FOUND),
-        Err(err) => {
-            tracing::error!(error = %err, "webhook: organisation lookup failed");
-            Err(StatusCode::SERVICE_UNAVAILABLE)
-        }
-    }
+    super::verified(secret, MAX_INBOUND_BYTES, org, headers, body)?;
+    super::named_organisation(state, org).await
 }
 
 /// A unit of work done by the service that called, not by a person.
