@@ -39,9 +39,7 @@ use onward_storage::repo::campaigns::{
 };
 use onward_storage::repo::surveys::{NewInvitation, create_invitation};
 use onward_storage::{Actor, CampaignId, Database, OrganisationId, StorageError};
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 /// How often the planner looks at the running campaigns.
 pub const PLAN_INTERVAL: Duration = Duration::from_secs(5 * 60);
@@ -359,14 +357,10 @@ impl std::fmt::Display for SendOutcome {
     }
 }
 
-/// A new link token: 256 bits from the OS generator, hex; only its SHA-256 is
-/// stored. (The same scheme as `onward_web::tokens`, which this crate sits below.)
+/// A new link token and the hash stored for it (`onward_storage::link_tokens`).
 fn new_token() -> (String, String) {
-    let mut bytes = [0_u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let hex = |bytes: &[u8]| bytes.iter().map(|byte| format!("{byte:02x}")).collect::<String>();
-    let token = hex(&bytes);
-    let hash = hex(&Sha256::digest(token.as_bytes()));
+    let token = onward_storage::link_tokens::new_token();
+    let hash = onward_storage::link_tokens::token_hash(&token);
     (token, hash)
 }
 

@@ -13,6 +13,7 @@ mod database;
 pub mod entities;
 mod error;
 pub mod import;
+pub mod link_tokens;
 mod migrations;
 pub mod repo;
 pub mod session_store;

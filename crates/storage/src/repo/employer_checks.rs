@@ -14,9 +14,9 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::destinations::{VerifyError, stored_destination, verify_destination};
-use super::opt_outs::{link_token_hash, new_link_token, plausible_token};
 use super::{decode, now};
 use crate::entities::{employer_check, survey_consent};
+use crate::link_tokens::{is_plausible, new_token, token_hash};
 use crate::repo::tenant::TenantScoped;
 use crate::{DestinationRecordId, LearnerId, OrganisationId, Result, StorageError, UserId, Write};
 
@@ -125,14 +125,14 @@ pub async fn request_employer_check(
     if !employer_contact_allowed(write, org, learner).await? {
         return Err(EmployerCheckError::NoConsent);
     }
-    let token = new_link_token();
+    let token = new_token();
     let created_at = now();
     let expires_at = created_at + Duration::days(EMPLOYER_CHECK_DAYS);
     let model = employer_check::ActiveModel {
         organisation_id: Set(org.0),
         learner_id: Set(learner.0),
         destination_record_id: Set(record.0),
-        token_hash: Set(link_token_hash(&token)),
+        token_hash: Set(token_hash(&token)),
         employer_email: Set(employer_email.as_str().to_owned()),
         requested_by: Set(requested_by.map(|user| user.0)),
         created_at: Set(created_at),
@@ -207,11 +207,11 @@ pub async fn open_employer_check(
     conn: &impl ConnectionTrait,
     token: &str,
 ) -> Result<Option<OpenEmployerCheck>> {
-    if !plausible_token(token) {
+    if !is_plausible(token) {
         return Ok(None);
     }
     let Some(model) = employer_check::Entity::find()
-        .filter(employer_check::Column::TokenHash.eq(link_token_hash(token)))
+        .filter(employer_check::Column::TokenHash.eq(token_hash(token)))
         .filter(employer_check::Column::AnsweredAt.is_null())
         .filter(employer_check::Column::ExpiresAt.gt(now()))
         .one(conn)
@@ -264,11 +264,11 @@ pub async fn answer_employer_check(
     answer: EmployerAnswer,
 ) -> Result<AnsweredCheck> {
     let org = write.organisation()?;
-    if !plausible_token(token) {
+    if !is_plausible(token) {
         return Ok(AnsweredCheck::Gone);
     }
     let at = now();
-    let hash = link_token_hash(token);
+    let hash = token_hash(token);
     let claimed = employer_check::Entity::update_many()
         .col_expr(employer_check::Column::AnsweredAt, Expr::value(at))
         .col_expr(employer_check::Column::Answer, Expr::value(answer.code()))

@@ -11,39 +11,14 @@
 
 use chrono::{DateTime, Utc};
 use onward_domain::tracking::TaskStatus;
-use rand::RngCore;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
-use sha2::{Digest, Sha256};
 
 use super::now;
 use crate::entities::{enrolment, learner, opt_out_link, survey_consent, task};
+use crate::link_tokens::{is_plausible, new_token, token_hash};
 use crate::repo::tenant::{TenantScoped, find_owned};
 use crate::{LearnerId, OrganisationId, Result, Write};
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-/// A new random token for a personal link: 256 bits, 64 hex digits.
-pub fn new_link_token() -> String {
-    let mut bytes = [0_u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    hex(&bytes)
-}
-
-/// What is stored in place of a link's token.
-pub fn link_token_hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
-}
-
-/// A token is 64 lower-case hex digits; anything else is never looked up.
-pub fn plausible_token(token: &str) -> bool {
-    token.len() == 64
-        && token
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
 
 /// A new opt-out link: the token is returned once and never stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,11 +47,11 @@ pub async fn issue_opt_out_link(
     learner: LearnerId,
 ) -> Result<IssuedOptOutLink> {
     super::learners::learner(conn, org, learner).await?;
-    let token = new_link_token();
+    let token = new_token();
     opt_out_link::ActiveModel {
         organisation_id: Set(org.0),
         learner_id: Set(learner.0),
-        token_hash: Set(link_token_hash(&token)),
+        token_hash: Set(token_hash(&token)),
         created_at: Set(now()),
         used_at: Set(None),
         revoked_at: Set(None),
@@ -99,11 +74,11 @@ pub struct OptOutLink {
 /// The working link whose token is `token`; `None` for an unknown or revoked
 /// one (the caller answers both the same way).
 pub async fn opt_out_link_by_token(conn: &impl ConnectionTrait, token: &str) -> Result<Option<OptOutLink>> {
-    if !plausible_token(token) {
+    if !is_plausible(token) {
         return Ok(None);
     }
     Ok(opt_out_link::Entity::find()
-        .filter(opt_out_link::Column::TokenHash.eq(link_token_hash(token)))
+        .filter(opt_out_link::Column::TokenHash.eq(token_hash(token)))
         .filter(opt_out_link::Column::RevokedAt.is_null())
         .one(conn)
         .await?

@@ -137,14 +137,6 @@ fn query_lang(query: &LangQuery) -> Option<&'static str> {
     query.lang.as_deref().and_then(supported_language)
 }
 
-/// A token is 64 lower-case hex digits; anything else is not looked up.
-fn plausible(token: &str) -> bool {
-    token.len() == 64
-        && token
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
 async fn open(
     state: &AppState,
     client: std::net::IpAddr,
@@ -161,7 +153,7 @@ async fn open(
             Refused::TooMany(asked)
         }
     };
-    if !plausible(token) {
+    if !crate::tokens::is_plausible(token) {
         return Err(miss("malformed"));
     }
     let Some(opened) = open_link(state.database.conn(), &crate::tokens::token_hash(token)).await? else {
