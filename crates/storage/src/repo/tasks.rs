@@ -92,8 +92,8 @@ where
         // nothing costs nothing more.
         let mut answers = None;
         for chunk in enrolments.chunks(50_000) {
-            let mut rows = Vec::new();
-            let mut new_for: Vec<(i64, EnrolmentDates)> = Vec::new();
+            // The tasks to create, each with its learner and dates for the answer check below.
+            let mut wanted = Vec::new();
             for &(enrolment_id, learner_id, start, planned_end, actual_end) in chunk {
                 let dates = EnrolmentDates {
                     start,
@@ -108,11 +108,10 @@ where
                         report.undated += 1;
                         continue;
                     };
-                    rows.push((enrolment_id, checkpoint_id.0, due));
-                    new_for.push((learner_id, dates.clone()));
+                    wanted.push((enrolment_id, checkpoint_id.0, due, learner_id, dates.clone()));
                 }
             }
-            if rows.is_empty() {
+            if wanted.is_empty() {
                 continue;
             }
             // Each new task with the record that answers it, if one does: such
@@ -125,25 +124,23 @@ where
                         .await?,
                 );
             }
-            let records = answers.as_ref();
-            let rows: Vec<NewTask> = rows
+            let Some(records) = answers.as_ref() else {
+                continue;
+            };
+            let rows: Vec<NewTask> = wanted
                 .into_iter()
-                .zip(&new_for)
-                .map(|((enrolment, checkpoint, due), (learner_id, dates))| {
-                    let answered_by = records
-                        .and_then(|records| records.get(learner_id))
+                .map(|(enrolment, checkpoint, due, learner_id, dates)| NewTask {
+                    enrolment,
+                    checkpoint,
+                    due,
+                    answered_by: records
+                        .get(&learner_id)
                         .and_then(|records| {
                             records
                                 .iter()
-                                .find(|(_, record)| answers_task(record, due, dates))
+                                .find(|(_, record)| answers_task(record, due, &dates))
                         })
-                        .map(|(id, _)| id.0);
-                    NewTask {
-                        enrolment,
-                        checkpoint,
-                        due,
-                        answered_by,
-                    }
+                        .map(|(id, _)| id.0),
                 })
                 .collect();
             report.created += insert_tasks(conn, org, stamp, rows).await?;
