@@ -152,7 +152,8 @@ impl QuietHours {
     }
 }
 
-fn weekday_code(day: Weekday) -> &'static str {
+/// A day's code as stored and as the pages' keys name it (`mon` … `sun`).
+pub fn weekday_code(day: Weekday) -> &'static str {
     match day {
         Weekday::Mon => "mon",
         Weekday::Tue => "tue",

@@ -17,7 +17,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Weekday;
-use onward_domain::campaign::{CampaignStatus, DEFAULT_SCHEDULE_DAYS, QuietHours, is_automatic};
+use onward_domain::campaign::{
+    CampaignStatus, DEFAULT_SCHEDULE_DAYS, QuietHours, is_automatic, weekday_code,
+};
 use onward_domain::contact::ContactChannel;
 use onward_domain::permissions::{Action, allows};
 use onward_storage::repo::campaigns::{self, Audience, Campaign, Exclusion, NewCampaign};
@@ -84,7 +86,7 @@ fn quiet_text(chrome: &Chrome, quiet: &QuietHours) -> String {
     let days: Vec<String> = quiet
         .days
         .iter()
-        .map(|day| chrome.tr.t(&format!("campaign-day-{}", day_code(*day))))
+        .map(|day| chrome.tr.t(&format!("campaign-day-{}", weekday_code(*day))))
         .collect();
     match (hours, days.is_empty()) {
         (None, true) => chrome.tr.t("campaign-quiet-none"),
@@ -103,18 +105,6 @@ const WEEK: [Weekday; 7] = [
     Weekday::Sat,
     Weekday::Sun,
 ];
-
-fn day_code(day: Weekday) -> &'static str {
-    match day {
-        Weekday::Mon => "mon",
-        Weekday::Tue => "tue",
-        Weekday::Wed => "wed",
-        Weekday::Thu => "thu",
-        Weekday::Fri => "fri",
-        Weekday::Sat => "sat",
-        Weekday::Sun => "sun",
-    }
-}
 
 fn status_key(status: CampaignStatus) -> &'static str {
     status.label_key()
@@ -586,8 +576,8 @@ async fn new_page(
         .iter()
         .map(|day| {
             (
-                day_code(*day),
-                format!("campaign-day-{}", day_code(*day)),
+                weekday_code(*day),
+                format!("campaign-day-{}", weekday_code(*day)),
                 fields.day(*day),
             )
         })
