@@ -197,20 +197,7 @@ pub async fn record_bounce(
                     channel_still_usable: still_usable,
                 },
             );
-            task::Entity::update_many()
-                .col_expr(task::Column::Status, Expr::value(after.status.code()))
-                .col_expr(
-                    task::Column::ChannelIndex,
-                    Expr::value(i16::try_from(after.channel_index).unwrap_or(i16::MAX)),
-                )
-                .col_expr(task::Column::Attempts, Expr::value(i16::from(after.attempts)))
-                .col_expr(task::Column::UpdatedAt, Expr::value(at))
-                .filter(task::Entity::in_org(org))
-                .filter(task::Column::Id.eq(model.id))
-                .filter(task::Column::Status.eq(model.status.clone()))
-                .filter(task::Column::ChannelIndex.eq(model.channel_index))
-                .exec(write)
-                .await?;
+            super::campaigns::store_progress(write, org, id, progress, after, at).await?;
             result.tasks.push((id, after));
         }
     }

@@ -627,8 +627,22 @@ async fn move_to_stage(
     member: &AudienceMember,
     at: DateTime<Utc>,
 ) -> Result<TaskProgress> {
-    let mut progress = member.progress;
-    while progress.is_open() && progress.channel_index < member.stage {
+    let progress = pass_unanswered(checkpoint, member.progress, |progress| {
+        progress.channel_index < member.stage
+    });
+    store_progress(conn, org, member.task, member.progress, progress, at).await?;
+    Ok(progress)
+}
+
+/// Moves `progress` on by the escalation rule, as if the channel it stands on
+/// went unanswered and cannot be used again, for as long as the task is open
+/// and `go_on` holds.
+fn pass_unanswered(
+    checkpoint: &Checkpoint,
+    mut progress: TaskProgress,
+    go_on: impl Fn(TaskProgress) -> bool,
+) -> TaskProgress {
+    while progress.is_open() && go_on(progress) {
         let Some(channel) = checkpoint.current_channel(progress) else {
             break;
         };
@@ -643,13 +657,12 @@ async fn move_to_stage(
             },
         );
     }
-    store_progress(conn, org, member.task, member.progress, progress, at).await?;
-    Ok(progress)
+    progress
 }
 
 /// Writes a task's new progress if it is still where it was read (a call or a
 /// completion meanwhile wins). Returns whether it was written.
-async fn store_progress(
+pub(crate) async fn store_progress(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
     id: TaskId,
@@ -713,27 +726,12 @@ pub async fn move_on_after_last_step(
         .iter()
         .filter(|member| is_automatic(member.channel))
     {
-        let mut progress = member.progress;
-        while progress.is_open()
-            && point
+        let progress = pass_unanswered(&point.checkpoint, member.progress, |progress| {
+            point
                 .checkpoint
                 .current_channel(progress)
                 .is_some_and(is_automatic)
-        {
-            let Some(channel) = point.checkpoint.current_channel(progress) else {
-                break;
-            };
-            progress = point.checkpoint.after_attempt(
-                progress,
-                Attempt {
-                    channel,
-                    outcome: ContactOutcome::NoAnswer,
-                    destination_recorded: false,
-                    opted_out: false,
-                    channel_still_usable: false,
-                },
-            );
-        }
+        });
         if store_progress(conn, org, member.task, member.progress, progress, stamp).await? {
             moved += 1;
         }
