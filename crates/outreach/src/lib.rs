@@ -6,7 +6,9 @@
 //! message's row (`campaign_messages`, unique key `campaign:{c}:learner:{l}:
 //! step:{s}:{channel}`) and enqueues its send job with `enqueue_once` under
 //! the same key, in one unit of work. The send job claims the row (the first
-//! statement of its transaction), re-checks that the learner has not
+//! statement of its transaction), checks the campaign is still running (a
+//! paused campaign's message is held, queued, until the planner releases it;
+//! a finished campaign's is cancelled), re-checks that the learner has not
 //! answered, opted out or been erased (a completed survey cancels the send),
 //! makes a personal survey link, commits, sends through `onward_notify`, and
 //! settles the row (sent, failed, or back to queued for a retry with the
@@ -118,6 +120,8 @@ pub struct PlanReport {
     pub excluded: usize,
     /// Tasks moved on to the next channel (channel unusable, or run out).
     pub moved_on: usize,
+    /// Messages held while the campaign was paused, queued to send again.
+    pub released: usize,
     pub finished: bool,
     /// Why nothing was planned (quiet hours, not running, nothing to send with).
     pub waiting: Option<String>,
@@ -133,6 +137,7 @@ impl PlanReport {
             on_other_stages: 0,
             excluded: 0,
             moved_on: 0,
+            released: 0,
             finished: false,
             waiting: None,
         }
@@ -143,7 +148,7 @@ impl PlanReport {
             return format!("Campaign {}: nothing planned ({reason}).", self.campaign);
         }
         format!(
-            "Campaign {}: step {} — {} messages queued, {} already planned, {} on stages not sent by the campaign, {} excluded, {} tasks moved on{}.",
+            "Campaign {}: step {} — {} messages queued, {} already planned, {} on stages not sent by the campaign, {} excluded, {} tasks moved on, {} held messages released{}.",
             self.campaign,
             self.step
                 .map_or_else(|| "none".to_owned(), |step| (step + 1).to_string()),
@@ -152,6 +157,7 @@ impl PlanReport {
             self.on_other_stages,
             self.excluded,
             self.moved_on,
+            self.released,
             if self.finished { "; finished" } else { "" }
         )
     }
@@ -186,6 +192,7 @@ pub async fn plan_campaign(
         report.waiting = Some("its checkpoint has no survey to link to".to_owned());
         return Ok(report);
     }
+    report.released = release_held(&write, org, id).await?;
     let people = audience(&write, org, &current).await?;
     report.excluded = people.excluded.len();
     if let Some(step) = due_step(&current.schedule_days, started, at) {
@@ -232,6 +239,32 @@ pub async fn plan_campaign(
     }
     write.commit().await?;
     Ok(report)
+}
+
+/// Queues again the send jobs of the campaign's messages held while it was
+/// paused (their jobs ended without sending): one job per message key, as
+/// before, so a message still has exactly one job.
+async fn release_held(
+    write: &onward_storage::Write,
+    org: OrganisationId,
+    id: CampaignId,
+) -> Result<usize, OutreachError> {
+    let keys = campaigns::held_message_keys(write, org, id, SendCampaignMessage::KIND).await?;
+    for key in &keys {
+        if !onward_storage::repo::jobs::requeue_done(write, SendCampaignMessage::KIND, key).await? {
+            // Its finished job was deleted with the old finished jobs.
+            enqueue_once(
+                write,
+                &SendCampaignMessage {
+                    organisation: org,
+                    key: key.clone(),
+                },
+                key.clone(),
+            )
+            .await?;
+        }
+    }
+    Ok(keys.len())
 }
 
 /// The planner job: one pass over every running campaign.
@@ -340,6 +373,9 @@ pub enum SendOutcome {
     /// Already settled by an earlier run.
     AlreadyDone,
     Cancelled(String),
+    /// Not sent because the campaign is paused: the message stays queued and
+    /// its job ends; the planner queues the job again once the campaign runs.
+    Held(String),
     Failed(String),
     /// A temporary failure: the job fails and the runner retries it.
     Retry(String),
@@ -351,6 +387,7 @@ impl std::fmt::Display for SendOutcome {
             Self::Sent => f.write_str("sent"),
             Self::AlreadyDone => f.write_str("already settled"),
             Self::Cancelled(reason) => write!(f, "cancelled: {reason}"),
+            Self::Held(reason) => write!(f, "held, not sent: {reason}"),
             Self::Failed(reason) => write!(f, "failed: {reason}"),
             Self::Retry(reason) => write!(f, "not sent, will retry: {reason}"),
         }
@@ -388,6 +425,23 @@ pub async fn send_message(
             return Ok(SendOutcome::AlreadyDone);
         };
         let current = campaign(&write, org, message.campaign).await?;
+        // Pausing or finishing a campaign stops the sends already queued too,
+        // checked here in the claim's transaction: a paused campaign's
+        // message goes back to `queued`, unsent, for the planner to release
+        // when the campaign runs again; a finished one's is cancelled.
+        match current.status {
+            CampaignStatus::Paused => {
+                campaigns::hold_message(&write, org, &message).await?;
+                write.commit().await?;
+                return Ok(SendOutcome::Held("the campaign is paused".to_owned()));
+            }
+            CampaignStatus::Finished => {
+                campaigns::settle_message(&write, org, &message, &MessageOutcome::CampaignFinished).await?;
+                write.commit().await?;
+                return Ok(SendOutcome::Cancelled("the campaign is finished".to_owned()));
+            }
+            CampaignStatus::Draft | CampaignStatus::Running => {}
+        }
         if let Some(reason) = campaigns::reason_not_to_send(&write, org, &message, current.checkpoint).await?
         {
             campaigns::settle_message(&write, org, &message, &MessageOutcome::Cancelled(reason)).await?;

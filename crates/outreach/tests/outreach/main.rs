@@ -6,9 +6,10 @@
 use onward_domain::campaign::{CampaignStatus, MessageStatus, QuietHours};
 use onward_domain::contact::{ContactChannel, ContactPointKind};
 use onward_domain::destination::{DestinationCategory, DestinationKind};
+use onward_jobs::{Registry, Runner};
 use onward_notify::email::{SmtpConfig, SmtpMailer};
-use onward_outreach::{SendOutcome, Senders, plan_campaign, send_message};
-use onward_storage::repo::campaigns::{NewCampaign, create_campaign, messages, set_status};
+use onward_outreach::{SendCampaignMessage, SendOutcome, Senders, plan_campaign, send_message};
+use onward_storage::repo::campaigns::{HELD_REASON, NewCampaign, create_campaign, messages, set_status};
 use onward_storage::repo::contacts::{NewContactPoint, add_contact_point, contact_points};
 use onward_storage::repo::destinations::record_destination;
 use onward_storage::repo::surveys::invitation_by_token_hash;
@@ -235,7 +236,92 @@ async fn refusals_are_retried_or_recorded_on_the_contact_point(db: TestDatabase)
     assert_eq!(w.sink.count(), 0);
 }
 
+/// A runner that works the send jobs only (no recurring planner, so each
+/// planning pass is the test's own).
+fn send_runner(db: &TestDatabase, w: &World) -> Runner {
+    let mut registry = Registry::new();
+    registry.register::<SendCampaignMessage>();
+    registry.provide(w.senders.clone());
+    Runner::new(db.database.clone(), registry)
+}
+
+async fn plan_now(db: &TestDatabase, w: &World) -> onward_outreach::PlanReport {
+    plan_campaign(
+        &db.database,
+        w.org,
+        w.campaign,
+        &[ContactChannel::Email],
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("plan")
+}
+
+async fn pausing_holds_queued_sends_and_resuming_sends_each_once(db: TestDatabase) {
+    let w = world(&db).await;
+    assert_eq!(plan_now(&db, &w).await.queued, 2);
+    set_status(db.conn(), w.org, w.campaign, CampaignStatus::Paused)
+        .await
+        .expect("pause");
+    let runner = send_runner(&db, &w);
+    let worked = runner.run_once().await.expect("work");
+    assert_eq!(worked.len(), 2, "both send jobs ran");
+    assert_eq!(w.sink.count(), 0, "nothing is sent while the campaign is paused");
+    for message in messages(db.conn(), w.org, w.campaign).await.expect("messages") {
+        assert_eq!(message.status, MessageStatus::Queued, "held, not cancelled");
+        assert_eq!(message.reason.as_deref(), Some(HELD_REASON));
+        assert_eq!(message.attempts, 0, "a held claim is not counted");
+    }
+    let paused = plan_now(&db, &w).await;
+    assert_eq!(
+        paused.released, 0,
+        "a paused campaign releases nothing: {paused:?}"
+    );
+
+    set_status(db.conn(), w.org, w.campaign, CampaignStatus::Running)
+        .await
+        .expect("resume");
+    let resumed = plan_now(&db, &w).await;
+    assert_eq!((resumed.released, resumed.queued), (2, 0), "{resumed:?}");
+    runner.run_once().await.expect("work");
+    assert_eq!(w.sink.count(), 2, "each held message goes once the campaign runs");
+    let stored = messages(db.conn(), w.org, w.campaign).await.expect("messages");
+    assert!(
+        stored.iter().all(|m| m.status == MessageStatus::Sent),
+        "{stored:?}"
+    );
+
+    let again = plan_now(&db, &w).await;
+    assert_eq!(again.released, 0, "sent messages are not released again");
+    runner.run_once().await.expect("work");
+    assert_eq!(w.sink.count(), 2, "and nothing goes twice");
+}
+
+async fn finishing_cancels_queued_sends(db: TestDatabase) {
+    let w = world(&db).await;
+    assert_eq!(plan_now(&db, &w).await.queued, 2);
+    set_status(db.conn(), w.org, w.campaign, CampaignStatus::Finished)
+        .await
+        .expect("finish");
+    let keys = keys(&db, &w).await;
+    let outcome = send_message(&db.database, &w.senders, w.org, &keys[0])
+        .await
+        .expect("send");
+    assert!(matches!(outcome, SendOutcome::Cancelled(_)), "{outcome:?}");
+    send_runner(&db, &w).run_once().await.expect("work");
+    assert_eq!(w.sink.count(), 0, "nothing is sent once the campaign is finished");
+    for message in messages(db.conn(), w.org, w.campaign).await.expect("messages") {
+        assert_eq!(message.status, MessageStatus::Cancelled);
+        assert!(
+            message.reason.as_deref().is_some_and(|r| r.contains("finished")),
+            "{message:?}"
+        );
+    }
+}
+
 on_both_backends!(
     an_email_arrives_once_with_its_link_and_a_completion_cancels,
-    refusals_are_retried_or_recorded_on_the_contact_point
+    refusals_are_retried_or_recorded_on_the_contact_point,
+    pausing_holds_queued_sends_and_resuming_sends_each_once,
+    finishing_cancels_queued_sends
 );

@@ -895,6 +895,8 @@ pub enum MessageOutcome {
     Cancelled(Exclusion),
     /// Refused for good (a bad address): the contact point is marked invalid.
     Failed(String),
+    /// Not sent, and never will be: the campaign was finished first.
+    CampaignFinished,
     /// Not sent this time (the server was down); queued again for the retry.
     Retry(String),
 }
@@ -972,6 +974,17 @@ pub async fn settle_message(
             let still_usable = matches!(usable_point(&points, message.channel), Ok(Some(_)));
             record_attempt(conn, org, message, ContactOutcome::Bounced, still_usable, at).await?;
         }
+        MessageOutcome::CampaignFinished => {
+            settle_update(
+                message.id,
+                org,
+                MessageStatus::Cancelled,
+                Some("the campaign was finished before it was sent".to_owned()),
+                at,
+            )
+            .exec(conn)
+            .await?;
+        }
         MessageOutcome::Retry(reason) => {
             settle_update(message.id, org, MessageStatus::Queued, Some(reason.clone()), at)
                 .exec(conn)
@@ -979,6 +992,70 @@ pub async fn settle_message(
         }
     }
     Ok(())
+}
+
+/// Puts a claimed message back, unsent and uncounted, because its campaign
+/// is paused: it stays `queued` (with the reason) for
+/// [`held_message_keys`] to find when the campaign runs again.
+pub async fn hold_message(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    message: &ClaimedMessage,
+) -> Result<()> {
+    settle_update(
+        message.id,
+        org,
+        MessageStatus::Queued,
+        Some(HELD_REASON.to_owned()),
+        now(),
+    )
+    // The claim counted an attempt that sent nothing.
+    .col_expr(
+        campaign_message::Column::Attempts,
+        Expr::col(campaign_message::Column::Attempts).sub(1),
+    )
+    .exec(conn)
+    .await?;
+    Ok(())
+}
+
+/// The reason a held message carries while its campaign is paused.
+pub const HELD_REASON: &str = "held: the campaign is paused";
+
+/// The keys of the campaign's `queued` messages that no send job of kind
+/// `send_kind` is waiting for (queued or running) or gave up on (dead): the
+/// messages held back while the campaign was paused, whose job ended `done`
+/// (or was since deleted with the finished jobs). The planner hands each to
+/// `repo::jobs::requeue_done` when the campaign runs again.
+pub async fn held_message_keys(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: CampaignId,
+    send_kind: &str,
+) -> Result<Vec<String>> {
+    use crate::entities::job;
+    use crate::repo::jobs::JobStatus;
+    let waiting = Query::select()
+        .column(job::Column::IdempotencyKey)
+        .from(job::Entity)
+        .and_where(job::Column::Kind.eq(send_kind))
+        .and_where(job::Column::IdempotencyKey.is_not_null())
+        .and_where(job::Column::Status.is_in([
+            JobStatus::Queued.code(),
+            JobStatus::Running.code(),
+            JobStatus::Dead.code(),
+        ]))
+        .to_owned();
+    Ok(campaign_message::Entity::find_in(org)
+        .select_only()
+        .column(campaign_message::Column::IdempotencyKey)
+        .filter(campaign_message::Column::CampaignId.eq(id.0))
+        .filter(campaign_message::Column::Status.eq(MessageStatus::Queued.code()))
+        .filter(campaign_message::Column::IdempotencyKey.not_in_subquery(waiting))
+        .order_by_asc(campaign_message::Column::Id)
+        .into_tuple::<String>()
+        .all(conn)
+        .await?)
 }
 
 /// The contact attempt a settled message is, and the task's escalation.

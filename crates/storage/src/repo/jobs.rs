@@ -279,6 +279,24 @@ pub async fn complete(conn: &impl ConnectionTrait, id: JobId, worker: &str) -> R
     Ok(conn.execute(&update).await?.rows_affected() == 1)
 }
 
+/// Queues the finished (`done`) job of `kind` under `key` again, as new: for
+/// an effect its job put off rather than did (a campaign message held while
+/// its campaign was paused). `false` when there is no such finished job.
+pub async fn requeue_done(conn: &impl ConnectionTrait, kind: &str, key: &str) -> Result<bool> {
+    let update = Query::update()
+        .table(job::Entity)
+        .value(job::Column::Status, JobStatus::Queued.code())
+        .value(job::Column::Attempts, 0_i32)
+        .value(job::Column::RunAt, Expr::val(now()))
+        .value(job::Column::FinishedAt, Expr::val(Option::<DateTime<Utc>>::None))
+        .value(job::Column::LastError, Expr::val(Option::<String>::None))
+        .and_where(job::Column::Kind.eq(kind))
+        .and_where(job::Column::IdempotencyKey.eq(key))
+        .and_where(job::Column::Status.eq(JobStatus::Done.code()))
+        .to_owned();
+    Ok(conn.execute(&update).await?.rows_affected() == 1)
+}
+
 /// Records a failed attempt: queued again at `retry_at`, or dead without one.
 /// `false` if `worker` no longer held the job.
 pub async fn fail(
