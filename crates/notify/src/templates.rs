@@ -143,6 +143,45 @@ pub struct Invitation<'a> {
     pub link: &'a PersonalLink,
 }
 
+/// Which of a campaign's messages a step sends: the invitation (the first
+/// step), a reminder, or the last reminder (the last step of several).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nudge {
+    Invitation,
+    Reminder,
+    LastReminder,
+}
+
+impl Nudge {
+    /// The message of step `step` (0-based) of a schedule of `steps` steps.
+    pub fn for_step(step: usize, steps: usize) -> Self {
+        if step == 0 {
+            Self::Invitation
+        } else if step + 1 >= steps {
+            Self::LastReminder
+        } else {
+            Self::Reminder
+        }
+    }
+
+    /// The Fluent keys of its subject, email opening paragraph and SMS.
+    fn keys(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Self::Invitation => (
+                "email-invitation-subject",
+                "email-invitation-body",
+                "sms-invitation",
+            ),
+            Self::Reminder => ("email-reminder-subject", "email-reminder-body", "sms-reminder"),
+            Self::LastReminder => (
+                "email-last-reminder-subject",
+                "email-last-reminder-body",
+                "sms-last-reminder",
+            ),
+        }
+    }
+}
+
 /// An email's subject and its two bodies.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RenderedEmail {
@@ -158,18 +197,30 @@ pub fn invitation_email(
     invitation: &Invitation<'_>,
     unsubscribe: &PersonalLink,
 ) -> RenderedEmail {
+    campaign_email(language, Nudge::Invitation, invitation, unsubscribe)
+}
+
+/// A campaign's email in `language`: the invitation, or a reminder with its
+/// own subject and opening paragraph and otherwise the invitation's words.
+pub fn campaign_email(
+    language: Language,
+    nudge: Nudge,
+    invitation: &Invitation<'_>,
+    unsubscribe: &PersonalLink,
+) -> RenderedEmail {
+    let (subject_key, body_key, _) = nudge.keys();
     let args = [
         ("given_name", invitation.given_name),
         ("organisation", invitation.organisation),
         ("link", invitation.link.as_str()),
     ];
     let t = |key: &str| text(language, key, &args);
-    let subject = t("email-invitation-subject");
+    let subject = t(subject_key);
     let link = invitation.link.as_str();
     let text_body = format!(
         "{greeting}\n\n{body}\n\n{action}:\n{link}\n\n{sign_off}\n{organisation}\n\n--\n{unsubscribe_intro}\n{unsubscribe}\n",
         greeting = t("email-greeting"),
-        body = t("email-invitation-body"),
+        body = t(body_key),
         action = t("email-invitation-action"),
         sign_off = t("email-sign-off"),
         organisation = invitation.organisation,
@@ -190,7 +241,7 @@ pub fn invitation_email(
         lang = language.code(),
         subject = escape_html(&subject),
         greeting = escape_html(&t("email-greeting")),
-        body = escape_html(&t("email-invitation-body")),
+        body = escape_html(&t(body_key)),
         link = escape_html(link),
         action = escape_html(&t("email-invitation-action")),
         link_intro = escape_html(&t("email-link-intro")),
@@ -209,9 +260,14 @@ pub fn invitation_email(
 
 /// The invitation SMS in `language`.
 pub fn invitation_sms(language: Language, invitation: &Invitation<'_>) -> String {
+    campaign_sms(language, Nudge::Invitation, invitation)
+}
+
+/// A campaign's SMS in `language`: the invitation or a reminder.
+pub fn campaign_sms(language: Language, nudge: Nudge, invitation: &Invitation<'_>) -> String {
     text(
         language,
-        "sms-invitation",
+        nudge.keys().2,
         &[
             ("given_name", invitation.given_name),
             ("organisation", invitation.organisation),
@@ -485,6 +541,53 @@ mod tests {
         assert!(email.text.contains(link.as_str()) && email.html.contains(link.as_str()));
         assert!(email.html.contains("Siân &lt;b&gt;") && email.html.contains("Coleg &amp; Co"));
         assert!(email.html.contains("lang=\"cy\""));
+    }
+
+    #[test]
+    fn later_steps_are_reminders_and_the_last_says_so_in_every_language() {
+        assert_eq!(Nudge::for_step(0, 5), Nudge::Invitation);
+        assert_eq!(Nudge::for_step(1, 5), Nudge::Reminder);
+        assert_eq!(Nudge::for_step(3, 5), Nudge::Reminder);
+        assert_eq!(Nudge::for_step(4, 5), Nudge::LastReminder);
+        assert_eq!(Nudge::for_step(0, 1), Nudge::Invitation);
+        assert_eq!(Nudge::for_step(1, 2), Nudge::LastReminder);
+        let link = PersonalLink::parse("https://onward.example/s/abc123").expect("link");
+        let unsubscribe = PersonalLink::parse("https://onward.example/o/def456").expect("link");
+        let invitation = Invitation {
+            given_name: "Sam",
+            organisation: "Coleg",
+            link: &link,
+        };
+        for (language, _) in SOURCES {
+            let nudges = [Nudge::Invitation, Nudge::Reminder, Nudge::LastReminder];
+            let emails: Vec<RenderedEmail> = nudges
+                .iter()
+                .map(|nudge| campaign_email(*language, *nudge, &invitation, &unsubscribe))
+                .collect();
+            let texts: Vec<String> = nudges
+                .iter()
+                .map(|nudge| campaign_sms(*language, *nudge, &invitation))
+                .collect();
+            for (a, b) in [(0, 1), (0, 2), (1, 2)] {
+                assert_ne!(emails[a].subject, emails[b].subject, "{}", language.code());
+                assert_ne!(emails[a].text, emails[b].text, "{}", language.code());
+                assert_ne!(texts[a], texts[b], "{}", language.code());
+            }
+            for (email, sms) in emails.iter().zip(&texts) {
+                assert!(email.text.contains(link.as_str()) && email.html.contains(link.as_str()));
+                assert!(sms.contains(link.as_str()));
+            }
+        }
+        let english = |nudge| campaign_email(Language::EnglishGb, nudge, &invitation, &unsubscribe);
+        assert!(english(Nudge::Reminder).text.contains("\n\nA reminder: Coleg"));
+        assert!(english(Nudge::LastReminder).subject.contains("last chance"));
+        assert!(english(Nudge::LastReminder).text.contains("\n\nLast chance: "));
+        assert_eq!(
+            english(Nudge::Invitation),
+            invitation_email(Language::EnglishGb, &invitation, &unsubscribe)
+        );
+        let welsh = campaign_sms(Language::Welsh, Nudge::Reminder, &invitation);
+        assert!(welsh.starts_with("Coleg: nodyn atgoffa"), "{welsh}");
     }
 
     #[test]

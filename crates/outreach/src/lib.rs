@@ -34,7 +34,7 @@ use onward_domain::contact::ContactChannel;
 use onward_jobs::{Job, JobContext, JobError, JobReport, Registry, enqueue_once};
 use onward_notify::email::{Email, EmailChannel, Sender, SmtpMailer};
 use onward_notify::sms::{HttpSmsGateway, Sms, SmsChannel};
-use onward_notify::templates::{Invitation, PersonalLink, invitation_email, invitation_sms};
+use onward_notify::templates::{Invitation, Nudge, PersonalLink, campaign_email, campaign_sms};
 use onward_notify::{Language, SendError};
 use onward_storage::repo::campaigns::{
     self, Audience, Campaign, ClaimedMessage, MessageOutcome, audience, campaign,
@@ -408,6 +408,8 @@ struct Prepared {
     given_name: String,
     organisation: String,
     language: Language,
+    /// The invitation (step 1), a reminder, or the last reminder.
+    nudge: Nudge,
     link: PersonalLink,
     unsubscribe: PersonalLink,
 }
@@ -551,12 +553,14 @@ async fn prepare(
     let opt_out = onward_storage::repo::opt_outs::issue_opt_out_link(write, org, message.learner).await?;
     let unsubscribe =
         PersonalLink::parse(&format!("{base}{}", opt_out.path())).map_err(OutreachError::Refused)?;
+    let nudge = Nudge::for_step(message.step, current.schedule_days.len());
     Ok(Ok(Prepared {
         message,
         address,
         given_name: person.given_name,
         organisation: organisation.name,
         language,
+        nudge,
         link,
         unsubscribe,
     }))
@@ -575,7 +579,12 @@ async fn send_email(mailer: &SmtpMailer, prepared: &Prepared) -> Result<Option<S
             organisation_name: prepared.organisation.clone(),
             reply_to: None,
         },
-        content: invitation_email(prepared.language, &invitation, &prepared.unsubscribe),
+        content: campaign_email(
+            prepared.language,
+            prepared.nudge,
+            &invitation,
+            &prepared.unsubscribe,
+        ),
         unsubscribe: Some(prepared.unsubscribe.clone()),
         key: Some(prepared.message.key.clone()),
     };
@@ -590,7 +599,7 @@ async fn send_sms(gateway: &HttpSmsGateway, prepared: &Prepared) -> Result<Optio
     };
     let sms = Sms {
         phone_number: prepared.address.clone(),
-        body: invitation_sms(prepared.language, &invitation),
+        body: campaign_sms(prepared.language, prepared.nudge, &invitation),
         reference: Some(prepared.message.key.clone()),
     };
     gateway.send(&sms).await.map(|sent| Some(sent.gateway_id))

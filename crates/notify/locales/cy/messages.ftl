@@ -6,6 +6,12 @@
 email-invitation-subject = { $organisation }: dywedwch wrthym beth rydych chi'n ei wneud nawr
 email-greeting = Helo { $given_name },
 email-invitation-body = Hoffai { $organisation } wybod beth rydych chi'n ei wneud nawr ar ôl gadael. Mae'n cymryd tua dau funud.
+## Reminders (the campaign's later steps) and the last one: their own subject
+## and opening line, the rest of the email as the invitation.
+email-reminder-subject = { $organisation }: nodyn atgoffa i ddweud wrthym beth rydych chi'n ei wneud nawr
+email-reminder-body = Nodyn atgoffa: hoffai { $organisation } wybod o hyd beth rydych chi'n ei wneud nawr ar ôl gadael. Mae'n cymryd tua dau funud.
+email-last-reminder-subject = { $organisation }: cyfle olaf i ddweud wrthym beth rydych chi'n ei wneud nawr
+email-last-reminder-body = Cyfle olaf: dyma'r tro olaf y byddwn yn gofyn. Hoffai { $organisation } wybod beth rydych chi'n ei wneud nawr ar ôl gadael. Mae'n cymryd tua dau funud.
 email-invitation-action = Atebwch y cwestiynau
 email-link-intro = Neu copïwch y ddolen hon i'ch porwr:
 email-sign-off = Diolch,
@@ -14,6 +20,8 @@ email-unsubscribe = Dad-danysgrifio
 
 ## SMS: kept short, one segment where the language allows.
 sms-invitation = { $organisation }: dywedwch wrthym beth rydych chi'n ei wneud nawr, mae'n cymryd 2 funud: { $link } Atebwch STOP i optio allan.
+sms-reminder = { $organisation }: nodyn atgoffa i ddweud wrthym beth rydych chi'n ei wneud nawr, mae'n cymryd 2 funud: { $link } Atebwch STOP i optio allan.
+sms-last-reminder = { $organisation }: cyfle olaf i ddweud wrthym beth rydych chi'n ei wneud nawr: { $link } Atebwch STOP i optio allan.
 
 ## Letter: printed, with a QR code of the personal link.
 letter-title = Dywedwch wrthym beth rydych chi'n ei wneud nawr

@@ -6,6 +6,12 @@
 email-invitation-subject = { $organisation }: tell us what you are doing now
 email-greeting = Hello { $given_name },
 email-invitation-body = { $organisation } would like to know what you are doing now that you have left. It takes about two minutes.
+## Reminders (the campaign's later steps) and the last one: their own subject
+## and opening line, the rest of the email as the invitation.
+email-reminder-subject = { $organisation }: a reminder to tell us what you are doing now
+email-reminder-body = A reminder: { $organisation } would still like to know what you are doing now that you have left. It takes about two minutes.
+email-last-reminder-subject = { $organisation }: last chance to tell us what you are doing now
+email-last-reminder-body = Last chance: this is the last time we will ask. { $organisation } would like to know what you are doing now that you have left. It takes about two minutes.
 email-invitation-action = Answer the questions
 email-link-intro = Or copy this link into your browser:
 email-sign-off = Thank you,
@@ -14,6 +20,8 @@ email-unsubscribe = Unsubscribe
 
 ## SMS: kept short, one segment where the language allows.
 sms-invitation = { $organisation }: tell us what you are doing now, it takes 2 minutes: { $link } Reply STOP to opt out.
+sms-reminder = { $organisation }: a reminder to tell us what you are doing now, it takes 2 minutes: { $link } Reply STOP to opt out.
+sms-last-reminder = { $organisation }: last chance to tell us what you are doing now: { $link } Reply STOP to opt out.
 
 ## Letter: printed, with a QR code of the personal link.
 letter-title = Tell us what you are doing now

@@ -319,7 +319,44 @@ async fn finishing_cancels_queued_sends(db: TestDatabase) {
     }
 }
 
+async fn a_later_step_sends_the_reminder_wording(db: TestDatabase) {
+    let w = world(&db).await;
+    let runner = send_runner(&db, &w);
+    assert_eq!(plan_now(&db, &w).await.queued, 2);
+    runner.run_once().await.expect("work");
+    // A week on: step 2 of the schedule 0, 7 is its last reminder.
+    onward_storage::repo::campaigns::move_start_back(db.conn(), w.org, w.campaign, chrono::Duration::days(7))
+        .await
+        .expect("a week passes");
+    let report = plan_now(&db, &w).await;
+    assert_eq!((report.step, report.queued), (Some(1), 2), "{report:?}");
+    runner.run_once().await.expect("work");
+    let mail = w.sink.messages();
+    assert_eq!(mail.len(), 4);
+    for message in &mail[..2] {
+        assert_eq!(
+            message.subject(),
+            "outreach organisation: tell us what you are doing now"
+        );
+        assert!(!message.text().contains("reminder") && !message.text().contains("Last chance"));
+    }
+    for message in &mail[2..] {
+        assert_eq!(
+            message.subject(),
+            "outreach organisation: last chance to tell us what you are doing now"
+        );
+        assert!(
+            message
+                .text()
+                .contains("Last chance: this is the last time we will ask."),
+            "{}",
+            message.text()
+        );
+    }
+}
+
 on_both_backends!(
+    a_later_step_sends_the_reminder_wording,
     an_email_arrives_once_with_its_link_and_a_completion_cancels,
     refusals_are_retried_or_recorded_on_the_contact_point,
     pausing_holds_queued_sends_and_resuming_sends_each_once,
