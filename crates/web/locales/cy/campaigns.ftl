@@ -105,3 +105,4 @@ campaign-step-cancelled = Wedi'u canslo neu eu hepgor
 campaign-completions = Cwblhau fesul diwrnod
 campaign-completions-none = Does dim un dysgwr yn y garfan wedi cwblhau arolwg y pwynt gwirio hwn eto.
 campaign-completions-day = Diwrnod
+campaign-completions-chart = Siart o gwblhau fesul diwrnod; mae'r tabl isod yn dangos yr un ffigurau.

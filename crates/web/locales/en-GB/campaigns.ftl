@@ -105,3 +105,4 @@ campaign-step-cancelled = Cancelled or skipped
 campaign-completions = Completions by day
 campaign-completions-none = No learner of the cohort has completed this checkpoint's survey yet.
 campaign-completions-day = Day
+campaign-completions-chart = Chart of completions by day; the table below has the same figures.

@@ -404,6 +404,19 @@ async fn starting_pausing_and_finishing_change_the_status_and_are_audited(db: Te
         completions.contains("govuk-table__cell--numeric\">1</td>"),
         "{completions}"
     );
+    // The same figures as a chart, named for screen readers, above the table.
+    let chart = &page[page.find("id=\"completions-chart\"").expect("chart")..];
+    assert!(
+        chart.contains("role=\"img\" aria-labelledby=\"completions-chart-title\"")
+            && chart.contains("the table below has the same figures"),
+        "{chart}"
+    );
+    assert_eq!(
+        chart[..chart.find("</svg>").expect("end")]
+            .matches("<rect class=\"bar\"")
+            .count(),
+        1
+    );
     assert!(!page.contains("Nothing has been planned yet"), "{page}");
     let steps = &page[page.find(">Steps<").expect("steps")..];
     assert!(
