@@ -8,7 +8,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { backends, startOnward, launchBrowser, expectNoAxeViolations, signIn, newPage } from './harness.js';
-import { completeFollowUpSurvey } from './journeys.js';
+import { completeSurvey } from './journeys.js';
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
 const shots = new URL('../docs/images/', import.meta.url).pathname;
@@ -54,10 +54,10 @@ for (const backend of backends()) {
     test('the progression lead corrects, approves and withdraws a story a learner sent', async () => {
       // Two learners send stories with the survey, on their phones.
       const learner = await newPage(browser, PHONE);
-      await completeFollowUpSurvey(learner, linkFor('NFA000011'), {
+      await completeSurvey(learner, linkFor('NFA000011'), {
         employer: 'Hughes & Daughters', story: PUBLISHED, publish: true, assert,
       });
-      await completeFollowUpSurvey(learner, linkFor('NFA000012'), {
+      await completeSurvey(learner, linkFor('NFA000012'), {
         employer: 'Harbour Café', story: PRIVATE, publish: false,
       });
       await learner.close();
