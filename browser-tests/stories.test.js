@@ -91,6 +91,13 @@ for (const backend of backends()) {
       await page.locator('.govuk-error-message').waitFor();
       assert.match(await page.locator('.govuk-error-message').innerText(), /Enter the text of the story/);
       assert.match(await page.title(), /^Error: /);
+      // The error summary at the top names the problem and leads to the box.
+      const summary = page.locator('.govuk-error-summary');
+      assert.match(await summary.innerText(), /There is a problem\s+Enter the text of the story/);
+      await summary.getByRole('link', { name: 'Enter the text of the story' }).click();
+      assert.equal(await page.evaluate(() => document.activeElement?.defaultValue), PUBLISHED);
+      assert.equal(await page.locator('textarea[aria-describedby]').getAttribute('aria-describedby'),
+        await page.locator('.govuk-error-message').getAttribute('id'));
       await expectNoAxeViolations(page, assert);
 
       // Correct the text: a name taken out. The learner's own words are kept beside it.
