@@ -117,7 +117,8 @@ for (const backend of backends()) {
       const campaignUrl = page.url();
       assert.equal(await page.locator('#status').innerText(), 'Draft');
       assert.match(await page.locator('main').innerText(), /Quiet hours\s+None/);
-      assert.deepEqual([(await progress(page)).Queued, (await progress(page)).Sent], ['0', '0']);
+      const draft = await progress(page);
+      assert.deepEqual([draft.Queued, draft.Sent], ['0', '0']);
       await expectNoAxeViolations(page, assert);
 
       // Start: the invitations are planned at once and queued while the mail server holds them.
