@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { createServer } from 'node:net';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 
@@ -39,12 +40,34 @@ function run(args, env) {
   execFileSync(ONWARD, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-/** Seeds the demo on a fresh database and serves it; resolves with { baseUrl, stop }. */
-export async function startOnward(backend) {
+/** A port free on 127.0.0.1 just now. */
+async function freePort() {
+  const probe = createServer();
+  await new Promise((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/**
+ * Seeds the demo on a fresh database and serves it; resolves with { baseUrl, stop }.
+ * `env` adds settings (e.g. `ONWARD_SMTP__URL`); with `publicUrl`, the server
+ * listens on a port chosen beforehand and `ONWARD_PUBLIC_URL` is its address,
+ * so the links campaign messages carry lead back to it.
+ */
+export async function startOnward(backend, { env: extra = {}, publicUrl = false } = {}) {
   const database = freshDatabase(backend);
-  const env = { ONWARD_DATABASE_URL: database.url, ONWARD_LOG: 'warn' };
+  const env = { ONWARD_DATABASE_URL: database.url, ONWARD_LOG: 'warn', ...extra };
+  let bind = '127.0.0.1:0';
+  if (publicUrl) {
+    bind = `127.0.0.1:${await freePort()}`;
+    env.ONWARD_PUBLIC_URL = `http://${bind}`;
+  }
   run(['demo', '--no-serve'], env);
-  const server = spawn(ONWARD, ['serve', '--bind', '127.0.0.1:0'], {
+  const server = spawn(ONWARD, ['serve', '--bind', bind], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
