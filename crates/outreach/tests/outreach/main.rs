@@ -89,25 +89,9 @@ async fn keys(db: &TestDatabase, w: &World) -> Vec<String> {
 
 async fn an_email_arrives_once_with_its_link_and_a_completion_cancels(db: TestDatabase) {
     let w = world(&db).await;
-    let report = plan_campaign(
-        &db.database,
-        w.org,
-        w.campaign,
-        &[ContactChannel::Email],
-        chrono::Utc::now(),
-    )
-    .await
-    .expect("plan");
+    let report = plan_now(&db, &w).await;
     assert_eq!((report.step, report.queued), (Some(0), 2), "{report:?}");
-    let again = plan_campaign(
-        &db.database,
-        w.org,
-        w.campaign,
-        &[ContactChannel::Email],
-        chrono::Utc::now(),
-    )
-    .await
-    .expect("plan again");
+    let again = plan_now(&db, &w).await;
     assert_eq!(
         (again.queued, again.already),
         (0, 2),
@@ -194,15 +178,7 @@ async fn an_email_arrives_once_with_its_link_and_a_completion_cancels(db: TestDa
 
 async fn refusals_are_retried_or_recorded_on_the_contact_point(db: TestDatabase) {
     let w = world(&db).await;
-    plan_campaign(
-        &db.database,
-        w.org,
-        w.campaign,
-        &[ContactChannel::Email],
-        chrono::Utc::now(),
-    )
-    .await
-    .expect("plan");
+    plan_now(&db, &w).await;
     let keys = keys(&db, &w).await;
 
     w.sink.set_mode(SinkMode::RefuseTemporarily);
