@@ -12,6 +12,7 @@ use onward_domain::contact::ContactChannel;
 use onward_notify::sms::{DeliveryReceipt, MAX_RECEIPT_BYTES, SIGNATURE_HEADER, WebhookSecret};
 use onward_storage::repo::organisations::{Organisation, organisation_by_slug};
 use onward_storage::repo::receipts::{NewDeliveryReceipt, record_delivery_receipt};
+use onward_storage::{Actor, Write};
 
 use crate::AppState;
 
@@ -63,6 +64,22 @@ async fn named_organisation(state: &AppState, org: &str) -> Result<Organisation,
     }
 }
 
+/// A unit of work done by the service that called, not by a person.
+async fn service_write(state: &AppState, organisation: &Organisation) -> Result<Write, StatusCode> {
+    state
+        .database
+        .write(Actor {
+            organisation: organisation.id,
+            user: None,
+            remote_addr: None,
+        })
+        .await
+        .map_err(|err| {
+            tracing::error!(error = %err, "webhook: could not start a unit of work");
+            StatusCode::SERVICE_UNAVAILABLE
+        })
+}
+
 async fn sms_receipt(
     State(state): State<AppState>,
     Path(org): Path<String>,
@@ -89,15 +106,22 @@ async fn sms_receipt(
         Ok(organisation) => organisation,
         Err(status) => return status,
     };
-    let conn = state.database.conn();
+    let write = match service_write(&state, &organisation).await {
+        Ok(write) => write,
+        Err(status) => return status,
+    };
     let new = NewDeliveryReceipt {
         channel: ContactChannel::Sms,
         gateway_id: receipt.id,
         reference: receipt.reference,
         status: receipt.status.code().to_owned(),
     };
-    match record_delivery_receipt(conn, organisation.id, &new).await {
-        Ok(_) => StatusCode::NO_CONTENT,
+    let saved = match record_delivery_receipt(&write, organisation.id, &new).await {
+        Ok(_) => write.commit().await,
+        Err(err) => Err(err),
+    };
+    match saved {
+        Ok(()) => StatusCode::NO_CONTENT,
         Err(err) => {
             // The gateway retries on a 5xx: nothing is lost.
             tracing::error!(error = %err, "SMS receipt could not be saved");

@@ -14,10 +14,10 @@ use chrono::Utc;
 use onward_domain::phone::PhoneNumber;
 use onward_notify::inbound::{BounceKind, BounceReport, MAX_INBOUND_BYTES, SmsReply};
 use onward_notify::sms::WebhookSecret;
+use onward_storage::Claim;
 use onward_storage::repo::bounces::{BounceSource, record_bounce, record_complaint};
 use onward_storage::repo::organisations::Organisation;
 use onward_storage::repo::sms_replies::{InboundSms, receive_sms_reply};
-use onward_storage::{Actor, Claim, Write};
 
 use crate::AppState;
 
@@ -37,22 +37,6 @@ async fn signed(
 ) -> Result<Organisation, StatusCode> {
     super::verified(secret, MAX_INBOUND_BYTES, org, headers, body)?;
     super::named_organisation(state, org).await
-}
-
-/// A unit of work done by the service that called, not by a person.
-async fn service_write(state: &AppState, organisation: &Organisation) -> Result<Write, StatusCode> {
-    state
-        .database
-        .write(Actor {
-            organisation: organisation.id,
-            user: None,
-            remote_addr: None,
-        })
-        .await
-        .map_err(|err| {
-            tracing::error!(error = %err, "webhook: could not start a unit of work");
-            StatusCode::SERVICE_UNAVAILABLE
-        })
 }
 
 fn unavailable(err: onward_storage::StorageError) -> StatusCode {
@@ -91,7 +75,7 @@ async fn email_bounce(
         }
     };
     let result: Result<(), StatusCode> = async {
-        let write = service_write(&state, &organisation).await?;
+        let write = super::service_write(&state, &organisation).await?;
         if let Claim::Done { .. } = write.claim(BOUNCE_KEY, &report.id).await.map_err(unavailable)? {
             return Ok(());
         }
@@ -165,7 +149,7 @@ async fn sms_reply(
         body: reply.body,
     };
     let result: Result<(), StatusCode> = async {
-        let write = service_write(&state, &organisation).await?;
+        let write = super::service_write(&state, &organisation).await?;
         let now = Utc::now();
         let outcome = receive_sms_reply(&write, &sms, now.date_naive(), now)
             .await
