@@ -258,3 +258,138 @@ mod tests {
         assert_eq!(quiet.days_code(), "sun");
     }
 }
+
+/// The longest subject a campaign's own wording may have.
+pub const MAX_SUBJECT_CHARS: usize = 150;
+/// The longest message a campaign's own wording may have.
+pub const MAX_BODY_CHARS: usize = 3000;
+
+/// A campaign's own email wording in one language: the subject and the
+/// message (paragraphs separated by blank lines). The greeting, the personal
+/// link, the sign-off and the unsubscribe footer stay Onward's, and a
+/// reminder's subject starts with the reminder's own words.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Wording {
+    pub subject: String,
+    pub body: String,
+}
+
+/// What is wrong with one language's wording.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WordingError {
+    /// A message without a subject.
+    SubjectMissing,
+    /// A subject without a message.
+    BodyMissing,
+    SubjectTooLong,
+    BodyTooLong,
+    /// A line break or control character in the subject, or a control
+    /// character other than a line break or tab in the message.
+    ControlCharacters,
+}
+
+impl Wording {
+    /// Reads one language's wording as typed: both parts (trimmed, within
+    /// [`MAX_SUBJECT_CHARS`] and [`MAX_BODY_CHARS`]), or neither (`None`).
+    pub fn parse(subject: &str, body: &str) -> Result<Option<Self>, WordingError> {
+        let subject = subject.trim();
+        let body = body.replace("\r\n", "\n").replace('\r', "\n");
+        let body = body.trim();
+        match (subject.is_empty(), body.is_empty()) {
+            (true, true) => return Ok(None),
+            (true, false) => return Err(WordingError::SubjectMissing),
+            (false, true) => return Err(WordingError::BodyMissing),
+            (false, false) => {}
+        }
+        if subject.chars().any(char::is_control)
+            || body.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
+            return Err(WordingError::ControlCharacters);
+        }
+        if subject.chars().count() > MAX_SUBJECT_CHARS {
+            return Err(WordingError::SubjectTooLong);
+        }
+        if body.chars().count() > MAX_BODY_CHARS {
+            return Err(WordingError::BodyTooLong);
+        }
+        Ok(Some(Self {
+            subject: subject.to_owned(),
+            body: body.to_owned(),
+        }))
+    }
+
+    /// The message's paragraphs (split at blank lines).
+    pub fn paragraphs(&self) -> Vec<&str> {
+        self.body
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|paragraph| !paragraph.is_empty())
+            .collect()
+    }
+}
+
+/// A campaign's own wording by language code (`en-GB`, `cy`); empty when the
+/// campaign sends Onward's standard wording.
+pub type CampaignWording = std::collections::BTreeMap<String, Wording>;
+
+/// The languages in `needed` (codes) that `wording` leaves without words.
+/// Standard wording (none given) misses nothing: Onward's own is in every
+/// language it sends.
+pub fn missing_languages<'a>(wording: &CampaignWording, needed: &[&'a str]) -> Vec<&'a str> {
+    if wording.is_empty() {
+        return Vec::new();
+    }
+    needed
+        .iter()
+        .copied()
+        .filter(|code| !wording.contains_key(*code))
+        .collect()
+}
+
+#[cfg(test)]
+mod wording_tests {
+    use super::*;
+
+    #[test]
+    fn wording_is_both_parts_or_neither_within_limits() {
+        assert_eq!(Wording::parse("  ", "\r\n"), Ok(None));
+        assert_eq!(Wording::parse("Hi", ""), Err(WordingError::BodyMissing));
+        assert_eq!(Wording::parse("", "Body"), Err(WordingError::SubjectMissing));
+        assert_eq!(
+            Wording::parse("Line\nbreak", "Body"),
+            Err(WordingError::ControlCharacters)
+        );
+        assert_eq!(
+            Wording::parse("Bell", "a\u{7}b"),
+            Err(WordingError::ControlCharacters)
+        );
+        assert_eq!(
+            Wording::parse(&"s".repeat(MAX_SUBJECT_CHARS + 1), "Body"),
+            Err(WordingError::SubjectTooLong)
+        );
+        assert_eq!(
+            Wording::parse("Subject", &"b".repeat(MAX_BODY_CHARS + 1)),
+            Err(WordingError::BodyTooLong)
+        );
+        let wording = Wording::parse(" Tell us ", "First.\r\n\r\nSecond\r\nline.\n\n\n")
+            .expect("valid")
+            .expect("given");
+        assert_eq!(wording.subject, "Tell us");
+        assert_eq!(wording.paragraphs(), vec!["First.", "Second\nline."]);
+    }
+
+    #[test]
+    fn a_language_the_learners_need_without_wording_is_missing() {
+        let mut wording = CampaignWording::new();
+        assert!(missing_languages(&wording, &["en-GB", "cy"]).is_empty());
+        wording.insert(
+            "en-GB".to_owned(),
+            Wording {
+                subject: "S".to_owned(),
+                body: "B".to_owned(),
+            },
+        );
+        assert_eq!(missing_languages(&wording, &["en-GB", "cy"]), vec!["cy"]);
+        assert!(missing_languages(&wording, &["en-GB"]).is_empty());
+    }
+}

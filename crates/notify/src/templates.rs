@@ -164,6 +164,15 @@ impl Nudge {
         }
     }
 
+    /// The Fluent key of the words a reminder's own-worded subject starts with.
+    fn prefix_key(self) -> Option<&'static str> {
+        match self {
+            Self::Invitation => None,
+            Self::Reminder => Some("email-reminder-prefix"),
+            Self::LastReminder => Some("email-last-reminder-prefix"),
+        }
+    }
+
     /// The Fluent keys of its subject, email opening paragraph and SMS.
     fn keys(self) -> (&'static str, &'static str, &'static str) {
         match self {
@@ -208,6 +217,28 @@ pub fn campaign_email(
     invitation: &Invitation<'_>,
     unsubscribe: &PersonalLink,
 ) -> RenderedEmail {
+    campaign_email_worded(language, nudge, invitation, unsubscribe, None)
+}
+
+/// A campaign's own wording for one language: its subject and message
+/// paragraphs, in place of the standard ones.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnWording<'a> {
+    pub subject: &'a str,
+    pub paragraphs: Vec<&'a str>,
+}
+
+/// A campaign's email with the campaign's `own` wording when it has some:
+/// its subject (a reminder's starting with the reminder's own words) and its
+/// paragraphs replace the standard subject and opening; the greeting, the
+/// link, the sign-off and the unsubscribe footer are the same.
+pub fn campaign_email_worded(
+    language: Language,
+    nudge: Nudge,
+    invitation: &Invitation<'_>,
+    unsubscribe: &PersonalLink,
+    own: Option<&OwnWording<'_>>,
+) -> RenderedEmail {
     let (subject_key, body_key, _) = nudge.keys();
     let args = [
         ("given_name", invitation.given_name),
@@ -215,23 +246,37 @@ pub fn campaign_email(
         ("link", invitation.link.as_str()),
     ];
     let t = |key: &str| text(language, key, &args);
-    let subject = t(subject_key);
+    let (subject, paragraphs) = match own {
+        Some(own) => {
+            let subject = match nudge.prefix_key() {
+                Some(key) => format!("{} {}", t(key), own.subject),
+                None => own.subject.to_owned(),
+            };
+            (subject, own.paragraphs.iter().map(|p| (*p).to_owned()).collect())
+        }
+        None => (t(subject_key), vec![t(body_key)]),
+    };
     let link = invitation.link.as_str();
     let text_body = format!(
         "{greeting}\n\n{body}\n\n{action}:\n{link}\n\n{sign_off}\n{organisation}\n\n--\n{unsubscribe_intro}\n{unsubscribe}\n",
         greeting = t("email-greeting"),
-        body = t(body_key),
+        body = paragraphs.join("\n\n"),
         action = t("email-invitation-action"),
         sign_off = t("email-sign-off"),
         organisation = invitation.organisation,
         unsubscribe_intro = t("email-unsubscribe-intro"),
         unsubscribe = unsubscribe.as_str(),
     );
+    let body_html = paragraphs
+        .iter()
+        .map(|paragraph| format!("<p>{}</p>", escape_html(paragraph).replace('\n', "<br>")))
+        .collect::<Vec<_>>()
+        .join("\n");
     let html = format!(
         concat!(
             "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head><meta charset=\"utf-8\"><title>{subject}</title></head>\n",
             "<body style=\"font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #0b0c0c;\">\n",
-            "<p>{greeting}</p>\n<p>{body}</p>\n",
+            "<p>{greeting}</p>\n{body}\n",
             "<p><a href=\"{link}\" style=\"display: inline-block; padding: 8px 16px; background: #00703c; color: #ffffff; text-decoration: none;\">{action}</a></p>\n",
             "<p>{link_intro}<br><a href=\"{link}\">{link}</a></p>\n",
             "<p>{sign_off}<br>{organisation}</p>\n",
@@ -241,7 +286,7 @@ pub fn campaign_email(
         lang = language.code(),
         subject = escape_html(&subject),
         greeting = escape_html(&t("email-greeting")),
-        body = escape_html(&t(body_key)),
+        body = body_html,
         link = escape_html(link),
         action = escape_html(&t("email-invitation-action")),
         link_intro = escape_html(&t("email-link-intro")),
@@ -588,6 +633,79 @@ mod tests {
         );
         let welsh = campaign_sms(Language::Welsh, Nudge::Reminder, &invitation);
         assert!(welsh.starts_with("Coleg: nodyn atgoffa"), "{welsh}");
+    }
+
+    #[test]
+    fn own_wording_replaces_the_subject_and_opening_escaped_and_reminders_say_so() {
+        let link = PersonalLink::parse("https://onward.example/s/abc123").expect("link");
+        let unsubscribe = PersonalLink::parse("https://onward.example/o/def456").expect("link");
+        let invitation = Invitation {
+            given_name: "Sam",
+            organisation: "Riverside College",
+            link: &link,
+        };
+        let own = OwnWording {
+            subject: "Where are you now, <class>?",
+            paragraphs: vec!["First & foremost.", "Second\nline <b>."],
+        };
+        let first = campaign_email_worded(
+            Language::EnglishGb,
+            Nudge::Invitation,
+            &invitation,
+            &unsubscribe,
+            Some(&own),
+        );
+        assert_eq!(first.subject, "Where are you now, <class>?");
+        assert!(
+            first
+                .text
+                .contains("Hello Sam,\n\nFirst & foremost.\n\nSecond\nline <b>.\n\n"),
+            "{}",
+            first.text
+        );
+        assert!(!first.text.contains("would like to know"), "{}", first.text);
+        assert!(first.text.contains(link.as_str()) && first.text.contains(unsubscribe.as_str()));
+        assert!(
+            first
+                .html
+                .contains("<p>First &amp; foremost.</p>\n<p>Second<br>line &lt;b&gt;.</p>"),
+            "{}",
+            first.html
+        );
+        assert!(
+            first
+                .html
+                .contains("<title>Where are you now, &lt;class&gt;?</title>"),
+            "{}",
+            first.html
+        );
+        let reminder = campaign_email_worded(
+            Language::Welsh,
+            Nudge::Reminder,
+            &invitation,
+            &unsubscribe,
+            Some(&own),
+        );
+        assert_eq!(reminder.subject, "Nodyn atgoffa: Where are you now, <class>?");
+        let last = campaign_email_worded(
+            Language::EnglishGb,
+            Nudge::LastReminder,
+            &invitation,
+            &unsubscribe,
+            Some(&own),
+        );
+        assert_eq!(last.subject, "Last chance: Where are you now, <class>?");
+        // Without own wording, the same as the standard email.
+        assert_eq!(
+            campaign_email_worded(
+                Language::EnglishGb,
+                Nudge::Reminder,
+                &invitation,
+                &unsubscribe,
+                None
+            ),
+            campaign_email(Language::EnglishGb, Nudge::Reminder, &invitation, &unsubscribe)
+        );
     }
 
     #[test]

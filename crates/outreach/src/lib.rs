@@ -26,6 +26,8 @@
 //! stage move on to the first stage the campaign does not send (a letter, the
 //! phone queue).
 
+mod send_now;
+
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -34,13 +36,16 @@ use onward_domain::contact::ContactChannel;
 use onward_jobs::{Job, JobContext, JobError, JobReport, Registry, enqueue_once};
 use onward_notify::email::{Email, EmailChannel, Sender, SmtpMailer};
 use onward_notify::sms::{HttpSmsGateway, Sms, SmsChannel};
-use onward_notify::templates::{Invitation, Nudge, PersonalLink, campaign_email, campaign_sms};
+use onward_notify::templates::{
+    Invitation, Nudge, OwnWording, PersonalLink, campaign_email_worded, campaign_sms,
+};
 use onward_notify::{Language, SendError};
 use onward_storage::repo::campaigns::{
     self, Audience, Campaign, ClaimedMessage, MessageOutcome, audience, campaign,
 };
 use onward_storage::repo::surveys::{NewInvitation, create_invitation};
 use onward_storage::{Actor, CampaignId, Database, OrganisationId, StorageError};
+pub use send_now::{NextMessage, SendNowRefusal, next_message, send_now};
 use serde::{Deserialize, Serialize};
 
 /// How often the planner looks at the running campaigns.
@@ -410,6 +415,10 @@ struct Prepared {
     language: Language,
     /// The invitation (step 1), a reminder, or the last reminder.
     nudge: Nudge,
+    /// The campaign's own email wording in the learner's language, if it has
+    /// some (else the standard wording: a learner whose language changed
+    /// after the campaign was saved still gets words in their language).
+    own_wording: Option<onward_domain::campaign::Wording>,
     link: PersonalLink,
     unsubscribe: PersonalLink,
 }
@@ -561,12 +570,17 @@ async fn prepare(
         organisation: organisation.name,
         language,
         nudge,
+        own_wording: current.wording.get(language.code()).cloned(),
         link,
         unsubscribe,
     }))
 }
 
 async fn send_email(mailer: &SmtpMailer, prepared: &Prepared) -> Result<Option<String>, SendError> {
+    let own = prepared.own_wording.as_ref().map(|wording| OwnWording {
+        subject: &wording.subject,
+        paragraphs: wording.paragraphs(),
+    });
     let invitation = Invitation {
         given_name: &prepared.given_name,
         organisation: &prepared.organisation,
@@ -579,11 +593,12 @@ async fn send_email(mailer: &SmtpMailer, prepared: &Prepared) -> Result<Option<S
             organisation_name: prepared.organisation.clone(),
             reply_to: None,
         },
-        content: campaign_email(
+        content: campaign_email_worded(
             prepared.language,
             prepared.nudge,
             &invitation,
             &prepared.unsubscribe,
+            own.as_ref(),
         ),
         unsubscribe: Some(prepared.unsubscribe.clone()),
         key: Some(prepared.message.key.clone()),

@@ -142,7 +142,9 @@ impl Default for ServerLimits {
 /// A bound, not yet running, Onward web server.
 pub struct Application {
     listener: TcpListener,
-    router: Router,
+    /// The router is made when serving starts, so `with_sms` can still add a sender.
+    state: AppState,
+    session_store: DatabaseSessionStore,
     database: Database,
     import_file_retention_hours: u32,
     limits: ServerLimits,
@@ -181,13 +183,13 @@ impl Application {
             public_url: senders_base.0,
             link_days: senders_base.1,
         };
-        let router = router(
-            AppState::new(database.clone(), config).with_mailer(mailer),
-            session_store,
-        );
+        let state = AppState::new(database.clone(), config)
+            .with_mailer(mailer)
+            .with_sendable(&senders.sendable());
         Ok(Self {
             listener,
-            router,
+            state,
+            session_store,
             database,
             import_file_retention_hours,
             limits: ServerLimits::default(),
@@ -206,6 +208,7 @@ impl Application {
     #[must_use]
     pub fn with_sms(mut self, gateway: Option<onward_notify::sms::HttpSmsGateway>) -> Self {
         self.senders.sms = gateway;
+        self.state = self.state.with_sendable(&self.senders.sendable());
         self
     }
 
@@ -222,7 +225,7 @@ impl Application {
             )
             .run_forever(),
         );
-        let router = self.router.layer(axum::middleware::from_fn_with_state(
+        let router = router(self.state, self.session_store).layer(axum::middleware::from_fn_with_state(
             self.limits,
             crate::edge::request_deadline,
         ));

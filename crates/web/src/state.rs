@@ -19,6 +19,9 @@ pub struct AppState {
     /// Sends staff invitations (from `WebConfig::smtp`); `None` when no mail
     /// server is configured.
     pub mailer: Option<onward_notify::email::SmtpMailer>,
+    /// The channels campaign messages can go out on from this server's
+    /// senders (`onward_outreach::Senders::sendable`), for "Send now".
+    pub sendable: Arc<[onward_domain::contact::ContactChannel]>,
 }
 
 impl AppState {
@@ -31,6 +34,7 @@ impl AppState {
             sign_in_limits: Arc::new(SignInLimits::default()),
             survey_link_limits: Arc::default(),
             mailer: None,
+            sendable: Arc::new([]),
         }
     }
 
@@ -38,6 +42,13 @@ impl AppState {
     #[must_use]
     pub fn with_mailer(mut self, mailer: Option<onward_notify::email::SmtpMailer>) -> Self {
         self.mailer = mailer;
+        self
+    }
+
+    /// The same state knowing which channels campaigns send on.
+    #[must_use]
+    pub fn with_sendable(mut self, sendable: &[onward_domain::contact::ContactChannel]) -> Self {
+        self.sendable = sendable.into();
         self
     }
 }

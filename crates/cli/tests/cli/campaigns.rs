@@ -73,6 +73,7 @@ async fn setup(db: &TestDatabase) -> Campaign {
         conn,
         organisation.id,
         &NewCampaign {
+            wording: Default::default(),
             cohort: queue.cohort,
             checkpoint: queue.plan.checkpoints[0].id,
             schedule_days: vec![0, 7, 14],
@@ -356,6 +357,7 @@ async fn a_dry_run_lists_the_audience_and_the_excluded(db: TestDatabase) {
         .await
         .expect("opt out");
     let new = |cohort| NewCampaign {
+        wording: Default::default(),
         cohort,
         checkpoint: queue.plan.checkpoints[0].id,
         schedule_days: vec![0, 7],
@@ -458,6 +460,7 @@ async fn letters_print_the_letter_stage(db: TestDatabase) {
         conn,
         organisation.id,
         &NewCampaign {
+            wording: Default::default(),
             cohort: queue.cohort,
             checkpoint: queue.plan.checkpoints[0].id,
             schedule_days: vec![0],

@@ -12,6 +12,9 @@ email-reminder-subject = { $organisation }: nodyn atgoffa i ddweud wrthym beth r
 email-reminder-body = Nodyn atgoffa: hoffai { $organisation } wybod o hyd beth rydych chi'n ei wneud nawr ar ôl gadael. Mae'n cymryd tua dau funud.
 email-last-reminder-subject = { $organisation }: cyfle olaf i ddweud wrthym beth rydych chi'n ei wneud nawr
 email-last-reminder-body = Cyfle olaf: dyma'r tro olaf y byddwn yn gofyn. Hoffai { $organisation } wybod beth rydych chi'n ei wneud nawr ar ôl gadael. Mae'n cymryd tua dau funud.
+## A campaign's own subject on a reminder starts with these words.
+email-reminder-prefix = Nodyn atgoffa:
+email-last-reminder-prefix = Cyfle olaf:
 email-invitation-action = Atebwch y cwestiynau
 email-link-intro = Neu copïwch y ddolen hon i'ch porwr:
 email-sign-off = Diolch,

@@ -12,6 +12,9 @@ email-reminder-subject = { $organisation }: a reminder to tell us what you are d
 email-reminder-body = A reminder: { $organisation } would still like to know what you are doing now that you have left. It takes about two minutes.
 email-last-reminder-subject = { $organisation }: last chance to tell us what you are doing now
 email-last-reminder-body = Last chance: this is the last time we will ask. { $organisation } would like to know what you are doing now that you have left. It takes about two minutes.
+## A campaign's own subject on a reminder starts with these words.
+email-reminder-prefix = A reminder:
+email-last-reminder-prefix = Last chance:
 email-invitation-action = Answer the questions
 email-link-intro = Or copy this link into your browser:
 email-sign-off = Thank you,

@@ -49,6 +49,7 @@ async fn world(db: &TestDatabase) -> World {
         conn,
         organisation.id,
         &NewCampaign {
+            wording: Default::default(),
             cohort: queue.cohort,
             checkpoint: queue.plan.checkpoints[0].id,
             schedule_days: vec![0, 7],

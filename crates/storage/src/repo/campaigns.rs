@@ -14,14 +14,15 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use onward_domain::campaign::{CampaignStatus, MessageStatus, QuietHours, is_automatic};
+use onward_domain::campaign::{CampaignStatus, CampaignWording, MessageStatus, QuietHours, is_automatic};
 use onward_domain::contact::{ContactChannel, ContactDirection, ContactOutcome, ContactPointKind};
 use onward_domain::destination::DestinationCategory;
 use onward_domain::escalation::{Attempt, TaskProgress};
 use onward_domain::tracking::{Checkpoint, TaskStatus};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Set,
 };
 
 use super::{decode, now};
@@ -44,6 +45,8 @@ pub struct NewCampaign {
     pub schedule_days: Vec<u32>,
     pub quiet: QuietHours,
     pub created_by: Option<UserId>,
+    /// The campaign's own email wording; empty for the standard wording.
+    pub wording: CampaignWording,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,6 +67,8 @@ pub struct Campaign {
     pub updated_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// The campaign's own email wording by language; empty for the standard wording.
+    pub wording: CampaignWording,
 }
 
 fn invalid(table: &'static str, column: &'static str, value: &str, reason: String) -> StorageError {
@@ -86,6 +91,11 @@ fn from_model(model: campaign::Model) -> Result<Campaign> {
         .map_err(|reason| invalid("campaigns", "schedule_days", &model.schedule_days, reason))?;
     let days = QuietHours::parse_days(&model.quiet_days)
         .map_err(|reason| invalid("campaigns", "quiet_days", &model.quiet_days, reason))?;
+    let wording = match &model.wording {
+        Some(json) => serde_json::from_str::<CampaignWording>(json)
+            .map_err(|err| invalid("campaigns", "wording", json, err.to_string()))?,
+        None => CampaignWording::new(),
+    };
     Ok(Campaign {
         id: CampaignId(model.id),
         organisation: OrganisationId(model.organisation_id),
@@ -105,6 +115,7 @@ fn from_model(model: campaign::Model) -> Result<Campaign> {
         updated_at: model.updated_at,
         started_at: model.started_at,
         finished_at: model.finished_at,
+        wording,
     })
 }
 
@@ -135,24 +146,32 @@ pub async fn create_campaign(
     onward_domain::campaign::parse_schedule(&schedule)
         .map_err(|reason| invalid("campaigns", "schedule_days", &schedule, reason))?;
     let stamp = now();
-    let model = campaign::ActiveModel {
-        organisation_id: Set(org.0),
-        cohort_id: Set(new.cohort.0),
-        checkpoint_id: Set(new.checkpoint.0),
-        survey_name: Set(point.survey.clone()),
-        channels: Set(point.channels.clone()),
-        schedule_days: Set(schedule),
-        quiet_from_hour: Set(new.quiet.from_hour.map(i16::from)),
-        quiet_until_hour: Set(new.quiet.until_hour.map(i16::from)),
-        quiet_days: Set(new.quiet.days_code()),
-        status: Set(CampaignStatus::Draft.code().to_owned()),
-        created_by: Set(new.created_by.map(|id| id.0)),
-        created_at: Set(stamp),
-        updated_at: Set(stamp),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await?;
+    let model =
+        campaign::ActiveModel {
+            organisation_id: Set(org.0),
+            cohort_id: Set(new.cohort.0),
+            checkpoint_id: Set(new.checkpoint.0),
+            survey_name: Set(point.survey.clone()),
+            channels: Set(point.channels.clone()),
+            schedule_days: Set(schedule),
+            quiet_from_hour: Set(new.quiet.from_hour.map(i16::from)),
+            quiet_until_hour: Set(new.quiet.until_hour.map(i16::from)),
+            quiet_days: Set(new.quiet.days_code()),
+            wording: Set(if new.wording.is_empty() {
+                None
+            } else {
+                Some(serde_json::to_string(&new.wording).map_err(|err| {
+                    invalid("campaigns", "wording", "", format!("cannot be written: {err}"))
+                })?)
+            }),
+            status: Set(CampaignStatus::Draft.code().to_owned()),
+            created_by: Set(new.created_by.map(|id| id.0)),
+            created_at: Set(stamp),
+            updated_at: Set(stamp),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
     Ok(CampaignId(model.id))
 }
 
@@ -354,11 +373,41 @@ pub async fn audience(
     org: OrganisationId,
     campaign: &Campaign,
 ) -> Result<Audience> {
+    audience_of(conn, org, campaign, None).await
+}
+
+/// One learner's place in the campaign's audience: reached (and on which
+/// channel) or excluded (and why), by the same rules as [`audience`]; `None`
+/// when the learner is not enrolled in the campaign's cohort.
+pub async fn audience_member(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    campaign: &Campaign,
+    learner: LearnerId,
+) -> Result<Option<std::result::Result<AudienceMember, Excluded>>> {
+    let mut audience = audience_of(conn, org, campaign, Some(learner)).await?;
+    Ok(match (audience.members.pop(), audience.excluded.pop()) {
+        (Some(member), _) => Some(Ok(member)),
+        (None, Some(excluded)) => Some(Err(excluded)),
+        (None, None) => None,
+    })
+}
+
+/// The audience, or the part of it that is `only` this learner.
+async fn audience_of(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    campaign: &Campaign,
+    only: Option<LearnerId>,
+) -> Result<Audience> {
     let point = super::calls::queue_checkpoint(conn, org, campaign.checkpoint).await?;
     let enrolments: Vec<(i64, i64)> = enrolment::Entity::find_in(org)
         .select_only()
         .columns([enrolment::Column::Id, enrolment::Column::LearnerId])
         .filter(enrolment::Column::CohortId.eq(campaign.cohort.0))
+        .apply_if(only, |query, learner| {
+            query.filter(enrolment::Column::LearnerId.eq(learner.0))
+        })
         .order_by_asc(enrolment::Column::LearnerId)
         .into_tuple()
         .all(conn)
@@ -1263,6 +1312,21 @@ pub struct StoredMessage {
     pub invitation: Option<SurveyInvitationId>,
 }
 
+fn stored_message(model: campaign_message::Model) -> Result<StoredMessage> {
+    Ok(StoredMessage {
+        id: CampaignMessageId(model.id),
+        learner: LearnerId(model.learner_id),
+        step: usize::try_from(model.step).unwrap_or(0),
+        channel: decode("campaign_messages", "channel", &model.channel)?,
+        status: decode("campaign_messages", "status", &model.status)?,
+        key: model.idempotency_key,
+        reason: model.reason,
+        attempts: u32::try_from(model.attempts).unwrap_or(0),
+        sent_at: model.sent_at,
+        invitation: model.invitation_id.map(SurveyInvitationId),
+    })
+}
+
 /// The campaign's messages in the order they were planned.
 pub async fn messages(
     conn: &impl ConnectionTrait,
@@ -1275,20 +1339,89 @@ pub async fn messages(
         .all(conn)
         .await?
         .into_iter()
-        .map(|model| {
-            Ok(StoredMessage {
-                id: CampaignMessageId(model.id),
-                learner: LearnerId(model.learner_id),
-                step: usize::try_from(model.step).unwrap_or(0),
-                channel: decode("campaign_messages", "channel", &model.channel)?,
-                status: decode("campaign_messages", "status", &model.status)?,
-                key: model.idempotency_key,
-                reason: model.reason,
-                attempts: u32::try_from(model.attempts).unwrap_or(0),
-                sent_at: model.sent_at,
-                invitation: model.invitation_id.map(SurveyInvitationId),
-            })
-        })
+        .map(stored_message)
+        .collect()
+}
+
+/// The campaign's messages to one learner, by step.
+pub async fn learner_messages(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: CampaignId,
+    learner: LearnerId,
+) -> Result<Vec<StoredMessage>> {
+    campaign_message::Entity::find_in(org)
+        .filter(campaign_message::Column::CampaignId.eq(id.0))
+        .filter(campaign_message::Column::LearnerId.eq(learner.0))
+        .order_by_asc(campaign_message::Column::Step)
+        .order_by_asc(campaign_message::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(stored_message)
+        .collect()
+}
+
+/// The preferred languages of the cohort's learners (as recorded, `None`
+/// for no preference), with how many learners have each: what decides which
+/// languages a campaign's own wording must be in.
+pub async fn cohort_languages(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    cohort: CohortId,
+) -> Result<Vec<(Option<String>, u64)>> {
+    let learners: Vec<i64> = enrolment::Entity::find_in(org)
+        .select_only()
+        .column(enrolment::Column::LearnerId)
+        .filter(enrolment::Column::CohortId.eq(cohort.0))
+        .into_tuple::<i64>()
+        .all(conn)
+        .await?;
+    let mut counts: HashMap<Option<String>, u64> = HashMap::new();
+    let unique: HashSet<i64> = learners.into_iter().collect();
+    let unique: Vec<i64> = unique.into_iter().collect();
+    for chunk in unique.chunks(CHUNK) {
+        let languages: Vec<Option<String>> = learner::Entity::find_in(org)
+            .select_only()
+            .column(learner::Column::PreferredLanguage)
+            .filter(learner::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple::<Option<String>>()
+            .all(conn)
+            .await?;
+        for language in languages {
+            *counts.entry(language).or_default() += 1;
+        }
+    }
+    let mut counts: Vec<_> = counts.into_iter().collect();
+    counts.sort();
+    Ok(counts)
+}
+
+/// The campaigns, other than drafts, of the cohorts the learner is enrolled
+/// in, newest first (for the learner's record).
+pub async fn learner_campaigns(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    learner: LearnerId,
+) -> Result<Vec<Campaign>> {
+    let cohorts: Vec<i64> = enrolment::Entity::find_in(org)
+        .select_only()
+        .column(enrolment::Column::CohortId)
+        .filter(enrolment::Column::LearnerId.eq(learner.0))
+        .into_tuple::<i64>()
+        .all(conn)
+        .await?;
+    if cohorts.is_empty() {
+        return Ok(Vec::new());
+    }
+    campaign::Entity::find_in(org)
+        .filter(campaign::Column::CohortId.is_in(cohorts))
+        .filter(campaign::Column::Status.ne(CampaignStatus::Draft.code()))
+        .order_by_desc(campaign::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(from_model)
         .collect()
 }
 

@@ -62,6 +62,7 @@ async fn world(db: &TestDatabase) -> World {
         conn,
         organisation.id,
         &NewCampaign {
+            wording: Default::default(),
             cohort: queue.cohort,
             checkpoint: queue.plan.checkpoints[0].id,
             schedule_days: DEFAULT_SCHEDULE_DAYS.to_vec(),

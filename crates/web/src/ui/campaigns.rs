@@ -18,7 +18,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Weekday;
 use onward_domain::campaign::{
-    CampaignStatus, DEFAULT_SCHEDULE_DAYS, QuietHours, is_automatic, weekday_code,
+    CampaignStatus, CampaignWording, DEFAULT_SCHEDULE_DAYS, MAX_BODY_CHARS, MAX_SUBJECT_CHARS, QuietHours,
+    Wording, WordingError, is_automatic, missing_languages, weekday_code,
 };
 use onward_domain::contact::ContactChannel;
 use onward_domain::permissions::{Action, allows};
@@ -72,7 +73,7 @@ fn schedule_text(days: &[u32]) -> String {
     days.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
 }
 
-fn quiet_text(chrome: &Chrome, quiet: &QuietHours) -> String {
+pub(super) fn quiet_text(chrome: &Chrome, quiet: &QuietHours) -> String {
     let hours = match (quiet.from_hour, quiet.until_hour) {
         (Some(from), Some(until)) => Some(chrome.tr.t_with(
             "campaign-quiet-hours-between",
@@ -111,7 +112,7 @@ fn status_key(status: CampaignStatus) -> &'static str {
 }
 
 /// Why a learner is left out, in the page's language.
-fn exclusion_text(chrome: &Chrome, reason: Exclusion) -> String {
+pub(super) fn exclusion_text(chrome: &Chrome, reason: Exclusion) -> String {
     let tr = &chrome.tr;
     match reason {
         Exclusion::OptedOut => tr.t("campaign-excluded-opted-out"),
@@ -134,7 +135,7 @@ fn exclusion_text(chrome: &Chrome, reason: Exclusion) -> String {
 }
 
 /// A cohort's and a checkpoint's names, for headings and lists.
-async fn names(
+pub(super) async fn names(
     staff: &Staff,
     cohorts: &HashMap<CohortId, String>,
     campaign: &Campaign,
@@ -154,7 +155,7 @@ async fn names(
     Ok((cohort, checkpoint))
 }
 
-async fn cohort_names(staff: &Staff) -> Result<HashMap<CohortId, String>, WebError> {
+pub(super) async fn cohort_names(staff: &Staff) -> Result<HashMap<CohortId, String>, WebError> {
     Ok(list_cohorts(staff.conn(), staff.organisation())
         .await?
         .into_iter()
@@ -311,6 +312,7 @@ fn unsaved(org: OrganisationId, cohort: CohortId, checkpoint: CheckpointId) -> C
         updated_at: stamp,
         started_at: None,
         finished_at: None,
+        wording: Default::default(),
     }
 }
 
@@ -350,6 +352,14 @@ struct CampaignFields {
     quiet_sat: Option<String>,
     #[serde(default)]
     quiet_sun: Option<String>,
+    #[serde(default)]
+    wording_en_subject: String,
+    #[serde(default)]
+    wording_en_body: String,
+    #[serde(default)]
+    wording_cy_subject: String,
+    #[serde(default)]
+    wording_cy_body: String,
 }
 
 impl CampaignFields {
@@ -469,6 +479,117 @@ fn parse_settings(fields: &CampaignFields) -> Result<(Vec<u32>, QuietHours), For
     }
 }
 
+/// The wording fields of each language: code, subject field, message field.
+const WORDING_FIELDS: [(&str, &str, &str); 2] = [
+    ("en-GB", "wording_en_subject", "wording_en_body"),
+    ("cy", "wording_cy_subject", "wording_cy_body"),
+];
+
+impl CampaignFields {
+    fn wording_fields(&self, code: &str) -> (&str, &str) {
+        if code == "cy" {
+            (&self.wording_cy_subject, &self.wording_cy_body)
+        } else {
+            (&self.wording_en_subject, &self.wording_en_body)
+        }
+    }
+}
+
+/// The campaign's own wording as typed, or its errors: each language's
+/// subject and message both given or both empty, within their limits.
+fn parse_wording(fields: &CampaignFields) -> Result<CampaignWording, FormErrors> {
+    let mut errors = FormErrors::new();
+    let mut wording = CampaignWording::new();
+    for (code, subject_field, body_field) in WORDING_FIELDS {
+        let (subject, body) = fields.wording_fields(code);
+        match Wording::parse(subject, body) {
+            Ok(Some(words)) => {
+                wording.insert(code.to_owned(), words);
+            }
+            Ok(None) => {}
+            Err(error) => {
+                let (field, key) = match error {
+                    WordingError::SubjectMissing => (subject_field, "validation-campaign-wording-subject"),
+                    WordingError::BodyMissing => (body_field, "validation-campaign-wording-body"),
+                    WordingError::SubjectTooLong => {
+                        (subject_field, "validation-campaign-wording-subject-long")
+                    }
+                    WordingError::BodyTooLong => (body_field, "validation-campaign-wording-body-long"),
+                    WordingError::ControlCharacters => {
+                        (subject_field, "validation-campaign-wording-characters")
+                    }
+                };
+                errors.push(
+                    field,
+                    Message::new(key)
+                        .with("subject_max", MAX_SUBJECT_CHARS.to_string())
+                        .with("body_max", MAX_BODY_CHARS.to_string()),
+                );
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(wording)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The languages the cohort's learners are written to in (codes), with how
+/// many learners get each: a learner's preferred language where Onward sends
+/// in it, else the organisation's.
+async fn cohort_message_languages(
+    staff: &Staff,
+    cohort: CohortId,
+) -> Result<Vec<(&'static str, u64)>, WebError> {
+    let org = staff.organisation();
+    let organisation = onward_storage::repo::organisations::organisation(staff.conn(), org).await?;
+    let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
+    for (preferred, learners) in campaigns::cohort_languages(staff.conn(), org, cohort).await? {
+        let language =
+            onward_notify::Language::for_learner(preferred.as_deref(), &organisation.default_locale);
+        *counts.entry(language.code()).or_default() += learners;
+    }
+    // English first, as the form lists the languages.
+    let mut counts: Vec<_> = counts.into_iter().collect();
+    counts.sort_by_key(|(code, _)| (*code != "en-GB", *code));
+    Ok(counts)
+}
+
+/// The campaign's wording as its page names it.
+fn wording_text(chrome: &Chrome, wording: &CampaignWording) -> String {
+    if wording.is_empty() {
+        return chrome.tr.t("campaign-wording-standard");
+    }
+    let mut codes: Vec<&str> = wording.keys().map(String::as_str).collect();
+    codes.sort_by_key(|code| (*code != "en-GB", *code));
+    let languages = codes
+        .iter()
+        .map(|code| chrome.tr.t(&format!("campaign-wording-language-{code}")))
+        .collect::<Vec<_>>()
+        .join(", ");
+    chrome
+        .tr
+        .t_with("campaign-wording-own", &[("languages", &languages)])
+}
+
+/// Refuses wording that leaves out a language the cohort's learners need.
+fn check_translations(wording: &CampaignWording, languages: &[(&'static str, u64)], errors: &mut FormErrors) {
+    let needed: Vec<&str> = languages.iter().map(|(code, _)| *code).collect();
+    for code in missing_languages(wording, &needed) {
+        let learners = languages
+            .iter()
+            .find(|(needed, _)| *needed == code)
+            .map_or(0, |(_, n)| *n);
+        let (field, key) = if code == "cy" {
+            ("wording_cy_subject", "validation-campaign-wording-missing-cy")
+        } else {
+            ("wording_en_subject", "validation-campaign-wording-missing-en")
+        };
+        errors.push(field, Message::new(key).with("count", learners.to_string()));
+    }
+}
+
 /// A choice in a select: value, label, selected.
 type Choice = (String, String, bool);
 
@@ -487,7 +608,22 @@ struct NewCampaignPage {
     days: Vec<(&'static str, String, bool)>,
     preview: Option<PreviewView>,
     channels: String,
+    /// Which languages the cohort's learners are written to in, and how many each.
+    wording_needed: Option<String>,
     errors: FormErrors,
+}
+
+impl NewCampaignPage {
+    /// The wording section starts open when something is typed in it or wrong.
+    fn wording_open(&self) -> bool {
+        WORDING_FIELDS.iter().any(|(code, subject, body)| {
+            let (typed_subject, typed_body) = self.fields.wording_fields(code);
+            !typed_subject.trim().is_empty()
+                || !typed_body.trim().is_empty()
+                || self.errors.for_field(subject).is_some()
+                || self.errors.for_field(body).is_some()
+        })
+    }
 }
 
 /// The cohort and checkpoint as chosen, checked: a cohort with a plan, a
@@ -558,6 +694,33 @@ async fn new_page(
                 .collect()
         })
         .unwrap_or_default();
+    let wording_needed = match &chosen.cohort {
+        Some((cohort, _)) => {
+            let languages = cohort_message_languages(staff, *cohort).await?;
+            let list = languages
+                .iter()
+                .map(|(code, n)| {
+                    chrome.tr.t_with(
+                        "campaign-wording-language-count",
+                        &[
+                            (
+                                "language",
+                                &chrome.tr.t(&format!("campaign-wording-language-{code}")),
+                            ),
+                            ("count", &chrome.count(*n)),
+                        ],
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            (!languages.is_empty()).then(|| {
+                chrome
+                    .tr
+                    .t_with("campaign-wording-needed", &[("languages", &list)])
+            })
+        }
+        None => None,
+    };
     let (preview, channels) = match (&chosen.cohort, &chosen.checkpoint) {
         (Some((cohort, _)), Some((checkpoint, point))) => {
             let audience =
@@ -592,6 +755,7 @@ async fn new_page(
         days,
         preview,
         channels,
+        wording_needed,
         errors,
     })
 }
@@ -620,10 +784,37 @@ async fn create(staff: Staff, CsrfForm(fields): CsrfForm<CampaignFields>) -> Res
             None
         }
     };
-    let (Some((cohort, _)), Some((checkpoint, _)), Some((schedule_days, quiet)), true) =
-        (chosen.cohort, chosen.checkpoint, settings, errors.is_empty())
-    else {
-        errors.order_by(&["cohort", "checkpoint", "schedule", "quiet_from", "quiet_until"]);
+    let wording = match parse_wording(&fields) {
+        Ok(wording) => {
+            if let Some((cohort, _)) = &chosen.cohort {
+                let languages = cohort_message_languages(&staff, *cohort).await?;
+                check_translations(&wording, &languages, &mut errors);
+            }
+            Some(wording)
+        }
+        Err(more) => {
+            errors.extend(more);
+            None
+        }
+    };
+    let (Some((cohort, _)), Some((checkpoint, _)), Some((schedule_days, quiet)), Some(wording), true) = (
+        chosen.cohort,
+        chosen.checkpoint,
+        settings,
+        wording,
+        errors.is_empty(),
+    ) else {
+        errors.order_by(&[
+            "cohort",
+            "checkpoint",
+            "schedule",
+            "quiet_from",
+            "quiet_until",
+            "wording_en_subject",
+            "wording_en_body",
+            "wording_cy_subject",
+            "wording_cy_body",
+        ]);
         let page = new_page(&staff, fields, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
@@ -637,6 +828,7 @@ async fn create(staff: Staff, CsrfForm(fields): CsrfForm<CampaignFields>) -> Res
             schedule_days: schedule_days.clone(),
             quiet,
             created_by: Some(staff.user.id),
+            wording: wording.clone(),
         },
     )
     .await?;
@@ -646,8 +838,13 @@ async fn create(staff: Staff, CsrfForm(fields): CsrfForm<CampaignFields>) -> Res
             "campaign",
             id.0,
             format!(
-                "cohort {cohort}, checkpoint {checkpoint}, days {}",
-                schedule_text(&schedule_days)
+                "cohort {cohort}, checkpoint {checkpoint}, days {}, wording {}",
+                schedule_text(&schedule_days),
+                if wording.is_empty() {
+                    "standard".to_owned()
+                } else {
+                    wording.keys().cloned().collect::<Vec<_>>().join("+")
+                }
             ),
         )
         .await?;
@@ -686,6 +883,8 @@ struct CampaignPage {
     schedule: String,
     quiet: String,
     survey: String,
+    /// "Onward's standard wording", or the languages of the campaign's own.
+    wording: String,
     started: String,
     finished: String,
     counts: Vec<(&'static str, String)>,
@@ -791,6 +990,7 @@ async fn show(
         schedule: schedule_text(&found.schedule_days),
         quiet: quiet_text(&chrome, &found.quiet),
         survey: found.survey_name.clone().unwrap_or_else(|| "–".to_owned()),
+        wording: wording_text(&chrome, &found.wording),
         started: when(found.started_at),
         finished: when(found.finished_at),
         counts: progress_rows(&chrome, &progress),

@@ -221,9 +221,28 @@ struct LearnerPage {
     opted_out: Option<NaiveDate>,
     /// The newest employer answer that was not "yes", for staff to follow up.
     employer_follow_up: Option<String>,
+    /// The campaigns of the learner's cohorts and what they sent them.
+    campaigns: Vec<super::learner_campaigns::LearnerCampaign>,
+    /// After "Send now": whether it was sent, and the banner's text.
+    campaign_banner: Option<(bool, String)>,
 }
 
-async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, WebError> {
+/// What "Send now" reports back to the learner's record.
+#[derive(Deserialize, Default)]
+struct RecordQuery {
+    #[serde(default)]
+    sent_now: Option<i64>,
+    #[serde(default)]
+    step: Option<u32>,
+    #[serde(default)]
+    send_now_refused: Option<i64>,
+}
+
+async fn show_learner(
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(query): Query<RecordQuery>,
+) -> Result<LearnerPage, WebError> {
     let conn = staff.conn();
     let org = staff.organisation();
     let learner = staff.learner(LearnerId(id)).await?;
@@ -398,8 +417,13 @@ async fn show_learner(staff: Staff, Path(id): Path<i64>) -> Result<LearnerPage, 
         });
     }
     timeline.sort_by_key(|event| std::cmp::Reverse(event.date));
+    let campaigns = super::learner_campaigns::learner_campaigns(&staff, &chrome, learner.id).await?;
+    let campaign_banner =
+        super::learner_campaigns::banner(&chrome, query.sent_now, query.step, query.send_now_refused);
 
     Ok(LearnerPage {
+        campaigns,
+        campaign_banner,
         opted_out: onward_storage::repo::calls::opted_out_at(conn, org, learner.id)
             .await?
             .map(|at| at.date_naive()),

@@ -17,6 +17,7 @@ pub(crate) mod imports;
 mod inbound;
 mod language;
 mod learner_add;
+mod learner_campaigns;
 mod learner_edit;
 mod learners;
 mod manage;
@@ -65,4 +66,5 @@ pub fn router() -> Router<AppState> {
         .merge(surveys::router())
         .merge(inbound::router())
         .merge(campaigns::router())
+        .merge(learner_campaigns::router())
 }

@@ -276,6 +276,7 @@ async fn every_route_for_every_role(db: TestDatabase) {
         db.conn(),
         org.id,
         &onward_storage::repo::campaigns::NewCampaign {
+            wording: Default::default(),
             cohort: planned,
             checkpoint,
             schedule_days: vec![0, 7],
@@ -313,6 +314,7 @@ async fn every_route_for_every_role(db: TestDatabase) {
         };
         path.replace("{id}", &id)
             .replace("{record}", &record.0.to_string())
+            .replace("{learner}", &learner.0.to_string())
             .replace("{file}", "onward.css")
             .replace("{name}", "follow-up-3-6-month")
             .replace(

@@ -7,9 +7,12 @@ use onward_domain::contact::{ContactChannel, ContactPointKind};
 use onward_domain::role::Role;
 use onward_domain::survey::Outcome;
 use onward_domain::tracking::{Anchor, Checkpoint, TrackingPlan};
+use onward_storage::ConnectionTrait;
 use onward_storage::repo::audit::count_audit_events;
 use onward_storage::repo::calls::mark_learner;
-use onward_storage::repo::campaigns::{NewCampaign, campaign, campaigns, create_campaign, messages};
+use onward_storage::repo::campaigns::{
+    NewCampaign, campaign, campaigns, create_campaign, messages, set_status,
+};
 use onward_storage::repo::contacts::{NewContactPoint, add_contact_point};
 use onward_storage::repo::surveys::{NewInvitation, complete_survey, create_invitation};
 use onward_storage::{Actor, CampaignId, CheckpointId, CohortId, LearnerId, OrganisationId};
@@ -81,6 +84,7 @@ async fn elsewhere(db: &TestDatabase) -> (OrganisationId, CampaignId) {
         db.conn(),
         other.id,
         &NewCampaign {
+            wording: Default::default(),
             cohort: world.cohort,
             checkpoint: world.checkpoint,
             schedule_days: vec![0, 7],
@@ -258,6 +262,7 @@ async fn the_preview_lists_who_is_excluded_and_why_and_never_another_organisatio
         app.db.conn(),
         org.id,
         &NewCampaign {
+            wording: Default::default(),
             cohort: w.cohort,
             checkpoint: w.checkpoint,
             schedule_days: vec![0, 7],
@@ -279,6 +284,7 @@ async fn starting_pausing_and_finishing_change_the_status_and_are_audited(db: Te
     let (app, org) = TestApp::signed_in(db, "campaignsweb", Role::Admin).await;
     let w = world(&app.db, org.id, &["Ann", "Ben", "Cat", "Dan", "Eve"]).await;
     let new = NewCampaign {
+        wording: Default::default(),
         cohort: w.cohort,
         checkpoint: w.checkpoint,
         schedule_days: vec![0, 7],
@@ -480,6 +486,364 @@ async fn starting_pausing_and_finishing_change_the_status_and_are_audited(db: Te
     );
 }
 
+/// "Send now" on a learner's record sends that learner the campaign's next
+/// message at once, through the same row, key and send job as the planner
+/// (so the planner's pass for the step skips them), and says why not when the
+/// campaign may not write to them: no consent, every step sent, paused, quiet.
+async fn send_now_sends_one_learner_the_next_message_once_and_says_why_not_otherwise(db: TestDatabase) {
+    let (app, org) = TestApp::signed_in(db, "sendnow", Role::Admin).await;
+    let w = world(&app.db, org.id, &["Ann", "Ben", "Cat"]).await;
+    let (ann, cat) = (w.learners[0], w.learners[2]);
+    let new = NewCampaign {
+        wording: Default::default(),
+        cohort: w.cohort,
+        checkpoint: w.checkpoint,
+        schedule_days: vec![0, 7],
+        quiet: QuietHours::none(),
+        created_by: None,
+    };
+    let id = create_campaign(app.db.conn(), org.id, &new)
+        .await
+        .expect("campaign");
+    // Running, but not planned yet: nothing has gone to anyone.
+    set_status(app.db.conn(), org.id, id, CampaignStatus::Running)
+        .await
+        .expect("run");
+    let (status, page) = app.get_text(&format!("/learners/{ann}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("id=\"campaigns\""), "{page}");
+    assert!(
+        page.contains("Nothing has been sent to this learner yet."),
+        "{page}"
+    );
+    assert!(
+        page.contains("Next: Step 1 of 2 (day 0) by Email to learner0@campaigns.example."),
+        "{page}"
+    );
+    let csrf = csrf_from(&page).expect("csrf");
+    let send_now = |learner: LearnerId| {
+        let csrf = csrf.clone();
+        let app = &app;
+        async move {
+            let response = app
+                .post_form(
+                    &format!("/campaigns/{id}/learners/{learner}/send-now"),
+                    &[("csrf", csrf.as_str())],
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER);
+            response
+                .headers()
+                .get("location")
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        }
+    };
+    let sent_to = |address: &'static str| {
+        let app = &app;
+        async move {
+            for _ in 0..200 {
+                let all = messages(app.db.conn(), org.id, id).await.expect("messages");
+                if all.iter().all(|m| m.status == MessageStatus::Sent) {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            app.sent_mail()
+                .into_iter()
+                .filter(|m| m.recipients.iter().any(|r| r.contains(address)))
+                .map(|m| m.text())
+                .collect::<Vec<_>>()
+        }
+    };
+
+    let location = send_now(ann).await;
+    assert_eq!(
+        location,
+        format!("/learners/{ann}?sent_now={id}&step=1#campaigns")
+    );
+    let mail = sent_to("learner0@campaigns.example").await;
+    assert_eq!(mail.len(), 1, "the invitation, once");
+    assert!(!mail[0].contains("Last chance"), "{}", mail[0]);
+    let (_, page) = app.get_text(&location).await;
+    assert!(page.contains("Queued: step 1 of campaign"), "{page}");
+    assert!(page.contains("Step 1 of 2 (day 0), Email: Sent"), "{page}");
+    assert!(page.contains("Next: Step 2 of 2 (day 7) by Email"), "{page}");
+
+    // The planner's pass for step 1 skips Ann (already sent) and sends Ben's.
+    let report = onward_outreach::plan_campaign(
+        &app.db.database,
+        org.id,
+        id,
+        &[ContactChannel::Email],
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("plan");
+    assert_eq!((report.queued, report.already), (1, 1), "{report:?}");
+    assert_eq!(sent_to("learner1@campaigns.example").await.len(), 1);
+    assert_eq!(sent_to("learner0@campaigns.example").await.len(), 1, "still once");
+
+    // The second press sends the last step early, in its own wording; a third
+    // finds nothing left to send.
+    assert_eq!(
+        send_now(ann).await,
+        format!("/learners/{ann}?sent_now={id}&step=2#campaigns")
+    );
+    let mail = sent_to("learner0@campaigns.example").await;
+    assert_eq!(mail.len(), 2);
+    assert!(mail[1].contains("Last chance"), "{}", mail[1]);
+    assert_eq!(
+        send_now(ann).await,
+        format!("/learners/{ann}?send_now_refused={id}#campaigns")
+    );
+    let (_, page) = app
+        .get_text(&format!("/learners/{ann}?send_now_refused={id}"))
+        .await;
+    assert!(page.contains("govuk-error-summary"), "{page}");
+    assert!(
+        page.contains("every step of the campaign has been sent to this learner"),
+        "{page}"
+    );
+    assert_eq!(sent_to("learner0@campaigns.example").await.len(), 2);
+    assert_eq!(
+        count_audit_events(app.db.conn(), org.id, "campaign.send_now", Some(id.0))
+            .await
+            .expect("audit"),
+        2
+    );
+
+    // Cat's address has no consent: refused, nothing written.
+    let (_, page) = app.get_text(&format!("/learners/{cat}")).await;
+    assert!(
+        page.contains(
+            "the campaign leaves this learner out: No consent or lawful basis to contact them by Email"
+        ),
+        "{page}"
+    );
+    assert!(send_now(cat).await.contains("send_now_refused"));
+    let all = messages(app.db.conn(), org.id, id).await.expect("messages");
+    assert!(all.iter().all(|m| m.learner != cat), "{all:?}");
+    assert_eq!(all.len(), 3, "{all:?}");
+
+    // Paused, then running in quiet time (every day quiet): refused and said why.
+    let quiet = create_campaign(
+        app.db.conn(),
+        org.id,
+        &NewCampaign {
+            wording: Default::default(),
+            quiet: QuietHours {
+                from_hour: None,
+                until_hour: None,
+                days: vec![
+                    chrono::Weekday::Mon,
+                    chrono::Weekday::Tue,
+                    chrono::Weekday::Wed,
+                    chrono::Weekday::Thu,
+                    chrono::Weekday::Fri,
+                    chrono::Weekday::Sat,
+                    chrono::Weekday::Sun,
+                ],
+            },
+            ..new.clone()
+        },
+    )
+    .await
+    .expect("campaign");
+    set_status(app.db.conn(), org.id, quiet, CampaignStatus::Running)
+        .await
+        .expect("run");
+    set_status(app.db.conn(), org.id, id, CampaignStatus::Paused)
+        .await
+        .expect("pause");
+    let (_, page) = app.get_text(&format!("/learners/{}", w.learners[1])).await;
+    assert!(page.contains("quiet time (Monday, Tuesday, Wednesday"), "{page}");
+    assert!(
+        !page.contains(&format!("/campaigns/{id}/learners/")),
+        "paused: no button"
+    );
+    assert!(
+        !page.contains(&format!("/campaigns/{quiet}/learners/")),
+        "quiet: no button"
+    );
+    let location = {
+        let response = app
+            .post_form(
+                &format!("/campaigns/{quiet}/learners/{}/send-now", w.learners[1]),
+                &[("csrf", csrf.as_str())],
+            )
+            .await;
+        response
+            .headers()
+            .get("location")
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(location.contains("send_now_refused"), "{location}");
+    assert_eq!(
+        send_now(w.learners[1]).await,
+        format!("/learners/{}?send_now_refused={id}#campaigns", w.learners[1])
+    );
+    assert_eq!(sent_to("learner1@campaigns.example").await.len(), 1);
+
+    // Another organisation's campaign is not found.
+    let (_, other) = elsewhere(&app.db).await;
+    let response = app
+        .post_form(
+            &format!("/campaigns/{other}/learners/{ann}/send-now"),
+            &[("csrf", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+/// A campaign's own wording: refused when saved without a language the
+/// cohort's learners are written to in (naming the field and how many need
+/// it), or with one part of a language's wording missing; saved with both,
+/// and each learner's email carries the wording of their language.
+async fn own_wording_is_refused_without_a_needed_translation_and_sent_in_each_learners_language(
+    db: TestDatabase,
+) {
+    let (app, org) = TestApp::signed_in(db, "wording", Role::Admin).await;
+    let w = world(&app.db, org.id, &["Ann", "Ben"]).await;
+    // Ben reads Welsh.
+    app.db
+        .conn()
+        .execute_unprepared(&format!(
+            "UPDATE learners SET preferred_language = 'cy' WHERE id = {}",
+            w.learners[1].0
+        ))
+        .await
+        .expect("language");
+    let (status, form) = app
+        .get_text(&format!(
+            "/campaigns/new?cohort={}&checkpoint={}",
+            w.cohort, w.checkpoint
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{form}");
+    assert!(form.contains("Your own wording (optional)"), "{form}");
+    assert!(
+        form.contains("English (1 learners), Welsh (1 learners)"),
+        "{form}"
+    );
+    let csrf = csrf_from(&form).expect("csrf");
+    let cohort = w.cohort.to_string();
+    let checkpoint = w.checkpoint.to_string();
+    let post = |wording: Vec<(&'static str, &'static str)>| {
+        let mut fields = vec![
+            ("csrf", csrf.clone()),
+            ("cohort", cohort.clone()),
+            ("checkpoint", checkpoint.clone()),
+            ("schedule", "0, 7".to_owned()),
+            ("quiet_from", String::new()),
+            ("quiet_until", String::new()),
+        ];
+        fields.extend(wording.into_iter().map(|(k, v)| (k, v.to_owned())));
+        let app = &app;
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form("/campaigns", &fields).await
+        }
+    };
+    let english = vec![
+        ("wording_en_subject", "Where are you now, <Class of 2026>?"),
+        (
+            "wording_en_body",
+            "Your tutors would love to hear from you.\r\n\r\nTell us in two minutes & help next year's leavers.",
+        ),
+    ];
+    // English only, while Ben reads Welsh: refused, naming the field.
+    let response = post(english.clone()).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.expect("body");
+    assert!(
+        page.contains("Welsh wording is missing: 1 learners of this cohort are written to in Welsh"),
+        "{page}"
+    );
+    assert!(page.contains("href=\"#wording_cy_subject\""), "{page}");
+    assert!(page.contains("id=\"wording_cy_subject-error\""), "{page}");
+    assert!(
+        page.contains("<details class=\"govuk-details\" open>"),
+        "kept open: {page}"
+    );
+    assert!(
+        page.contains("Where are you now, &#60;Class of 2026&#62;?"),
+        "kept, escaped"
+    );
+    // A Welsh subject without its message: refused on the message field.
+    let mut half = english.clone();
+    half.push(("wording_cy_subject", "Ble rydych chi nawr?"));
+    let response = post(half).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.expect("body");
+    assert!(page.contains("href=\"#wording_cy_body\""), "{page}");
+    assert!(
+        campaigns(app.db.conn(), org.id).await.expect("list").is_empty(),
+        "nothing saved"
+    );
+
+    let mut both = english.clone();
+    both.push(("wording_cy_subject", "Ble rydych chi nawr?"));
+    both.push(("wording_cy_body", "Hoffai eich tiwtoriaid glywed gennych chi."));
+    let response = post(both).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let saved = campaigns(app.db.conn(), org.id).await.expect("list");
+    assert_eq!(saved.len(), 1);
+    let id = saved[0].id;
+    assert_eq!(saved[0].wording.len(), 2);
+    assert_eq!(
+        saved[0].wording["en-GB"].body,
+        "Your tutors would love to hear from you.\n\nTell us in two minutes & help next year's leavers."
+    );
+    let (_, page) = app.get_text(&format!("/campaigns/{id}")).await;
+    assert!(
+        page.contains("The campaign&#39;s own, in English, Welsh")
+            || page.contains("The campaign&#x27;s own, in English, Welsh"),
+        "{page}"
+    );
+
+    // Ann (English) and Ben (Welsh) each get their language's wording.
+    let response = app
+        .post_form(&format!("/campaigns/{id}/start"), &[("csrf", csrf.as_str())])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let mut mail = Vec::new();
+    for _ in 0..200 {
+        mail = app.sent_mail();
+        if mail.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(mail.len(), 2);
+    let to = |address: &str| {
+        mail.iter()
+            .find(|m| m.recipients.iter().any(|r| r.contains(address)))
+            .expect("a message")
+    };
+    let ann = to("learner0@campaigns.example");
+    let text = ann.text().replace("\r\n", "\n");
+    assert!(
+        text.contains("Your tutors would love to hear from you.\n\nTell us in two minutes"),
+        "{text}"
+    );
+    assert!(text.contains("/s/"), "the personal link: {text}");
+    let raw = String::from_utf8_lossy(&ann.data);
+    assert!(
+        raw.contains("Where are you now, <Class of 2026>?"),
+        "the subject: {raw}"
+    );
+    let ben = to("learner1@campaigns.example").text();
+    assert!(
+        ben.contains("Hoffai eich tiwtoriaid glywed gennych chi."),
+        "{ben}"
+    );
+    assert!(!ben.contains("Your tutors"), "{ben}");
+}
+
 async fn roles_without_the_permission_are_refused(db: TestDatabase) {
     let (app, org) = TestApp::signed_in(db, "campaignsweb", Role::Tutor).await;
     let w = world(&app.db, org.id, &["Ann", "Ben", "Cat", "Dan", "Eve"]).await;
@@ -487,6 +851,7 @@ async fn roles_without_the_permission_are_refused(db: TestDatabase) {
         app.db.conn(),
         org.id,
         &NewCampaign {
+            wording: Default::default(),
             cohort: w.cohort,
             checkpoint: w.checkpoint,
             schedule_days: vec![0],
@@ -540,4 +905,6 @@ on_both_backends!(
     the_preview_lists_who_is_excluded_and_why_and_never_another_organisations_learners,
     starting_pausing_and_finishing_change_the_status_and_are_audited,
     roles_without_the_permission_are_refused,
+    send_now_sends_one_learner_the_next_message_once_and_says_why_not_otherwise,
+    own_wording_is_refused_without_a_needed_translation_and_sent_in_each_learners_language,
 );
