@@ -19,6 +19,16 @@ use onward_storage::{Actor, CampaignId, CheckpointId, CohortId, LearnerId, Organ
 use onward_test_support::{TestApp, TestDatabase, csrf_from, fixtures, on_both_backends};
 use reqwest::StatusCode;
 
+/// Where a redirect goes ("" when the response is not one).
+fn redirect_target(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
 fn email_plan() -> TrackingPlan {
     TrackingPlan {
         name: "Follow-up".to_owned(),
@@ -316,12 +326,7 @@ async fn starting_pausing_and_finishing_change_the_status_and_are_audited(db: Te
                 .post_form(&format!("/campaigns/{id}/{button}"), &[("csrf", csrf.as_str())])
                 .await;
             assert_eq!(response.status(), StatusCode::SEE_OTHER, "{button}");
-            response
-                .headers()
-                .get("location")
-                .and_then(|value| value.to_str().ok())
-                .unwrap_or_default()
-                .to_owned()
+            redirect_target(&response)
         }
     };
 
@@ -532,12 +537,7 @@ async fn send_now_sends_one_learner_the_next_message_once_and_says_why_not_other
                 )
                 .await;
             assert_eq!(response.status(), StatusCode::SEE_OTHER);
-            response
-                .headers()
-                .get("location")
-                .and_then(|value| value.to_str().ok())
-                .unwrap_or_default()
-                .to_owned()
+            redirect_target(&response)
         }
     };
     let sent_to = |address: &'static str| {
@@ -674,12 +674,7 @@ async fn send_now_sends_one_learner_the_next_message_once_and_says_why_not_other
                 &[("csrf", csrf.as_str())],
             )
             .await;
-        response
-            .headers()
-            .get("location")
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or_default()
-            .to_owned()
+        redirect_target(&response)
     };
     assert!(location.contains("send_now_refused"), "{location}");
     assert_eq!(
