@@ -151,3 +151,17 @@ validation-campaign-wording-body-long = Rhaid i'r neges fod yn { $body_max } o n
 validation-campaign-wording-characters = Rhaid i'r pwnc fod ar un llinell, a does dim lle i nodau rheoli yn y naill ran na'r llall
 validation-campaign-wording-missing-cy = Mae'r geiriad Cymraeg ar goll: mae { $count } o ddysgwyr y garfan hon yn cael negeseuon yn Gymraeg. Ysgrifennwch y pwnc a'r neges yn Gymraeg, neu gadewch yr holl eiriad yn wag i anfon y geiriad safonol
 validation-campaign-wording-missing-en = Mae'r geiriad Saesneg ar goll: mae { $count } o ddysgwyr y garfan hon yn cael negeseuon yn Saesneg. Ysgrifennwch y pwnc a'r neges yn Saesneg, neu gadewch yr holl eiriad yn wag i anfon y geiriad safonol
+
+## Negeseuon testun yr ymgyrch a'u cost (ui::campaigns).
+campaign-sms-title = Negeseuon testun
+campaign-sms-intro = Beth mae neges destun dysgwr yn ei ddweud ym mhob iaith y mae'r garfan yn cael negeseuon ynddi, gyda dolen bersonol mor hir ag un go iawn. Mae'r rhwydwaith yn rhannu neges hir yn segmentau (160 nod mewn un neges, 153 y segment wrth rannu; 70 a 67 pan fydd nod fel ŵ angen Unicode) ac mae'r porth SMS yn codi tâl am bob un.
+campaign-sms-message = Neges
+campaign-sms-text = Testun
+campaign-sms-characters = Nodau
+campaign-sms-cost = Segmentau
+campaign-sms-segments = { $count } ({ $encoding })
+campaign-sms-invitation = Gwahoddiad
+campaign-sms-reminder = Nodyn atgoffa
+campaign-sms-last = Nodyn atgoffa olaf
+campaign-sms-gsm = GSM
+campaign-sms-unicode = Unicode

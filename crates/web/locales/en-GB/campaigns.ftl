@@ -151,3 +151,17 @@ validation-campaign-wording-body-long = The message must be { $body_max } charac
 validation-campaign-wording-characters = The subject must be one line, and neither part may hold control characters
 validation-campaign-wording-missing-cy = Welsh wording is missing: { $count } learners of this cohort are written to in Welsh. Write the Welsh subject and message, or leave all the wording empty to send the standard wording
 validation-campaign-wording-missing-en = English wording is missing: { $count } learners of this cohort are written to in English. Write the English subject and message, or leave all the wording empty to send the standard wording
+
+## The campaign's text messages and what they cost (ui::campaigns).
+campaign-sms-title = Text messages
+campaign-sms-intro = What a learner's text says in each language the cohort is written to in, with a personal link as long as a real one. The network splits a long text into segments (160 characters in one text, 153 a segment when split; 70 and 67 when a character such as ŵ needs Unicode) and the SMS gateway charges for each.
+campaign-sms-message = Message
+campaign-sms-text = Text
+campaign-sms-characters = Characters
+campaign-sms-cost = Segments
+campaign-sms-segments = { $count } ({ $encoding })
+campaign-sms-invitation = Invitation
+campaign-sms-reminder = Reminder
+campaign-sms-last = Last reminder
+campaign-sms-gsm = GSM
+campaign-sms-unicode = Unicode

@@ -556,6 +556,73 @@ async fn cohort_message_languages(
     Ok(counts)
 }
 
+/// One text message as a learner would get it, and what it costs.
+pub(super) struct SmsLine {
+    language: String,
+    kind: &'static str,
+    text: String,
+    characters: String,
+    segments: String,
+}
+
+/// The campaign's text messages in each language its cohort is written to in:
+/// the invitation, a reminder and the last reminder, with the organisation's
+/// name and a personal link as long as a real one (this server's address,
+/// `/s/` and a 64-character token), counted as the network counts them.
+async fn sms_preview(staff: &Staff, chrome: &Chrome, cohort: CohortId) -> Result<Vec<SmsLine>, WebError> {
+    use onward_notify::templates::{Invitation, Nudge, PersonalLink, campaign_sms};
+    let organisation =
+        onward_storage::repo::organisations::organisation(staff.conn(), staff.organisation()).await?;
+    let base = staff
+        .state
+        .config
+        .public_url
+        .as_ref()
+        .map_or("https://onward.example.org", |url| url.as_str())
+        .to_owned();
+    let shown_link = format!("{base}/s/…");
+    let Ok(link) = PersonalLink::parse(&format!("{base}/s/{}", "0".repeat(64))) else {
+        return Ok(Vec::new());
+    };
+    let invitation = Invitation {
+        given_name: "",
+        organisation: &organisation.name,
+        link: &link,
+    };
+    let mut lines = Vec::new();
+    for (code, _) in cohort_message_languages(staff, cohort).await? {
+        let Some(language) = onward_notify::Language::from_code(code) else {
+            continue;
+        };
+        for (nudge, kind) in [
+            (Nudge::Invitation, "campaign-sms-invitation"),
+            (Nudge::Reminder, "campaign-sms-reminder"),
+            (Nudge::LastReminder, "campaign-sms-last"),
+        ] {
+            let text = campaign_sms(language, nudge, &invitation);
+            let count = onward_notify::sms::segments(&text);
+            let encoding = match count.encoding {
+                onward_notify::sms::SmsEncoding::Gsm7 => "campaign-sms-gsm",
+                onward_notify::sms::SmsEncoding::Ucs2 => "campaign-sms-unicode",
+            };
+            lines.push(SmsLine {
+                language: chrome.tr.t(&format!("campaign-wording-language-{code}")),
+                kind,
+                text: text.replace(link.as_str(), &shown_link),
+                characters: count.units.to_string(),
+                segments: chrome.tr.t_with(
+                    "campaign-sms-segments",
+                    &[
+                        ("count", &count.segments.to_string()),
+                        ("encoding", &chrome.tr.t(encoding)),
+                    ],
+                ),
+            });
+        }
+    }
+    Ok(lines)
+}
+
 /// The campaign's wording as its page names it.
 fn wording_text(chrome: &Chrome, wording: &CampaignWording) -> String {
     if wording.is_empty() {
@@ -610,6 +677,8 @@ struct NewCampaignPage {
     channels: String,
     /// Which languages the cohort's learners are written to in, and how many each.
     wording_needed: Option<String>,
+    /// The text messages and their segments, when the plan sends by SMS.
+    sms: Vec<SmsLine>,
     errors: FormErrors,
 }
 
@@ -721,6 +790,12 @@ async fn new_page(
         }
         None => None,
     };
+    let sms = match (&chosen.cohort, &chosen.checkpoint) {
+        (Some((cohort, _)), Some((_, point))) if point.channels.contains(&ContactChannel::Sms) => {
+            sms_preview(staff, &chrome, *cohort).await?
+        }
+        _ => Vec::new(),
+    };
     let (preview, channels) = match (&chosen.cohort, &chosen.checkpoint) {
         (Some((cohort, _)), Some((checkpoint, point))) => {
             let audience =
@@ -756,6 +831,7 @@ async fn new_page(
         preview,
         channels,
         wording_needed,
+        sms,
         errors,
     })
 }
@@ -885,6 +961,8 @@ struct CampaignPage {
     survey: String,
     /// "Onward's standard wording", or the languages of the campaign's own.
     wording: String,
+    /// The text messages and their segments, when the campaign sends by SMS.
+    sms: Vec<SmsLine>,
     started: String,
     finished: String,
     counts: Vec<(&'static str, String)>,
@@ -981,6 +1059,11 @@ async fn show(
         at.map(|at| at.format("%d/%m/%Y %H:%M").to_string())
             .unwrap_or_else(|| "–".to_owned())
     };
+    let sms = if found.channels.contains(&ContactChannel::Sms) {
+        sms_preview(&staff, &chrome, found.cohort).await?
+    } else {
+        Vec::new()
+    };
     Ok(CampaignPage {
         id: found.id,
         cohort,
@@ -991,6 +1074,7 @@ async fn show(
         quiet: quiet_text(&chrome, &found.quiet),
         survey: found.survey_name.clone().unwrap_or_else(|| "–".to_owned()),
         wording: wording_text(&chrome, &found.wording),
+        sms,
         started: when(found.started_at),
         finished: when(found.finished_at),
         counts: progress_rows(&chrome, &progress),

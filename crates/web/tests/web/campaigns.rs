@@ -720,6 +720,7 @@ async fn own_wording_is_refused_without_a_needed_translation_and_sent_in_each_le
         .await;
     assert_eq!(status, StatusCode::OK, "{form}");
     assert!(form.contains("Your own wording (optional)"), "{form}");
+    assert!(!form.contains("id=\"sms\""), "an email-only plan shows no texts");
     assert!(
         form.contains("English (1 learners), Welsh (1 learners)"),
         "{form}"
@@ -839,6 +840,88 @@ async fn own_wording_is_refused_without_a_needed_translation_and_sent_in_each_le
     assert!(!ben.contains("Your tutors"), "{ben}");
 }
 
+/// A plan that texts: the New campaign form and the campaign's page show each
+/// text message in each language the cohort is written to in, with a link as
+/// long as a real one, and the segments it takes.
+async fn the_text_messages_are_shown_with_their_segments_before_sending(db: TestDatabase) {
+    let (app, org) = TestApp::signed_in(db, "smsseg", Role::Admin).await;
+    let mut plan = email_plan();
+    plan.checkpoints[0].channels = vec![ContactChannel::Sms, ContactChannel::Phone];
+    let queue = fixtures::leavers_due_a_call(app.db.conn(), org.id, &plan, &["Ann", "Ben"]).await;
+    app.db
+        .conn()
+        .execute_unprepared(&format!(
+            "UPDATE learners SET preferred_language = 'cy' WHERE id = {}",
+            queue.learners[1].0
+        ))
+        .await
+        .expect("language");
+    let checkpoint = queue.plan.checkpoints[0].id;
+    let (status, form) = app
+        .get_text(&format!(
+            "/campaigns/new?cohort={}&checkpoint={checkpoint}",
+            queue.cohort
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // What the page should count: the real texts with a link of the real length.
+    let base = app.url("");
+    let link =
+        onward_notify::templates::PersonalLink::parse(&format!("{base}/s/{}", "0".repeat(64))).expect("link");
+    let organisation = onward_storage::repo::organisations::organisation(app.db.conn(), org.id)
+        .await
+        .expect("organisation");
+    let invitation = onward_notify::templates::Invitation {
+        given_name: "",
+        organisation: &organisation.name,
+        link: &link,
+    };
+    for page in [form.clone(), {
+        let id = create_campaign(
+            app.db.conn(),
+            org.id,
+            &NewCampaign {
+                wording: Default::default(),
+                cohort: queue.cohort,
+                checkpoint,
+                schedule_days: vec![0, 7, 14],
+                quiet: QuietHours::none(),
+                created_by: None,
+            },
+        )
+        .await
+        .expect("campaign");
+        app.get_text(&format!("/campaigns/{id}")).await.1
+    }] {
+        assert!(
+            page.contains("<h2 class=\"govuk-heading-m\" id=\"sms\">Text messages</h2>"),
+            "{page}"
+        );
+        for (language, name) in [
+            (onward_notify::Language::EnglishGb, "English"),
+            (onward_notify::Language::Welsh, "Welsh"),
+        ] {
+            for (nudge, kind) in [
+                (onward_notify::templates::Nudge::Invitation, "Invitation"),
+                (onward_notify::templates::Nudge::LastReminder, "Last reminder"),
+            ] {
+                let text = onward_notify::templates::campaign_sms(language, nudge, &invitation);
+                let count = onward_notify::sms::segments(&text);
+                assert!(count.units > 120, "a realistic length: {text}");
+                let row = format!("<th scope=\"row\" class=\"govuk-table__header\">{kind} ({name})</th>");
+                let at = page.find(&row).unwrap_or_else(|| panic!("{row}: {page}"));
+                let cells = &page[at..at + page[at..].find("</tr>").expect("row end")];
+                assert!(cells.contains(&format!("/s/…")), "{cells}");
+                assert!(cells.contains(&format!(">{}</td>", count.units)), "{cells}");
+                assert!(
+                    cells.contains(&format!(">{} (GSM)</td>", count.segments)),
+                    "{cells}"
+                );
+            }
+        }
+    }
+}
+
 async fn roles_without_the_permission_are_refused(db: TestDatabase) {
     let (app, org) = TestApp::signed_in(db, "campaignsweb", Role::Tutor).await;
     let w = world(&app.db, org.id, &["Ann", "Ben", "Cat", "Dan", "Eve"]).await;
@@ -902,4 +985,5 @@ on_both_backends!(
     roles_without_the_permission_are_refused,
     send_now_sends_one_learner_the_next_message_once_and_says_why_not_otherwise,
     own_wording_is_refused_without_a_needed_translation_and_sent_in_each_learners_language,
+    the_text_messages_are_shown_with_their_segments_before_sending,
 );
