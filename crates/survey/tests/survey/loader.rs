@@ -148,16 +148,33 @@ fn texts_formatted_once_are_the_same_as_formatted_each_time() {
                     "{} {language} {id} is formatted once",
                     survey.label()
                 );
-                assert_eq!(once, survey.text_with(language, id, None), "{} {language} {id}", survey.label());
+                assert_eq!(
+                    once,
+                    survey.text_with(language, id, None),
+                    "{} {language} {id}",
+                    survey.label()
+                );
             }
         }
     }
     let six = catalogue.get("follow-up-3-6-month", 1).expect("ships");
-    assert_eq!(six.message("cy", "activity-text"), "Beth ydych chi’n ei wneud yn bennaf nawr?");
-    assert_eq!(six.message("en-GB", "activity-text"), "What are you mainly doing now?");
-    assert_eq!(six.message("xx", "activity-text"), "What are you mainly doing now?");
+    assert_eq!(
+        six.message("cy", "activity-text"),
+        "Beth ydych chi’n ei wneud yn bennaf nawr?"
+    );
+    assert_eq!(
+        six.message("en-GB", "activity-text"),
+        "What are you mainly doing now?"
+    );
+    assert_eq!(
+        six.message("xx", "activity-text"),
+        "What are you mainly doing now?"
+    );
     // The introduction takes the learner's name, so it is formatted each time.
-    assert_eq!(six.message("cy", &six.intro), six.text_with("cy", &six.intro, None));
+    assert_eq!(
+        six.message("cy", &six.intro),
+        six.text_with("cy", &six.intro, None)
+    );
     assert!(six.intro_for("en-GB", "Siân").contains("Siân"));
 }
 

@@ -39,7 +39,10 @@ enum Slot {
     /// The value of a form field.
     Value(String),
     /// ` checked` when the form field holds the value.
-    Checked { field: String, value: String },
+    Checked {
+        field: String,
+        value: String,
+    },
 }
 
 /// The slots a page's view asks for while it is rendered once.
@@ -209,7 +212,10 @@ pub fn page(survey: &Survey, page_index: usize, lang: &'static str) -> Option<&'
             })
             .collect()
     });
-    let shipped = catalogue.all().iter().position(|known| std::ptr::eq(known, survey))?;
+    let shipped = catalogue
+        .all()
+        .iter()
+        .position(|known| std::ptr::eq(known, survey))?;
     let language = LANGUAGES.iter().position(|code| *code == lang)?;
     pages
         .get(shipped)?
@@ -311,7 +317,10 @@ mod tests {
     fn a_stray_or_broken_mark_keeps_no_page() {
         let slots = || vec![Slot::Organisation];
         assert!(FixedPage::parse(&format!("<p>{}</p>", mark(0)), slots()).is_some());
-        assert!(FixedPage::parse("<p>no mark</p>", slots()).is_none(), "a missing organisation");
+        assert!(
+            FixedPage::parse("<p>no mark</p>", slots()).is_none(),
+            "a missing organisation"
+        );
         assert!(FixedPage::parse(&format!("{}\u{E001}", mark(0)), slots()).is_none());
         assert!(FixedPage::parse(&format!("{}\u{E000}x", mark(0)), slots()).is_none());
         assert!(FixedPage::parse(&mark(3), slots()).is_none());

@@ -186,7 +186,10 @@ mod tests {
         assert_eq!(text("cy", "survey-site-back", &[]), "Yn ôl");
         // An unknown language is English; an unknown key is itself.
         assert_eq!(fixed_text("xx", "survey-site-continue"), "Continue");
-        assert_eq!(fixed_text("cy", "survey-site-no-such-key"), "survey-site-no-such-key");
+        assert_eq!(
+            fixed_text("cy", "survey-site-no-such-key"),
+            "survey-site-no-such-key"
+        );
         // A message with arguments is still formatted with them.
         let footer = text("cy", "survey-site-footer", &[("organisation", "Coleg Caerdydd")]);
         assert!(footer.contains("Coleg Caerdydd"), "{footer}");
