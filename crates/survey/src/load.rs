@@ -358,6 +358,7 @@ fn load_one(path: &str, text: &str, languages: Vec<(String, &str, &str)>) -> Res
         }
     }
     let texts = texts(path, &ids, &raw.untranslated, languages)?;
+    let fixed = crate::model::fixed_texts(&texts, &ids.order);
     Ok(Survey {
         name: raw.name,
         version: raw.version,
@@ -368,6 +369,7 @@ fn load_one(path: &str, text: &str, languages: Vec<(String, &str, &str)>) -> Res
         records,
         pages,
         texts,
+        fixed,
     })
 }
 

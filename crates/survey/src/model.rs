@@ -1,6 +1,8 @@
 //! A loaded survey: pages of questions, routing rules and the destination
 //! fields questions map to. Built and checked by [`crate::load`].
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 
 use fluent_bundle::concurrent::FluentBundle;
@@ -343,6 +345,10 @@ pub struct Survey {
     pub records: Records,
     pub pages: Vec<Page>,
     pub(crate) texts: Vec<(&'static str, FluentBundle<FluentResource>)>,
+    /// Per language (the order of `texts`): message id → its text formatted
+    /// once, for every message that formats without arguments. A survey page
+    /// shows dozens of them on every view; see [`Survey::message`].
+    pub(crate) fixed: Vec<HashMap<String, String>>,
 }
 
 impl fmt::Debug for Survey {
@@ -386,22 +392,30 @@ impl Survey {
     /// not shipped; the id itself when the message is missing, which the
     /// loader does not let happen).
     pub fn text(&self, language: &str, id: &str) -> String {
-        self.text_with(language, id, None)
+        self.message(language, id).into_owned()
+    }
+
+    /// [`Survey::text`] borrowed from the texts formatted when the survey was
+    /// loaded (every message that takes no arguments, which is all but the
+    /// introduction), so a page view does not format them again.
+    pub fn message(&self, language: &str, id: &str) -> Cow<'_, str> {
+        let language = supported_language(language).unwrap_or(LANGUAGES[0]);
+        let fixed = self
+            .texts
+            .iter()
+            .position(|(code, _)| *code == language)
+            .and_then(|index| self.fixed.get(index))
+            .and_then(|fixed| fixed.get(id));
+        match fixed {
+            Some(text) => Cow::Borrowed(text.as_str()),
+            None => Cow::Owned(self.text_with(language, id, None)),
+        }
     }
 
     pub fn text_with(&self, language: &str, id: &str, args: Option<&FluentArgs<'_>>) -> String {
-        let language = supported_language(language).unwrap_or(LANGUAGES[0]);
-        for wanted in [language, LANGUAGES[0]] {
-            let Some((_, bundle)) = self.texts.iter().find(|(code, _)| *code == wanted) else {
-                continue;
-            };
-            if let Some(pattern) = bundle.get_message(id).and_then(|message| message.value()) {
-                let mut errors = Vec::new();
-                let text = bundle.format_pattern(pattern, args, &mut errors);
-                return text.into_owned();
-            }
-        }
-        id.to_owned()
+        format_text(&self.texts, language, id, args)
+            .map(|(text, _)| text)
+            .unwrap_or_else(|| id.to_owned())
     }
 
     /// The introduction, greeting the learner by their given name.
@@ -410,4 +424,41 @@ impl Survey {
         args.set("given_name", given_name.to_owned());
         self.text_with(language, &self.intro, Some(&args))
     }
+}
+
+/// Message `id` of `texts` in `language`, else English: the text and whether
+/// it formatted without errors; `None` when neither language has it.
+fn format_text(
+    texts: &[(&'static str, FluentBundle<FluentResource>)],
+    language: &str,
+    id: &str,
+    args: Option<&FluentArgs<'_>>,
+) -> Option<(String, bool)> {
+    let language = supported_language(language).unwrap_or(LANGUAGES[0]);
+    [language, LANGUAGES[0]].iter().find_map(|wanted| {
+        let (_, bundle) = texts.iter().find(|(code, _)| code == wanted)?;
+        let pattern = bundle.get_message(id)?.value()?;
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, args, &mut errors).into_owned();
+        Some((text, errors.is_empty()))
+    })
+}
+
+/// For each language of `texts` (in order): every message of `ids` that
+/// formats without arguments and errors, formatted ([`Survey::fixed`]).
+pub(crate) fn fixed_texts(
+    texts: &[(&'static str, FluentBundle<FluentResource>)],
+    ids: &[String],
+) -> Vec<HashMap<String, String>> {
+    texts
+        .iter()
+        .map(|(language, _)| {
+            ids.iter()
+                .filter_map(|id| {
+                    let (text, clean) = format_text(texts, language, id, None)?;
+                    clean.then(|| (id.clone(), text))
+                })
+                .collect()
+        })
+        .collect()
 }

@@ -19,7 +19,7 @@ use onward_domain::survey::Outcome;
 use onward_domain::tracking::TaskStatus;
 use sea_orm::sea_query::{Expr, Func, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, Statement,
 };
 
@@ -182,52 +182,107 @@ pub struct OpenedLink {
     pub saved: Vec<SavedPage>,
 }
 
-/// Opens the link whose token hashes to `token_hash` in one round trip: the
-/// invitation joined to its learner and organisation, one row per saved page
-/// (or one row with none). Every page of the learner site starts here, so it
-/// is one query, like `/healthz`'s one round trip (issue 14's bar).
+/// [`open_link`]'s query; `$saved` gathers the saved pages into one column.
+macro_rules! open_link_sql {
+    ($saved:literal) => {
+        concat!(
+            "SELECT i.id, i.organisation_id, i.learner_id, i.survey_name, i.survey_version, i.language, ",
+            "i.checkpoint_id, i.task_id, i.created_by, i.created_at, i.expires_at, i.revoked_at, ",
+            "i.started_at, i.completed_at, i.destination_record_id, l.given_name AS l_given_name, l.preferred_language AS l_language, ",
+            "o.name AS o_name, o.default_locale AS o_language, o.country AS o_country, ",
+            $saved,
+            " AS a_saved FROM survey_invitations i ",
+            "JOIN learners l ON l.id = i.learner_id AND l.organisation_id = i.organisation_id ",
+            "JOIN organisations o ON o.id = i.organisation_id ",
+            "WHERE i.token_hash = $1"
+        )
+    };
+}
+
+const OPEN_LINK_SQLITE: &str = open_link_sql!(
+    "(SELECT json_group_array(json_array(a.page_id, a.answers, a.saved_at) ORDER BY a.id) \
+     FROM survey_answers a WHERE a.invitation_id = i.id AND a.organisation_id = i.organisation_id)"
+);
+
+/// PostgreSQL's `json_agg` of no rows is NULL, not `[]`.
+const OPEN_LINK_POSTGRES: &str = open_link_sql!(
+    "(SELECT coalesce(json_agg(json_build_array(a.page_id, a.answers, a.saved_at) ORDER BY a.id), '[]')::text \
+     FROM survey_answers a WHERE a.invitation_id = i.id AND a.organisation_id = i.organisation_id)"
+);
+
+/// Opens the link whose token hashes to `token_hash` in one round trip and
+/// one row: the invitation joined to its learner and organisation, with the
+/// saved pages gathered into one JSON array column (`[[page, answers,
+/// saved_at], …]`, oldest first). Every page of the learner site starts here,
+/// so it is one query, like `/healthz`'s one round trip (issue 14's bar); one
+/// row rather than a row per saved page also means one message back from
+/// SQLite's worker thread.
 pub async fn open_link(conn: &impl ConnectionTrait, token_hash: &str) -> Result<Option<OpenedLink>> {
-    let sql = "SELECT i.*, l.given_name AS l_given_name, l.preferred_language AS l_language, \
-               o.name AS o_name, o.default_locale AS o_language, o.country AS o_country, \
-               a.page_id AS a_page_id, a.answers AS a_answers, a.saved_at AS a_saved_at \
-               FROM survey_invitations i \
-               JOIN learners l ON l.id = i.learner_id AND l.organisation_id = i.organisation_id \
-               JOIN organisations o ON o.id = i.organisation_id \
-               LEFT JOIN survey_answers a ON a.invitation_id = i.id AND a.organisation_id = i.organisation_id \
-               WHERE i.token_hash = $1 ORDER BY a.id";
+    let backend = conn.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => OPEN_LINK_POSTGRES,
+        _ => OPEN_LINK_SQLITE,
+    };
     // sqlx reads `$1` as the first argument on SQLite too, so one text serves both.
-    let statement = Statement::from_sql_and_values(conn.get_database_backend(), sql, [token_hash.into()]);
-    let rows = conn.query_all_raw(statement).await?;
-    let Some(first) = rows.first() else {
+    let statement = Statement::from_sql_and_values(backend, sql, [token_hash.into()]);
+    let Some(row) = conn.query_one_raw(statement).await? else {
         return Ok(None);
     };
-    let invitation = from_model(survey_invitation::Model::from_query_result(first, "")?);
-    let country: String = first.try_get("", "o_country")?;
-    let mut opened = OpenedLink {
+    // Read by name without a prefix: sea-orm's `try_get(prefix, name)` (and
+    // the derived `from_query_result`) builds a new string per column.
+    let invitation = from_model(survey_invitation::Model {
+        id: row.try_get_by("id")?,
+        organisation_id: row.try_get_by("organisation_id")?,
+        learner_id: row.try_get_by("learner_id")?,
+        token_hash: token_hash.to_owned(),
+        survey_name: row.try_get_by("survey_name")?,
+        survey_version: row.try_get_by("survey_version")?,
+        language: row.try_get_by("language")?,
+        checkpoint_id: row.try_get_by("checkpoint_id")?,
+        task_id: row.try_get_by("task_id")?,
+        created_by: row.try_get_by("created_by")?,
+        created_at: row.try_get_by("created_at")?,
+        expires_at: row.try_get_by("expires_at")?,
+        revoked_at: row.try_get_by("revoked_at")?,
+        started_at: row.try_get_by("started_at")?,
+        completed_at: row.try_get_by("completed_at")?,
+        destination_record_id: row.try_get_by("destination_record_id")?,
+    });
+    let country: String = row.try_get_by("o_country")?;
+    let saved: String = row.try_get_by("a_saved")?;
+    Ok(Some(OpenedLink {
         invitation,
-        given_name: first.try_get("", "l_given_name")?,
-        learner_language: first.try_get("", "l_language")?,
-        organisation_name: first.try_get("", "o_name")?,
-        organisation_language: first.try_get("", "o_language")?,
+        given_name: row.try_get_by("l_given_name")?,
+        learner_language: row.try_get_by("l_language")?,
+        organisation_name: row.try_get_by("o_name")?,
+        organisation_language: row.try_get_by("o_language")?,
         country: decode("organisations", "country", &country)?,
-        saved: Vec::new(),
+        saved: saved_pages_from_json(&saved)?,
+    }))
+}
+
+/// The saved pages of [`open_link`]'s JSON array, `[[page, answers, saved_at], …]`.
+fn saved_pages_from_json(json: &str) -> Result<Vec<SavedPage>> {
+    let invalid = |reason: String| StorageError::InvalidStoredValue {
+        table: "survey_answers",
+        column: "saved_at",
+        value: json.to_owned(),
+        reason,
     };
-    for row in &rows {
-        let page_id: Option<String> = row.try_get("", "a_page_id")?;
-        let (Some(page_id), Some(answers_json), Some(saved_at)) = (
-            page_id,
-            row.try_get::<Option<String>>("", "a_answers")?,
-            row.try_get::<Option<DateTime<Utc>>>("", "a_saved_at")?,
-        ) else {
-            continue;
-        };
-        opened.saved.push(SavedPage {
-            page_id,
-            answers_json,
-            saved_at,
-        });
-    }
-    Ok(Some(opened))
+    let rows: Vec<(String, String, String)> =
+        serde_json::from_str(json).map_err(|error| invalid(error.to_string()))?;
+    rows.into_iter()
+        .map(|(page_id, answers_json, saved_at)| {
+            let saved_at = DateTime::parse_from_rfc3339(&saved_at)
+                .map_err(|error| invalid(error.to_string()))?
+                .with_timezone(&Utc);
+            Ok(SavedPage {
+                page_id,
+                answers_json,
+                saved_at,
+            })
+        })
+        .collect()
 }
 
 pub async fn invitation(

@@ -167,7 +167,14 @@ async fn complete(db: &TestDatabase, w: &World, id: SurveyInvitationId, outcome:
 async fn a_completed_six_month_survey_writes_one_survey_destination_and_closes_its_task(db: TestDatabase) {
     let w = world(&db).await;
     let id = invite(&db, &w, &"a".repeat(64), Duration::days(90)).await;
+    let fresh = open_link(db.conn(), &"a".repeat(64))
+        .await
+        .expect("open")
+        .expect("the link opens");
+    assert!(fresh.saved.is_empty(), "nothing saved yet");
     let answers = answer(&db, &w, id, EMPLOYED).await;
+    // Saving the first page again keeps its place (pages come in the order first saved).
+    answer(&db, &w, id, &EMPLOYED[..1]).await;
     assert_eq!(saved_pages(db.conn(), w.org, id).await.expect("pages").len(), 5);
     let started = invitation(db.conn(), w.org, id).await.expect("invitation");
     assert!(started.started_at.is_some() && started.completed_at.is_none());
@@ -184,6 +191,13 @@ async fn a_completed_six_month_survey_writes_one_survey_destination_and_closes_i
     assert_eq!(
         opened.saved,
         saved_pages(db.conn(), w.org, id).await.expect("pages")
+    );
+    let order: Vec<&str> = opened.saved.iter().map(|page| page.page_id.as_str()).collect();
+    assert_eq!(order, ["activity", "job", "contact", "alumni", "keep-in-touch"]);
+    assert!(
+        opened.saved[3].answers_json.contains("<b>I got a job</b>"),
+        "answers come back as saved: {}",
+        opened.saved[3].answers_json
     );
     assert!(
         open_link(db.conn(), &"b".repeat(64))

@@ -122,6 +122,62 @@ fn every_shipped_survey_loads_in_all_six_languages() {
     );
 }
 
+/// Every message without arguments is formatted once when a survey loads;
+/// what a page is given is what Fluent gives, in every language.
+#[test]
+fn texts_formatted_once_are_the_same_as_formatted_each_time() {
+    let catalogue = shipped().unwrap_or_else(|error| panic!("{error}"));
+    for survey in catalogue.all() {
+        let mut ids = vec![survey.title.clone(), survey.consent.clone()];
+        for page in &survey.pages {
+            ids.push(page.title.clone());
+            for question in &page.questions {
+                ids.push(question.text.clone());
+                ids.extend(question.hint.clone());
+                for option in &question.options {
+                    ids.push(option.text.clone());
+                    ids.extend(option.hint.clone());
+                }
+            }
+        }
+        for language in LANGUAGES.iter().copied().chain(["cy-GB", "xx"]) {
+            for id in &ids {
+                let once = survey.message(language, id);
+                assert!(
+                    matches!(once, std::borrow::Cow::Borrowed(_)),
+                    "{} {language} {id} is formatted once",
+                    survey.label()
+                );
+                assert_eq!(
+                    once,
+                    survey.text_with(language, id, None),
+                    "{} {language} {id}",
+                    survey.label()
+                );
+            }
+        }
+    }
+    let six = catalogue.get("follow-up-3-6-month", 1).expect("ships");
+    assert_eq!(
+        six.message("cy", "activity-text"),
+        "Beth ydych chi’n ei wneud yn bennaf nawr?"
+    );
+    assert_eq!(
+        six.message("en-GB", "activity-text"),
+        "What are you mainly doing now?"
+    );
+    assert_eq!(
+        six.message("xx", "activity-text"),
+        "What are you mainly doing now?"
+    );
+    // The introduction takes the learner's name, so it is formatted each time.
+    assert_eq!(
+        six.message("cy", &six.intro),
+        six.text_with("cy", &six.intro, None)
+    );
+    assert!(six.intro_for("en-GB", "Siân").contains("Siân"));
+}
+
 #[test]
 fn the_tiny_survey_loads() {
     let catalogue = load_files(&files(TOML, KEYS)).unwrap_or_else(|error| panic!("{error}"));

@@ -7,6 +7,7 @@
 //! "this link does not work" page, and misses are rate-limited.
 
 mod employer;
+mod fixed;
 pub mod limits;
 mod links;
 mod opt_out;
@@ -292,10 +293,6 @@ fn render_page(
 ) -> views::QuestionPage {
     let survey = link.survey;
     let page = &survey.pages[page_index];
-    let back = match previous_page(survey, page_index, &link.answers) {
-        Some(previous) => link.href(&format!("/p/{}", survey.pages[previous].id)),
-        None => link.href(""),
-    };
     let title = survey.text(link.lang, &page.title);
     let questions = question_views(link, page_index, values, problems);
     let errors: Vec<(String, String)> = questions
@@ -318,10 +315,36 @@ fn render_page(
     views::QuestionPage {
         chrome,
         heading: title,
-        back,
+        back: back_href(link, page_index),
         action: link.href(&format!("/p/{}", page.id)),
         errors,
         questions,
+    }
+}
+
+/// The back link of a page: the page before it on the learner's route, else the start.
+fn back_href(link: &Link, page_index: usize) -> String {
+    match previous_page(link.survey, page_index, &link.answers) {
+        Some(previous) => link.href(&format!("/p/{}", link.survey.pages[previous].id)),
+        None => link.href(""),
+    }
+}
+
+/// A page with the learner's saved answers and no errors: the page's fixed
+/// HTML with their values written in, else the template.
+fn show_saved(link: &Link, page_index: usize) -> Response {
+    let values = saved_values(link, page_index);
+    let filled = fixed::page(link.survey, page_index, link.lang).and_then(|page| {
+        page.fill(&fixed::Filling {
+            organisation: &link.organisation_name,
+            back: &back_href(link, page_index),
+            action: &link.href(&format!("/p/{}", link.survey.pages[page_index].id)),
+            values: &values,
+        })
+    });
+    match filled {
+        Some(html) => axum::response::Html(html).into_response(),
+        None => render_page(link, page_index, &values, &[]).into_response(),
     }
 }
 
@@ -347,8 +370,7 @@ async fn show_page(
     let Some(index) = on_route(&link, &page_id) else {
         return Ok(Redirect::to(&link.href("")).into_response());
     };
-    let values = saved_values(&link, index);
-    Ok(render_page(&link, index, &values, &[]).into_response())
+    Ok(show_saved(&link, index))
 }
 
 async fn save(

@@ -1,6 +1,8 @@
 //! The learner site's pages (askama, `templates/survey/`) and the view of a
 //! question as its GOV.UK inputs.
 
+use std::fmt;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use onward_survey::answers::{FieldProblem, Problem};
@@ -115,12 +117,32 @@ pub struct DonePage {
     pub rows: Vec<SummaryRow>,
 }
 
+/// Whether an option is ticked. In a page's fixed HTML (`super::fixed`) it
+/// is a mark where the learner's choice goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Checked {
+    No,
+    Yes,
+    Mark(usize),
+}
+
+impl fmt::Display for Checked {
+    /// The input's ` checked` attribute, or nothing.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Checked::No => Ok(()),
+            Checked::Yes => f.write_str(" checked"),
+            Checked::Mark(slot) => f.write_str(&super::fixed::mark(*slot)),
+        }
+    }
+}
+
 pub struct OptionView {
     pub id: String,
     pub value: String,
     pub text: String,
     pub hint: Option<String>,
-    pub checked: bool,
+    pub checked: Checked,
     /// A "none of these" checkbox, set apart by "or".
     pub exclusive: bool,
 }
@@ -148,12 +170,35 @@ pub struct QuestionView {
     pub or_text: String,
 }
 
-fn first(values: &[(String, String)], name: &str) -> String {
+/// The first value of form field `name`, or "".
+pub fn first<'a>(values: &'a [(String, String)], name: &str) -> &'a str {
     values
         .iter()
         .find(|(field, _)| field == name)
-        .map(|(_, value)| value.clone())
-        .unwrap_or_default()
+        .map_or("", |(_, value)| value.as_str())
+}
+
+/// Where a question view's per-learner values come from: the learner's
+/// (saved or just sent) form values, or marks for a page's fixed HTML.
+pub trait FieldValues {
+    /// The value of form field `name`.
+    fn value(&mut self, name: &str) -> String;
+    /// Whether form field `name` holds `value` (a ticked option).
+    fn checked(&mut self, name: &str, value: &str) -> Checked;
+}
+
+impl FieldValues for &[(String, String)] {
+    fn value(&mut self, name: &str) -> String {
+        first(self, name).to_owned()
+    }
+
+    fn checked(&mut self, name: &str, value: &str) -> Checked {
+        if self.iter().any(|(field, v)| field == name && v == value) {
+            Checked::Yes
+        } else {
+            Checked::No
+        }
+    }
 }
 
 impl QuestionView {
@@ -161,11 +206,10 @@ impl QuestionView {
         survey: &Survey,
         question: &Question,
         lang: &'static str,
-        values: &[(String, String)],
+        mut values: impl FieldValues,
         error: Option<String>,
     ) -> Self {
         let id = question.id.clone();
-        let chosen = |value: &str| values.iter().any(|(field, v)| *field == id && v == value);
         let option_id = |index: usize| {
             if index == 0 {
                 id.clone()
@@ -181,10 +225,10 @@ impl QuestionView {
             error,
             optional: !question.required,
             options: Vec::new(),
-            value: first(values, &id),
-            day: first(values, &format!("{id}-day")),
-            month: first(values, &format!("{id}-month")),
-            year: first(values, &format!("{id}-year")),
+            value: values.value(&id),
+            day: values.value(&format!("{id}-day")),
+            month: values.value(&format!("{id}-month")),
+            year: values.value(&format!("{id}-year")),
             month_only: false,
             input_type: "text",
             input_mode: "",
@@ -213,7 +257,7 @@ impl QuestionView {
                         value: option.value.clone(),
                         text: survey.text(lang, &option.text),
                         hint: option.hint.as_ref().map(|hint| survey.text(lang, hint)),
-                        checked: chosen(&option.value),
+                        checked: values.checked(&id, &option.value),
                         exclusive: exclusive.as_deref() == Some(option.value.as_str()),
                     })
                     .collect();
@@ -229,6 +273,7 @@ impl QuestionView {
                 view.options = (*min..=*max)
                     .enumerate()
                     .map(|(index, number)| {
+                        let value = number.to_string();
                         let hint = if number == *min {
                             low_label.as_ref().map(|label| survey.text(lang, label))
                         } else if number == *max {
@@ -238,10 +283,10 @@ impl QuestionView {
                         };
                         OptionView {
                             id: option_id(index),
-                            value: number.to_string(),
-                            text: number.to_string(),
+                            text: value.clone(),
                             hint,
-                            checked: chosen(&number.to_string()),
+                            checked: values.checked(&id, &value),
+                            value,
                             exclusive: false,
                         }
                     })

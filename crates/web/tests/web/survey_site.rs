@@ -268,11 +268,77 @@ async fn a_survey_page_weighs_under_50_kb(db: TestDatabase) {
     let _ = NaiveDate::MIN;
 }
 
+/// A page shows what the learner saved, in the page's language: typed text
+/// (as text, never markup), a date, the ticked option, the organisation's
+/// name, and a back link along their route.
+async fn a_saved_page_shows_the_learners_answers(db: TestDatabase) {
+    let w = world(db).await;
+    let issued = link(&w, Some("cy"), None).await;
+    let base = issued.path();
+    for (page, fields) in [
+        ("activity", vec![("activity", "employed-full-time")]),
+        (
+            "job",
+            vec![
+                ("employer", "O'Neil & <Sons>"),
+                ("job-title", "Fitter \"lead\""),
+                ("hours", "37"),
+                ("sector", "engineering"),
+                ("job-start-day", "3"),
+                ("job-start-month", "2"),
+                ("job-start-year", "2024"),
+                ("relates", "partly"),
+            ],
+        ),
+    ] {
+        let response = w
+            .app
+            .post_form(&format!("{base}/p/{page}?lang=cy"), &fields)
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{page}");
+    }
+    let (status, job) = w.app.get_text(&format!("{base}/p/job")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(job.contains("<html lang=\"cy\""), "the link's language");
+    assert!(job.contains("Yn eich blaen"), "Welsh text");
+    assert!(job.contains("site organisation"), "the organisation's name");
+    assert!(job.contains("value=\"O&#39;Neil &#38; &#60;Sons&#62;\""), "{job}");
+    assert!(job.contains("value=\"Fitter &#34;lead&#34;\""));
+    assert!(job.contains("value=\"37\""));
+    assert!(
+        job.contains(
+            "name=\"job-start-day\" type=\"text\" inputmode=\"numeric\" maxlength=\"2\" value=\"3\""
+        )
+    );
+    assert!(job.contains("maxlength=\"4\" value=\"2024\""));
+    assert!(job.contains("value=\"engineering\" checked"));
+    assert!(job.contains("value=\"partly\" checked"));
+    assert_eq!(
+        job.matches(" checked").count(),
+        2,
+        "only the saved options are ticked"
+    );
+    assert!(job.contains(&format!(
+        "href=\"{base}/p/activity?lang=cy\" class=\"govuk-back-link\""
+    )));
+    assert!(job.contains(&format!("action=\"{base}/p/job?lang=cy\"")));
+    // The same page in English, the same answers.
+    let (_, english) = w.app.get_text(&format!("{base}/p/job?lang=en-GB")).await;
+    assert!(english.contains("<html lang=\"en-GB\"") && english.contains("Continue"));
+    assert!(english.contains("value=\"O&#39;Neil &#38; &#60;Sons&#62;\""));
+    assert!(english.contains(&format!("action=\"{base}/p/job?lang=en-GB\"")));
+    // Another learner's page carries none of it.
+    let other = link(&w, Some("cy"), None).await;
+    let (_, fresh) = w.app.get_text(&format!("{}/p/activity", other.path())).await;
+    assert!(!fresh.contains(" checked") && !fresh.contains(base.as_str()));
+}
+
 on_both_backends!(
     a_learner_completes_the_six_month_survey_in_welsh,
     a_learner_resumes_from_another_device,
     links_that_do_not_work_get_the_same_page,
     a_survey_page_weighs_under_50_kb,
+    a_saved_page_shows_the_learners_answers,
 );
 
 mod staff {
