@@ -13,11 +13,12 @@ const REFERENCE: &str = "en-GB";
 
 /// Words that may stand unchanged in a translation: the product's name, names of
 /// systems and schemes, acronyms, file formats, and words Welsh shares with
-/// English ("staff", "Partner").
+/// English ("staff", "Partner"), and the names of SMS encodings (GSM, Unicode).
 const SAME_IN_EVERY_LANGUAGE: &[&str] = &[
     "Onward", "ULN", "UKPRN", "URN", "UPN", "MIS", "NEET", "SMS", "CSV", "XLSX", "XLS", "ODS", "PDF", "UCAS",
     "GCSE", "ESOL", "SIMS", "Arbor", "Bromcom", "ebs", "PICS", "HESA", "ILR", "NCCIS", "DfE", "VET", "IAG",
     "ILP", "HE", "MB", "ID", "LS6", "Smith", "Amelia", "Bootcamp", "Multiply", "T", "A", "staff", "Partner",
+    "GSM", "Unicode",
 ];
 
 /// Commands people type, which stay as they are in every language.
