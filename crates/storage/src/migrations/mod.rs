@@ -29,6 +29,7 @@ mod m20261203_001101_opt_out_links;
 mod m20261203_001102_sms_inbox;
 mod m20261203_001103_employer_checks;
 mod m20261203_001104_story_moderation;
+mod m20261203_001201_cohort_members;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_001102_sms_inbox::Migration),
             Box::new(m20261203_001103_employer_checks::Migration),
             Box::new(m20261203_001104_story_moderation::Migration),
+            Box::new(m20261203_001201_cohort_members::Migration),
         ]
     }
 }
