@@ -53,12 +53,11 @@ impl MigrationTrait for Migration {
                     .col(date("last_start"))
                     .col(date("last_planned_end"))
                     .col(date("last_leaving"))
-                    .primary_key(
-                        Index::create()
-                            .col("organisation_id")
-                            .col("learner_id")
-                            .col("cohort_id"),
-                    )
+                    // Not led by organisation_id: the cohort's range must come
+                    // from `cohort_members_by_name`, in name order, and PostgreSQL
+                    // without statistics (a fresh import) took a key led by
+                    // (organisation_id, learner_id) for the cohort instead.
+                    .primary_key(Index::create().col("learner_id").col("cohort_id"))
                     .foreign_key(&mut organisation_ref("cohort_members"))
                     .foreign_key(&mut reference(
                         "cohort_members",
