@@ -106,6 +106,20 @@ build_data() {
   sql "UPDATE learners SET current_category = (SELECT d.category FROM destination_records d
        WHERE d.organisation_id = learners.organisation_id AND d.learner_id = learners.id AND d.kind = 'actual'
        ORDER BY d.as_of DESC, d.id DESC LIMIT 1) WHERE organisation_id = $org_id"
+  # The same for the rows the cohort lists read (cohort_members, kept by
+  # repo::cohort_members): the enrolments moved and the records above came in by
+  # SQL, so rewrite the organisation's rows as migration 001201 fills them.
+  sql "DELETE FROM cohort_members WHERE organisation_id = $org_id"
+  sql "INSERT INTO cohort_members (organisation_id, cohort_id, learner_id, search_name, current_category,
+       best_offer, flagged, last_start, last_planned_end, last_leaving)
+       SELECT e.organisation_id, e.cohort_id, e.learner_id, l.search_name, l.current_category, l.best_offer,
+       EXISTS (SELECT 1 FROM support_flags f WHERE f.organisation_id = l.organisation_id AND f.learner_id = l.id
+       AND f.cleared_at IS NULL),
+       MAX(e.start_date), MAX(e.planned_end_date), MAX(COALESCE(e.actual_end_date, e.planned_end_date))
+       FROM enrolments e JOIN learners l ON l.id = e.learner_id AND l.organisation_id = e.organisation_id
+       WHERE e.organisation_id = $org_id
+       GROUP BY e.organisation_id, e.cohort_id, e.learner_id, l.organisation_id, l.id, l.search_name,
+       l.current_category, l.best_offer"
   "$onward" worker --once --database-url "$url" > "$work/worker.out" 2>&1 || { cat "$work/worker.out"; exit 1; }
   # PostgreSQL's autovacuum would analyze these tables soon after; do it now. SQLite keeps no statistics unless asked.
   if [ "$backend" = postgres ]; then sql "VACUUM ANALYZE"; fi

@@ -25,6 +25,7 @@ pub use super::types::{BatchIssue, ImportActor, ImportCounts};
 use crate::entities::{
     audit_event, cohort, contact_point, enrolment, learner, probable_duplicate, programme,
 };
+use crate::repo::cohort_members::keep_cohort_members;
 use crate::repo::learners::search_key;
 use crate::repo::now;
 use crate::repo::tenant::TenantScoped;
@@ -271,6 +272,10 @@ pub async fn apply_import_batch(
         Target::New(index) => new_ids[index],
     };
 
+    // Learners whose name or enrolments this batch changes: their rows of the
+    // cohort lists (`cohort_members`) are rewritten at the end of the batch.
+    let mut list_rows_changed: FxHashSet<i64> = updates.iter().map(|update| update.id).collect();
+
     // 3. Changed learners, each change audited; the fingerprint of the row
     // that matched or changed them.
     for update in updates {
@@ -351,6 +356,7 @@ pub async fn apply_import_batch(
                 }
             } else {
                 update_enrolment(conn, org, existing.id, &wanted, print).await?;
+                list_rows_changed.insert(learner_id);
                 counts.enrolments_updated += 1;
                 existing.wanted = wanted;
             }
@@ -358,6 +364,7 @@ pub async fn apply_import_batch(
             existing.fingerprint = Some(print);
         } else {
             pending.insert(key, (new_enrolments.len(), row.number));
+            list_rows_changed.insert(learner_id);
             new_enrolments.push(wanted);
             new_enrolment_prints.push(print);
             caches.known.replace_enrolment(None, print);
@@ -365,6 +372,9 @@ pub async fn apply_import_batch(
     }
     counts.enrolments_created = insert_enrolments(conn, org, &new_enrolments, &new_enrolment_prints).await?;
     set_fingerprints(conn, org, "enrolments", &enrolment_prints_only).await?;
+    let mut list_rows_changed: Vec<i64> = list_rows_changed.into_iter().collect();
+    list_rows_changed.sort_unstable();
+    keep_cohort_members(conn, org, &list_rows_changed).await?;
     Ok((counts, issues))
 }
 

@@ -30,6 +30,7 @@ mod m20261203_001102_sms_inbox;
 mod m20261203_001103_employer_checks;
 mod m20261203_001104_story_moderation;
 mod m20261203_001105_campaign_wording;
+mod m20261203_001201_cohort_members;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_001103_employer_checks::Migration),
             Box::new(m20261203_001104_story_moderation::Migration),
             Box::new(m20261203_001105_campaign_wording::Migration),
+            Box::new(m20261203_001201_cohort_members::Migration),
         ]
     }
 }

@@ -1,13 +1,14 @@
 //! The lists and counts of one cohort at scale (issue 13 item 27): the
 //! destination counts, the not-known list, the September Guarantee list and
-//! the at-risk list. The database picks the rows: it starts from the cohort's
-//! enrolments (`enrolments_by_cohort`), reads each learner's row by primary key
-//! with their current destination category on it (`learners.current_category`,
-//! kept by `record_destination`), and returns one page of learner ids in name
-//! order and a count, so a page costs
-//! the same for a cohort of 180 or of 40,000 and nothing loads the histories of
-//! a whole cohort into memory. What a page shows of each learner is still
-//! decided by the domain's rules (`current_destination`, `at_risk_reasons`).
+//! the at-risk list. The database picks the rows from the cohort's range of
+//! `cohort_members_by_name`, an index that holds, in name order, everything
+//! the lists filter by (each learner's current destination category, best
+//! offer, open flag and latest enrolment dates, kept by
+//! `repo::cohort_members`), and returns one page of learner ids in name order
+//! and a count. No learner row, destination record, offer or flag is read to
+//! choose a page, and nothing loads the histories of a whole cohort into
+//! memory. What a page shows of each learner is still decided by the domain's
+//! rules (`current_destination`, `at_risk_reasons`).
 
 use super::scope::LearnerScope;
 use std::collections::HashMap;
@@ -80,15 +81,9 @@ impl<T> Page<T> {
     }
 }
 
-/// The condition that the learner row `l` is one of cohort `$2`'s in organisation `$1`.
-/// The cohort's enrolments give the ids and each learner is read by primary key,
-/// so a page costs the same whatever the organisation's size. The unary plus
-/// keeps both databases from using an index on `organisation_id` instead:
-/// without it, both (SQLite always, PostgreSQL without statistics, as after a
-/// fresh import) walk every learner of the organisation and probe the cohort
-/// for each, which costs a 180-learner cohort as much as the whole organisation.
-const IN_COHORT: &str = "+l.organisation_id = $1 AND l.id IN \
-     (SELECT e.learner_id FROM enrolments e WHERE e.organisation_id = $1 AND e.cohort_id = $2)";
+/// The rows `m` of `cohort_members` of cohort `$2` in organisation `$1`: one
+/// range of `cohort_members_by_name`, in name order.
+const IN_COHORT: &str = "m.organisation_id = $1 AND m.cohort_id = $2";
 
 /// The current destination category of the learner whose id is `learner`: the
 /// latest actual record by (as of, id), as `current_destination` decides. What
@@ -148,21 +143,24 @@ async fn ids(conn: &impl ConnectionTrait, sql: String, values: Vec<Value>) -> Re
         .collect()
 }
 
-/// `columns` of the cohort's learners (rows `l` of `learners`) that meet
-/// `filter`, a condition on `l` (its `current_category`, `tutor_group`, `id`).
+/// `columns` of the cohort's learners (rows `m` of `cohort_members`) that meet
+/// `filter`, a condition on `m`.
 fn list_query(columns: &str, filter: &str) -> String {
-    format!("SELECT {columns} FROM learners l WHERE {IN_COHORT} AND {filter}")
+    format!("SELECT {columns} FROM cohort_members m WHERE {IN_COHORT} AND {filter}")
 }
+
+/// The order of every list: by name, then id (as the learner list).
+const NAME_ORDER: &str = "ORDER BY m.search_name, m.learner_id";
 
 fn counts_query() -> String {
     format!(
-        "SELECT l.current_category, COUNT(*) FROM learners l WHERE {IN_COHORT} GROUP BY l.current_category"
+        "SELECT m.current_category, COUNT(*) FROM cohort_members m WHERE {IN_COHORT} GROUP BY m.current_category"
     )
 }
 
 fn unknown_filter() -> String {
     format!(
-        "(l.current_category IS NULL OR l.current_category IN {})",
+        "(m.current_category IS NULL OR m.current_category IN {})",
         categories_where(|c| c.group() == DestinationGroup::NotKnown)
     )
 }
@@ -184,8 +182,8 @@ pub async fn query_plans(
         "EXPLAIN QUERY PLAN "
     };
     let page = format!(
-        "{} ORDER BY l.search_name, l.id LIMIT 25 OFFSET 0",
-        list_query("l.id", &unknown_filter())
+        "{} {NAME_ORDER} LIMIT 25 OFFSET 0",
+        list_query("m.learner_id, COUNT(*) OVER ()", &unknown_filter())
     );
     let mut lines = Vec::new();
     for sql in [counts_query(), page] {
@@ -208,9 +206,11 @@ pub async fn query_plans(
     Ok(lines)
 }
 
-/// `scope` as a condition on the tutor-group column `column`, its groups bound
-/// as parameters numbered after those already in `values`.
-fn scope_filter(scope: &LearnerScope, column: &str, values: &mut Vec<Value>) -> String {
+/// `scope` as a condition on the row `m` of `cohort_members`, its tutor groups
+/// bound as parameters numbered after those already in `values`. The tutor
+/// group is the learner's (`learners_by_tutor_group`), not kept on `m`: a
+/// group is a few dozen learners, and only tutors' pages ask.
+fn scope_filter(scope: &LearnerScope, values: &mut Vec<Value>) -> String {
     match scope {
         LearnerScope::All => "1 = 1".to_owned(),
         LearnerScope::TutorGroups(groups) if groups.is_empty() => "1 = 0".to_owned(),
@@ -220,15 +220,21 @@ fn scope_filter(scope: &LearnerScope, column: &str, values: &mut Vec<Value>) -> 
                 values.push(Value::from(group.as_str().to_owned()));
                 placeholders.push(format!("${}", values.len()));
             }
-            format!("{column} IN ({})", placeholders.join(", "))
+            format!(
+                "m.learner_id IN (SELECT t.id FROM learners t WHERE t.organisation_id = $1 \
+                 AND t.tutor_group IN ({}))",
+                placeholders.join(", ")
+            )
         }
     }
 }
 
 /// A filtered list of the cohort's learners in `scope`: `filter` is a
-/// condition on the derived table `x(id, search_name, grp, cur)`, `cur` being
-/// the current category. With a page, that page of ids in name order and the
-/// total; without, every id.
+/// condition on the row `m` of `cohort_members`. With a page, that page of ids
+/// in name order and the total; without, every id. `known_total` is the
+/// list's size when the caller has counted it already (the Guarantee page's
+/// counts hold it): then the page is read alone, and stops at its last row.
+#[allow(clippy::too_many_arguments)]
 async fn cohort_list(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
@@ -237,22 +243,15 @@ async fn cohort_list(
     filter: &str,
     mut values: Vec<Value>,
     page: Option<PageRequest>,
+    known_total: Option<u64>,
 ) -> Result<(Vec<i64>, u64, PageRequest)> {
     let mut head = vec![Value::from(org.0), Value::from(cohort.0)];
     head.append(&mut values);
     let mut values = head;
-    let filter = format!(
-        "({filter}) AND {}",
-        scope_filter(scope, "l.tutor_group", &mut values)
-    );
+    let filter = format!("({filter}) AND {}", scope_filter(scope, &mut values));
     let base = |columns: &str| list_query(columns, &filter);
     let Some(page) = page else {
-        let all = ids(
-            conn,
-            format!("{} ORDER BY l.search_name, l.id", base("l.id")),
-            values,
-        )
-        .await?;
+        let all = ids(conn, format!("{} {NAME_ORDER}", base("m.learner_id")), values).await?;
         let total = all.len() as u64;
         let whole = PageRequest {
             number: 1,
@@ -264,27 +263,32 @@ async fn cohort_list(
     // is taken before LIMIT): the filter runs once, not once to count and once
     // to list. Only a page past the end, which has no rows to carry the count,
     // needs a count and the last page.
-    let page_query = |page: PageRequest| {
+    let page_query = |page: PageRequest, columns: &str| {
         let n = values.len();
         let mut paged = values.clone();
         paged.push(Value::from(i64::try_from(page.size).unwrap_or(i64::MAX)));
         paged.push(Value::from(i64::try_from(page.offset()).unwrap_or(i64::MAX)));
         let sql = format!(
-            "{} ORDER BY l.search_name, l.id LIMIT ${} OFFSET ${}",
-            base("l.id, COUNT(*) OVER ()"),
+            "{} {NAME_ORDER} LIMIT ${} OFFSET ${}",
+            base(columns),
             n + 1,
             n + 2
         );
         (sql, paged)
     };
-    let (sql, paged) = page_query(page);
+    if let Some(total) = known_total {
+        let page = page.within(total);
+        let (sql, paged) = page_query(page, "m.learner_id");
+        return Ok((ids(conn, sql, paged).await?, total, page));
+    }
+    let (sql, paged) = page_query(page, "m.learner_id, COUNT(*) OVER ()");
     let (found, total) = ids_and_total(conn, sql, paged).await?;
     if !found.is_empty() || page.number == 1 {
         return Ok((found, total, page));
     }
     let total = count(conn, base("COUNT(*)"), values.clone()).await?;
     let last = page.within(total);
-    let (sql, paged) = page_query(last);
+    let (sql, paged) = page_query(last, "m.learner_id, COUNT(*) OVER ()");
     let (found, _) = ids_and_total(conn, sql, paged).await?;
     Ok((found, total, last))
 }
@@ -311,10 +315,11 @@ async fn paged_learners(
     scope: &LearnerScope,
     cohort: CohortId,
     filter: &str,
-    values: Vec<Value>,
     page: Option<PageRequest>,
+    known_total: Option<u64>,
 ) -> Result<Page<super::learners::Learner>> {
-    let (ids, total, page) = cohort_list(conn, org, scope, cohort, filter, values, page).await?;
+    let (ids, total, page) =
+        cohort_list(conn, org, scope, cohort, filter, Vec::new(), page, known_total).await?;
     let items = super::learners::learners_by_ids(conn, org, &ids).await?;
     Ok(Page {
         items,
@@ -366,7 +371,7 @@ pub async fn unknown_learners_page(
     cohort: CohortId,
     page: Option<PageRequest>,
 ) -> Result<Page<super::learners::Learner>> {
-    paged_learners(conn, org, scope, cohort, &unknown_filter(), Vec::new(), page).await
+    paged_learners(conn, org, scope, cohort, &unknown_filter(), page, None).await
 }
 
 /// The learner's most advanced offer that counts (the domain's
@@ -399,9 +404,9 @@ pub async fn offer_counts(
     cohort: CohortId,
 ) -> Result<super::guarantee::OfferCounts> {
     let mut values = vec![Value::from(org.0), Value::from(cohort.0)];
-    let in_scope = scope_filter(scope, "l.tutor_group", &mut values);
+    let in_scope = scope_filter(scope, &mut values);
     let sql = format!(
-        "SELECT l.best_offer, COUNT(*) FROM learners l WHERE {IN_COHORT} AND {in_scope} GROUP BY l.best_offer"
+        "SELECT m.best_offer, COUNT(*) FROM cohort_members m WHERE {IN_COHORT} AND {in_scope} GROUP BY m.best_offer"
     );
     let rows = conn.query_all_raw(statement(conn, sql, values)).await?;
     let mut counts = super::guarantee::OfferCounts::default();
@@ -421,15 +426,18 @@ pub async fn offer_counts(
 
 /// The cohort's learners with no September Guarantee offer (`has_no_offer`:
 /// no offer that counts, so no `best_offer`), in name order: one page, or all
-/// (`page: None`).
+/// (`page: None`). `counts` are the same learners' [`offer_counts`], whose
+/// `no_offer` is the list's size, so the page is read alone.
 pub async fn no_offer_learners(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
     scope: &LearnerScope,
     cohort: CohortId,
     page: Option<PageRequest>,
+    counts: &super::guarantee::OfferCounts,
 ) -> Result<Page<super::learners::Learner>> {
-    paged_learners(conn, org, scope, cohort, "l.best_offer IS NULL", Vec::new(), page).await
+    let filter = "m.best_offer IS NULL";
+    paged_learners(conn, org, scope, cohort, filter, page, Some(counts.no_offer)).await
 }
 
 /// When an enrolment's last checkpoint of a plan has passed, as dates its
@@ -549,10 +557,12 @@ pub(crate) async fn at_risk_ids(
         None | Some(LastCheckpoint::Undated | LastCheckpoint::NotPassed) => "1 = 0".to_owned(),
         Some(LastCheckpoint::Passed(before)) => {
             let mut not_passed = Vec::new();
+            // Every enrolment of the learner in the cohort is past its last
+            // checkpoint when the latest of each of their dates is.
             for (column, date) in [
-                ("p.start_date", before.start),
-                ("p.planned_end_date", before.planned_end),
-                ("COALESCE(p.actual_end_date, p.planned_end_date)", before.leaving),
+                ("m.last_start", before.start),
+                ("m.last_planned_end", before.planned_end),
+                ("m.last_leaving", before.leaving),
             ] {
                 if let Some(date) = date {
                     values.push(Value::from(date));
@@ -566,18 +576,14 @@ pub(crate) async fn at_risk_ids(
                 not_passed.join(" OR ")
             };
             format!(
-                "(l.current_category IS NULL OR l.current_category = '{not_known}') AND NOT EXISTS \
-                 (SELECT 1 FROM enrolments p WHERE p.organisation_id = $1 AND p.cohort_id = $2 \
-                 AND p.learner_id = l.id AND ({not_passed}))",
+                "(m.current_category IS NULL OR m.current_category = '{not_known}') AND NOT ({not_passed})",
                 not_known = DestinationCategory::NotKnown.code(),
             )
         }
     };
-    let filter = format!(
-        "(l.current_category IN {neet} OR EXISTS (SELECT 1 FROM support_flags f WHERE f.organisation_id = $1 \
-         AND f.learner_id = l.id AND f.cleared_at IS NULL) OR ({not_known_passed}))"
-    );
-    cohort_list(conn, org, scope, cohort, &filter, values, page).await
+    // `m.flagged`: an open support flag.
+    let filter = format!("(m.current_category IN {neet} OR m.flagged OR ({not_known_passed}))");
+    cohort_list(conn, org, scope, cohort, &filter, values, page, None).await
 }
 
 /// The current destination category of each of these learners (absent when

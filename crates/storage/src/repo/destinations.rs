@@ -176,7 +176,7 @@ async fn keep_current_category(
         [sea_orm::Value::from(org.0), sea_orm::Value::from(learner.0)],
     ))
     .await?;
-    Ok(())
+    super::cohort_members::keep_cohort_members(conn, org, &[learner.0]).await
 }
 
 /// Closes (as done, linked to `record_id`) the learner's open tasks that

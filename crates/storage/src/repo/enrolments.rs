@@ -71,6 +71,7 @@ pub async fn insert_enrolment(
     }
     .insert(conn)
     .await?;
+    super::cohort_members::keep_cohort_members(conn, org, &[new.learner.0]).await?;
     Ok(EnrolmentId(model.id))
 }
 
@@ -189,7 +190,7 @@ pub async fn insert_enrolments_bulk(
         .exec_without_returning(conn)
         .await?;
     }
-    Ok(())
+    super::cohort_members::keep_cohort_members(conn, org, &learner_ids).await
 }
 
 /// The ids of the learners enrolled in `cohort` that `scope` lets the user

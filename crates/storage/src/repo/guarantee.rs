@@ -92,7 +92,7 @@ async fn keep_best_offer(conn: &impl ConnectionTrait, org: OrganisationId, learn
         [sea_orm::Value::from(org.0), sea_orm::Value::from(learner.0)],
     ))
     .await?;
-    Ok(())
+    super::cohort_members::keep_cohort_members(conn, org, &[learner.0]).await
 }
 
 async fn record_offer_change(
@@ -294,12 +294,13 @@ pub async fn learners_without_offer(
     cohort: CohortId,
 ) -> Result<(Vec<LearnerWithoutOffer>, OfferCounts)> {
     let counts = cohort_lists::offer_counts(conn, org, scope, cohort).await?;
-    let all = cohort_lists::no_offer_learners(conn, org, scope, cohort, None).await?;
+    let all = cohort_lists::no_offer_learners(conn, org, scope, cohort, None, &counts).await?;
     Ok((with_offers(conn, org, all).await?.items, counts))
 }
 
 /// One page of the cohort's learners with no offer, by name, and the counts of
-/// the whole cohort.
+/// the whole cohort: one pass over the cohort counts them all, and gives the
+/// list's size, so the page reads only its own rows.
 pub async fn learners_without_offer_page(
     conn: &impl ConnectionTrait,
     org: OrganisationId,
@@ -308,6 +309,6 @@ pub async fn learners_without_offer_page(
     page: PageRequest,
 ) -> Result<(Page<LearnerWithoutOffer>, OfferCounts)> {
     let counts = cohort_lists::offer_counts(conn, org, scope, cohort).await?;
-    let learners = cohort_lists::no_offer_learners(conn, org, scope, cohort, Some(page)).await?;
+    let learners = cohort_lists::no_offer_learners(conn, org, scope, cohort, Some(page), &counts).await?;
     Ok((with_offers(conn, org, learners).await?, counts))
 }

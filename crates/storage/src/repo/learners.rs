@@ -259,6 +259,8 @@ pub async fn update_learner(
     replacement.update(conn).await.map_err(|err| {
         StorageError::from_insert(err, || "another learner with this ULN or MIS id".to_owned())
     })?;
+    // The cohort lists sort by the learner's name.
+    super::cohort_members::keep_cohort_members(conn, org, &[id.0]).await?;
     Ok(changed)
 }
 

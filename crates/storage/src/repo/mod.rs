@@ -6,6 +6,7 @@ pub mod bounces;
 pub mod calls;
 pub mod campaigns;
 pub mod cohort_lists;
+pub mod cohort_members;
 pub mod cohorts;
 pub mod contacts;
 pub mod destinations;

@@ -91,6 +91,7 @@ pub async fn raise_flag(
     }
     .insert(conn)
     .await?;
+    super::cohort_members::keep_cohort_members(conn, org, &[learner.0]).await?;
     Ok(SupportFlagId(model.id))
 }
 
@@ -123,7 +124,7 @@ pub async fn clear_flag(
     if result.rows_affected == 0 {
         return Err(StorageError::not_found(format!("open flag {flag}")));
     }
-    Ok(())
+    super::cohort_members::keep_cohort_members(conn, org, &[learner.0]).await
 }
 
 /// A learner's flags, oldest first, open and cleared.

@@ -5,6 +5,7 @@ mod bulk;
 mod calls;
 mod campaigns;
 mod cohort_lists;
+mod cohort_members;
 mod records;
 mod scoping;
 mod surveys;

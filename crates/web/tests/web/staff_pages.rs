@@ -1098,7 +1098,41 @@ async fn an_adviser_refers_a_flagged_learner_follows_up_in_my_work_and_closes_it
     assert!(at_risk.contains("No learner in this cohort is at risk."));
 }
 
+/// The cohort lists read the learner's name from the rows kept for them
+/// (`cohort_members`): an edit by hand renames and re-sorts them at once.
+async fn the_cohort_lists_follow_a_learner_renamed_by_hand(db: TestDatabase) {
+    let (app, org) = signed_in(db, Role::IagAdviser).await;
+    let (cohort, learners) = enrolled_in_new_cohort(&app, org, &[("Ann", "Able"), ("Bob", "Baker")]).await;
+    let unknowns = format!("/cohorts/{cohort}/unknowns");
+    let (_, page) = app.get_text(&unknowns).await;
+    let at = |page: &str, name: &str| page.find(name).unwrap_or_else(|| panic!("{name} in {page}"));
+    assert!(at(&page, "Able, Ann") < at(&page, "Baker, Bob"), "in name order");
+    let (_, form) = app.get_text(&format!("/learners/{}/edit", learners[0])).await;
+    let csrf = csrf_from(&form).expect("csrf");
+    let saved = app
+        .post_form(
+            &format!("/learners/{}/details", learners[0]),
+            &[
+                ("csrf", csrf.as_str()),
+                ("given_name", "Ann"),
+                ("family_name", "Zane"),
+                ("mis_id", "MIS-Ann-Able"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    for list in [unknowns, format!("/cohorts/{cohort}/guarantee")] {
+        let (_, page) = app.get_text(&list).await;
+        assert!(!page.contains("Able, Ann"), "the old name has gone from {list}");
+        assert!(
+            at(&page, "Baker, Bob") < at(&page, "Zane, Ann"),
+            "{list} is in the new name order"
+        );
+    }
+}
+
 on_both_backends!(
+    the_cohort_lists_follow_a_learner_renamed_by_hand,
     a_tutor_records_an_intention_shown_beside_the_actual_destination,
     the_no_offer_list_is_exported_and_offers_move_on,
     an_adviser_refers_a_flagged_learner_follows_up_in_my_work_and_closes_it,

@@ -116,6 +116,19 @@ async fn an_admin_uploads_checks_and_imports_a_file(db: TestDatabase) {
         2,
         "the bad row is skipped"
     );
+    // The imported learners are in their cohort's lists at once (the rows the
+    // lists read are written by the import batch).
+    let cohorts = onward_storage::repo::cohorts::list_cohorts(app.db.conn(), org)
+        .await
+        .expect("cohorts");
+    assert_eq!(cohorts.len(), 1, "the import made one cohort");
+    let (_, unknowns) = app
+        .get_text(&format!("/cohorts/{}/unknowns", cohorts[0].id))
+        .await;
+    assert!(
+        unknowns.contains("Lovelace, Ada") && unknowns.contains("2 learners in this cohort"),
+        "{unknowns}"
+    );
 
     let (status, report) = app.get_text(&format!("{}/issues.csv", location(&response))).await;
     assert_eq!(status, StatusCode::OK);
