@@ -54,23 +54,6 @@ pub enum SendNowRefusal {
     NotConfigured(ContactChannel),
 }
 
-impl SendNowRefusal {
-    /// In English, for logs and the CLI.
-    pub fn describe(self) -> String {
-        match self {
-            Self::NotRunning(status) => format!("the campaign is {}", status.label().to_lowercase()),
-            Self::NoSurvey => "the campaign's checkpoint has no survey".to_owned(),
-            Self::QuietHours => "it is the campaign's quiet hours".to_owned(),
-            Self::NotInCohort => "the learner is not in the campaign's cohort".to_owned(),
-            Self::Excluded(reason) => format!("the campaign excludes the learner: {}", reason.describe()),
-            Self::AlreadyQueued(step) => format!("step {} is already waiting to be sent", step + 1),
-            Self::AllSent => "every step has been sent to the learner".to_owned(),
-            Self::StageNotSent(channel) => format!("the learner is on the {} stage", channel.label()),
-            Self::NotConfigured(channel) => format!("{} is not configured", channel.label()),
-        }
-    }
-}
-
 /// What "send now" would send to `learner`, or why it cannot, at `at`.
 /// Reads only.
 pub async fn next_message(

@@ -1255,12 +1255,7 @@ pub async fn progress(conn: &impl ConnectionTrait, org: OrganisationId, id: Camp
         progress.opened_link = count(*opened);
         progress.started = count(*started);
     }
-    let cohort_learners = Query::select()
-        .column(enrolment::Column::LearnerId)
-        .from(enrolment::Entity)
-        .and_where(enrolment::Column::OrganisationId.eq(org.0))
-        .and_where(enrolment::Column::CohortId.eq(current.cohort.0))
-        .to_owned();
+    let cohort_learners = cohort_learners(org, current.cohort);
     let learners: Vec<(Option<String>, Option<DateTime<Utc>>)> = learner::Entity::find_in(org)
         .select_only()
         .columns([learner::Column::CurrentCategory, learner::Column::OptedOutAt])
@@ -1370,31 +1365,31 @@ pub async fn cohort_languages(
     org: OrganisationId,
     cohort: CohortId,
 ) -> Result<Vec<(Option<String>, u64)>> {
-    let learners: Vec<i64> = enrolment::Entity::find_in(org)
+    let counts: Vec<(Option<String>, i64)> = learner::Entity::find_in(org)
         .select_only()
-        .column(enrolment::Column::LearnerId)
-        .filter(enrolment::Column::CohortId.eq(cohort.0))
-        .into_tuple::<i64>()
+        .column(learner::Column::PreferredLanguage)
+        .column_as(learner::Column::Id.count(), "learners")
+        .filter(learner::Column::Id.in_subquery(cohort_learners(org, cohort)))
+        .group_by(learner::Column::PreferredLanguage)
+        .order_by_asc(learner::Column::PreferredLanguage)
+        .into_tuple()
         .all(conn)
         .await?;
-    let mut counts: HashMap<Option<String>, u64> = HashMap::new();
-    let unique: HashSet<i64> = learners.into_iter().collect();
-    let unique: Vec<i64> = unique.into_iter().collect();
-    for chunk in unique.chunks(CHUNK) {
-        let languages: Vec<Option<String>> = learner::Entity::find_in(org)
-            .select_only()
-            .column(learner::Column::PreferredLanguage)
-            .filter(learner::Column::Id.is_in(chunk.to_vec()))
-            .into_tuple::<Option<String>>()
-            .all(conn)
-            .await?;
-        for language in languages {
-            *counts.entry(language).or_default() += 1;
-        }
-    }
-    let mut counts: Vec<_> = counts.into_iter().collect();
-    counts.sort();
-    Ok(counts)
+    Ok(counts
+        .into_iter()
+        .map(|(language, learners)| (language, count(learners)))
+        .collect())
+}
+
+/// The ids of the learners enrolled in `cohort` (a learner enrolled twice
+/// appears twice), as a subquery.
+fn cohort_learners(org: OrganisationId, cohort: CohortId) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(enrolment::Column::LearnerId)
+        .from(enrolment::Entity)
+        .and_where(enrolment::Column::OrganisationId.eq(org.0))
+        .and_where(enrolment::Column::CohortId.eq(cohort.0))
+        .to_owned()
 }
 
 /// The campaigns, other than drafts, of the cohorts the learner is enrolled
@@ -1482,12 +1477,7 @@ pub async fn completions_by_day(
     id: CampaignId,
 ) -> Result<Vec<(chrono::NaiveDate, u64)>> {
     let current = campaign(conn, org, id).await?;
-    let cohort_learners = Query::select()
-        .column(enrolment::Column::LearnerId)
-        .from(enrolment::Entity)
-        .and_where(enrolment::Column::OrganisationId.eq(org.0))
-        .and_where(enrolment::Column::CohortId.eq(current.cohort.0))
-        .to_owned();
+    let cohort_learners = cohort_learners(org, current.cohort);
     let rows: Vec<(i64, Option<DateTime<Utc>>)> = survey_invitation::Entity::find_in(org)
         .select_only()
         .column(survey_invitation::Column::LearnerId)

@@ -552,8 +552,18 @@ async fn cohort_message_languages(
     }
     // English first, as the form lists the languages.
     let mut counts: Vec<_> = counts.into_iter().collect();
-    counts.sort_by_key(|(code, _)| (*code != "en-GB", *code));
+    counts.sort_by_key(|(code, _)| english_first(code));
     Ok(counts)
+}
+
+/// The order languages are listed in: English, then the rest by code.
+fn english_first(code: &str) -> (bool, &str) {
+    (code != "en-GB", code)
+}
+
+/// A language's name, from its code, in the page's language.
+fn language_name(chrome: &Chrome, code: &str) -> String {
+    chrome.tr.t(&format!("campaign-wording-language-{code}"))
 }
 
 /// One text message as a learner would get it, and what it costs.
@@ -569,7 +579,11 @@ pub(super) struct SmsLine {
 /// the invitation, a reminder and the last reminder, with the organisation's
 /// name and a personal link as long as a real one (this server's address,
 /// `/s/` and a 64-character token), counted as the network counts them.
-async fn sms_preview(staff: &Staff, chrome: &Chrome, cohort: CohortId) -> Result<Vec<SmsLine>, WebError> {
+async fn sms_preview(
+    staff: &Staff,
+    chrome: &Chrome,
+    languages: &[(&'static str, u64)],
+) -> Result<Vec<SmsLine>, WebError> {
     use onward_notify::templates::{Invitation, Nudge, PersonalLink, campaign_sms};
     let organisation =
         onward_storage::repo::organisations::organisation(staff.conn(), staff.organisation()).await?;
@@ -590,7 +604,7 @@ async fn sms_preview(staff: &Staff, chrome: &Chrome, cohort: CohortId) -> Result
         link: &link,
     };
     let mut lines = Vec::new();
-    for (code, _) in cohort_message_languages(staff, cohort).await? {
+    for (code, _) in languages {
         let Some(language) = onward_notify::Language::from_code(code) else {
             continue;
         };
@@ -606,7 +620,7 @@ async fn sms_preview(staff: &Staff, chrome: &Chrome, cohort: CohortId) -> Result
                 onward_notify::sms::SmsEncoding::Ucs2 => "campaign-sms-unicode",
             };
             lines.push(SmsLine {
-                language: chrome.tr.t(&format!("campaign-wording-language-{code}")),
+                language: language_name(chrome, code),
                 kind,
                 text: text.replace(link.as_str(), &shown_link),
                 characters: count.units.to_string(),
@@ -629,10 +643,10 @@ fn wording_text(chrome: &Chrome, wording: &CampaignWording) -> String {
         return chrome.tr.t("campaign-wording-standard");
     }
     let mut codes: Vec<&str> = wording.keys().map(String::as_str).collect();
-    codes.sort_by_key(|code| (*code != "en-GB", *code));
+    codes.sort_by_key(|code| english_first(code));
     let languages = codes
         .iter()
-        .map(|code| chrome.tr.t(&format!("campaign-wording-language-{code}")))
+        .map(|code| language_name(chrome, code))
         .collect::<Vec<_>>()
         .join(", ");
     chrome
@@ -763,36 +777,32 @@ async fn new_page(
                 .collect()
         })
         .unwrap_or_default();
-    let wording_needed = match &chosen.cohort {
-        Some((cohort, _)) => {
-            let languages = cohort_message_languages(staff, *cohort).await?;
-            let list = languages
-                .iter()
-                .map(|(code, n)| {
-                    chrome.tr.t_with(
-                        "campaign-wording-language-count",
-                        &[
-                            (
-                                "language",
-                                &chrome.tr.t(&format!("campaign-wording-language-{code}")),
-                            ),
-                            ("count", &chrome.count(*n)),
-                        ],
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            (!languages.is_empty()).then(|| {
-                chrome
-                    .tr
-                    .t_with("campaign-wording-needed", &[("languages", &list)])
-            })
-        }
-        None => None,
+    // The languages the cohort is written to in: for the wording form and the texts.
+    let languages = match &chosen.cohort {
+        Some((cohort, _)) => cohort_message_languages(staff, *cohort).await?,
+        None => Vec::new(),
     };
-    let sms = match (&chosen.cohort, &chosen.checkpoint) {
-        (Some((cohort, _)), Some((_, point))) if point.channels.contains(&ContactChannel::Sms) => {
-            sms_preview(staff, &chrome, *cohort).await?
+    let wording_needed = (!languages.is_empty()).then(|| {
+        let list = languages
+            .iter()
+            .map(|(code, n)| {
+                chrome.tr.t_with(
+                    "campaign-wording-language-count",
+                    &[
+                        ("language", &language_name(&chrome, code)),
+                        ("count", &chrome.count(*n)),
+                    ],
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        chrome
+            .tr
+            .t_with("campaign-wording-needed", &[("languages", &list)])
+    });
+    let sms = match &chosen.checkpoint {
+        Some((_, point)) if point.channels.contains(&ContactChannel::Sms) => {
+            sms_preview(staff, &chrome, &languages).await?
         }
         _ => Vec::new(),
     };
@@ -1060,7 +1070,12 @@ async fn show(
             .unwrap_or_else(|| "–".to_owned())
     };
     let sms = if found.channels.contains(&ContactChannel::Sms) {
-        sms_preview(&staff, &chrome, found.cohort).await?
+        sms_preview(
+            &staff,
+            &chrome,
+            &cohort_message_languages(&staff, found.cohort).await?,
+        )
+        .await?
     } else {
         Vec::new()
     };

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use chrono::Utc;
 use onward_domain::campaign::CampaignStatus;
+use onward_domain::permissions::Action;
 use onward_outreach::{NextMessage, SendNowRefusal};
 use onward_storage::repo::campaigns::{self, Campaign};
 use onward_storage::{CampaignId, LearnerId};
@@ -47,13 +48,13 @@ pub async fn learner_campaigns(
     chrome: &Chrome,
     learner: LearnerId,
 ) -> Result<Vec<LearnerCampaign>, WebError> {
-    if !chrome.can("view_campaigns") {
+    if !chrome.can(Action::ViewCampaigns.code()) {
         return Ok(Vec::new());
     }
     let conn = staff.conn();
     let org = staff.organisation();
-    let can_send = chrome.can("manage_campaigns");
-    let sendable = staff.state.sendable.clone();
+    let can_send = chrome.can(Action::ManageCampaigns.code());
+    let sendable = &staff.state.sendable;
     let cohorts = super::campaigns::cohort_names(staff).await?;
     let mut shown = Vec::new();
     for found in campaigns::learner_campaigns(conn, org, learner).await? {
@@ -73,7 +74,7 @@ pub async fn learner_campaigns(
             .collect();
         let send_now = if can_send && found.status == CampaignStatus::Running {
             let next =
-                onward_outreach::next_message(conn, org, &found, learner, &sendable, Utc::now()).await?;
+                onward_outreach::next_message(conn, org, &found, learner, sendable, Utc::now()).await?;
             Some(match next {
                 Ok(next) => Ok(next_text(chrome, &found, &next)),
                 Err(refusal) => Err(refusal_text(chrome, &found, refusal)),
@@ -170,10 +171,9 @@ async fn send_now(
     let org = staff.organisation();
     // In the signed-in user's scope (a tutor's own groups), or not found.
     let learner = staff.learner(LearnerId(learner)).await?.id;
-    let sendable = staff.state.sendable.clone();
     let write = staff.write().await?;
     let found = campaigns::campaign(&write, org, CampaignId(campaign)).await?;
-    let outcome = onward_outreach::send_now(&write, org, &found, learner, &sendable, Utc::now())
+    let outcome = onward_outreach::send_now(&write, org, &found, learner, &staff.state.sendable, Utc::now())
         .await
         .map_err(|err| WebError::Internal(anyhow::anyhow!("{err}")))?;
     let query = match outcome {
