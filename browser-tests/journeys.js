@@ -1,5 +1,5 @@
 // Steps several browser tests share: a learner answering a survey through
-// their personal link, in English.
+// their personal link, in English; finding a campaign the demo can email.
 import { expectNoAxeViolations } from './harness.js';
 
 const choose = (page, name, value) => page.locator(`input[name="${name}"][value="${value}"]`).check();
@@ -56,4 +56,33 @@ export async function completeSurvey(page, link, { employer, story, publish, ass
   await send.click();
   await page.getByRole('heading', { name: 'Answers sent', level: 1 }).waitFor();
   await check();
+}
+
+/**
+ * Opens the New campaign form at the first cohort and checkpoint whose
+ * audience the campaign reaches by email, and leaves `page` on it. Resolves
+ * with { cohort, checkpoint, emailed } (how many learners it emails), or
+ * `undefined` when no demo cohort has such learners.
+ */
+export async function openCampaignThatEmails(page, baseUrl) {
+  await page.goto(`${baseUrl}/campaigns/new`);
+  await page.getByRole('heading', { name: 'New campaign', level: 1 }).waitFor();
+  const values = (select) => page.locator(`select#${select} option`).evaluateAll(
+    (options) => options.map((option) => option.value).filter((value) => value !== ''),
+  );
+  for (const cohort of await values('cohort')) {
+    await page.goto(`${baseUrl}/campaigns/new?cohort=${cohort}`);
+    for (const checkpoint of await values('checkpoint')) {
+      await page.goto(`${baseUrl}/campaigns/new?cohort=${cohort}&checkpoint=${checkpoint}`);
+      await page.getByRole('heading', { name: 'Audience' }).waitFor();
+      const email = page.locator('table:has(caption:has-text("Learners by channel")) tbody tr')
+        .filter({ hasText: 'Sent by the campaign' })
+        .filter({ has: page.locator('td:first-child', { hasText: /^Email$/i }) });
+      if (await email.count()) {
+        const emailed = Number(await email.locator('td').nth(1).innerText());
+        if (emailed > 0) return { cohort, checkpoint, emailed };
+      }
+    }
+  }
+  return undefined;
 }

@@ -11,6 +11,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { backends, startOnward, launchBrowser, expectNoAxeViolations, signIn, newPage } from './harness.js';
 import { startSmtpSink } from './smtp-sink.js';
+import { openCampaignThatEmails } from './journeys.js';
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
 const shots = new URL('../docs/images/', import.meta.url).pathname;
@@ -56,30 +57,9 @@ for (const backend of backends()) {
       const page = await newPage(browser, { viewport: { width: 1100, height: 800 } });
       await signIn(page, onward.baseUrl, 'progression.lead@northfield.example');
 
-      // The first cohort and checkpoint whose audience the campaign reaches by email.
-      await page.goto(`${onward.baseUrl}/campaigns/new`);
-      const cohorts = await page.locator('select#cohort option').evaluateAll(
-        (options) => options.map((option) => option.value).filter((value) => value !== ''),
-      );
-      let chosen;
-      search: for (const cohort of cohorts) {
-        await page.goto(`${onward.baseUrl}/campaigns/new?cohort=${cohort}`);
-        const checkpoints = await page.locator('select#checkpoint option').evaluateAll(
-          (options) => options.map((option) => option.value).filter((value) => value !== ''),
-        );
-        for (const checkpoint of checkpoints) {
-          await page.goto(`${onward.baseUrl}/campaigns/new?cohort=${cohort}&checkpoint=${checkpoint}`);
-          await page.getByRole('heading', { name: 'Audience' }).waitFor();
-          const email = page.locator('table:has(caption:has-text("Learners by channel")) tbody tr')
-            .filter({ hasText: 'Sent by the campaign' })
-            .filter({ has: page.locator('td:first-child', { hasText: /^Email$/i }) });
-          if ((await email.count()) && Number(await email.locator('td').nth(1).innerText()) > 0) {
-            chosen = cohort;
-            break search;
-          }
-        }
-      }
-      assert.ok(chosen, 'a demo cohort has learners the campaign emails');
+      const found = await openCampaignThatEmails(page, onward.baseUrl);
+      assert.ok(found, 'a demo cohort has learners the campaign emails');
+      const chosen = found.cohort;
 
       await page.getByLabel('Schedule (days after the start)').fill('0, 7, 14');
       await page.getByLabel('Quiet from (hour, 0 to 23)').fill('');
