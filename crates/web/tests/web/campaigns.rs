@@ -19,6 +19,18 @@ use onward_storage::{Actor, CampaignId, CheckpointId, CohortId, LearnerId, Organ
 use onward_test_support::{TestApp, TestDatabase, csrf_from, fixtures, on_both_backends};
 use reqwest::StatusCode;
 
+/// A campaign to save: sending at any hour, in the standard wording.
+fn draft(cohort: CohortId, checkpoint: CheckpointId, days: &[u32]) -> NewCampaign {
+    NewCampaign {
+        wording: Default::default(),
+        cohort,
+        checkpoint,
+        schedule_days: days.to_vec(),
+        quiet: QuietHours::none(),
+        created_by: None,
+    }
+}
+
 /// Where a redirect goes ("" when the response is not one).
 fn redirect_target(response: &reqwest::Response) -> String {
     response
@@ -93,14 +105,7 @@ async fn elsewhere(db: &TestDatabase) -> (OrganisationId, CampaignId) {
     let id = create_campaign(
         db.conn(),
         other.id,
-        &NewCampaign {
-            wording: Default::default(),
-            cohort: world.cohort,
-            checkpoint: world.checkpoint,
-            schedule_days: vec![0, 7],
-            quiet: QuietHours::none(),
-            created_by: None,
-        },
+        &draft(world.cohort, world.checkpoint, &[0, 7]),
     )
     .await
     .expect("other campaign");
@@ -268,20 +273,9 @@ async fn the_preview_lists_who_is_excluded_and_why_and_never_another_organisatio
     );
 
     // A saved draft shows the same preview on its page.
-    let id = create_campaign(
-        app.db.conn(),
-        org.id,
-        &NewCampaign {
-            wording: Default::default(),
-            cohort: w.cohort,
-            checkpoint: w.checkpoint,
-            schedule_days: vec![0, 7],
-            quiet: QuietHours::none(),
-            created_by: None,
-        },
-    )
-    .await
-    .expect("campaign");
+    let id = create_campaign(app.db.conn(), org.id, &draft(w.cohort, w.checkpoint, &[0, 7]))
+        .await
+        .expect("campaign");
     let (status, page) = app.get_text(&format!("/campaigns/{id}")).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("No usable contact point for Email"), "{page}");
@@ -293,14 +287,7 @@ async fn the_preview_lists_who_is_excluded_and_why_and_never_another_organisatio
 async fn starting_pausing_and_finishing_change_the_status_and_are_audited(db: TestDatabase) {
     let (app, org) = TestApp::signed_in(db, "campaignsweb", Role::Admin).await;
     let w = world(&app.db, org.id, &["Ann", "Ben", "Cat", "Dan", "Eve"]).await;
-    let new = NewCampaign {
-        wording: Default::default(),
-        cohort: w.cohort,
-        checkpoint: w.checkpoint,
-        schedule_days: vec![0, 7],
-        quiet: QuietHours::none(),
-        created_by: None,
-    };
+    let new = draft(w.cohort, w.checkpoint, &[0, 7]);
     let id = create_campaign(app.db.conn(), org.id, &new)
         .await
         .expect("campaign");
@@ -499,14 +486,7 @@ async fn send_now_sends_one_learner_the_next_message_once_and_says_why_not_other
     let (app, org) = TestApp::signed_in(db, "sendnow", Role::Admin).await;
     let w = world(&app.db, org.id, &["Ann", "Ben", "Cat"]).await;
     let (ann, cat) = (w.learners[0], w.learners[2]);
-    let new = NewCampaign {
-        wording: Default::default(),
-        cohort: w.cohort,
-        checkpoint: w.checkpoint,
-        schedule_days: vec![0, 7],
-        quiet: QuietHours::none(),
-        created_by: None,
-    };
+    let new = draft(w.cohort, w.checkpoint, &[0, 7]);
     let id = create_campaign(app.db.conn(), org.id, &new)
         .await
         .expect("campaign");
@@ -880,14 +860,7 @@ async fn the_text_messages_are_shown_with_their_segments_before_sending(db: Test
         let id = create_campaign(
             app.db.conn(),
             org.id,
-            &NewCampaign {
-                wording: Default::default(),
-                cohort: queue.cohort,
-                checkpoint,
-                schedule_days: vec![0, 7, 14],
-                quiet: QuietHours::none(),
-                created_by: None,
-            },
+            &draft(queue.cohort, checkpoint, &[0, 7, 14]),
         )
         .await
         .expect("campaign");
@@ -925,20 +898,9 @@ async fn the_text_messages_are_shown_with_their_segments_before_sending(db: Test
 async fn roles_without_the_permission_are_refused(db: TestDatabase) {
     let (app, org) = TestApp::signed_in(db, "campaignsweb", Role::Tutor).await;
     let w = world(&app.db, org.id, &["Ann", "Ben", "Cat", "Dan", "Eve"]).await;
-    let id = create_campaign(
-        app.db.conn(),
-        org.id,
-        &NewCampaign {
-            wording: Default::default(),
-            cohort: w.cohort,
-            checkpoint: w.checkpoint,
-            schedule_days: vec![0],
-            quiet: QuietHours::none(),
-            created_by: None,
-        },
-    )
-    .await
-    .expect("campaign");
+    let id = create_campaign(app.db.conn(), org.id, &draft(w.cohort, w.checkpoint, &[0]))
+        .await
+        .expect("campaign");
     // A tutor sees campaigns' counts, never who is excluded, and changes nothing.
     let (status, page) = app.get_text(&format!("/campaigns/{id}")).await;
     assert_eq!(status, StatusCode::OK);
