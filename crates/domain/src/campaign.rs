@@ -95,6 +95,34 @@ pub fn has_run_out(schedule: &[u32], started: DateTime<Utc>, now: DateTime<Utc>)
         .is_some_and(|last| started + Duration::days(i64::from(*last + RUN_OUT_DAYS)) <= now)
 }
 
+/// What a draft or paused campaign's settings may be changed to: its status
+/// (a running campaign is paused first, a finished one stays as it was), and
+/// a new schedule that keeps the days of the steps already planned for some
+/// learner (each message says which step it was, so those steps keep their
+/// meaning); later steps may change, be added or be removed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SettingsChange {
+    /// The change may be saved.
+    Allowed,
+    /// Only a draft or paused campaign's settings change.
+    NotNow(CampaignStatus),
+    /// The schedule must start with these days: steps already planned.
+    KeepPlannedDays(Vec<u32>),
+}
+
+/// Whether a campaign in `status` with schedule `old`, whose first `planned`
+/// steps have messages, may take the schedule `new`.
+pub fn settings_change(status: CampaignStatus, old: &[u32], new: &[u32], planned: usize) -> SettingsChange {
+    if !matches!(status, CampaignStatus::Draft | CampaignStatus::Paused) {
+        return SettingsChange::NotNow(status);
+    }
+    let kept = &old[..planned.min(old.len())];
+    if new.len() < kept.len() || new[..kept.len()] != *kept {
+        return SettingsChange::KeepPlannedDays(kept.to_vec());
+    }
+    SettingsChange::Allowed
+}
+
 /// When nothing is sent, in UK local time: hours `from..until` (wrapping past
 /// midnight when `from > until`) and whole weekdays.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -236,6 +264,37 @@ mod tests {
         assert_eq!(due_step(&[0, 7, 14], start, start + Duration::days(90)), Some(2));
         assert!(!has_run_out(&[0, 7, 14], start, start + Duration::days(20)));
         assert!(has_run_out(&[0, 7, 14], start, start + Duration::days(21)));
+    }
+
+    #[test]
+    fn settings_change_while_draft_or_paused_keeping_the_planned_steps_days() {
+        use CampaignStatus::*;
+        let old = [0, 7, 14, 28];
+        assert_eq!(settings_change(Draft, &old, &[0, 3], 0), SettingsChange::Allowed);
+        assert_eq!(
+            settings_change(Running, &old, &old, 0),
+            SettingsChange::NotNow(Running)
+        );
+        assert_eq!(
+            settings_change(Finished, &old, &old, 0),
+            SettingsChange::NotNow(Finished)
+        );
+        // Steps 1 and 2 were planned: days 0 and 7 stay, the rest may change.
+        assert_eq!(
+            settings_change(Paused, &old, &[0, 7, 21, 35, 60], 2),
+            SettingsChange::Allowed
+        );
+        assert_eq!(settings_change(Paused, &old, &[0, 7], 2), SettingsChange::Allowed);
+        assert_eq!(
+            settings_change(Paused, &old, &[0, 10, 14], 2),
+            SettingsChange::KeepPlannedDays(vec![0, 7])
+        );
+        assert_eq!(
+            settings_change(Paused, &old, &[0], 2),
+            SettingsChange::KeepPlannedDays(vec![0, 7])
+        );
+        // More planned steps than days (cannot happen): every day is kept.
+        assert_eq!(settings_change(Paused, &old, &old, 9), SettingsChange::Allowed);
     }
 
     #[test]

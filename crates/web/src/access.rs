@@ -282,6 +282,12 @@ pub const ROUTES: &[RouteAccess] = &[
     route("POST", "/campaigns/{id}/pause", Access::Action(ManageCampaigns)),
     route("POST", "/campaigns/{id}/finish", Access::Action(ManageCampaigns)),
     route("POST", "/campaigns/{id}/run", Access::Action(ManageCampaigns)),
+    route("GET", "/campaigns/{id}/settings", Access::Action(ManageCampaigns)),
+    route(
+        "POST",
+        "/campaigns/{id}/settings",
+        Access::Action(ManageCampaigns),
+    ),
     // "Send now" on a learner's record (ui::learner_campaigns): the learner
     // must also be in the user's scope.
     route(

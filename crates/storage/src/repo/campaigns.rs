@@ -119,6 +119,24 @@ fn from_model(model: campaign::Model) -> Result<Campaign> {
     })
 }
 
+/// A schedule as stored (`0,7,14`), checked as it will be read back.
+fn schedule_code(days: &[u32]) -> Result<String> {
+    let schedule = days.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+    onward_domain::campaign::parse_schedule(&schedule)
+        .map_err(|reason| invalid("campaigns", "schedule_days", &schedule, reason))?;
+    Ok(schedule)
+}
+
+/// A campaign's own wording as stored: JSON by language, or nothing.
+fn wording_code(wording: &CampaignWording) -> Result<Option<String>> {
+    if wording.is_empty() {
+        return Ok(None);
+    }
+    serde_json::to_string(wording)
+        .map(Some)
+        .map_err(|err| invalid("campaigns", "wording", "", format!("cannot be written: {err}")))
+}
+
 /// Makes a draft campaign for a checkpoint of the cohort's plan.
 pub async fn create_campaign(
     conn: &impl ConnectionTrait,
@@ -137,41 +155,27 @@ pub async fn create_campaign(
             new.checkpoint, new.cohort
         )));
     }
-    let schedule = new
-        .schedule_days
-        .iter()
-        .map(u32::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
-    onward_domain::campaign::parse_schedule(&schedule)
-        .map_err(|reason| invalid("campaigns", "schedule_days", &schedule, reason))?;
+    let schedule = schedule_code(&new.schedule_days)?;
     let stamp = now();
-    let model =
-        campaign::ActiveModel {
-            organisation_id: Set(org.0),
-            cohort_id: Set(new.cohort.0),
-            checkpoint_id: Set(new.checkpoint.0),
-            survey_name: Set(point.survey.clone()),
-            channels: Set(point.channels.clone()),
-            schedule_days: Set(schedule),
-            quiet_from_hour: Set(new.quiet.from_hour.map(i16::from)),
-            quiet_until_hour: Set(new.quiet.until_hour.map(i16::from)),
-            quiet_days: Set(new.quiet.days_code()),
-            wording: Set(if new.wording.is_empty() {
-                None
-            } else {
-                Some(serde_json::to_string(&new.wording).map_err(|err| {
-                    invalid("campaigns", "wording", "", format!("cannot be written: {err}"))
-                })?)
-            }),
-            status: Set(CampaignStatus::Draft.code().to_owned()),
-            created_by: Set(new.created_by.map(|id| id.0)),
-            created_at: Set(stamp),
-            updated_at: Set(stamp),
-            ..Default::default()
-        }
-        .insert(conn)
-        .await?;
+    let model = campaign::ActiveModel {
+        organisation_id: Set(org.0),
+        cohort_id: Set(new.cohort.0),
+        checkpoint_id: Set(new.checkpoint.0),
+        survey_name: Set(point.survey.clone()),
+        channels: Set(point.channels.clone()),
+        schedule_days: Set(schedule),
+        quiet_from_hour: Set(new.quiet.from_hour.map(i16::from)),
+        quiet_until_hour: Set(new.quiet.until_hour.map(i16::from)),
+        quiet_days: Set(new.quiet.days_code()),
+        wording: Set(wording_code(&new.wording)?),
+        status: Set(CampaignStatus::Draft.code().to_owned()),
+        created_by: Set(new.created_by.map(|id| id.0)),
+        created_at: Set(stamp),
+        updated_at: Set(stamp),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
     Ok(CampaignId(model.id))
 }
 
@@ -225,6 +229,72 @@ pub async fn set_status(
     }
     update.exec(conn).await?;
     campaign(conn, org, id).await
+}
+
+/// A draft or paused campaign's schedule, quiet hours and wording, as changed
+/// by staff (`onward_domain::campaign::settings_change` says what may be).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CampaignSettings {
+    pub schedule_days: Vec<u32>,
+    pub quiet: QuietHours,
+    pub wording: CampaignWording,
+}
+
+/// Saves new settings for a campaign that is still a draft or paused; false
+/// (nothing written) when it has been started or finished meanwhile.
+pub async fn change_settings(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: CampaignId,
+    settings: &CampaignSettings,
+) -> Result<bool> {
+    let changed = campaign::Entity::update_many()
+        .col_expr(
+            campaign::Column::ScheduleDays,
+            Expr::value(schedule_code(&settings.schedule_days)?),
+        )
+        .col_expr(
+            campaign::Column::QuietFromHour,
+            Expr::value(settings.quiet.from_hour.map(i16::from)),
+        )
+        .col_expr(
+            campaign::Column::QuietUntilHour,
+            Expr::value(settings.quiet.until_hour.map(i16::from)),
+        )
+        .col_expr(
+            campaign::Column::QuietDays,
+            Expr::value(settings.quiet.days_code()),
+        )
+        .col_expr(
+            campaign::Column::Wording,
+            Expr::value(wording_code(&settings.wording)?),
+        )
+        .col_expr(campaign::Column::UpdatedAt, Expr::value(now()))
+        .filter(campaign::Entity::in_org(org))
+        .filter(campaign::Column::Id.eq(id.0))
+        .filter(campaign::Column::Status.is_in([CampaignStatus::Draft.code(), CampaignStatus::Paused.code()]))
+        .exec(conn)
+        .await?;
+    Ok(changed.rows_affected == 1)
+}
+
+/// How many of the campaign's first steps have a message for some learner
+/// (the highest planned step plus one; 0 before anything was planned).
+pub async fn planned_steps(
+    conn: &impl ConnectionTrait,
+    org: OrganisationId,
+    id: CampaignId,
+) -> Result<usize> {
+    let highest: Option<Option<i16>> = campaign_message::Entity::find_in(org)
+        .select_only()
+        .column_as(campaign_message::Column::Step.max(), "highest")
+        .filter(campaign_message::Column::CampaignId.eq(id.0))
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(highest
+        .flatten()
+        .map_or(0, |step| usize::try_from(step).unwrap_or(0) + 1))
 }
 
 /// Moves a running campaign's start `by` earlier, as if that much time had

@@ -165,3 +165,13 @@ campaign-sms-reminder = Nodyn atgoffa
 campaign-sms-last = Nodyn atgoffa olaf
 campaign-sms-gsm = GSM
 campaign-sms-unicode = Unicode
+## Newid gosodiadau ymgyrch sydd wedi'i chadw (ui::campaigns::settings).
+campaign-settings-change = Newid y gosodiadau
+campaign-settings-title = Newid gosodiadau'r ymgyrch
+campaign-settings-intro = Mae'r amserlen, yr oriau tawel a'r geiriad yn berthnasol o dro nesaf y cynllunydd. Nid yw negeseuon sydd eisoes wedi'u hanfon neu yn y ciw yn newid.
+campaign-settings-planned = Mae camau eisoes wedi'u cynllunio ar gyfer rhai dysgwyr, felly rhaid i'r amserlen ddechrau gyda'r un diwrnodau: { $days }. Gallwch symud, ychwanegu neu ddileu'r camau ar eu hôl.
+campaign-settings-not-now = Gellir newid gosodiadau ymgyrch tra ei bod yn ddrafft neu wedi'i seibio. Mae'r ymgyrch hon yn { $status }: seibiwch hi yn gyntaf.
+campaign-settings-save = Cadw'r gosodiadau
+campaign-done-changed = Mae gosodiadau'r ymgyrch wedi'u cadw.
+validation-campaign-schedule-planned = Amserlen: mae camau sydd eisoes wedi'u hanfon neu yn y ciw yn cadw eu diwrnodau, felly dechreuwch gyda { $days }
+validation-campaign-settings-status = Cafodd yr ymgyrch ei dechrau neu ei gorffen yn y cyfamser: seibiwch hi i newid ei gosodiadau

@@ -165,3 +165,13 @@ campaign-sms-reminder = Reminder
 campaign-sms-last = Last reminder
 campaign-sms-gsm = GSM
 campaign-sms-unicode = Unicode
+## Changing a saved campaign's settings (ui::campaigns::settings).
+campaign-settings-change = Change settings
+campaign-settings-title = Change the campaign's settings
+campaign-settings-intro = The schedule, quiet hours and wording apply from the planner's next pass. Messages already sent or queued are not changed.
+campaign-settings-planned = Steps have already been planned for some learners, so the schedule must start with the same days: { $days }. You can move, add or remove the steps after them.
+campaign-settings-not-now = A campaign's settings can be changed while it is a draft or paused. This campaign is { $status }: pause it first.
+campaign-settings-save = Save settings
+campaign-done-changed = The campaign's settings are saved.
+validation-campaign-schedule-planned = Schedule: steps already sent or queued keep their days, so start with { $days }
+validation-campaign-settings-status = The campaign was started or finished meanwhile: pause it to change its settings

@@ -68,8 +68,13 @@ struct World {
 /// Leavers on an email-only plan: Ann and Ben have consented addresses, Cat's
 /// address has no consent, Dan has none, Eve opted out.
 async fn world(db: &TestDatabase, org: OrganisationId, names: &[&str]) -> World {
+    world_on(db, org, &email_plan(), names).await
+}
+
+/// [`world`] on another plan.
+async fn world_on(db: &TestDatabase, org: OrganisationId, plan: &TrackingPlan, names: &[&str]) -> World {
     let conn = db.conn();
-    let queue = fixtures::leavers_due_a_call(conn, org, &email_plan(), names).await;
+    let queue = fixtures::leavers_due_a_call(conn, org, plan, names).await;
     for (index, consent) in [(0, true), (1, true), (2, false), (4, true)] {
         if index < queue.learners.len() {
             add_contact_point(
@@ -895,6 +900,180 @@ async fn the_text_messages_are_shown_with_their_segments_before_sending(db: Test
     }
 }
 
+/// Waits (up to 20 s) until the job runner has sent step `step` (0-based) to `n` learners.
+async fn wait_for_sent(app: &TestApp, org: OrganisationId, id: CampaignId, step: usize, n: usize) {
+    for _ in 0..200 {
+        let sent = messages(app.db.conn(), org, id).await.expect("messages");
+        if sent
+            .iter()
+            .filter(|m| m.step == step && m.status == MessageStatus::Sent)
+            .count()
+            == n
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("step {step} was not sent to {n} learners");
+}
+
+/// A draft's or a paused campaign's schedule, quiet hours and wording change
+/// on its settings page; a running one's do not; a paused one keeps the days
+/// of the steps already planned, and the planner then follows the new days.
+async fn settings_change_while_draft_or_paused_keeping_the_days_already_planned(db: TestDatabase) {
+    let (app, org) = TestApp::signed_in(db, "campaignsweb", Role::Admin).await;
+    // Five emails before the task moves on to the next channel: every step goes by email.
+    let mut plan = email_plan();
+    plan.checkpoints[0].max_attempts = 5;
+    let w = world_on(&app.db, org.id, &plan, &["Ann", "Ben", "Cat", "Dan", "Eve"]).await;
+    let id = create_campaign(app.db.conn(), org.id, &draft(w.cohort, w.checkpoint, &[0, 7]))
+        .await
+        .expect("campaign");
+    let path = format!("/campaigns/{id}/settings");
+    let (status, form) = app.get_text(&path).await;
+    assert_eq!(status, StatusCode::OK, "{form}");
+    assert!(form.contains("value=\"0, 7\""), "the saved schedule: {form}");
+    let csrf = csrf_from(&form).expect("csrf");
+    let save = |schedule: &'static str, subject: &'static str| {
+        let csrf = csrf.clone();
+        let path = path.clone();
+        let app = &app;
+        async move {
+            let fields = [
+                ("csrf", csrf.as_str()),
+                ("schedule", schedule),
+                ("quiet_from", ""),
+                ("quiet_until", ""),
+                ("wording_en_subject", subject),
+                (
+                    "wording_en_body",
+                    if subject.is_empty() {
+                        ""
+                    } else {
+                        "Tell us what you do now."
+                    },
+                ),
+            ];
+            app.post_form(&path, &fields).await
+        }
+    };
+    let audited = || async {
+        count_audit_events(app.db.conn(), org.id, "campaign.settings_changed", Some(id.0))
+            .await
+            .expect("audit")
+    };
+
+    // A draft: anything valid, named errors otherwise.
+    let response = save("0, 9, 3", "").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.expect("body");
+    assert!(
+        page.contains("each day must be later than the one before") && page.contains("href=\"#schedule\""),
+        "{page}"
+    );
+    let response = save("0, 3, 10", "Your next step").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        redirect_target(&response),
+        format!("/campaigns/{id}?done=changed")
+    );
+    let saved = campaign(app.db.conn(), org.id, id).await.expect("campaign");
+    assert_eq!(saved.schedule_days, vec![0, 3, 10]);
+    assert_eq!(saved.quiet, QuietHours::none());
+    assert_eq!(saved.wording["en-GB"].subject, "Your next step");
+    assert_eq!(audited().await, 1);
+    let (_, page) = app.get_text(&format!("/campaigns/{id}?done=changed")).await;
+    assert!(
+        page.contains("The campaign&#39;s settings are saved") && page.contains("0, 3, 10"),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("href=\"{path}\"")),
+        "the page links to its settings: {page}"
+    );
+
+    // Running: the page says to pause first, and a save changes nothing.
+    let start = app
+        .post_form(&format!("/campaigns/{id}/start"), &[("csrf", csrf.as_str())])
+        .await;
+    assert!(redirect_target(&start).ends_with("done=started"));
+    wait_for_sent(&app, org.id, id, 0, 2).await;
+    let (_, page) = app.get_text(&path).await;
+    assert!(
+        page.contains("id=\"not-now\"") && !page.contains("name=\"schedule\""),
+        "{page}"
+    );
+    let response = save("0, 4", "").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response
+            .text()
+            .await
+            .expect("body")
+            .contains("pause it to change its settings")
+    );
+    assert_eq!(
+        campaign(app.db.conn(), org.id, id)
+            .await
+            .expect("c")
+            .schedule_days,
+        vec![0, 3, 10]
+    );
+
+    // Four days on, the reminder (day 3) goes out; then paused, the first two
+    // days stay as they are and the later ones may change.
+    campaigns_move_start_back(&app, org.id, id, 4).await;
+    app.post_form(&format!("/campaigns/{id}/run"), &[("csrf", csrf.as_str())])
+        .await;
+    wait_for_sent(&app, org.id, id, 1, 2).await;
+    app.post_form(&format!("/campaigns/{id}/pause"), &[("csrf", csrf.as_str())])
+        .await;
+    assert_eq!(
+        campaign(app.db.conn(), org.id, id).await.expect("c").status,
+        CampaignStatus::Paused
+    );
+    let (_, page) = app.get_text(&path).await;
+    assert!(page.contains("must start with the same days: 0, 3"), "{page}");
+    for moved in ["0, 4, 10", "0"] {
+        let response = save(moved, "Your next step").await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{moved}");
+        let page = response.text().await.expect("body");
+        assert!(
+            page.contains("keep their days, so start with 0, 3"),
+            "{moved}: {page}"
+        );
+    }
+    assert_eq!(audited().await, 1);
+    let response = save("0, 3, 5, 30", "").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let saved = campaign(app.db.conn(), org.id, id).await.expect("campaign");
+    assert_eq!(saved.schedule_days, vec![0, 3, 5, 30]);
+    assert!(saved.wording.is_empty(), "back to the standard wording");
+    assert_eq!(audited().await, 2);
+
+    // Resumed, the planner follows the new schedule: day 5's step is due now.
+    app.post_form(&format!("/campaigns/{id}/start"), &[("csrf", csrf.as_str())])
+        .await;
+    campaigns_move_start_back(&app, org.id, id, 1).await;
+    app.post_form(&format!("/campaigns/{id}/run"), &[("csrf", csrf.as_str())])
+        .await;
+    wait_for_sent(&app, org.id, id, 2, 2).await;
+
+    // Another organisation's campaign is not found.
+    let (_, other) = elsewhere(&app.db).await;
+    assert_eq!(
+        app.get(&format!("/campaigns/{other}/settings")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+/// Moves a running campaign's start `days` earlier, as if they had passed.
+async fn campaigns_move_start_back(app: &TestApp, org: OrganisationId, id: CampaignId, days: i64) {
+    onward_storage::repo::campaigns::move_start_back(app.db.conn(), org, id, chrono::Duration::days(days))
+        .await
+        .expect("move the start back");
+}
+
 async fn roles_without_the_permission_are_refused(db: TestDatabase) {
     let (app, org) = TestApp::signed_in(db, "campaignsweb", Role::Tutor).await;
     let w = world(&app.db, org.id, &["Ann", "Ben", "Cat", "Dan", "Eve"]).await;
@@ -910,6 +1089,10 @@ async fn roles_without_the_permission_are_refused(db: TestDatabase) {
         "{page}"
     );
     assert_eq!(app.get("/campaigns/new").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get(&format!("/campaigns/{id}/settings")).await.status(),
+        StatusCode::FORBIDDEN
+    );
     let csrf = csrf_from(&page).expect("csrf");
     for button in ["start", "pause", "finish", "run"] {
         let response = app
@@ -948,4 +1131,5 @@ on_both_backends!(
     send_now_sends_one_learner_the_next_message_once_and_says_why_not_otherwise,
     own_wording_is_refused_without_a_needed_translation_and_sent_in_each_learners_language,
     the_text_messages_are_shown_with_their_segments_before_sending,
+    settings_change_while_draft_or_paused_keeping_the_days_already_planned,
 );

@@ -18,8 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Weekday;
 use onward_domain::campaign::{
-    CampaignStatus, CampaignWording, DEFAULT_SCHEDULE_DAYS, MAX_BODY_CHARS, MAX_SUBJECT_CHARS, QuietHours,
-    Wording, WordingError, is_automatic, missing_languages, weekday_code,
+    CampaignStatus, CampaignWording, DEFAULT_SCHEDULE_DAYS, QuietHours, is_automatic, weekday_code,
 };
 use onward_domain::contact::ContactChannel;
 use onward_domain::permissions::{Action, allows};
@@ -29,11 +28,17 @@ use onward_storage::repo::plans::plan_checkpoints;
 use onward_storage::{CampaignId, CheckpointId, CohortId, OrganisationId, Write};
 use serde::Deserialize;
 
+use self::form::{
+    CampaignFields, SETTINGS_FIELDS, cohort_message_languages, english_first, language_name, parse_all,
+    parse_schedule_field, wording_needed,
+};
 use super::chrome::{Chrome, localised};
 use super::form_errors::FormErrors;
 use super::staff::{CsrfForm, Staff};
-use crate::i18n::Message;
 use crate::{AppState, WebError};
+
+mod form;
+mod settings;
 
 localised! {
     CampaignsPage => chrome.tr;
@@ -41,10 +46,6 @@ localised! {
     CampaignPage => chrome.tr;
 }
 
-/// The most steps a schedule may have.
-pub const MAX_STEPS: usize = 10;
-/// The latest day a step may be sent on.
-pub const MAX_DAY: u32 = 365;
 /// Excluded learners named on a preview at most (the counts cover everyone).
 const NAMED_SHOWN: usize = 500;
 
@@ -57,6 +58,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/campaigns/{id}/pause", post(pause))
         .route("/campaigns/{id}/finish", post(finish))
         .route("/campaigns/{id}/run", post(run_now))
+        .merge(settings::router())
 }
 
 // ------------------------------------------------------------------ shared
@@ -71,6 +73,16 @@ fn channels_text(chrome: &Chrome, channels: &[ContactChannel]) -> String {
 
 fn schedule_text(days: &[u32]) -> String {
     days.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// The schedule and wording as the audit log records them (no message text).
+fn settings_audit_text(schedule_days: &[u32], wording: &CampaignWording) -> String {
+    let wording = if wording.is_empty() {
+        "standard".to_owned()
+    } else {
+        wording.keys().cloned().collect::<Vec<_>>().join("+")
+    };
+    format!("days {}, wording {wording}", schedule_text(schedule_days))
 }
 
 pub(super) fn quiet_text(chrome: &Chrome, quiet: &QuietHours) -> String {
@@ -326,246 +338,6 @@ struct NewQuery {
     checkpoint: Option<String>,
 }
 
-#[derive(Deserialize, Default, Clone)]
-struct CampaignFields {
-    #[serde(default)]
-    cohort: String,
-    #[serde(default)]
-    checkpoint: String,
-    #[serde(default)]
-    schedule: String,
-    #[serde(default)]
-    quiet_from: String,
-    #[serde(default)]
-    quiet_until: String,
-    #[serde(default)]
-    quiet_mon: Option<String>,
-    #[serde(default)]
-    quiet_tue: Option<String>,
-    #[serde(default)]
-    quiet_wed: Option<String>,
-    #[serde(default)]
-    quiet_thu: Option<String>,
-    #[serde(default)]
-    quiet_fri: Option<String>,
-    #[serde(default)]
-    quiet_sat: Option<String>,
-    #[serde(default)]
-    quiet_sun: Option<String>,
-    #[serde(default)]
-    wording_en_subject: String,
-    #[serde(default)]
-    wording_en_body: String,
-    #[serde(default)]
-    wording_cy_subject: String,
-    #[serde(default)]
-    wording_cy_body: String,
-}
-
-impl CampaignFields {
-    fn defaults(cohort: String, checkpoint: String) -> Self {
-        let quiet = QuietHours::default_for_learners();
-        let mut fields = Self {
-            cohort,
-            checkpoint,
-            schedule: schedule_text(DEFAULT_SCHEDULE_DAYS),
-            quiet_from: quiet.from_hour.map(|h| h.to_string()).unwrap_or_default(),
-            quiet_until: quiet.until_hour.map(|h| h.to_string()).unwrap_or_default(),
-            ..Self::default()
-        };
-        for day in quiet.days {
-            *fields.day_mut(day) = Some("yes".to_owned());
-        }
-        fields
-    }
-
-    fn day_mut(&mut self, day: Weekday) -> &mut Option<String> {
-        match day {
-            Weekday::Mon => &mut self.quiet_mon,
-            Weekday::Tue => &mut self.quiet_tue,
-            Weekday::Wed => &mut self.quiet_wed,
-            Weekday::Thu => &mut self.quiet_thu,
-            Weekday::Fri => &mut self.quiet_fri,
-            Weekday::Sat => &mut self.quiet_sat,
-            Weekday::Sun => &mut self.quiet_sun,
-        }
-    }
-
-    fn day(&self, day: Weekday) -> bool {
-        let value = match day {
-            Weekday::Mon => &self.quiet_mon,
-            Weekday::Tue => &self.quiet_tue,
-            Weekday::Wed => &self.quiet_wed,
-            Weekday::Thu => &self.quiet_thu,
-            Weekday::Fri => &self.quiet_fri,
-            Weekday::Sat => &self.quiet_sat,
-            Weekday::Sun => &self.quiet_sun,
-        };
-        value.as_deref().is_some_and(|value| !value.is_empty())
-    }
-}
-
-/// Reads a schedule as typed, e.g. `0, 7, 14, 28, 42`: whole days from 0 to
-/// [`MAX_DAY`], the first 0 (the invitation), each later than the one before,
-/// at most [`MAX_STEPS`].
-pub fn parse_schedule_field(text: &str) -> Result<Vec<u32>, Message> {
-    let mut days: Vec<u32> = Vec::new();
-    for part in text.split(',').map(str::trim).filter(|part| !part.is_empty()) {
-        let Ok(day) = part.parse::<u32>() else {
-            return Err(Message::new("validation-campaign-schedule-number").with("value", part));
-        };
-        if day > MAX_DAY {
-            return Err(Message::new("validation-campaign-schedule-range").with("max", MAX_DAY.to_string()));
-        }
-        if days.last().is_some_and(|last| *last >= day) {
-            return Err(Message::new("validation-campaign-schedule-ascending"));
-        }
-        days.push(day);
-    }
-    match days.first() {
-        None => Err(Message::new("validation-campaign-schedule-empty")),
-        Some(first) if *first != 0 => Err(Message::new("validation-campaign-schedule-first")),
-        _ if days.len() > MAX_STEPS => {
-            Err(Message::new("validation-campaign-schedule-steps").with("max", MAX_STEPS.to_string()))
-        }
-        _ => Ok(days),
-    }
-}
-
-fn parse_hour(text: &str) -> Result<Option<u8>, ()> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    match text.parse::<u8>() {
-        Ok(hour) if hour <= 23 => Ok(Some(hour)),
-        _ => Err(()),
-    }
-}
-
-/// The schedule and quiet hours of a submitted form, or its errors.
-fn parse_settings(fields: &CampaignFields) -> Result<(Vec<u32>, QuietHours), FormErrors> {
-    let mut errors = FormErrors::new();
-    let schedule = match parse_schedule_field(&fields.schedule) {
-        Ok(days) => Some(days),
-        Err(message) => {
-            errors.push("schedule", message);
-            None
-        }
-    };
-    let from = parse_hour(&fields.quiet_from);
-    let until = parse_hour(&fields.quiet_until);
-    if from.is_err() {
-        errors.push("quiet_from", "validation-campaign-quiet-hour");
-    }
-    if until.is_err() {
-        errors.push("quiet_until", "validation-campaign-quiet-hour");
-    }
-    let quiet = match (from, until) {
-        (Ok(from), Ok(until)) if from.is_some() != until.is_some() => {
-            errors.push("quiet_from", "validation-campaign-quiet-both");
-            None
-        }
-        (Ok(from_hour), Ok(until_hour)) => Some(QuietHours {
-            from_hour,
-            until_hour,
-            days: WEEK.iter().copied().filter(|day| fields.day(*day)).collect(),
-        }),
-        _ => None,
-    };
-    match (schedule, quiet) {
-        (Some(schedule), Some(quiet)) if errors.is_empty() => Ok((schedule, quiet)),
-        _ => Err(errors),
-    }
-}
-
-/// The wording fields of each language: code, subject field, message field.
-const WORDING_FIELDS: [(&str, &str, &str); 2] = [
-    ("en-GB", "wording_en_subject", "wording_en_body"),
-    ("cy", "wording_cy_subject", "wording_cy_body"),
-];
-
-impl CampaignFields {
-    fn wording_fields(&self, code: &str) -> (&str, &str) {
-        if code == "cy" {
-            (&self.wording_cy_subject, &self.wording_cy_body)
-        } else {
-            (&self.wording_en_subject, &self.wording_en_body)
-        }
-    }
-}
-
-/// The campaign's own wording as typed, or its errors: each language's
-/// subject and message both given or both empty, within their limits.
-fn parse_wording(fields: &CampaignFields) -> Result<CampaignWording, FormErrors> {
-    let mut errors = FormErrors::new();
-    let mut wording = CampaignWording::new();
-    for (code, subject_field, body_field) in WORDING_FIELDS {
-        let (subject, body) = fields.wording_fields(code);
-        match Wording::parse(subject, body) {
-            Ok(Some(words)) => {
-                wording.insert(code.to_owned(), words);
-            }
-            Ok(None) => {}
-            Err(error) => {
-                let (field, key) = match error {
-                    WordingError::SubjectMissing => (subject_field, "validation-campaign-wording-subject"),
-                    WordingError::BodyMissing => (body_field, "validation-campaign-wording-body"),
-                    WordingError::SubjectTooLong => {
-                        (subject_field, "validation-campaign-wording-subject-long")
-                    }
-                    WordingError::BodyTooLong => (body_field, "validation-campaign-wording-body-long"),
-                    WordingError::ControlCharacters => {
-                        (subject_field, "validation-campaign-wording-characters")
-                    }
-                };
-                errors.push(
-                    field,
-                    Message::new(key)
-                        .with("subject_max", MAX_SUBJECT_CHARS.to_string())
-                        .with("body_max", MAX_BODY_CHARS.to_string()),
-                );
-            }
-        }
-    }
-    if errors.is_empty() {
-        Ok(wording)
-    } else {
-        Err(errors)
-    }
-}
-
-/// The languages the cohort's learners are written to in (codes), with how
-/// many learners get each: a learner's preferred language where Onward sends
-/// in it, else the organisation's.
-async fn cohort_message_languages(
-    staff: &Staff,
-    cohort: CohortId,
-) -> Result<Vec<(&'static str, u64)>, WebError> {
-    let org = staff.organisation();
-    let organisation = onward_storage::repo::organisations::organisation(staff.conn(), org).await?;
-    let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
-    for (preferred, learners) in campaigns::cohort_languages(staff.conn(), org, cohort).await? {
-        let language =
-            onward_notify::Language::for_learner(preferred.as_deref(), &organisation.default_locale);
-        *counts.entry(language.code()).or_default() += learners;
-    }
-    // English first, as the form lists the languages.
-    let mut counts: Vec<_> = counts.into_iter().collect();
-    counts.sort_by_key(|(code, _)| english_first(code));
-    Ok(counts)
-}
-
-/// The order languages are listed in: English, then the rest by code.
-fn english_first(code: &str) -> (bool, &str) {
-    (code != "en-GB", code)
-}
-
-/// A language's name, from its code, in the page's language.
-fn language_name(chrome: &Chrome, code: &str) -> String {
-    chrome.tr.t(&format!("campaign-wording-language-{code}"))
-}
-
 /// One text message as a learner would get it, and what it costs.
 pub(super) struct SmsLine {
     language: String,
@@ -654,23 +426,6 @@ fn wording_text(chrome: &Chrome, wording: &CampaignWording) -> String {
         .t_with("campaign-wording-own", &[("languages", &languages)])
 }
 
-/// Refuses wording that leaves out a language the cohort's learners need.
-fn check_translations(wording: &CampaignWording, languages: &[(&'static str, u64)], errors: &mut FormErrors) {
-    let needed: Vec<&str> = languages.iter().map(|(code, _)| *code).collect();
-    for code in missing_languages(wording, &needed) {
-        let learners = languages
-            .iter()
-            .find(|(needed, _)| *needed == code)
-            .map_or(0, |(_, n)| *n);
-        let (field, key) = if code == "cy" {
-            ("wording_cy_subject", "validation-campaign-wording-missing-cy")
-        } else {
-            ("wording_en_subject", "validation-campaign-wording-missing-en")
-        };
-        errors.push(field, Message::new(key).with("count", learners.to_string()));
-    }
-}
-
 /// A choice in a select: value, label, selected.
 type Choice = (String, String, bool);
 
@@ -697,15 +452,8 @@ struct NewCampaignPage {
 }
 
 impl NewCampaignPage {
-    /// The wording section starts open when something is typed in it or wrong.
     fn wording_open(&self) -> bool {
-        WORDING_FIELDS.iter().any(|(code, subject, body)| {
-            let (typed_subject, typed_body) = self.fields.wording_fields(code);
-            !typed_subject.trim().is_empty()
-                || !typed_body.trim().is_empty()
-                || self.errors.for_field(subject).is_some()
-                || self.errors.for_field(body).is_some()
-        })
+        self.fields.wording_open(&self.errors)
     }
 }
 
@@ -782,24 +530,7 @@ async fn new_page(
         Some((cohort, _)) => cohort_message_languages(staff, *cohort).await?,
         None => Vec::new(),
     };
-    let wording_needed = (!languages.is_empty()).then(|| {
-        let list = languages
-            .iter()
-            .map(|(code, n)| {
-                chrome.tr.t_with(
-                    "campaign-wording-language-count",
-                    &[
-                        ("language", &language_name(&chrome, code)),
-                        ("count", &chrome.count(*n)),
-                    ],
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        chrome
-            .tr
-            .t_with("campaign-wording-needed", &[("languages", &list)])
-    });
+    let wording_needed = wording_needed(&chrome, &languages);
     let sms = match &chosen.checkpoint {
         Some((_, point)) if point.channels.contains(&ContactChannel::Sms) => {
             sms_preview(staff, &chrome, &languages).await?
@@ -820,16 +551,7 @@ async fn new_page(
         }
         _ => (None, String::new()),
     };
-    let days = WEEK
-        .iter()
-        .map(|day| {
-            (
-                weekday_code(*day),
-                format!("campaign-day-{}", weekday_code(*day)),
-                fields.day(*day),
-            )
-        })
-        .collect();
+    let days = fields.day_choices();
     Ok(NewCampaignPage {
         cohort_chosen: chosen.cohort.is_some(),
         ready: preview.is_some(),
@@ -863,47 +585,25 @@ async fn create(staff: Staff, CsrfForm(fields): CsrfForm<CampaignFields>) -> Res
     } else if chosen.checkpoint.is_none() {
         errors.push("checkpoint", "validation-campaign-checkpoint");
     }
-    let settings = match parse_settings(&fields) {
-        Ok(settings) => Some(settings),
-        Err(more) => {
-            errors.extend(more);
-            None
-        }
+    let languages = match &chosen.cohort {
+        Some((cohort, _)) => cohort_message_languages(&staff, *cohort).await?,
+        None => Vec::new(),
     };
-    let wording = match parse_wording(&fields) {
-        Ok(wording) => {
-            if let Some((cohort, _)) = &chosen.cohort {
-                let languages = cohort_message_languages(&staff, *cohort).await?;
-                check_translations(&wording, &languages, &mut errors);
-            }
-            Some(wording)
-        }
-        Err(more) => {
-            errors.extend(more);
-            None
-        }
-    };
-    let (Some((cohort, _)), Some((checkpoint, _)), Some((schedule_days, quiet)), Some(wording), true) = (
-        chosen.cohort,
-        chosen.checkpoint,
-        settings,
-        wording,
-        errors.is_empty(),
-    ) else {
-        errors.order_by(&[
-            "cohort",
-            "checkpoint",
-            "schedule",
-            "quiet_from",
-            "quiet_until",
-            "wording_en_subject",
-            "wording_en_body",
-            "wording_cy_subject",
-            "wording_cy_body",
-        ]);
+    let settings = parse_all(&fields, &languages, &mut errors);
+    let (Some((cohort, _)), Some((checkpoint, _)), Some(settings)) =
+        (chosen.cohort, chosen.checkpoint, settings)
+    else {
+        let mut order = vec!["cohort", "checkpoint"];
+        order.extend(SETTINGS_FIELDS);
+        errors.order_by(&order);
         let page = new_page(&staff, fields, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
+    let onward_storage::repo::campaigns::CampaignSettings {
+        schedule_days,
+        quiet,
+        wording,
+    } = settings;
     let write = staff.write().await?;
     let id = campaigns::create_campaign(
         &write,
@@ -924,13 +624,8 @@ async fn create(staff: Staff, CsrfForm(fields): CsrfForm<CampaignFields>) -> Res
             "campaign",
             id.0,
             format!(
-                "cohort {cohort}, checkpoint {checkpoint}, days {}, wording {}",
-                schedule_text(&schedule_days),
-                if wording.is_empty() {
-                    "standard".to_owned()
-                } else {
-                    wording.keys().cloned().collect::<Vec<_>>().join("+")
-                }
+                "cohort {cohort}, checkpoint {checkpoint}, {}",
+                settings_audit_text(&schedule_days, &wording)
             ),
         )
         .await?;
@@ -1011,6 +706,10 @@ impl CampaignPage {
 
     fn is_paused(&self) -> bool {
         self.status == CampaignStatus::Paused
+    }
+
+    fn can_change_settings(&self) -> bool {
+        matches!(self.status, CampaignStatus::Draft | CampaignStatus::Paused)
     }
 }
 
@@ -1105,6 +804,7 @@ async fn show(
             Some("paused") => Some("campaign-done-paused"),
             Some("finished") => Some("campaign-done-finished"),
             Some("run") => Some("campaign-done-run"),
+            Some("changed") => Some("campaign-done-changed"),
             _ => None,
         },
         refused: match query.refused.as_deref() {
@@ -1303,30 +1003,6 @@ async fn run_now(
 mod tests {
     use super::*;
 
-    fn key(result: Result<Vec<u32>, Message>) -> String {
-        result.expect_err("invalid").encode()
-    }
-
-    #[test]
-    fn schedules_must_start_at_0_increase_stay_within_a_year_and_ten_steps() {
-        assert_eq!(
-            parse_schedule_field("0, 7, 14, 28, 42"),
-            Ok(vec![0, 7, 14, 28, 42])
-        );
-        assert_eq!(parse_schedule_field("0,365"), Ok(vec![0, 365]));
-        assert!(key(parse_schedule_field("")).contains("validation-campaign-schedule-empty"));
-        assert!(key(parse_schedule_field("0, seven")).contains("validation-campaign-schedule-number"));
-        assert!(key(parse_schedule_field("0, -7")).contains("validation-campaign-schedule-number"));
-        assert!(key(parse_schedule_field("0, 366")).contains("validation-campaign-schedule-range"));
-        assert!(key(parse_schedule_field("0, 14, 7")).contains("validation-campaign-schedule-ascending"));
-        assert!(key(parse_schedule_field("0, 7, 7")).contains("validation-campaign-schedule-ascending"));
-        assert!(key(parse_schedule_field("3, 7")).contains("validation-campaign-schedule-first"));
-        assert!(
-            key(parse_schedule_field("0,1,2,3,4,5,6,7,8,9,10"))
-                .contains("validation-campaign-schedule-steps")
-        );
-    }
-
     #[test]
     fn the_chart_has_a_bar_a_day_as_tall_as_its_count_and_a_name() {
         let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 12, d).expect("date");
@@ -1344,24 +1020,5 @@ mod tests {
             "{svg}"
         );
         assert!(!svg.contains("style="), "no inline styles (CSP)");
-    }
-
-    #[test]
-    fn quiet_hours_come_in_pairs_of_hours_of_the_day() {
-        let mut fields = CampaignFields::defaults(String::new(), String::new());
-        let (_, quiet) = parse_settings(&fields).expect("defaults are valid");
-        assert_eq!(quiet, QuietHours::default_for_learners());
-        fields.quiet_until = String::new();
-        let errors = parse_settings(&fields).expect_err("one hour alone");
-        assert_eq!(
-            errors.for_field("quiet_from"),
-            Some("validation-campaign-quiet-both")
-        );
-        fields.quiet_until = "24".to_owned();
-        let errors = parse_settings(&fields).expect_err("no 24th hour");
-        assert_eq!(
-            errors.for_field("quiet_until"),
-            Some("validation-campaign-quiet-hour")
-        );
     }
 }
