@@ -34,4 +34,13 @@ INSERT INTO enrolments (organisation_id, learner_id, programme_id, cohort_id, st
   FROM plain x JOIN firsts f ON f.who = coalesce(nullif(x.c1, ''), 'mis ' || x.c2)
   JOIN programmes pr ON pr.organisation_id = 1 AND pr.title = x.c15
   JOIN cohorts c ON c.organisation_id = 1 AND c.name = x.c23;
+-- The rows the cohort lists read (cohort_members, migration 001201), as Onward keeps them.
+INSERT INTO cohort_members (organisation_id, cohort_id, learner_id, search_name, current_category, best_offer,
+                            flagged, last_start, last_planned_end, last_leaving)
+  SELECT e.organisation_id, e.cohort_id, e.learner_id, l.search_name, l.current_category, l.best_offer,
+         EXISTS (SELECT 1 FROM support_flags s WHERE s.organisation_id = 1 AND s.learner_id = l.id AND s.cleared_at IS NULL),
+         MAX(e.start_date), MAX(e.planned_end_date), MAX(COALESCE(e.actual_end_date, e.planned_end_date))
+  FROM enrolments e JOIN learners l ON l.id = e.learner_id AND l.organisation_id = 1
+  WHERE e.organisation_id = 1
+  GROUP BY e.organisation_id, e.cohort_id, e.learner_id, l.id, l.search_name, l.current_category, l.best_offer;
 COMMIT;

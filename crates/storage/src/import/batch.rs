@@ -372,9 +372,20 @@ pub async fn apply_import_batch(
     }
     counts.enrolments_created = insert_enrolments(conn, org, &new_enrolments, &new_enrolment_prints).await?;
     set_fingerprints(conn, org, "enrolments", &enrolment_prints_only).await?;
-    let mut list_rows_changed: Vec<i64> = list_rows_changed.into_iter().collect();
-    list_rows_changed.sort_unstable();
-    keep_cohort_members(conn, org, &list_rows_changed).await?;
+    // The batch's new learners' rows are written from what the batch holds;
+    // the other changed learners' are rewritten from the tables.
+    let new_names: FxHashMap<i64, &str> = new_ids
+        .iter()
+        .copied()
+        .zip(new_names.iter().map(String::as_str))
+        .collect();
+    insert_cohort_members(conn, org, &new_enrolments, &new_names).await?;
+    let mut rewritten: Vec<i64> = list_rows_changed
+        .into_iter()
+        .filter(|learner| !new_names.contains_key(learner))
+        .collect();
+    rewritten.sort_unstable();
+    keep_cohort_members(conn, org, &rewritten).await?;
     Ok((counts, issues))
 }
 
@@ -1076,6 +1087,61 @@ async fn update_enrolment(
         .to_owned();
     conn.execute(&update).await?;
     Ok(())
+}
+
+/// The `cohort_members` rows of the batch's new learners (`new_names`: id to
+/// search name), one per learner and cohort with their latest enrolment dates,
+/// as `repo::cohort_members` derives them: a learner new in this batch has
+/// every enrolment in `enrolments` and no destination, offer or support flag yet.
+async fn insert_cohort_members(
+    conn: &BulkTransaction<'_>,
+    org: OrganisationId,
+    enrolments: &[NewEnrolment],
+    new_names: &FxHashMap<i64, &str>,
+) -> Result<u64> {
+    const COLUMNS: [&str; 10] = [
+        "organisation_id",
+        "cohort_id",
+        "learner_id",
+        "search_name",
+        "current_category",
+        "best_offer",
+        "flagged",
+        "last_start",
+        "last_planned_end",
+        "last_leaving",
+    ];
+    // (learner, cohort) -> (last start, last planned end, last leaving date).
+    let mut members: std::collections::BTreeMap<(i64, i64), (NaiveDate, NaiveDate, NaiveDate)> =
+        std::collections::BTreeMap::new();
+    for e in enrolments
+        .iter()
+        .filter(|e| new_names.contains_key(&e.learner_id))
+    {
+        let leaving = e.actual_end.unwrap_or(e.planned_end);
+        let dates = members
+            .entry((e.learner_id, e.cohort_id))
+            .or_insert((e.start, e.planned_end, leaving));
+        dates.0 = Ord::max(dates.0, e.start);
+        dates.1 = Ord::max(dates.1, e.planned_end);
+        dates.2 = Ord::max(dates.2, leaving);
+    }
+    let mut cells = Vec::with_capacity(members.len() * COLUMNS.len());
+    for ((learner, cohort), (start, planned_end, leaving)) in members {
+        cells.extend([
+            Cell::Int(org.0),
+            Cell::Int(cohort),
+            Cell::Int(learner),
+            Cell::Text(new_names[&learner]),
+            Cell::Null,
+            Cell::Null,
+            Cell::Bool(false),
+            Cell::Date(start),
+            Cell::Date(planned_end),
+            Cell::Date(leaving),
+        ]);
+    }
+    Ok(conn.insert_rows("cohort_members", &COLUMNS, &cells).await?)
 }
 
 async fn insert_enrolments(

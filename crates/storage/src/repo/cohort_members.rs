@@ -41,8 +41,7 @@ pub async fn keep_cohort_members(
 ) -> Result<()> {
     let backend = conn.get_database_backend();
     for chunk in learners.chunks(CHUNK) {
-        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-        let list = format!("({})", list.join(", "));
+        let list = id_list(chunk);
         conn.execute_raw(Statement::from_sql_and_values(
             backend,
             format!("DELETE FROM cohort_members WHERE organisation_id = $1 AND learner_id IN {list}"),
@@ -57,6 +56,12 @@ pub async fn keep_cohort_members(
         .await?;
     }
     Ok(())
+}
+
+/// Ids as an SQL list: `(1, 2, 3)`.
+fn id_list(ids: &[i64]) -> String {
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    format!("({})", list.join(", "))
 }
 
 /// One stored row of `cohort_members`, as (cohort, learner, search name,

@@ -3,13 +3,14 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, Func};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, Statement,
+    Value,
 };
 
 use super::now;
-use crate::entities::{cohort, enrolment};
+use crate::entities::cohort;
 use crate::repo::scope::LearnerScope;
 use crate::repo::tenant::{TenantScoped, find_owned};
 use crate::{CohortId, OrganisationId, Result, StorageError, TrackingPlanId};
@@ -57,20 +58,18 @@ pub async fn list_cohorts(conn: &impl ConnectionTrait, org: OrganisationId) -> R
         .order_by_asc(cohort::Column::Name)
         .all(conn)
         .await?;
-    let counts: HashMap<i64, i64> = enrolment::Entity::find()
-        .select_only()
-        .column(enrolment::Column::CohortId)
-        .column_as(
-            Expr::expr(Func::count_distinct(Expr::col(enrolment::Column::LearnerId))),
-            "learners",
-        )
-        .filter(enrolment::Entity::in_org(org))
-        .group_by(enrolment::Column::CohortId)
-        .into_tuple::<(i64, i64)>()
-        .all(conn)
+    // One row per learner per cohort (`cohort_members`): a count of the
+    // index range `cohort_members_by_name`, no distinct over enrolments.
+    let counts: HashMap<i64, i64> = conn
+        .query_all_raw(Statement::from_sql_and_values(
+            conn.get_database_backend(),
+            "SELECT cohort_id, COUNT(*) FROM cohort_members WHERE organisation_id = $1 GROUP BY cohort_id",
+            [Value::from(org.0)],
+        ))
         .await?
-        .into_iter()
-        .collect();
+        .iter()
+        .map(|row| Ok((row.try_get_by_index::<i64>(0)?, row.try_get_by_index::<i64>(1)?)))
+        .collect::<Result<_>>()?;
     Ok(cohorts
         .into_iter()
         .map(|model| CohortSummary {
@@ -85,17 +84,15 @@ pub async fn list_cohorts(conn: &impl ConnectionTrait, org: OrganisationId) -> R
 /// One cohort of the organisation.
 pub async fn cohort(conn: &impl ConnectionTrait, org: OrganisationId, id: CohortId) -> Result<CohortSummary> {
     let model = find_owned::<cohort::Entity>(conn, org, id.0, || format!("cohort {id}")).await?;
-    let learners = enrolment::Entity::find()
-        .select_only()
-        .column_as(
-            Expr::expr(Func::count_distinct(Expr::col(enrolment::Column::LearnerId))),
-            "learners",
-        )
-        .filter(enrolment::Entity::in_org(org))
-        .filter(enrolment::Column::CohortId.eq(id.0))
-        .into_tuple::<i64>()
-        .one(conn)
+    let learners = conn
+        .query_one_raw(Statement::from_sql_and_values(
+            conn.get_database_backend(),
+            "SELECT COUNT(*) FROM cohort_members WHERE organisation_id = $1 AND cohort_id = $2",
+            [Value::from(org.0), Value::from(id.0)],
+        ))
         .await?
+        .map(|row| row.try_get_by_index::<i64>(0))
+        .transpose()?
         .unwrap_or(0);
     Ok(CohortSummary {
         id: CohortId(model.id),

@@ -79,6 +79,24 @@ fn import_row(number: u64, given: &str, family: &str, mis_id: &str, cohort: &str
     }
 }
 
+/// `row` with its enrolment's start, planned end and actual end (year, month, day).
+fn dated(
+    mut row: ImportRow,
+    start: (i32, u32, u32),
+    planned_end: (i32, u32, u32),
+    actual_end: Option<(i32, u32, u32)>,
+) -> ImportRow {
+    let ymd = |(y, m, d): (i32, u32, u32)| date(y, m, d);
+    if let Some(enrolment) = row.enrolment.as_mut() {
+        enrolment.dates = EnrolmentDates {
+            start: ymd(start),
+            planned_end: ymd(planned_end),
+            actual_end: actual_end.map(ymd),
+        };
+    }
+    row
+}
+
 async fn the_cohort_list_rows_follow_every_writer(db: TestDatabase) {
     let org = fixtures::organisation(db.conn(), "members").await.id;
     let programme = fixtures::programme(db.conn(), org, "Plumbing", ProgrammeType::SkillsBootcamp).await;
@@ -254,15 +272,38 @@ async fn the_cohort_list_rows_follow_every_writer(db: TestDatabase) {
         &[
             import_row(2, "Ada", "Xavier", "X1", "Imported 2026"),
             import_row(3, "Cai", "Moss", "X3", "First 2025"),
+            // A new learner on two rows of one cohort: one row with the
+            // latest start, the other with the latest planned and actual end.
+            dated(
+                import_row(4, "Dee", "Nash", "X4", "First 2025"),
+                (2026, 9, 7),
+                (2027, 6, 30),
+                Some((2027, 8, 1)),
+            ),
+            dated(
+                import_row(5, "Dee", "Nash", "X4", "First 2025"),
+                (2027, 1, 5),
+                (2027, 3, 1),
+                None,
+            ),
         ],
     )
     .await
     .expect("import");
     txn.commit().await.expect("commit");
     assert!(issues.is_empty(), "{issues:?}");
-    assert_eq!((counts.learners_updated, counts.learners_created), (1, 1));
+    assert_eq!((counts.learners_updated, counts.learners_created), (1, 2));
     let rows = kept_rows(&db, org, "an import").await;
-    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert_eq!(rows.len(), 5, "{rows:?}");
+    let dee = rows
+        .iter()
+        .find(|row| row.2 == search_key("Nash", "Dee"))
+        .expect("Dee's row");
+    assert_eq!(
+        (dee.6.as_str(), dee.7.as_str(), dee.8.as_str()),
+        ("2027-01-05", "2027-06-30", "2027-08-01"),
+        "the latest start, planned end and leaving date of her two rows"
+    );
     let imported: Vec<&MemberRow> = rows
         .iter()
         .filter(|row| row.0 != first.0 && row.0 != second.0)
