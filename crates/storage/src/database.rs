@@ -61,8 +61,13 @@ impl Database {
     pub async fn connect(url: &str) -> Result<Self, StorageError> {
         let backend = Backend::from_url(url)?;
         let mut options = ConnectOptions::new(url.to_owned());
+        // Every statement with its time at debug (target `sqlx::query`: shown with
+        // `ONWARD_LOG=info,sqlx::query=debug`), and any taking over a second at
+        // warn, which the default log level shows. SQL text only, never values.
         options
-            .sqlx_logging(false)
+            .sqlx_logging(true)
+            .sqlx_logging_level(log::LevelFilter::Debug)
+            .sqlx_slow_statements_logging_settings(log::LevelFilter::Warn, Duration::from_secs(1))
             .connect_timeout(Duration::from_secs(5))
             .acquire_timeout(Duration::from_secs(10));
         if backend == Backend::Sqlite {

@@ -1469,13 +1469,19 @@ pub async fn learner_campaigns(
     org: OrganisationId,
     learner: LearnerId,
 ) -> Result<Vec<Campaign>> {
-    let cohorts: Vec<i64> = enrolment::Entity::find_in(org)
-        .select_only()
-        .column(enrolment::Column::CohortId)
-        .filter(enrolment::Column::LearnerId.eq(learner.0))
-        .into_tuple::<i64>()
-        .all(conn)
-        .await?;
+    // The learner's cohorts from the cohort lists' rows (keyed by learner):
+    // one per cohort, and no plan choice for SQLite to get wrong without
+    // statistics (it scanned the organisation's enrolments by cohort).
+    let cohorts: Vec<i64> = conn
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(
+            conn.get_database_backend(),
+            "SELECT cohort_id FROM cohort_members WHERE learner_id = $1 AND organisation_id = $2",
+            [learner.0.into(), org.0.into()],
+        ))
+        .await?
+        .iter()
+        .map(|row| row.try_get_by_index::<i64>(0))
+        .collect::<std::result::Result<_, _>>()?;
     if cohorts.is_empty() {
         return Ok(Vec::new());
     }

@@ -23,6 +23,30 @@ pub struct NewCohort {
     pub results_day: Option<NaiveDate>,
 }
 
+/// A cohort as chosen from a list: no counts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CohortName {
+    pub id: CohortId,
+    pub name: String,
+    pub archived: bool,
+}
+
+/// The organisation's cohorts by name, without counting their learners: for
+/// the lists a cohort is chosen from (search filters, forms, campaign names).
+pub async fn cohort_names(conn: &impl ConnectionTrait, org: OrganisationId) -> Result<Vec<CohortName>> {
+    Ok(cohort::Entity::find_in(org)
+        .order_by_asc(cohort::Column::Name)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|model| CohortName {
+            id: CohortId(model.id),
+            name: model.name,
+            archived: model.archived,
+        })
+        .collect())
+}
+
 /// A cohort with the number of distinct learners enrolled in it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CohortSummary {

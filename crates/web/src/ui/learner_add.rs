@@ -16,7 +16,7 @@ use onward_domain::organisation::CountryCode;
 use onward_import::manual::check_learner;
 use onward_import::mapping::Field;
 use onward_import::row::{ImportRow, Severity};
-use onward_storage::repo::cohorts::{CohortSummary, list_cohorts};
+use onward_storage::repo::cohorts::{CohortName, cohort_names};
 use onward_storage::repo::learners_by_hand::{AddedLearner, add_learner_by_hand};
 use onward_storage::repo::organisations::organisation;
 use onward_storage::repo::programmes::{Programme, list_programmes};
@@ -113,7 +113,7 @@ struct AddLearnerForm {
     sexes: &'static [Sex],
     ethnicities: &'static [Ethnicity],
     programmes: Vec<Programme>,
-    cohorts: Vec<CohortSummary>,
+    cohorts: Vec<CohortName>,
     /// A learner already holding the ULN or MIS id, to link to.
     existing: Option<LearnerId>,
     errors: FormErrors,
@@ -172,7 +172,7 @@ async fn form(
             .into_iter()
             .filter(|p| !p.archived)
             .collect(),
-        cohorts: list_cohorts(conn, org)
+        cohorts: cohort_names(conn, org)
             .await?
             .into_iter()
             .filter(|c| !c.archived)
@@ -193,7 +193,7 @@ async fn new_learner(staff: Staff) -> Result<AddLearnerForm, WebError> {
 fn parse_learner(
     fields: &AddFields,
     programmes: &[Programme],
-    cohorts: &[CohortSummary],
+    cohorts: &[CohortName],
     country: CountryCode,
     today: NaiveDate,
     tr: &Translator,

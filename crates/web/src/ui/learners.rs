@@ -13,7 +13,7 @@ use onward_domain::email::EmailAddress;
 use onward_domain::enrolment::CompletionStatus;
 use onward_domain::organisation::CountryCode;
 use onward_domain::phone::PhoneNumber;
-use onward_storage::repo::cohorts::{CohortSummary, list_cohorts};
+use onward_storage::repo::cohorts::{CohortName, cohort_names};
 use onward_storage::repo::contacts::{
     ContactPoint, NewContactPoint, add_contact_point, contact_attempts, contact_points,
 };
@@ -70,7 +70,7 @@ struct SearchPage {
     cohort: Option<CohortId>,
     programme: Option<ProgrammeId>,
     status: Option<CompletionStatus>,
-    cohorts: Vec<CohortSummary>,
+    cohorts: Vec<CohortName>,
     programmes: Vec<Programme>,
     statuses: &'static [CompletionStatus],
     learners: Vec<LearnerSummary>,
@@ -162,7 +162,7 @@ async fn search(staff: Staff, Query(params): Query<SearchParams>) -> Result<Sear
         )
         .await?;
     Ok(SearchPage {
-        cohorts: list_cohorts(conn, staff.organisation()).await?,
+        cohorts: cohort_names(conn, staff.organisation()).await?,
         programmes: list_programmes(conn, staff.organisation()).await?,
         chrome: staff.chrome("learners").await?,
         q: query.text,

@@ -23,7 +23,7 @@ use onward_domain::campaign::{
 use onward_domain::contact::ContactChannel;
 use onward_domain::permissions::{Action, allows};
 use onward_storage::repo::campaigns::{self, Audience, Campaign, Exclusion, NewCampaign};
-use onward_storage::repo::cohorts::{cohort_details, list_cohorts};
+use onward_storage::repo::cohorts::{cohort_details, cohort_names as names_of_cohorts};
 use onward_storage::repo::plans::plan_checkpoints;
 use onward_storage::{CampaignId, CheckpointId, CohortId, OrganisationId, Write};
 use serde::Deserialize;
@@ -168,7 +168,7 @@ pub(super) async fn names(
 }
 
 pub(super) async fn cohort_names(staff: &Staff) -> Result<HashMap<CohortId, String>, WebError> {
-    Ok(list_cohorts(staff.conn(), staff.organisation())
+    Ok(names_of_cohorts(staff.conn(), staff.organisation())
         .await?
         .into_iter()
         .map(|cohort| (cohort.id, cohort.name))
@@ -502,7 +502,7 @@ async fn new_page(
     let chrome = staff.chrome("campaigns").await?;
     let chosen = choose(staff, &fields.cohort, &fields.checkpoint).await?;
     let mut cohorts = Vec::new();
-    for cohort in list_cohorts(staff.conn(), org).await? {
+    for cohort in names_of_cohorts(staff.conn(), org).await? {
         if cohort.archived {
             continue;
         }
