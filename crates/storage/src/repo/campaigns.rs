@@ -1469,14 +1469,15 @@ pub async fn learner_campaigns(
     org: OrganisationId,
     learner: LearnerId,
 ) -> Result<Vec<Campaign>> {
-    // The learner's cohorts from the cohort lists' rows (keyed by learner):
-    // one per cohort, and no plan choice for SQLite to get wrong without
-    // statistics (it scanned the organisation's enrolments by cohort).
+    // The learner's cohorts from the cohort lists' rows, by their key
+    // (learner, cohort) alone: with the organisation in the condition too,
+    // SQLite without statistics scanned the organisation's range of an index
+    // led by it instead. The campaigns below are the organisation's only.
     let cohorts: Vec<i64> = conn
         .query_all_raw(sea_orm::Statement::from_sql_and_values(
             conn.get_database_backend(),
-            "SELECT cohort_id FROM cohort_members WHERE learner_id = $1 AND organisation_id = $2",
-            [learner.0.into(), org.0.into()],
+            "SELECT cohort_id FROM cohort_members WHERE learner_id = $1",
+            [learner.0.into()],
         ))
         .await?
         .iter()
