@@ -1,11 +1,14 @@
 // Setting up a campaign (issue 15), in real Chromium with axe checks: the
 // progression lead chooses a cohort and a checkpoint with a survey, sees the
 // audience (who is reached, who is excluded and why), is told what is wrong
-// with a schedule, saves the campaign and watches its page, on a desktop and on
+// with a schedule, saves the campaign, changes its schedule while it is a draft
+// and watches its page, on a desktop and on
 // a phone-width screen.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { backends, startOnward, launchBrowser, expectNoAxeViolations, signIn, newPage } from './harness.js';
+
+const shots = new URL('../docs/images/', import.meta.url).pathname;
 
 for (const backend of backends()) {
   describe(`campaigns on ${backend}`, () => {
@@ -72,6 +75,22 @@ for (const backend of backends()) {
       assert.match(shown, /0, 7, 14, 28, 42/);
       await expectNoAxeViolations(page, assert);
 
+      // Its settings change while it is a draft: the same fields, filled in.
+      await page.getByRole('link', { name: 'Change settings' }).click();
+      await page.getByRole('heading', { name: "Change the campaign's settings", level: 1 }).waitFor();
+      const schedule = page.getByLabel('Schedule (days after the start)');
+      assert.equal(await schedule.inputValue(), '0, 7, 14, 28, 42');
+      await expectNoAxeViolations(page, assert);
+      await schedule.fill('0, 7, 21, 35');
+      if (backend === 'sqlite') {
+        await page.screenshot({ path: `${shots}campaign-settings.png`, fullPage: false });
+      }
+      // Saved from the keyboard: Enter in the field submits the form.
+      await schedule.press('Enter');
+      await page.getByText("The campaign's settings are saved.").waitFor();
+      assert.match(await page.locator('main').innerText(), /0, 7, 21, 35/);
+      await expectNoAxeViolations(page, assert);
+
       // The same page on a phone.
       const phone = await newPage(browser, { viewport: { width: 390, height: 844 } });
       await signIn(phone, onward.baseUrl, 'progression.lead@northfield.example');
@@ -80,7 +99,7 @@ for (const backend of backends()) {
       await expectNoAxeViolations(phone, assert);
       await phone.goto(`${onward.baseUrl}/campaigns`);
       await phone.getByRole('heading', { name: 'Campaigns', level: 1 }).waitFor();
-      assert.match(await phone.locator('main').innerText(), /0, 7, 14, 28, 42/);
+      assert.match(await phone.locator('main').innerText(), /0, 7, 21, 35/);
       await expectNoAxeViolations(phone, assert);
       await phone.close();
       await page.close();
