@@ -1099,18 +1099,7 @@ async fn insert_cohort_members(
     enrolments: &[NewEnrolment],
     new_names: &FxHashMap<i64, &str>,
 ) -> Result<u64> {
-    const COLUMNS: [&str; 10] = [
-        "organisation_id",
-        "cohort_id",
-        "learner_id",
-        "search_name",
-        "current_category",
-        "best_offer",
-        "flagged",
-        "last_start",
-        "last_planned_end",
-        "last_leaving",
-    ];
+    use crate::repo::cohort_members::COLUMNS;
     // (learner, cohort) -> (last start, last planned end, last leaving date).
     let mut members: std::collections::BTreeMap<(i64, i64), (NaiveDate, NaiveDate, NaiveDate)> =
         std::collections::BTreeMap::new();

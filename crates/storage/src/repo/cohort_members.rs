@@ -13,13 +13,27 @@ use crate::{OrganisationId, Result};
 /// Learners rewritten per statement: the ids are literals in an `IN` list.
 const CHUNK: usize = 500;
 
+/// The columns of a `cohort_members` row, in the order the writers give them
+/// (this module's query and the import batch's bulk insert of new learners).
+pub(crate) const COLUMNS: [&str; 10] = [
+    "organisation_id",
+    "cohort_id",
+    "learner_id",
+    "search_name",
+    "current_category",
+    "best_offer",
+    "flagged",
+    "last_start",
+    "last_planned_end",
+    "last_leaving",
+];
+
 /// What a learner's rows hold, from the tables they are derived from, for the
 /// learners whose ids are in `{learners}` (an SQL list). The migration that
 /// created the table runs the same query for every learner.
 fn rows_query(learners: &str) -> String {
     format!(
-        "INSERT INTO cohort_members (organisation_id, cohort_id, learner_id, search_name, \
-         current_category, best_offer, flagged, last_start, last_planned_end, last_leaving) \
+        "INSERT INTO cohort_members ({}) \
          SELECT e.organisation_id, e.cohort_id, e.learner_id, l.search_name, l.current_category, l.best_offer, \
          EXISTS (SELECT 1 FROM support_flags f WHERE f.organisation_id = $1 \
          AND f.learner_id = l.id AND f.cleared_at IS NULL), \
@@ -27,7 +41,8 @@ fn rows_query(learners: &str) -> String {
          FROM enrolments e JOIN learners l ON l.id = e.learner_id AND l.organisation_id = $1 \
          WHERE e.organisation_id = $1 AND e.learner_id IN {learners} \
          GROUP BY e.organisation_id, e.cohort_id, e.learner_id, l.id, l.search_name, \
-         l.current_category, l.best_offer"
+         l.current_category, l.best_offer",
+        COLUMNS.join(", ")
     )
 }
 

@@ -64,17 +64,18 @@ fn planned_days(campaign: &Campaign, planned: usize) -> Option<String> {
     (planned > 0).then(|| schedule_text(&campaign.schedule_days[..planned.min(campaign.schedule_days.len())]))
 }
 
+/// The page for `found`, whose first `planned` steps have messages and whose
+/// cohort's learners are written to in `languages`.
 async fn page(
     staff: &Staff,
     found: &Campaign,
-    planned: usize,
+    (planned, languages): (usize, &[(&'static str, u64)]),
     fields: CampaignFields,
     errors: FormErrors,
 ) -> Result<SettingsPage, WebError> {
     let chrome = staff.chrome("campaigns").await?;
     let cohorts = cohort_names(staff).await?;
     let (cohort, checkpoint) = names(staff, &cohorts, found).await?;
-    let languages = cohort_message_languages(staff, found.cohort).await?;
     Ok(SettingsPage {
         id: found.id,
         cohort,
@@ -83,7 +84,7 @@ async fn page(
         changeable: matches!(found.status, CampaignStatus::Draft | CampaignStatus::Paused),
         planned: planned_days(found, planned),
         days: fields.day_choices(),
-        wording_needed: wording_needed(&chrome, &languages),
+        wording_needed: wording_needed(&chrome, languages),
         fields,
         errors,
         chrome,
@@ -94,10 +95,11 @@ async fn settings_form(staff: Staff, Path(id): Path<i64>) -> Result<SettingsPage
     let org = staff.organisation();
     let found = campaigns::campaign(staff.conn(), org, CampaignId(id)).await?;
     let planned = campaigns::planned_steps(staff.conn(), org, found.id).await?;
+    let languages = cohort_message_languages(&staff, found.cohort).await?;
     page(
         &staff,
         &found,
-        planned,
+        (planned, &languages),
         CampaignFields::from_campaign(&found),
         FormErrors::new(),
     )
@@ -136,7 +138,7 @@ async fn save(
         _ => {
             drop(write);
             errors.order_by(&SETTINGS_FIELDS);
-            let page = page(&staff, &found, planned, fields, errors).await?;
+            let page = page(&staff, &found, (planned, &languages), fields, errors).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
